@@ -1,0 +1,74 @@
+// `make test`: lint, every package's vitest suite, then the browser end-to-end
+// suite; prints one closing line with the totals and fails if anything failed.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const reportDir = mkdtempSync(path.join(tmpdir(), "periscope-tests-"));
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+const failedSuites: string[] = [];
+
+function run(label: string, command: string, args: string[], cwd = repoRoot): boolean {
+  console.log(`\n=== ${label}`);
+  const result = spawnSync(command, args, { cwd, stdio: "inherit", env: process.env });
+  if (result.status !== 0) failedSuites.push(label);
+  return result.status === 0;
+}
+
+function vitestSuite(dir: string): void {
+  const report = path.join(reportDir, `${path.basename(dir)}.json`);
+  const ok = run(`vitest ${dir}`, "pnpm", [
+    "exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${report}`,
+  ], path.join(repoRoot, dir));
+  if (!existsSync(report)) {
+    if (ok) failedSuites.push(`vitest ${dir} (no report)`);
+    total.failed += 1;
+    return;
+  }
+  const json = JSON.parse(readFileSync(report, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
+  total.passed += json.numPassedTests;
+  total.failed += json.numFailedTests;
+  total.skipped += json.numPendingTests + json.numTodoTests;
+}
+
+function playwrightSuite(): void {
+  const report = path.join(reportDir, "e2e.json");
+  process.env.PLAYWRIGHT_JSON_OUTPUT_NAME = report;
+  run("playwright e2e", "pnpm", ["exec", "playwright", "test", "--reporter=list,json"], path.join(repoRoot, "e2e"));
+  if (!existsSync(report)) {
+    total.failed += 1;
+    return;
+  }
+  const json = JSON.parse(readFileSync(report, "utf8")) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  };
+  total.passed += json.stats.expected + json.stats.flaky;
+  total.failed += json.stats.unexpected;
+  total.skipped += json.stats.skipped;
+}
+
+const suites = ["packages/proto", "packages/agent", "packages/collector", "packages/ui", "charts"].filter((dir) =>
+  existsSync(path.join(repoRoot, dir, "vitest.config.ts")),
+);
+
+run("lint (biome)", "pnpm", ["exec", "biome", "check", "."]);
+for (const dir of suites) vitestSuite(dir);
+playwrightSuite();
+
+if (failedSuites.length > 0) console.log(`\nFailed: ${failedSuites.join("; ")}`);
+console.log(`\nTests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(failedSuites.length > 0 || total.failed > 0 ? 1 : 0);
