@@ -110,6 +110,15 @@ struct data_event {
 	u8 data[];    /* captured_len bytes */
 };
 
+/*
+ * Value of the one-entry `capture_config` array map; the agent rewrites it
+ * while running to change how much payload each syscall copies.
+ */
+struct capture_config {
+	u32 capture_bytes; /* <= PERISCOPE_MAX_CAPTURE */
+	u32 _reserved;
+};
+
 /* Indices of the per-CPU drop counter array. */
 enum drop_counter {
 	DROP_RINGBUF_FULL = 0,

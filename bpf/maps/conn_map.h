@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Per-connection state, keyed by (tgid << 32 | fd).
+ *
+ * LRU so that connections whose close() we never saw (process killed, fd
+ * closed by dup2/exec) age out instead of filling the map for good.
+ */
+#ifndef PERISCOPE_MAPS_CONN_MAP_H
+#define PERISCOPE_MAPS_CONN_MAP_H
+
+#include "../common/socket_trace.h"
+
+#define PERISCOPE_MAX_CONNECTIONS 65536
+
+struct conn_state {
+	u64 bytes_sent;     /* also the egress stream offset of the next byte */
+	u64 bytes_received; /* also the ingress stream offset of the next byte */
+	u32 generation;
+	u8 role;     /* enum conn_role */
+	u8 protocol; /* enum traffic_protocol */
+	u16 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PERISCOPE_MAX_CONNECTIONS);
+	__type(key, u64);
+	__type(value, struct conn_state);
+} conn_map SEC(".maps");
+
+static __always_inline u64 conn_key(u32 tgid, s32 fd)
+{
+	return ((u64)tgid << 32) | (u32)fd;
+}
+
+#endif /* PERISCOPE_MAPS_CONN_MAP_H */

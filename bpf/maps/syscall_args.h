@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Arguments saved at sys_enter_* for the matching sys_exit_*, keyed by the
+ * thread's pid_tgid (a thread is in at most one syscall at a time).
+ *
+ * LRU: a thread killed inside a syscall never reaches sys_exit, and its entry
+ * must not stay forever.
+ */
+#ifndef PERISCOPE_MAPS_SYSCALL_ARGS_H
+#define PERISCOPE_MAPS_SYSCALL_ARGS_H
+
+#include "../common/socket_trace.h"
+
+#define PERISCOPE_MAX_INFLIGHT_SYSCALLS 16384
+
+/* connect(), accept(), accept4() and close(): only the fd matters. */
+struct fd_args {
+	s32 fd;
+	u32 _pad;
+};
+
+/* read(), write(), sendto(), recvfrom(): which socket and where the bytes are. */
+struct data_args {
+	u64 buf; /* user-space pointer */
+	s32 fd;
+	u8 source; /* enum source_syscall */
+	u8 _pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PERISCOPE_MAX_INFLIGHT_SYSCALLS);
+	__type(key, u64);
+	__type(value, struct fd_args);
+} fd_args_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PERISCOPE_MAX_INFLIGHT_SYSCALLS);
+	__type(key, u64);
+	__type(value, struct data_args);
+} data_args_map SEC(".maps");
+
+#endif /* PERISCOPE_MAPS_SYSCALL_ARGS_H */

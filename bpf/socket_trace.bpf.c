@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Socket tracer: follows every TCP connection of every process through
+ * syscall tracepoints (kprobes and fentry are not available on the target
+ * kernels) and streams connection lifecycle and payload to user space.
+ *
+ * Each syscall is split in two: sys_enter_* saves the arguments keyed by the
+ * thread, sys_exit_* acts on the return value, so only bytes the kernel
+ * really moved are reported.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "common/socket_trace.h"
+#include "lib/fd_socket.h"
+#include "maps/conn_map.h"
+#include "maps/events.h"
+#include "maps/syscall_args.h"
+#include "protocols/http1.h"
+
+#define PERISCOPE_EINPROGRESS 115
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* The agent's own process: set before load so it never traces its own exports. */
+const volatile u32 self_tgid = 0;
+
+/* Source of connection generations; unique across all connections of this load. */
+u32 next_generation = 0;
+
+static __always_inline bool is_self(u64 pid_tgid)
+{
+	return (u32)(pid_tgid >> 32) == self_tgid;
+}
+
+static __always_inline void fill_header(struct event_header *hdr, u64 pid_tgid, s32 fd, u32 generation,
+					u16 type, u16 size)
+{
+	hdr->timestamp_ns = bpf_ktime_get_ns();
+	hdr->conn.tgid = pid_tgid >> 32;
+	hdr->conn.fd = fd;
+	hdr->conn.generation = generation;
+	hdr->conn._reserved = 0;
+	hdr->pid = (u32)pid_tgid;
+	hdr->type = type;
+	hdr->size = size;
+}
+
+/*
+ * Starts tracking fd as a new connection and reports it. Returns the new
+ * state, or NULL when fd is not a TCP socket or the map refused it.
+ */
+static __always_inline struct conn_state *open_connection(u64 pid_tgid, s32 fd, u8 role, u8 source)
+{
+	struct sock *sk = tcp_sock_of_fd(fd);
+	u64 key = conn_key(pid_tgid >> 32, fd);
+	struct conn_state state = {};
+	struct conn_open_event ev = {};
+
+	if (!sk)
+		return NULL;
+
+	state.generation = __sync_fetch_and_add(&next_generation, 1) + 1;
+	state.role = role;
+	state.protocol = PROTOCOL_UNKNOWN;
+	if (bpf_map_update_elem(&conn_map, &key, &state, BPF_ANY) != 0) {
+		count_drop(DROP_CONN_MAP_FULL);
+		return NULL;
+	}
+
+	fill_header(&ev.hdr, pid_tgid, fd, state.generation, EVENT_CONN_OPEN, sizeof(ev));
+	read_sock_addresses(sk, &ev);
+	ev.role = role;
+	ev.source = source;
+	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
+	emit(&ev, sizeof(ev));
+	return bpf_map_lookup_elem(&conn_map, &key);
+}
+
+static __always_inline void close_connection(u64 pid_tgid, s32 fd)
+{
+	u64 key = conn_key(pid_tgid >> 32, fd);
+	struct conn_state *state = bpf_map_lookup_elem(&conn_map, &key);
+	struct conn_close_event ev = {};
+
+	if (!state)
+		return;
+	fill_header(&ev.hdr, pid_tgid, fd, state->generation, EVENT_CONN_CLOSE, sizeof(ev));
+	ev.bytes_sent = state->bytes_sent;
+	ev.bytes_received = state->bytes_received;
+	bpf_map_delete_elem(&conn_map, &key);
+	emit(&ev, sizeof(ev));
+}
+
+static __always_inline void save_fd_args(s32 fd)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct fd_args args = { .fd = fd };
+
+	if (is_self(pid_tgid))
+		return;
+	if (bpf_map_update_elem(&fd_args_map, &pid_tgid, &args, BPF_ANY) != 0)
+		count_drop(DROP_CONN_MAP_FULL);
+}
+
+/* Pops the saved fd of this thread's syscall; false when none was saved. */
+static __always_inline bool take_fd_args(u64 pid_tgid, s32 *fd)
+{
+	struct fd_args *args = bpf_map_lookup_elem(&fd_args_map, &pid_tgid);
+
+	if (!args)
+		return false;
+	*fd = args->fd;
+	bpf_map_delete_elem(&fd_args_map, &pid_tgid);
+	return true;
+}
+
+/* ---- connect / accept / close ------------------------------------------ */
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	save_fd_args((s32)ctx->args[0]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	s32 fd;
+
+	if (!take_fd_args(pid_tgid, &fd))
+		return 0;
+	/* Non-blocking sockets (every event loop) return -EINPROGRESS: the SYN is out. */
+	if (ctx->ret == 0 || ctx->ret == -PERISCOPE_EINPROGRESS)
+		open_connection(pid_tgid, fd, ROLE_CLIENT, SYSCALL_CONNECT);
+	return 0;
+}
+
+static __always_inline void on_accept_exit(long ret)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (is_self(pid_tgid) || ret < 0)
+		return;
+	open_connection(pid_tgid, (s32)ret, ROLE_SERVER, SYSCALL_ACCEPT);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	on_accept_exit(ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	on_accept_exit(ctx->ret);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	u64 key = conn_key(pid_tgid >> 32, (s32)ctx->args[0]);
+
+	/* Most close() calls are on files, not connections: save nothing for them. */
+	if (bpf_map_lookup_elem(&conn_map, &key))
+		save_fd_args((s32)ctx->args[0]);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_close")
+int exit_close(struct trace_event_raw_sys_exit *ctx)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	s32 fd;
+
+	if (!take_fd_args(pid_tgid, &fd))
+		return 0;
+	if (ctx->ret == 0)
+		close_connection(pid_tgid, fd);
+	return 0;
+}
+
+/* ---- read / write / sendto / recvfrom ---------------------------------- */
+
+/*
+ * Saves the arguments when fd is a connection we follow, adopting a TCP
+ * socket opened before the agent started (its role is then unknown).
+ */
+static __always_inline void on_data_enter(s32 fd, u64 buf, u8 source)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	u64 key = conn_key(pid_tgid >> 32, fd);
+	struct data_args args = { .buf = buf, .fd = fd, .source = source };
+
+	if (is_self(pid_tgid))
+		return;
+	if (!bpf_map_lookup_elem(&conn_map, &key) && !open_connection(pid_tgid, fd, ROLE_UNKNOWN, source))
+		return;
+	if (bpf_map_update_elem(&data_args_map, &pid_tgid, &args, BPF_ANY) != 0)
+		count_drop(DROP_CONN_MAP_FULL);
+}
+
+static __always_inline u8 infer_protocol(const void *user_buf, u32 len)
+{
+	unsigned char peek[PERISCOPE_HTTP1_PEEK] = {};
+	u32 n = len < PERISCOPE_HTTP1_PEEK ? len : PERISCOPE_HTTP1_PEEK;
+
+	if (bpf_probe_read_user(peek, sizeof(peek), user_buf) != 0 &&
+	    bpf_probe_read_user(peek, n & (PERISCOPE_HTTP1_PEEK - 1), user_buf) != 0) {
+		count_drop(DROP_READ_FAILED);
+		return PROTOCOL_UNKNOWN;
+	}
+	/* Bytes past len belong to the user's buffer, not the stream: ignore them. */
+	return http1_looks_like_start(peek, n) ? PROTOCOL_HTTP1 : PROTOCOL_UNKNOWN;
+}
+
+static __always_inline void on_data_exit(long ret, u8 direction)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct data_args *args = bpf_map_lookup_elem(&data_args_map, &pid_tgid);
+	struct data_event_scratch *scratch;
+	struct conn_state *state;
+	u32 zero = 0;
+	u64 key;
+
+	if (!args)
+		return;
+	key = conn_key(pid_tgid >> 32, args->fd);
+	state = bpf_map_lookup_elem(&conn_map, &key);
+	scratch = bpf_map_lookup_elem(&data_scratch, &zero);
+	if (ret <= 0 || !state || !scratch)
+		goto done;
+
+	struct data_event *ev = (struct data_event *)scratch->bytes;
+	u32 syscall_len = (u32)ret;
+	u64 *stream_bytes = direction == DIR_EGRESS ? &state->bytes_sent : &state->bytes_received;
+	const void *user_buf = (const void *)args->buf;
+
+	/* Protocols are recognised by how a direction's stream begins, never mid-stream. */
+	if (state->protocol == PROTOCOL_UNKNOWN && *stream_bytes == 0)
+		state->protocol = infer_protocol(user_buf, syscall_len);
+
+	ev->stream_offset = *stream_bytes;
+	*stream_bytes += syscall_len;
+	ev->syscall_len = syscall_len;
+	ev->direction = direction;
+	ev->source = args->source;
+	ev->protocol = state->protocol;
+	ev->role = state->role;
+	ev->_pad = 0;
+
+	/* Unrecognised traffic is reported by size only: a few bytes, not a copy. */
+	u32 captured = 0;
+	if (state->protocol != PROTOCOL_UNKNOWN) {
+		struct capture_config *config = bpf_map_lookup_elem(&capture_config, &zero);
+		u32 cap = config ? config->capture_bytes : PERISCOPE_DEFAULT_CAPTURE;
+
+		captured = syscall_len < cap ? syscall_len : cap;
+		if (captured > PERISCOPE_MAX_CAPTURE)
+			captured = PERISCOPE_MAX_CAPTURE;
+		if (captured > 0 && bpf_probe_read_user(ev->data, captured, user_buf) != 0) {
+			count_drop(DROP_READ_FAILED);
+			captured = 0;
+		}
+	}
+	ev->captured_len = captured;
+
+	u64 size = sizeof(*ev) + captured;
+	fill_header(&ev->hdr, pid_tgid, args->fd, state->generation, EVENT_DATA, (u16)size);
+	/* Re-bound for the verifier: it tracks `captured`, not `size`, across the calls above. */
+	if (size <= sizeof(*scratch))
+		emit(scratch, size);
+done:
+	bpf_map_delete_elem(&data_args_map, &pid_tgid);
+}
+
+SEC("tracepoint/syscalls/sys_enter_read")
+int enter_read(struct trace_event_raw_sys_enter *ctx)
+{
+	on_data_enter((s32)ctx->args[0], ctx->args[1], SYSCALL_READ);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_read")
+int exit_read(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_INGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvfrom")
+int enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
+{
+	on_data_enter((s32)ctx->args[0], ctx->args[1], SYSCALL_RECVFROM);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvfrom")
+int exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_INGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_write")
+int enter_write(struct trace_event_raw_sys_enter *ctx)
+{
+	on_data_enter((s32)ctx->args[0], ctx->args[1], SYSCALL_WRITE);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_write")
+int exit_write(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_EGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int enter_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	on_data_enter((s32)ctx->args[0], ctx->args[1], SYSCALL_SENDTO);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendto")
+int exit_sendto(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_EGRESS);
+	return 0;
+}
