@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { type Point, placeNewNodes } from "./placeNewNodes";
+
+const SPACING = 100;
+
+function distance(a: Point | undefined, b: Point | undefined): number {
+  if (!a || !b) throw new Error("missing point");
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+describe("placeNewNodes", () => {
+  it("puts a new callee one row below its caller", () => {
+    const placed = new Map([["frontend", { x: 0, y: 0 }]]);
+    const result = placeNewNodes(placed, ["users"], [{ source: "frontend", target: "users" }], SPACING);
+    expect(result.get("users")).toEqual({ x: 0, y: SPACING });
+  });
+
+  it("puts a new caller one row above its callee", () => {
+    const placed = new Map([["users", { x: 0, y: 0 }]]);
+    const result = placeNewNodes(placed, ["frontend"], [{ source: "frontend", target: "users" }], SPACING);
+    expect(result.get("frontend")).toEqual({ x: 0, y: -SPACING });
+  });
+
+  it("never lands on an occupied slot: a second callee goes beside the first", () => {
+    const placed = new Map([
+      ["frontend", { x: 0, y: 0 }],
+      ["users", { x: 0, y: SPACING }],
+    ]);
+    const edges = [
+      { source: "frontend", target: "users" },
+      { source: "frontend", target: "orders" },
+    ];
+    const orders = placeNewNodes(placed, ["orders"], edges, SPACING).get("orders");
+    expect(orders?.y).toBe(SPACING);
+    expect(Math.abs(orders?.x ?? 0)).toBe(SPACING);
+  });
+
+  it("returns positions only for new nodes and leaves placed ones alone", () => {
+    const placed = new Map([["a", { x: 5, y: 7 }]]);
+    const result = placeNewNodes(placed, ["a", "b"], [], SPACING);
+    expect([...result.keys()]).toEqual(["b"]);
+    expect(placed.get("a")).toEqual({ x: 5, y: 7 });
+  });
+
+  it("an unconnected node starts a column right of the drawing", () => {
+    const placed = new Map([
+      ["a", { x: 0, y: 0 }],
+      ["b", { x: 300, y: 200 }],
+    ]);
+    expect(placeNewNodes(placed, ["lonely"], [], SPACING).get("lonely")).toEqual({ x: 400, y: 0 });
+  });
+
+  it("many new nodes around one hub are all kept apart", () => {
+    const placed = new Map([["hub", { x: 0, y: 0 }]]);
+    const newIds = Array.from({ length: 12 }, (_, i) => `svc-${i}`);
+    const edges = newIds.map((id) => ({ source: "hub", target: id }));
+    const result = placeNewNodes(placed, newIds, edges, SPACING);
+    const all = [...placed.values(), ...result.values()];
+    expect(result.size).toBe(12);
+    for (let i = 0; i < all.length; i++) {
+      for (let j = i + 1; j < all.length; j++)
+        expect(distance(all[i], all[j])).toBeGreaterThanOrEqual(SPACING * 0.75);
+    }
+  });
+
+  it("a chain of new nodes is placed following its calls", () => {
+    const placed = new Map([["a", { x: 0, y: 0 }]]);
+    const result = placeNewNodes(
+      placed,
+      ["c", "b"],
+      [
+        { source: "a", target: "b" },
+        { source: "b", target: "c" },
+      ],
+      SPACING,
+    );
+    expect(result.get("b")).toEqual({ x: 0, y: SPACING });
+    expect(result.get("c")).toEqual({ x: 0, y: 2 * SPACING });
+  });
+});

@@ -1,0 +1,64 @@
+import type { StylesheetJson } from "cytoscape";
+
+// Colours come from each element's data (see health.ts) so that a health change is a
+// data update, not a style rebuild.
+export const SERVICE_MAP_STYLE: StylesheetJson = [
+  {
+    selector: "node",
+    style: {
+      shape: "round-rectangle",
+      width: "label",
+      height: 34,
+      padding: "12px",
+      "background-color": "#ffffff",
+      "border-width": 2,
+      "border-color": "data(color)",
+      label: "data(label)",
+      color: "#0f172a",
+      "font-family": "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+      "font-size": 12,
+      "font-weight": 600,
+      "text-valign": "center",
+      "text-halign": "center",
+    },
+  },
+  {
+    selector: 'node[kind = "external"]',
+    style: { "border-style": "dashed", "background-color": "#f8fafc", color: "#475569", "font-weight": 500 },
+  },
+  {
+    selector: "node:selected",
+    style: {
+      "border-width": 3,
+      "underlay-color": "#6366f1",
+      "underlay-opacity": 0.18,
+      "underlay-padding": 6,
+    },
+  },
+  {
+    selector: "edge",
+    style: {
+      width: 2,
+      "curve-style": "bezier",
+      "line-color": "data(color)",
+      "target-arrow-color": "data(color)",
+      "target-arrow-shape": "triangle",
+      "arrow-scale": 1.1,
+      label: "data(label)",
+      "font-family": "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+      "font-size": 10,
+      color: "#334155",
+      "text-background-color": "#ffffff",
+      "text-background-opacity": 0.9,
+      "text-background-padding": "3px",
+      "text-background-shape": "roundrectangle",
+      "text-rotation": "autorotate",
+    },
+  },
+  {
+    selector: 'edge[health = "healthy"], edge[health = "idle"]',
+    style: { "line-color": "#94a3b8", "target-arrow-color": "#94a3b8" },
+  },
+  { selector: 'edge[health = "failing"]', style: { width: 3, color: "#b91c1c" } },
+  { selector: 'edge[health = "degraded"]', style: { color: "#b45309" } },
+];
