@@ -1,0 +1,159 @@
+// The Node boundary: wraps SocketTraceProgram and RingPoller in one JS class
+// and turns native errors into JS errors. Options are validated in TypeScript
+// (native.ts callers) before they get here; this layer only checks types.
+#include <napi.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include "../../../../bpf/common/socket_trace.h"
+#include "ring_poller.h"
+#include "socket_trace_program.h"
+#include "tracefs.h"
+
+namespace periscope {
+namespace {
+
+// Batches waiting for the JS thread. When full, the poller stops draining
+// and the kernel ring buffer absorbs (and counts) the overflow.
+constexpr size_t kMaxQueuedBatches = 8;
+
+void deliver_batch(Napi::Env env, Napi::Function on_batch, Batch* batch) {
+  if (env == nullptr) {  // the function is being torn down with this batch still queued
+    delete batch;
+    return;
+  }
+  auto buffer = Napi::Buffer<uint8_t>::New(env, batch->data(), batch->size(),
+                                           [](Napi::Env, uint8_t*, Batch* owned) { delete owned; }, batch);
+  try {
+    on_batch.Call({buffer});
+  } catch (const Napi::Error& error) {
+    error.ThrowAsJavaScriptException();
+  }
+}
+
+class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeTracer",
+                       {InstanceMethod<&NativeTracer::SetCaptureBytes>("setCaptureBytes"),
+                        InstanceMethod<&NativeTracer::ReadDropCounters>("readDropCounters"),
+                        InstanceMethod<&NativeTracer::Ref>("ref"), InstanceMethod<&NativeTracer::Unref>("unref"),
+                        InstanceMethod<&NativeTracer::Close>("close")});
+  }
+
+  explicit NativeTracer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeTracer>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+      throw Napi::TypeError::New(env, "NativeTracer(options, onBatch): expected an object and a function");
+    }
+    Napi::Object options = info[0].As<Napi::Object>();
+    SocketTraceConfig config{options.Get("bpfObjectPath").As<Napi::String>().Utf8Value(),
+                             options.Get("excludeTgid").As<Napi::Number>().Uint32Value(),
+                             options.Get("captureBytes").As<Napi::Number>().Uint32Value()};
+    try {
+      program_ = std::make_unique<SocketTraceProgram>(config);
+      on_batch_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "periscope-ring-poller",
+                                                kMaxQueuedBatches, 1);
+      poller_ = std::make_unique<RingPoller>(program_->events_map_fd(),
+                                             [this](std::unique_ptr<Batch>& batch) { return Offer(batch); });
+    } catch (const std::exception& error) {
+      Shutdown();
+      throw Napi::Error::New(env, error.what());
+    }
+    napi_add_env_cleanup_hook(env, &NativeTracer::OnEnvCleanup, this);
+    cleanup_hook_env_ = env;
+  }
+
+  ~NativeTracer() override { Shutdown(); }
+
+ private:
+  // Runs on the poller thread.
+  Delivery Offer(std::unique_ptr<Batch>& batch) {
+    napi_status status = on_batch_.NonBlockingCall(batch.get(), deliver_batch);
+    if (status == napi_ok) {
+      batch.release();  // now owned by the queued call
+      return Delivery::Accepted;
+    }
+    return status == napi_queue_full ? Delivery::QueueFull : Delivery::Closed;
+  }
+
+  // Exiting with the poller still running would touch a dead environment.
+  static void OnEnvCleanup(void* self) { static_cast<NativeTracer*>(self)->Shutdown(); }
+
+  // Poller first (it is the only user of the thread-safe function), then the
+  // function, then the BPF links and maps. Idempotent.
+  void Shutdown() {
+    if (poller_) poller_->stop();
+    poller_.reset();
+    if (on_batch_) on_batch_.Release();
+    on_batch_ = Napi::ThreadSafeFunction();
+    program_.reset();
+    if (cleanup_hook_env_ != nullptr) napi_remove_env_cleanup_hook(cleanup_hook_env_, &NativeTracer::OnEnvCleanup, this);
+    cleanup_hook_env_ = nullptr;
+  }
+
+  SocketTraceProgram& RequireOpen(Napi::Env env) {
+    if (!program_) throw Napi::Error::New(env, "socket tracer is closed");
+    return *program_;
+  }
+
+  void SetCaptureBytes(const Napi::CallbackInfo& info) {
+    SocketTraceProgram& program = RequireOpen(info.Env());
+    try {
+      program.set_capture_bytes(info[0].As<Napi::Number>().Uint32Value());
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(info.Env(), error.what());
+    }
+  }
+
+  Napi::Value ReadDropCounters(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    DropCounters counters;
+    try {
+      counters = RequireOpen(env).read_drop_counters();
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(env, error.what());
+    }
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("ringbufFull", Napi::BigInt::New(env, counters.ringbuf_full));
+    result.Set("connMapFull", Napi::BigInt::New(env, counters.conn_map_full));
+    result.Set("readFailed", Napi::BigInt::New(env, counters.read_failed));
+    return result;
+  }
+
+  void Ref(const Napi::CallbackInfo& info) {
+    if (on_batch_) on_batch_.Ref(info.Env());
+  }
+
+  void Unref(const Napi::CallbackInfo& info) {
+    if (on_batch_) on_batch_.Unref(info.Env());
+  }
+
+  void Close(const Napi::CallbackInfo&) { Shutdown(); }
+
+  std::unique_ptr<SocketTraceProgram> program_;
+  Napi::ThreadSafeFunction on_batch_;
+  std::unique_ptr<RingPoller> poller_;
+  napi_env cleanup_hook_env_ = nullptr;
+};
+
+Napi::Value EnsureTracefs(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), ensure_tracefs_mounted());
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("NativeTracer", NativeTracer::Define(env));
+  exports.Set("ensureTracefs", Napi::Function::New(env, EnsureTracefs));
+  exports.Set("maxCaptureBytes", Napi::Number::New(env, PERISCOPE_MAX_CAPTURE));
+  exports.Set("defaultCaptureBytes", Napi::Number::New(env, PERISCOPE_DEFAULT_CAPTURE));
+  return exports;
+}
+
+}  // namespace
+}  // namespace periscope
+
+// NODE_API_MODULE pastes the function name into an identifier: it must be unqualified.
+static Napi::Object InitPeriscopeNative(Napi::Env env, Napi::Object exports) { return periscope::Init(env, exports); }
+
+NODE_API_MODULE(periscope_native, InitPeriscopeNative)

@@ -1,0 +1,138 @@
+#include "socket_trace_program.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "../../../../bpf/common/socket_trace.h"
+#include "libbpf_log.h"
+
+namespace periscope {
+namespace {
+
+constexpr const char* kSelfTgidVariable = "self_tgid";
+
+[[noreturn]] void fail(const std::string& step, int err) {
+  std::string message = step + ": " + strerror(err);
+  std::string log = libbpf_log_tail();
+  if (!log.empty()) message += "\nlibbpf said:\n" + log;
+  throw std::runtime_error(message);
+}
+
+bpf_map* require_map(bpf_object* object, const char* name) {
+  bpf_map* map = bpf_object__find_map_by_name(object, name);
+  if (map == nullptr) throw std::runtime_error(std::string("find map ") + name + ": not in the BPF object");
+  return map;
+}
+
+// "tracepoint/syscalls/sys_enter_read" -> "attach tracepoint syscalls/sys_enter_read"
+std::string attach_step(bpf_program* program) {
+  std::string section = bpf_program__section_name(program);
+  size_t slash = section.find('/');
+  if (slash == std::string::npos) return "attach " + section;
+  return "attach " + section.substr(0, slash) + " " + section.substr(slash + 1);
+}
+
+}  // namespace
+
+SocketTraceProgram::SocketTraceProgram(const SocketTraceConfig& config) {
+  install_libbpf_log_capture();
+  clear_libbpf_log();
+  if (config.capture_bytes > PERISCOPE_MAX_CAPTURE) {
+    throw std::runtime_error("capture bytes " + std::to_string(config.capture_bytes) + " above the maximum " +
+                             std::to_string(PERISCOPE_MAX_CAPTURE));
+  }
+
+  object_ = bpf_object__open_file(config.object_path.c_str(), nullptr);
+  if (object_ == nullptr) fail("open BPF object " + config.object_path, errno);
+
+  try {
+    set_self_tgid(config.exclude_tgid);
+    if (bpf_object__load(object_) != 0) fail("load BPF object " + config.object_path, errno);
+    set_capture_bytes(config.capture_bytes);
+    attach_all();
+  } catch (...) {
+    destroy();
+    throw;
+  }
+}
+
+SocketTraceProgram::~SocketTraceProgram() { destroy(); }
+
+void SocketTraceProgram::destroy() {
+  for (bpf_link* link : links_) bpf_link__destroy(link);
+  links_.clear();
+  if (object_ != nullptr) bpf_object__close(object_);
+  object_ = nullptr;
+}
+
+// `const volatile` globals live in .rodata, frozen at load; without a
+// generated skeleton the variable's offset comes from the object's BTF.
+void SocketTraceProgram::set_self_tgid(uint32_t tgid) {
+  bpf_map* rodata = require_map(object_, ".rodata");
+  size_t size = 0;
+  const auto* initial = static_cast<const uint8_t*>(bpf_map__initial_value(rodata, &size));
+  const btf* object_btf = bpf_object__btf(object_);
+  if (initial == nullptr || object_btf == nullptr) throw std::runtime_error("set self_tgid: .rodata has no BTF");
+  std::vector<uint8_t> data(initial, initial + size);
+
+  int section_id = btf__find_by_name_kind(object_btf, ".rodata", BTF_KIND_DATASEC);
+  if (section_id < 0) throw std::runtime_error("set self_tgid: no .rodata section in BTF");
+  const btf_type* section = btf__type_by_id(object_btf, section_id);
+  const btf_var_secinfo* var = btf_var_secinfos(section);
+  for (int i = 0; i < btf_vlen(section); i++, var++) {
+    const char* name = btf__name_by_offset(object_btf, btf__type_by_id(object_btf, var->type)->name_off);
+    if (strcmp(name, kSelfTgidVariable) != 0) continue;
+    if (var->size != sizeof(tgid) || var->offset + sizeof(tgid) > size) {
+      throw std::runtime_error("set self_tgid: unexpected size in .rodata");
+    }
+    memcpy(data.data() + var->offset, &tgid, sizeof(tgid));
+    if (bpf_map__set_initial_value(rodata, data.data(), data.size()) != 0) fail("set self_tgid", errno);
+    return;
+  }
+  throw std::runtime_error("set self_tgid: variable not found in .rodata");
+}
+
+void SocketTraceProgram::attach_all() {
+  bpf_program* program = nullptr;
+  bpf_object__for_each_program(program, object_) {
+    clear_libbpf_log();
+    bpf_link* link = bpf_program__attach(program);
+    if (link == nullptr) fail(attach_step(program), errno);
+    links_.push_back(link);
+  }
+}
+
+void SocketTraceProgram::set_capture_bytes(uint32_t bytes) {
+  if (bytes > PERISCOPE_MAX_CAPTURE) throw std::runtime_error("set capture bytes: above PERISCOPE_MAX_CAPTURE");
+  uint32_t key = 0;
+  capture_config value = {};
+  value.capture_bytes = bytes;
+  bpf_map* map = require_map(object_, "capture_config");
+  if (bpf_map__update_elem(map, &key, sizeof(key), &value, sizeof(value), BPF_ANY) != 0) {
+    fail("update map capture_config", errno);
+  }
+}
+
+DropCounters SocketTraceProgram::read_drop_counters() const {
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) fail("count possible CPUs", -cpus);
+  bpf_map* map = require_map(object_, "drop_counters");
+  uint64_t totals[DROP_COUNTER_MAX] = {};
+  std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
+  for (uint32_t key = 0; key < DROP_COUNTER_MAX; key++) {
+    if (bpf_map__lookup_elem(map, &key, sizeof(key), per_cpu.data(), per_cpu.size() * sizeof(uint64_t), 0) != 0) {
+      fail("read map drop_counters", errno);
+    }
+    for (uint64_t value : per_cpu) totals[key] += value;
+  }
+  return DropCounters{totals[DROP_RINGBUF_FULL], totals[DROP_CONN_MAP_FULL], totals[DROP_READ_FAILED]};
+}
+
+int SocketTraceProgram::events_map_fd() const { return bpf_map__fd(require_map(object_, "events")); }
+
+}  // namespace periscope
