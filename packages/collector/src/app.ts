@@ -1,0 +1,27 @@
+// The collector's HTTP API as a fastify plugin; server.ts and startCollector
+// decide how it runs (logger, address, lifecycle).
+import type { FastifyPluginAsync } from "fastify";
+import { registerErrorHandling } from "./http/error-handler.js";
+import { healthRoutes } from "./routes/api/v1/health/index.js";
+import { mapRoutes } from "./routes/api/v1/map/index.js";
+import { requestsRoutes } from "./routes/api/v1/requests/index.js";
+import { servicesRoutes } from "./routes/api/v1/services/index.js";
+import { statsRoutes } from "./routes/api/v1/stats/index.js";
+import type { RouteDependencies } from "./routes/route-dependencies.js";
+
+export type { RouteDependencies as AppDependencies } from "./routes/route-dependencies.js";
+
+const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, dependencies) => {
+  registerErrorHandling(app);
+  await app.register(healthRoutes, { ...dependencies, prefix: "/api/v1/health" });
+  await app.register(servicesRoutes, { ...dependencies, prefix: "/api/v1/services" });
+  await app.register(mapRoutes, { ...dependencies, prefix: "/api/v1/map" });
+  await app.register(requestsRoutes, { ...dependencies, prefix: "/api/v1/requests" });
+  await app.register(statsRoutes, { ...dependencies, prefix: "/api/v1/stats" });
+};
+
+// Skipping encapsulation (what fastify-plugin does) lets the error and
+// not-found handlers apply to the instance the plugin is registered on.
+Object.assign(collectorAppPlugin, { [Symbol.for("skip-override")]: true });
+
+export const collectorApp = collectorAppPlugin;

@@ -1,0 +1,93 @@
+// Starts the whole collector: storage (migrated), gRPC ingest and the HTTP API.
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
+import { collectorApp } from "./app.js";
+import { type CollectorConfig, loadConfig } from "./config.js";
+import { ExportBatchHandler } from "./ingest/export-batch-handler.js";
+import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
+import { IngestStats } from "./ingest/ingest-stats.js";
+import { storageTargetFrom } from "./storage/clickhouse-client.js";
+import { applyMigrations, loadMigrations } from "./storage/migrations.js";
+import { syncRequestsRetention } from "./storage/retention.js";
+import { openStorage, type Storage } from "./storage/storage.js";
+
+export interface StartCollectorOptions extends Partial<CollectorConfig> {
+  /** fastify logger option; false (the default here) logs nothing. */
+  logger?: FastifyServerOptions["logger"];
+}
+
+export interface RunningCollector {
+  /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 (actual port when 0 was asked). */
+  httpUrl: string;
+  /** host:port of the gRPC ingest server (actual port when 0 was asked). */
+  grpcAddress: string;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+async function prepareStorage(config: CollectorConfig, log: FastifyBaseLogger): Promise<Storage> {
+  const storage = openStorage(storageTargetFrom(config));
+  try {
+    const applied = await applyMigrations(
+      storage,
+      await loadMigrations({ retentionDays: config.retentionDays }),
+    );
+    if (applied.length > 0) log.info({ versions: applied }, "applied storage migrations");
+    if (await syncRequestsRetention(storage, config.retentionDays)) {
+      log.info({ retentionDays: config.retentionDays }, "updated requests retention");
+    }
+    return storage;
+  } catch (error) {
+    await storage.close().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Options override the environment (PERISCOPE_* variables, see config.ts),
+ * which overrides the defaults.
+ */
+export async function startCollector(options: StartCollectorOptions = {}): Promise<RunningCollector> {
+  const { logger = false, ...overrides } = options;
+  const definedOverrides = Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  );
+  const config: CollectorConfig = { ...loadConfig(), ...definedOverrides };
+
+  const app = Fastify({ logger });
+  const storage = await prepareStorage(config, app.log);
+  const ingestStats = new IngestStats();
+  const handler = new ExportBatchHandler(storage, ingestStats, config.maxInflightInserts);
+
+  let grpc: Awaited<ReturnType<typeof startGrpcIngestServer>> | undefined;
+  try {
+    grpc = await startGrpcIngestServer(config.grpcAddress, handler, app.log);
+    await app.register(collectorApp, { storage, ingestStats });
+    await app.listen({ host: config.httpHost, port: config.httpPort });
+  } catch (error) {
+    await grpc?.close();
+    await app.close();
+    await storage.close();
+    throw error;
+  }
+
+  const address = app.server.address();
+  const httpPort = typeof address === "object" && address !== null ? address.port : config.httpPort;
+  const ingest = grpc;
+  let closing: Promise<void> | undefined;
+  return {
+    httpUrl: `http://${urlHost(config.httpHost)}:${httpPort}`,
+    grpcAddress: ingest.address,
+    close: () => {
+      // Stop taking batches first so nothing is mid-insert when storage closes.
+      closing ??= (async () => {
+        await ingest.close();
+        await app.close();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

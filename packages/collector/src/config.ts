@@ -1,0 +1,164 @@
+// Every environment variable the collector reads is declared here, once, with
+// its parser and default. Nothing else in the package touches process.env.
+
+export interface CollectorConfig {
+  httpHost: string;
+  httpPort: number;
+  grpcAddress: string;
+  /** Embedded engine data directory (used when storageUrl is empty). */
+  dataDir: string;
+  /** http(s) URL of a ClickHouse server; empty selects the embedded engine. */
+  storageUrl: string;
+  retentionDays: number;
+  /** Inserts allowed in flight at once; further batches are refused (and counted) so agents retry. */
+  maxInflightInserts: number;
+  logLevel: string;
+}
+
+type Parser<T> = (raw: string) => T;
+
+interface EnvVar<K extends keyof CollectorConfig> {
+  key: K;
+  description: string;
+  defaultValue: CollectorConfig[K];
+  parse: Parser<CollectorConfig[K]>;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function integerInRange(min: number, max: number): Parser<number> {
+  return (raw) => {
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`expected an integer, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigError(`expected ${min}..${max}, got ${value}`);
+    return value;
+  };
+}
+
+function nonEmptyText(raw: string): string {
+  const value = raw.trim();
+  if (value === "") throw new ConfigError("must not be empty");
+  return value;
+}
+
+function hostPort(raw: string): string {
+  const value = raw.trim();
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(value)) {
+    throw new ConfigError(`expected host:port, got "${raw}"`);
+  }
+  return value;
+}
+
+function httpUrlOrEmpty(raw: string): string {
+  const value = raw.trim();
+  if (value === "") return "";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`expected an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`expected an http(s) URL, got "${raw}"`);
+  }
+  return value;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function logLevel(raw: string): string {
+  const value = raw.trim().toLowerCase();
+  if (!LOG_LEVELS.includes(value)) throw new ConfigError(`expected one of ${LOG_LEVELS.join(", ")}`);
+  return value;
+}
+
+const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } = {
+  httpHost: {
+    name: "PERISCOPE_HTTP_HOST",
+    key: "httpHost",
+    description: "Interface the HTTP API listens on",
+    defaultValue: "127.0.0.1",
+    parse: nonEmptyText,
+  },
+  httpPort: {
+    name: "PERISCOPE_HTTP_PORT",
+    key: "httpPort",
+    description: "HTTP API port (0 picks a free one)",
+    defaultValue: 8080,
+    parse: integerInRange(0, 65535),
+  },
+  grpcAddress: {
+    name: "PERISCOPE_GRPC_ADDR",
+    key: "grpcAddress",
+    description: "host:port of the gRPC ingest server (port 0 picks a free one)",
+    defaultValue: "127.0.0.1:4770",
+    parse: hostPort,
+  },
+  dataDir: {
+    name: "PERISCOPE_DATA_DIR",
+    key: "dataDir",
+    description: "Data directory of the embedded ClickHouse engine, relative to the working directory",
+    defaultValue: ".periscope/data",
+    parse: nonEmptyText,
+  },
+  storageUrl: {
+    name: "PERISCOPE_STORAGE_URL",
+    key: "storageUrl",
+    description:
+      "ClickHouse server URL (http://user:password@host:8123/database); unset uses the embedded engine",
+    defaultValue: "",
+    parse: httpUrlOrEmpty,
+  },
+  retentionDays: {
+    name: "PERISCOPE_RETENTION_DAYS",
+    key: "retentionDays",
+    description: "Days a request record is kept before ClickHouse's TTL removes it",
+    defaultValue: 7,
+    parse: integerInRange(1, 3650),
+  },
+  maxInflightInserts: {
+    name: "PERISCOPE_INGEST_MAX_INFLIGHT",
+    key: "maxInflightInserts",
+    description: "Batches being inserted at once before new ones are refused with RESOURCE_EXHAUSTED",
+    defaultValue: 8,
+    parse: integerInRange(1, 1024),
+  },
+  logLevel: {
+    name: "PERISCOPE_LOG_LEVEL",
+    key: "logLevel",
+    description: "pino log level of the collector",
+    defaultValue: "info",
+    parse: logLevel,
+  },
+};
+
+/** Reads the collector's configuration, reporting every invalid variable at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
+  const problems: string[] = [];
+  const config = {} as Record<keyof CollectorConfig, unknown>;
+  for (const spec of Object.values(ENV_VARS)) {
+    const raw = env[spec.name];
+    if (raw === undefined || raw === "") {
+      config[spec.key] = spec.defaultValue;
+      continue;
+    }
+    try {
+      config[spec.key] = spec.parse(raw);
+    } catch (error) {
+      problems.push(`${spec.name}: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  return config as CollectorConfig;
+}
+
+/** Names, defaults and descriptions, for --help output and docs. */
+export function describeEnvironment(): { name: string; defaultValue: string; description: string }[] {
+  return Object.values(ENV_VARS).map((spec) => ({
+    name: spec.name,
+    defaultValue: String(spec.defaultValue),
+    description: spec.description,
+  }));
+}

@@ -1,0 +1,26 @@
+// JSON-schema fragments shared by several routes.
+import { KNOWN_PROTOCOLS } from "../query/known-protocols.js";
+
+export const timeRangeQueryProperties = {
+  from: { type: "string", description: "epoch milliseconds or ISO-8601; default to − 15 min" },
+  to: { type: "string", description: "epoch milliseconds or ISO-8601; default now" },
+} as const;
+
+export const protocolQueryProperty = { type: "string", enum: [...KNOWN_PROTOCOLS] } as const;
+
+export const errorResponseSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", enum: ["bad_request", "not_found", "internal"] },
+        message: { type: "string" },
+      },
+    },
+  },
+} as const;
+
+export const errorResponses = { 400: errorResponseSchema, 500: errorResponseSchema } as const;

@@ -1,0 +1,60 @@
+// The ingest decision for one Export batch, independent of gRPC: validate,
+// skip a retried duplicate, bound concurrent inserts, store in one insert.
+import type { ExportRequest } from "@periscope/proto";
+import { BatchSequenceMemory } from "./batch-sequence-memory.js";
+import { validateExportRequest } from "./batch-validation.js";
+import type { IngestStats } from "./ingest-stats.js";
+import { toRequestRow } from "./request-row.js";
+
+export type ExportOutcome =
+  | { kind: "stored"; accepted: number }
+  | { kind: "duplicate" }
+  | { kind: "invalid"; reason: string }
+  | { kind: "busy"; reason: string }
+  | { kind: "storage-failed"; cause: unknown };
+
+export interface RowSink {
+  insertRows(table: string, rows: readonly object[]): Promise<void>;
+}
+
+export class ExportBatchHandler {
+  private inflight = 0;
+  private readonly sequences = new BatchSequenceMemory();
+
+  constructor(
+    private readonly sink: RowSink,
+    private readonly stats: IngestStats,
+    private readonly maxInflightInserts: number,
+  ) {}
+
+  async handle(request: ExportRequest): Promise<ExportOutcome> {
+    const verdict = validateExportRequest(request);
+    if (!verdict.ok) {
+      this.stats.counters.batchesRejectedInvalid += 1;
+      return { kind: "invalid", reason: verdict.reason };
+    }
+    this.stats.recordAgent(request.agentId, request.agent);
+    if (this.sequences.isDuplicate(request.agentId, request.batchSeq)) {
+      this.stats.counters.batchesDuplicate += 1;
+      return { kind: "duplicate" };
+    }
+    if (this.inflight >= this.maxInflightInserts) {
+      this.stats.counters.batchesRefusedBusy += 1;
+      return { kind: "busy", reason: `collector is storing ${this.inflight} batches already; retry later` };
+    }
+    this.inflight += 1;
+    try {
+      const rows = request.requests.map((record) => toRequestRow(request.agentId, record));
+      await this.sink.insertRows("requests", rows);
+    } catch (cause) {
+      this.stats.counters.batchesFailedStorage += 1;
+      return { kind: "storage-failed", cause };
+    } finally {
+      this.inflight -= 1;
+    }
+    this.sequences.remember(request.agentId, request.batchSeq);
+    this.stats.counters.batchesStored += 1;
+    this.stats.counters.recordsStored += request.requests.length;
+    return { kind: "stored", accepted: request.requests.length };
+  }
+}

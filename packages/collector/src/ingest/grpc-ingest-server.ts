@@ -1,0 +1,95 @@
+// gRPC transport for ingest: maps ExportBatchHandler outcomes onto status codes
+// an agent can act on (INVALID_ARGUMENT: drop the batch; RESOURCE_EXHAUSTED and
+// UNAVAILABLE: retry the same batch_seq later).
+import { type handleUnaryCall, Server, ServerCredentials, status } from "@grpc/grpc-js";
+import {
+  create,
+  type ExportRequest,
+  type ExportResponse,
+  ExportResponseSchema,
+  ingestServiceDefinition,
+} from "@periscope/proto";
+import type { ExportBatchHandler } from "./export-batch-handler.js";
+
+// Agents batch ~hundreds of records per call; the 4 MiB default would make a
+// large but legitimate batch fail on size alone.
+const MAX_RECEIVE_MESSAGE_BYTES = 32 * 1024 * 1024;
+const SHUTDOWN_GRACE_MS = 5_000;
+
+export interface IngestLogger {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface GrpcIngestServer {
+  /** host:port actually bound (port 0 resolved). */
+  address: string;
+  close(): Promise<void>;
+}
+
+function exportCallHandler(
+  handler: ExportBatchHandler,
+  logger: IngestLogger,
+): handleUnaryCall<ExportRequest, ExportResponse> {
+  return (call, callback) => {
+    handler.handle(call.request).then(
+      (outcome) => {
+        switch (outcome.kind) {
+          case "stored":
+            callback(null, create(ExportResponseSchema, { accepted: outcome.accepted, duplicate: false }));
+            return;
+          case "duplicate":
+            callback(null, create(ExportResponseSchema, { accepted: 0, duplicate: true }));
+            return;
+          case "invalid":
+            logger.warn({ agentId: call.request.agentId, reason: outcome.reason }, "rejected invalid batch");
+            callback({ code: status.INVALID_ARGUMENT, details: outcome.reason });
+            return;
+          case "busy":
+            callback({ code: status.RESOURCE_EXHAUSTED, details: outcome.reason });
+            return;
+          case "storage-failed":
+            logger.error({ err: outcome.cause, agentId: call.request.agentId }, "storing batch failed");
+            callback({ code: status.UNAVAILABLE, details: "storage is unavailable; retry the batch" });
+            return;
+        }
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "ingest handler failed");
+        callback({ code: status.INTERNAL, details: "internal error" });
+      },
+    );
+  };
+}
+
+function hostOf(address: string): string {
+  return address.slice(0, address.lastIndexOf(":"));
+}
+
+export async function startGrpcIngestServer(
+  address: string,
+  handler: ExportBatchHandler,
+  logger: IngestLogger,
+): Promise<GrpcIngestServer> {
+  const server = new Server({ "grpc.max_receive_message_length": MAX_RECEIVE_MESSAGE_BYTES });
+  server.addService(ingestServiceDefinition, { export: exportCallHandler(handler, logger) });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) =>
+      error ? reject(error) : resolve(boundPort),
+    );
+  });
+  return {
+    address: `${hostOf(address)}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, SHUTDOWN_GRACE_MS);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,69 @@
+// What the ingest path did since start, and the latest self-reported state of
+// each agent (its drop counters), so losses anywhere in the pipeline are visible.
+import type { AgentInfo } from "@periscope/proto";
+
+export interface IngestCounters {
+  batchesStored: number;
+  recordsStored: number;
+  batchesDuplicate: number;
+  batchesRejectedInvalid: number;
+  /** Refused because too many inserts were already in flight; the agent retries. */
+  batchesRefusedBusy: number;
+  batchesFailedStorage: number;
+}
+
+export interface AgentStatus {
+  agentId: string;
+  hostname: string;
+  version: string;
+  kernel: string;
+  lastSeen: string;
+  drops: {
+    ringbufFull: string;
+    connMapFull: string;
+    streamGaps: string;
+    parseErrors: string;
+    exportQueueFull: string;
+  };
+}
+
+export class IngestStats {
+  readonly counters: IngestCounters = {
+    batchesStored: 0,
+    recordsStored: 0,
+    batchesDuplicate: 0,
+    batchesRejectedInvalid: 0,
+    batchesRefusedBusy: 0,
+    batchesFailedStorage: 0,
+  };
+  private readonly agents = new Map<string, AgentStatus>();
+
+  constructor(private readonly maxAgents = 10_000) {}
+
+  recordAgent(agentId: string, info: AgentInfo | undefined, now: Date = new Date()): void {
+    const drops = info?.drops;
+    this.agents.delete(agentId);
+    this.agents.set(agentId, {
+      agentId,
+      hostname: info?.hostname ?? "",
+      version: info?.version ?? "",
+      kernel: info?.kernel ?? "",
+      lastSeen: now.toISOString(),
+      drops: {
+        ringbufFull: String(drops?.ringbufFull ?? 0n),
+        connMapFull: String(drops?.connMapFull ?? 0n),
+        streamGaps: String(drops?.streamGaps ?? 0n),
+        parseErrors: String(drops?.parseErrors ?? 0n),
+        exportQueueFull: String(drops?.exportQueueFull ?? 0n),
+      },
+    });
+    if (this.agents.size > this.maxAgents) {
+      const oldest = this.agents.keys().next().value;
+      if (oldest !== undefined) this.agents.delete(oldest);
+    }
+  }
+
+  agentStatuses(): AgentStatus[] {
+    return [...this.agents.values()].sort((a, b) => a.agentId.localeCompare(b.agentId));
+  }
+}

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from "fastify";
+import { queryRequests } from "../../../../query/requests-query.js";
+import { parseTimeRange } from "../../../../query/time-range.js";
+import type { RouteDependencies } from "../../../route-dependencies.js";
+import { type RequestsQuery, requestsSchema } from "./schema.js";
+
+export const requestsRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { storage }) => {
+  app.get<{ Querystring: RequestsQuery }>("/", { schema: requestsSchema }, async (request) => {
+    const { protocol, service, limit } = request.query;
+    const requests = await queryRequests(storage, {
+      range: parseTimeRange(request.query),
+      protocol,
+      service,
+      limit,
+    });
+    return { requests };
+  });
+};
