@@ -18,12 +18,14 @@ describe("storage.mode=clickhouse (the default)", () => {
     expect(statefulSet.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
   });
 
-  it("points the collector at the ClickHouse Service's HTTP port", () => {
+  it("points the collector at the ClickHouse Service's HTTP port and the database the server creates", () => {
     const service = findObject(objects, "Service", "periscope-clickhouse");
     const httpPort = service.spec.ports.find((port: { name: string }) => port.name === "http").port;
     expect(envOf(collector, "PERISCOPE_STORAGE_URL").value).toBe(
-      `http://$(CLICKHOUSE_USER):$(CLICKHOUSE_PASSWORD)@periscope-clickhouse:${httpPort}`,
+      `http://$(CLICKHOUSE_USER):$(CLICKHOUSE_PASSWORD)@periscope-clickhouse:${httpPort}/periscope`,
     );
+    const clickhouse = soleContainer(findObject(objects, "StatefulSet", "periscope-clickhouse"));
+    expect(envOf(clickhouse, "CLICKHOUSE_DB").value).toBe("periscope");
   });
 
   it("gives the collector and ClickHouse the same password from one Secret", () => {

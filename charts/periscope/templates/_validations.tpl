@@ -5,7 +5,7 @@ to set, so `helm install` stops before creating a half-working release.
 {{- define "periscope.validateValues" -}}
 {{- $storage := .Values.storage -}}
 {{- if and (eq $storage.mode "external") (not $storage.external.url) (not $storage.external.existingSecret) -}}
-{{- fail "storage.mode=external needs the ClickHouse address: set storage.external.url (e.g. http://user:password@clickhouse.example:8123) or storage.external.existingSecret" -}}
+{{- fail "storage.mode=external needs the ClickHouse address: set storage.external.url (e.g. http://user:password@clickhouse.example:8123/periscope) or storage.external.existingSecret" -}}
 {{- end -}}
 {{- if and (eq $storage.mode "embedded") (gt (int .Values.collector.replicas) 1) -}}
 {{- fail "storage.mode=embedded keeps data inside one collector process (the engine locks its data directory): set collector.replicas=1, or storage.mode=clickhouse to scale the collector" -}}

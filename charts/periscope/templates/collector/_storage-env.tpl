@@ -14,7 +14,7 @@ PERISCOPE_STORAGE_URL selects the embedded engine on PERISCOPE_DATA_DIR.
       key: password
 # $(VAR) is expanded by the kubelet from the variables above, so the password stays in the Secret.
 - name: PERISCOPE_STORAGE_URL
-  value: {{ printf "http://$(CLICKHOUSE_USER):$(CLICKHOUSE_PASSWORD)@%s:8123" (include "periscope.componentName" (list . "clickhouse")) | quote }}
+  value: {{ printf "http://$(CLICKHOUSE_USER):$(CLICKHOUSE_PASSWORD)@%s:8123/%s" (include "periscope.componentName" (list . "clickhouse")) $storage.clickhouse.database | quote }}
 {{- else if eq $storage.mode "external" }}
 - name: PERISCOPE_STORAGE_URL
   valueFrom:
