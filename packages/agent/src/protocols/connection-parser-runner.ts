@@ -1,0 +1,46 @@
+import type { StreamBuffer } from "../connections/stream-buffer.js";
+import type { ConnectionProtocolParser } from "./message-decoder.js";
+import { type ParserCounters, StreamDriver } from "./stream-driver.js";
+
+/**
+ * Drives a connection's protocol parser over its two streams and hands every
+ * paired exchange to `onExchange`. Requests are drained before responses so a
+ * response can always see the request it answers when both arrive in one batch.
+ */
+export class ConnectionParserRunner<Request, Response, Exchange> {
+  private readonly requestDriver: StreamDriver<Request>;
+  private readonly responseDriver: StreamDriver<Response>;
+
+  constructor(
+    readonly parser: ConnectionProtocolParser<Request, Response, Exchange>,
+    counters: ParserCounters,
+    onExchange: (exchange: Exchange) => void,
+  ) {
+    this.requestDriver = new StreamDriver(
+      parser.requests,
+      counters,
+      (message, timing) => parser.onRequest(message, timing),
+      (firstByteNs) => parser.onRequestStart?.(firstByteNs),
+    );
+    this.responseDriver = new StreamDriver(parser.responses, counters, (message, timing) => {
+      const exchange = parser.onResponse(message, timing);
+      if (exchange !== undefined) onExchange(exchange);
+    });
+  }
+
+  /** True once both directions left the protocol (upgrade, tunnel): stop buffering. */
+  get finished(): boolean {
+    return this.parser.requests.finished && this.parser.responses.finished;
+  }
+
+  drain(requestStream: StreamBuffer, responseStream: StreamBuffer): void {
+    this.requestDriver.drain(requestStream);
+    this.responseDriver.drain(responseStream);
+  }
+
+  /** The connection closed: complete a close-delimited response. */
+  end(requestStream: StreamBuffer, responseStream: StreamBuffer): void {
+    this.drain(requestStream, responseStream);
+    this.responseDriver.end();
+  }
+}

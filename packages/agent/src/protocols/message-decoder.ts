@@ -1,0 +1,55 @@
+import type { BufferReader } from "./buffer-reader.js";
+import type { ParseResult } from "./parse-result.js";
+
+/**
+ * The contract every protocol implements for one direction of a connection.
+ *
+ * Decoders are incremental: bodies are consumed as they stream past (and never
+ * buffered), so a decoder may advance the reader and still answer
+ * `needs-more-data`. Only the bytes of an incomplete frame header stay unread.
+ */
+export interface MessageDecoder<Message> {
+  /** Decode from the reader; `ok` means one message ended at the reader's position. */
+  decode(reader: BufferReader): ParseResult<Message>;
+  /**
+   * `length` bytes were not captured. Returns true when the decoder could step
+   * over them (they fall inside a body of known extent); false means the
+   * decoder lost its place and the caller must reset it and resync.
+   */
+  absorbGap(length: number): boolean;
+  /** The peer closed the stream: a message delimited by close ends here. */
+  endOfStream(): Message | undefined;
+  /** Index of the next plausible message start in `bytes` at or after `from`, or -1. */
+  findFrameBoundary(bytes: Buffer, from: number): number;
+  /** Bytes a frame start can span, kept when no boundary is found so a split one is not lost. */
+  readonly boundaryLookback: number;
+  /** True between the first byte of a message and its end. */
+  readonly midMessage: boolean;
+  /** True once the connection left this protocol (an upgrade, a tunnel): ignore the rest. */
+  readonly finished: boolean;
+  reset(): void;
+}
+
+/** When a message's bytes were seen, in CLOCK_MONOTONIC ns, and whether some were missing. */
+export interface MessageTiming {
+  readonly firstByteNs: bigint;
+  readonly lastByteNs: bigint;
+  readonly truncated: boolean;
+}
+
+/**
+ * Pairs the messages of both directions of one connection into exchanges.
+ * `requests`/`responses` are the decoders for the request and response streams.
+ */
+export interface ConnectionProtocolParser<Request, Response, Exchange> {
+  readonly protocol: string;
+  readonly requests: MessageDecoder<Request>;
+  readonly responses: MessageDecoder<Response>;
+  /** A request's first byte was seen (it may be answered before it ends). */
+  onRequestStart?(firstByteNs: bigint): void;
+  onRequest(message: Request, timing: MessageTiming): void;
+  /** Returns the completed exchange, or undefined when the response matched no request. */
+  onResponse(message: Response, timing: MessageTiming): Exchange | undefined;
+  /** Requests that were still waiting for an answer when the connection ended. */
+  readonly unansweredRequests: number;
+}
