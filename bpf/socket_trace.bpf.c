@@ -16,6 +16,7 @@
 
 #include "common/socket_trace.h"
 #include "lib/fd_socket.h"
+#include "lib/payload_copy.h"
 #include "maps/conn_map.h"
 #include "maps/events.h"
 #include "maps/syscall_args.h"
@@ -189,17 +190,17 @@ int exit_close(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-/* ---- read / write / sendto / recvfrom ---------------------------------- */
+/* ---- read / write / sendto / recvfrom and their iovec forms ------------ */
 
 /*
  * Saves the arguments when fd is a connection we follow, adopting a TCP
  * socket opened before the agent started (its role is then unknown).
  */
-static __always_inline void on_data_enter(s32 fd, u64 buf, u8 source)
+static __always_inline void on_data_enter(s32 fd, u64 buf, u32 iov_count, u8 source)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 	u64 key = conn_key(pid_tgid >> 32, fd);
-	struct data_args args = { .buf = buf, .fd = fd, .source = source };
+	struct data_args args = { .buf = buf, .iov_count = iov_count, .fd = fd, .source = source };
 
 	if (is_self(pid_tgid))
 		return;
@@ -207,6 +208,19 @@ static __always_inline void on_data_enter(s32 fd, u64 buf, u8 source)
 		return;
 	if (bpf_map_update_elem(&data_args_map, &pid_tgid, &args, BPF_ANY) != 0)
 		count_drop(DROP_CONN_MAP_FULL);
+}
+
+/* sendmsg()/recvmsg(): the iovec array is inside the user's msghdr. */
+static __always_inline void on_msg_enter(s32 fd, const struct user_msghdr *user_msg, u8 source)
+{
+	struct user_msghdr msg;
+
+	if (bpf_probe_read_user(&msg, sizeof(msg), user_msg) != 0) {
+		count_drop(DROP_READ_FAILED);
+		return;
+	}
+	if (msg.msg_iovlen > 0)
+		on_data_enter(fd, (u64)msg.msg_iov, (u32)msg.msg_iovlen, source);
 }
 
 static __always_inline u8 infer_protocol(const void *user_buf, u32 len)
@@ -236,7 +250,7 @@ static __always_inline void on_data_exit(long ret, u8 direction)
 		return;
 	key = conn_key(pid_tgid >> 32, args->fd);
 	state = bpf_map_lookup_elem(&conn_map, &key);
-	scratch = bpf_map_lookup_elem(&data_scratch, &zero);
+	scratch = this_cpu_scratch();
 	if (ret <= 0 || !state || !scratch)
 		goto done;
 
@@ -244,10 +258,16 @@ static __always_inline void on_data_exit(long ret, u8 direction)
 	u32 syscall_len = (u32)ret;
 	u64 *stream_bytes = direction == DIR_EGRESS ? &state->bytes_sent : &state->bytes_received;
 	const void *user_buf = (const void *)args->buf;
+	u32 iov_count = args->iov_count;
 
 	/* Protocols are recognised by how a direction's stream begins, never mid-stream. */
-	if (state->protocol == PROTOCOL_UNKNOWN && *stream_bytes == 0)
-		state->protocol = infer_protocol(user_buf, syscall_len);
+	if (state->protocol == PROTOCOL_UNKNOWN && *stream_bytes == 0) {
+		u32 peek_len = syscall_len;
+		const void *first = iov_count ? first_iov_base(user_buf, iov_count, &peek_len) : user_buf;
+
+		if (first)
+			state->protocol = infer_protocol(first, peek_len);
+	}
 
 	ev->stream_offset = *stream_bytes;
 	*stream_bytes += syscall_len;
@@ -264,13 +284,17 @@ static __always_inline void on_data_exit(long ret, u8 direction)
 		struct capture_config *config = bpf_map_lookup_elem(&capture_config, &zero);
 		u32 cap = config ? config->capture_bytes : PERISCOPE_DEFAULT_CAPTURE;
 
-		captured = syscall_len < cap ? syscall_len : cap;
-		if (captured > PERISCOPE_MAX_CAPTURE)
-			captured = PERISCOPE_MAX_CAPTURE;
-		if (captured > 0 && bpf_probe_read_user(ev->data, captured, user_buf) != 0) {
-			count_drop(DROP_READ_FAILED);
-			captured = 0;
+		u32 want = syscall_len < cap ? syscall_len : cap;
+		bool faulted = false;
+
+		if (iov_count == 0) {
+			captured = copy_flat(ev->data, user_buf, want);
+			faulted = want > 0 && captured == 0;
+		} else {
+			captured = copy_iov(ev->data, user_buf, iov_count, want, &faulted);
 		}
+		if (faulted)
+			count_drop(DROP_READ_FAILED);
 	}
 	ev->captured_len = captured;
 
@@ -286,7 +310,7 @@ done:
 SEC("tracepoint/syscalls/sys_enter_read")
 int enter_read(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], SYSCALL_READ);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_READ);
 	return 0;
 }
 
@@ -300,7 +324,7 @@ int exit_read(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_recvfrom")
 int enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], SYSCALL_RECVFROM);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_RECVFROM);
 	return 0;
 }
 
@@ -314,7 +338,7 @@ int exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_write")
 int enter_write(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], SYSCALL_WRITE);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_WRITE);
 	return 0;
 }
 
@@ -328,7 +352,7 @@ int exit_write(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_sendto")
 int enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], SYSCALL_SENDTO);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_SENDTO);
 	return 0;
 }
 
@@ -336,5 +360,61 @@ SEC("tracepoint/syscalls/sys_exit_sendto")
 int exit_sendto(struct trace_event_raw_sys_exit *ctx)
 {
 	on_data_exit(ctx->ret, DIR_EGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_readv")
+int enter_readv(struct trace_event_raw_sys_enter *ctx)
+{
+	on_data_enter((s32)ctx->args[0], ctx->args[1], (u32)ctx->args[2], SYSCALL_READV);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_readv")
+int exit_readv(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_INGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_writev")
+int enter_writev(struct trace_event_raw_sys_enter *ctx)
+{
+	on_data_enter((s32)ctx->args[0], ctx->args[1], (u32)ctx->args[2], SYSCALL_WRITEV);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_writev")
+int exit_writev(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_EGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	on_msg_enter((s32)ctx->args[0], (const struct user_msghdr *)ctx->args[1], SYSCALL_SENDMSG);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmsg")
+int exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_EGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvmsg")
+int enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	on_msg_enter((s32)ctx->args[0], (const struct user_msghdr *)ctx->args[1], SYSCALL_RECVMSG);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvmsg")
+int exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_INGRESS);
 	return 0;
 }

@@ -49,6 +49,10 @@ enum source_syscall {
 	SYSCALL_CONNECT = 5,
 	SYSCALL_ACCEPT = 6,
 	SYSCALL_CLOSE = 7,
+	SYSCALL_READV = 8,
+	SYSCALL_WRITEV = 9,
+	SYSCALL_SENDMSG = 10,
+	SYSCALL_RECVMSG = 11,
 };
 
 /* Protocol guessed in the kernel from a connection's first bytes. */

@@ -26,17 +26,31 @@ struct {
 /*
  * bpf_ringbuf_reserve() only takes a constant size, so a data event is built
  * here and copied out with bpf_ringbuf_output(header + captured bytes).
+ * Twice the capture size: gathering iovecs writes at (offset < MAX) a chunk
+ * of (length <= MAX), and the verifier checks each bound on its own.
  */
 struct data_event_scratch {
-	u8 bytes[sizeof(struct data_event) + PERISCOPE_MAX_CAPTURE];
+	u8 bytes[sizeof(struct data_event) + 2 * PERISCOPE_MAX_CAPTURE];
 };
 
+/*
+ * One slot per CPU, indexed by bpf_get_smp_processor_id(). Not a PERCPU_ARRAY:
+ * per-CPU values are limited to 32 KiB (PCPU_MIN_UNIT_SIZE), one byte short.
+ * The loader sets max_entries to the number of possible CPUs before load.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
 	__type(value, struct data_event_scratch);
 } data_scratch SEC(".maps");
+
+static __always_inline struct data_event_scratch *this_cpu_scratch(void)
+{
+	u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&data_scratch, &cpu);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

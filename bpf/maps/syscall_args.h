@@ -19,12 +19,16 @@ struct fd_args {
 	u32 _pad;
 };
 
-/* read(), write(), sendto(), recvfrom(): which socket and where the bytes are. */
+/*
+ * read(), write(), sendto(), recvfrom(): which socket and where the bytes are;
+ * readv(), writev(), sendmsg(), recvmsg(): buf is a struct iovec array.
+ */
 struct data_args {
-	u64 buf; /* user-space pointer */
+	u64 buf;       /* user-space pointer: the bytes, or the iovec array */
+	u32 iov_count; /* 0 for a flat buffer */
 	s32 fd;
 	u8 source; /* enum source_syscall */
-	u8 _pad[3];
+	u8 _pad[7];
 };
 
 struct {

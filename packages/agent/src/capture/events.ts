@@ -16,6 +16,10 @@ export const SourceSyscall = {
   Connect: 5,
   Accept: 6,
   Close: 7,
+  ReadV: 8,
+  WriteV: 9,
+  SendMsg: 10,
+  RecvMsg: 11,
 } as const;
 export type SourceSyscall = (typeof SourceSyscall)[keyof typeof SourceSyscall];
 

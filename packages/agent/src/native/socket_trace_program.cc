@@ -52,6 +52,7 @@ SocketTraceProgram::SocketTraceProgram(const SocketTraceConfig& config) {
 
   try {
     set_self_tgid(config.exclude_tgid);
+    size_scratch_per_cpu();
     if (bpf_object__load(object_) != 0) fail("load BPF object " + config.object_path, errno);
     set_capture_bytes(config.capture_bytes);
     attach_all();
@@ -95,6 +96,15 @@ void SocketTraceProgram::set_self_tgid(uint32_t tgid) {
     return;
   }
   throw std::runtime_error("set self_tgid: variable not found in .rodata");
+}
+
+// data_scratch holds one record per CPU; its size is only known here.
+void SocketTraceProgram::size_scratch_per_cpu() {
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) fail("count possible CPUs", -cpus);
+  if (bpf_map__set_max_entries(require_map(object_, "data_scratch"), static_cast<uint32_t>(cpus)) != 0) {
+    fail("size map data_scratch", errno);
+  }
 }
 
 void SocketTraceProgram::attach_all() {

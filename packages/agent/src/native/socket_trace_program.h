@@ -41,6 +41,7 @@ class SocketTraceProgram {
 
  private:
   void set_self_tgid(uint32_t tgid);
+  void size_scratch_per_cpu();
   void attach_all();
   void destroy();
 

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Copying a syscall's user-space bytes into a data event, from a flat buffer
+ * (read/write/sendto/recvfrom) or gathered from an iovec array
+ * (readv/writev/sendmsg/recvmsg).
+ */
+#ifndef PERISCOPE_LIB_PAYLOAD_COPY_H
+#define PERISCOPE_LIB_PAYLOAD_COPY_H
+
+#include "../common/socket_trace.h"
+
+/*
+ * iovecs looked at per syscall. Node's HTTP responses use 2-4 (head, chunk
+ * size, body, trailer); bytes in later iovecs count in syscall_len but are
+ * not captured.
+ */
+#define PERISCOPE_MAX_IOV 16
+
+/* Returns bytes copied into dst: `want`, or 0 when the user memory faulted. */
+static __always_inline u32 copy_flat(u8 *dst, const void *user_buf, u32 want)
+{
+	if (want > PERISCOPE_MAX_CAPTURE)
+		want = PERISCOPE_MAX_CAPTURE;
+	if (want == 0 || bpf_probe_read_user(dst, want, user_buf) != 0)
+		return 0;
+	return want;
+}
+
+/*
+ * Gathers up to `want` bytes from iov[0..count) into dst (which has room for
+ * 2 * PERISCOPE_MAX_CAPTURE). Returns bytes copied; a fault stops the copy
+ * there and sets *faulted.
+ */
+static __always_inline u32 copy_iov(u8 *dst, const struct iovec *user_iov, u32 count, u32 want, bool *faulted)
+{
+	u32 copied = 0;
+
+	if (want > PERISCOPE_MAX_CAPTURE)
+		want = PERISCOPE_MAX_CAPTURE;
+	for (u32 i = 0; i < PERISCOPE_MAX_IOV; i++) {
+		struct iovec iov;
+
+		if (i >= count || copied >= want)
+			break;
+		if (bpf_probe_read_user(&iov, sizeof(iov), &user_iov[i]) != 0) {
+			*faulted = true;
+			break;
+		}
+		u32 chunk = want - copied;
+		if (iov.iov_len < chunk)
+			chunk = iov.iov_len;
+		/* Separate bounds on offset and size, as the verifier reasons about each. */
+		u32 offset = copied & (PERISCOPE_MAX_CAPTURE - 1);
+		chunk &= 2 * PERISCOPE_MAX_CAPTURE - 1;
+		if (chunk > PERISCOPE_MAX_CAPTURE)
+			break;
+		if (chunk > 0 && bpf_probe_read_user(dst + offset, chunk, iov.iov_base) != 0) {
+			*faulted = true;
+			break;
+		}
+		copied += chunk;
+	}
+	return copied;
+}
+
+/* The first bytes of an iovec array's stream, for protocol inference. */
+static __always_inline const void *first_iov_base(const struct iovec *user_iov, u32 count, u32 *len)
+{
+	struct iovec iov;
+
+	if (count == 0 || bpf_probe_read_user(&iov, sizeof(iov), user_iov) != 0)
+		return NULL;
+	*len = iov.iov_len < *len ? iov.iov_len : *len;
+	return iov.iov_base;
+}
+
+#endif /* PERISCOPE_LIB_PAYLOAD_COPY_H */

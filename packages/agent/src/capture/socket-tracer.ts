@@ -1,0 +1,101 @@
+// The agent's view of kernel capture: loads bpf/build/socket_trace.bpf.o
+// through the native addon and delivers decoded events in batches.
+
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { loadNativeBinding, type NativeTracer } from "../native/native.js";
+import { BatchDecoder, type DecoderCounters } from "./decoder.js";
+import type { KernelDropCounters, KernelEvent } from "./events.js";
+import { DEFAULT_CAPTURE_BYTES, MAX_CAPTURE_BYTES } from "./layout.js";
+import { assertKernelPrerequisites, hostSystemProbe } from "./preflight.js";
+
+export interface SocketTracerOptions {
+  /** Default: PERISCOPE_BPF_OBJECT, else bpf/build/socket_trace.bpf.o of this checkout. */
+  bpfObjectPath?: string;
+  /** Payload bytes captured per syscall (0..MAX_CAPTURE_BYTES); default 4096. */
+  captureBytes?: number;
+  /** Process never traced; default this process, so the agent skips its own exports. */
+  excludeTgid?: number;
+}
+
+/** The BPF object path used when the options name none. */
+export function defaultBpfObjectPath(): string {
+  // src/capture/ and dist/capture/ are both four levels below the repository root.
+  return (
+    process.env.PERISCOPE_BPF_OBJECT ??
+    fileURLToPath(new URL("../../../../bpf/build/socket_trace.bpf.o", import.meta.url))
+  );
+}
+
+function validateCaptureBytes(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_CAPTURE_BYTES) {
+    throw new RangeError(`captureBytes must be an integer from 0 to ${MAX_CAPTURE_BYTES}, got ${n}`);
+  }
+  return n;
+}
+
+export class SocketTracer {
+  private readonly decoder = new BatchDecoder();
+  private closed = false;
+
+  private constructor(private readonly native: NativeTracer) {}
+
+  /**
+   * Loads and attaches the tracer. Throws an Error saying what is missing
+   * (privileges, BTF, tracefs, the .bpf.o, the addon) or which kernel step failed.
+   */
+  static open(options: SocketTracerOptions, onBatch: (events: KernelEvent[]) => void): SocketTracer {
+    const captureBytes = validateCaptureBytes(options.captureBytes ?? DEFAULT_CAPTURE_BYTES);
+    const excludeTgid = options.excludeTgid ?? process.pid;
+    if (!Number.isInteger(excludeTgid) || excludeTgid < 0 || excludeTgid > 0xffffffff) {
+      throw new RangeError(`excludeTgid must be a process id, got ${excludeTgid}`);
+    }
+    const bpfObjectPath = options.bpfObjectPath ?? defaultBpfObjectPath();
+    if (!existsSync(bpfObjectPath)) {
+      throw new Error(
+        `BPF object not found at ${bpfObjectPath} (build it: make -C bpf; or set PERISCOPE_BPF_OBJECT)`,
+      );
+    }
+
+    const binding = loadNativeBinding();
+    assertKernelPrerequisites(hostSystemProbe(() => binding.ensureTracefs()));
+
+    let tracer: SocketTracer | undefined;
+    const native = new binding.NativeTracer({ bpfObjectPath, excludeTgid, captureBytes }, (batch) => {
+      // Batches already queued when close() ran still arrive; nobody wants them.
+      if (!tracer || tracer.closed) return;
+      const events = tracer.decoder.decode(batch);
+      if (events.length > 0) onBatch(events);
+    });
+    tracer = new SocketTracer(native);
+    return tracer;
+  }
+
+  /** Changes the capture cap for every syscall from now on. */
+  setCaptureBytes(n: number): void {
+    this.native.setCaptureBytes(validateCaptureBytes(n));
+  }
+
+  dropCounters(): KernelDropCounters {
+    return this.native.readDropCounters();
+  }
+
+  /** Records the decoder skipped as malformed (should stay zero). */
+  decoderCounters(): Readonly<DecoderCounters> {
+    return { ...this.decoder.counters };
+  }
+
+  ref(): void {
+    this.native.ref();
+  }
+
+  unref(): void {
+    this.native.unref();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.native.close();
+  }
+}

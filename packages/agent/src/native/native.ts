@@ -1,0 +1,73 @@
+// The only module that loads periscope_native.node (built from binding.gyp
+// and the .cc files beside this one). It declares what the binding offers.
+
+import { createRequire } from "node:module";
+import type { KernelDropCounters } from "../capture/events.js";
+
+export interface NativeTracerOptions {
+  /** Path of socket_trace.bpf.o. */
+  bpfObjectPath: string;
+  /** Process whose syscalls are never traced: the agent itself. */
+  excludeTgid: number;
+  /** Payload bytes copied per syscall, 0..maxCaptureBytes. */
+  captureBytes: number;
+}
+
+/**
+ * The loaded and attached socket tracer. Its constructor throws an Error
+ * naming the failing step and the kernel's reason, for example
+ * "attach tracepoint syscalls/sys_enter_read: Permission denied".
+ */
+export interface NativeTracer {
+  /** Changes the capture cap for syscalls from now on (already validated). */
+  setCaptureBytes(bytes: number): void;
+  /** Kernel drop counters summed over CPUs. */
+  readDropCounters(): KernelDropCounters;
+  /** Keeps the event loop alive while open (the default). */
+  ref(): void;
+  /** Lets the process exit while the tracer is open. */
+  unref(): void;
+  /** Stops the poller thread, detaches and unloads. Idempotent. */
+  close(): void;
+}
+
+export interface NativeBinding {
+  NativeTracer: new (
+    options: NativeTracerOptions,
+    /**
+     * Called on the JS thread once per batch of records: [u32 LE length][record]
+     * frames. The buffer is owned by the callee (native memory freed on GC).
+     */
+    onBatch: (batch: Buffer) => void,
+  ) => NativeTracer;
+  /** Mounts tracefs when missing; returns "" or a message naming what failed. */
+  ensureTracefs(): string;
+  /** PERISCOPE_MAX_CAPTURE from bpf/common/socket_trace.h. */
+  maxCaptureBytes: number;
+  defaultCaptureBytes: number;
+}
+
+/** Where the addon is; PERISCOPE_NATIVE_ADDON overrides (packaged installs). */
+export function nativeAddonPath(): string {
+  // src/native/ and dist/native/ are both two levels below the package root.
+  return (
+    process.env.PERISCOPE_NATIVE_ADDON ??
+    new URL("../../build/Release/periscope_native.node", import.meta.url).pathname
+  );
+}
+
+let binding: NativeBinding | undefined;
+
+/** Loads the addon once; throws with a build hint when it is missing. */
+export function loadNativeBinding(): NativeBinding {
+  if (binding) return binding;
+  const path = nativeAddonPath();
+  try {
+    binding = createRequire(import.meta.url)(path) as NativeBinding;
+  } catch (error) {
+    throw new Error(
+      `load native addon ${path}: ${(error as Error).message} (build it: cd packages/agent && pnpm exec node-gyp rebuild --nodedir=/usr)`,
+    );
+  }
+  return binding;
+}
