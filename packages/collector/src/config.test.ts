@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("uses the documented defaults", () => {
+    expect(loadConfig({})).toEqual({
+      httpHost: "127.0.0.1",
+      httpPort: 8080,
+      grpcAddress: "127.0.0.1:4770",
+      dataDir: ".periscope/data",
+      storageUrl: "",
+      retentionDays: 7,
+      maxInflightInserts: 8,
+      logLevel: "info",
+    });
+  });
+
+  it("reads the variables", () => {
+    const config = loadConfig({
+      PERISCOPE_HTTP_PORT: "0",
+      PERISCOPE_GRPC_ADDR: "[::1]:4771",
+      PERISCOPE_STORAGE_URL: "https://user:pw@clickhouse:8443/periscope",
+      PERISCOPE_RETENTION_DAYS: "30",
+    });
+    expect(config).toMatchObject({
+      httpPort: 0,
+      grpcAddress: "[::1]:4771",
+      storageUrl: "https://user:pw@clickhouse:8443/periscope",
+      retentionDays: 30,
+    });
+  });
+
+  it("reports every invalid variable at once", () => {
+    const load = () =>
+      loadConfig({
+        PERISCOPE_HTTP_PORT: "80a",
+        PERISCOPE_STORAGE_URL: "clickhouse:8123",
+        PERISCOPE_RETENTION_DAYS: "0",
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(
+      /PERISCOPE_HTTP_PORT: expected an integer.*PERISCOPE_STORAGE_URL: expected an http\(s\) URL.*PERISCOPE_RETENTION_DAYS: expected 1\.\.3650/,
+    );
+  });
+});

@@ -1,0 +1,81 @@
+// Migrations against the embedded engine, in this file's own data directory.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { create, RequestRecordSchema } from "@periscope/proto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toRequestRow } from "../ingest/request-row.js";
+import { applyMigrations, loadMigrations, renderMigrationSql } from "./migrations.js";
+import { syncRequestsRetention } from "./retention.js";
+import { openStorage, type Storage } from "./storage.js";
+
+let dataDir: string;
+let storage: Storage;
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), "periscope-migrations-"));
+  storage = openStorage({ kind: "embedded", dataDir });
+});
+
+afterAll(async () => {
+  await storage.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function requestsEngine(): Promise<string> {
+  const rows = await storage.select<{ engine_full: string }>(
+    "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'requests'",
+  );
+  return rows[0]?.engine_full ?? "";
+}
+
+describe("migrations", () => {
+  it("apply once, record themselves, and apply nothing after a restart", async () => {
+    const migrations = await loadMigrations({ retentionDays: 7 });
+    expect(migrations.map((m) => `${m.version}_${m.name}`)).toContain("1_requests");
+    expect(await applyMigrations(storage, migrations)).toEqual(migrations.map((m) => m.version));
+
+    await storage.close();
+    storage = openStorage({ kind: "embedded", dataDir });
+    expect(await applyMigrations(storage, await loadMigrations({ retentionDays: 7 }))).toEqual([]);
+    const recorded = await storage.select<{ version: number; name: string }>(
+      "SELECT version, name FROM schema_migrations ORDER BY version",
+    );
+    expect(recorded).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
+  });
+
+  it("create requests partitioned by day, with a TTL and a bloom filter on trace_id", async () => {
+    const engine = await requestsEngine();
+    expect(engine).toMatch(/^MergeTree PARTITION BY toDate\(time\) ORDER BY/);
+    expect(engine).toContain("TTL toDateTime(time) + toIntervalDay(7)");
+    const indexes = await storage.select<{ name: string; type: string; expr: string }>(
+      "SELECT name, type, expr FROM system.data_skipping_indices WHERE database = currentDatabase() AND table = 'requests'",
+    );
+    expect(indexes).toEqual([{ name: "idx_trace_id", type: "bloom_filter", expr: "trace_id" }]);
+  });
+
+  it("give every field of a stored row a column, and every column a field", async () => {
+    const columns = await storage.select<{ name: string }>(
+      "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'requests' ORDER BY position",
+    );
+    const row = toRequestRow("agent", create(RequestRecordSchema, {}));
+    expect(columns.map((c) => c.name).sort()).toEqual(Object.keys(row).sort());
+  });
+
+  it("apply a changed retention on the next start", async () => {
+    expect(await syncRequestsRetention(storage, 30)).toBe(true);
+    expect(await requestsEngine()).toContain("toIntervalDay(30)");
+    expect(await syncRequestsRetention(storage, 30)).toBe(false);
+  });
+});
+
+describe("renderMigrationSql", () => {
+  it("fills known placeholders and refuses unknown ones", () => {
+    expect(renderMigrationSql("TTL x + toIntervalDay({{retention_days}})", { retentionDays: 14 })).toBe(
+      "TTL x + toIntervalDay(14)",
+    );
+    expect(() => renderMigrationSql("{{database}}", { retentionDays: 1 })).toThrow(
+      /unknown placeholder \{\{database\}\}/,
+    );
+  });
+});
