@@ -25,8 +25,13 @@ export class ConnectionParserRunner<Request, Response, Exchange> {
     this.responseDriver = new StreamDriver(parser.responses, counters, (message, timing) => {
       const exchange = parser.onResponse(message, timing);
       if (exchange !== undefined) onExchange(exchange);
+      // A response can unblock requests held back (a declined Upgrade): read them
+      // before the next response, which may answer one of them.
+      if (this.requestStream !== undefined) this.requestDriver.drain(this.requestStream);
     });
   }
+
+  private requestStream: StreamBuffer | undefined;
 
   /** True once both directions left the protocol (upgrade, tunnel): stop buffering. */
   get finished(): boolean {
@@ -34,8 +39,10 @@ export class ConnectionParserRunner<Request, Response, Exchange> {
   }
 
   drain(requestStream: StreamBuffer, responseStream: StreamBuffer): void {
+    this.requestStream = requestStream;
     this.requestDriver.drain(requestStream);
     this.responseDriver.drain(responseStream);
+    this.requestStream = undefined;
   }
 
   /** The connection closed: complete a close-delimited response. */
