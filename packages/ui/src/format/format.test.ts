@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatCount } from "./formatCount";
 import { formatEndpoint } from "./formatEndpoint";
 import { formatLatency } from "./formatLatency";
-import { formatTime } from "./formatTime";
+import { formatClock, formatTime } from "./formatTime";
 
 describe("formatLatency", () => {
   it.each([
@@ -61,5 +61,11 @@ describe("formatEndpoint", () => {
     expect(formatEndpoint({ ...bare, processName: "nginx", ip: "10.0.0.1", port: 80 })).toBe("nginx");
     expect(formatEndpoint({ ...bare, ip: "10.0.0.1", port: 5432 })).toBe("10.0.0.1:5432");
     expect(formatEndpoint(bare)).toBe("unknown");
+  });
+});
+
+describe("formatClock", () => {
+  it("reads HH:MM:SS in 24-hour time", () => {
+    expect(formatClock(Date.UTC(2026, 4, 1, 22, 5, 9, 999), "UTC")).toBe("22:05:09");
   });
 });

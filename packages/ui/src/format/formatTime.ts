@@ -5,12 +5,17 @@
 export function formatTime(iso: string, timeZone?: string): string {
   const date = new Date(iso);
   if (iso === "" || Number.isNaN(date.getTime())) return "—";
-  const clock = new Intl.DateTimeFormat("en-GB", {
+  return `${formatClock(date.getTime(), timeZone)}.${String(date.getUTCMilliseconds()).padStart(3, "0")}`;
+}
+
+/** HH:MM:SS, 24-hour, for "updated at" stamps. */
+export function formatClock(epochMs: number, timeZone?: string): string {
+  if (!Number.isFinite(epochMs)) return "—";
+  return new Intl.DateTimeFormat("en-GB", {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
     hour12: false,
     timeZone,
-  }).format(date);
-  return `${clock}.${String(date.getUTCMilliseconds()).padStart(3, "0")}`;
+  }).format(new Date(epochMs));
 }

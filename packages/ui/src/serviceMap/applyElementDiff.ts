@@ -8,12 +8,11 @@ export interface ApplyOutcome {
 }
 
 /**
- * Applies a diff to a live Cytoscape instance. Existing nodes keep their positions:
- * only added nodes are positioned — by a breadth-first layout when the map was empty,
- * otherwise next to their neighbours (placeNewNodes).
+ * Applies a diff to a live Cytoscape instance. Existing nodes keep their positions;
+ * only added nodes are laid out (placeNewNodes), the same way whether the map was
+ * empty or not, so a map that fills in over several polls looks like one drawn at once.
  */
 export function applyElementDiff(cy: Core, diff: ElementDiff): ApplyOutcome {
-  const wasEmpty = cy.nodes().length === 0;
   cy.batch(() => {
     for (const id of diff.remove) cy.getElementById(id).remove();
     for (const element of diff.update) cy.getElementById(element.data.id).data(element.data);
@@ -29,31 +28,20 @@ export function applyElementDiff(cy: Core, diff: ElementDiff): ApplyOutcome {
         e.group === "edges" ? [{ source: e.data.source, target: e.data.target }] : [],
       ),
     );
-  const positions = wasEmpty
-    ? new Map<string, Point>()
-    : placeNewNodes(
-        placed,
-        newNodes.map((node) => node.data.id),
-        edgeEnds,
-      );
+  const positions = placeNewNodes(
+    placed,
+    newNodes.map((node) => node.data.id),
+    edgeEnds,
+  );
 
   cy.batch(() => {
     cy.add(
       diff.add.map((element): ElementDefinition => {
         const position = positions.get(element.data.id);
-        return position ? { group: element.group, data: element.data, position } : { ...element };
+        return { group: element.group, data: element.data, ...(position ? { position } : {}) };
       }),
     );
   });
 
-  if (wasEmpty && newNodes.length > 0) {
-    cy.layout({
-      name: "breadthfirst",
-      directed: true,
-      spacingFactor: 1.1,
-      padding: 40,
-      animate: false,
-    }).run();
-  }
   return { placedNodeIds: newNodes.map((node) => node.data.id) };
 }

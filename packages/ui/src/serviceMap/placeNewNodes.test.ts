@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Point, placeNewNodes } from "./placeNewNodes";
 
-const SPACING = 100;
+const SPACING = { x: 100, y: 100 };
 
 function distance(a: Point | undefined, b: Point | undefined): number {
   if (!a || !b) throw new Error("missing point");
@@ -12,27 +12,26 @@ describe("placeNewNodes", () => {
   it("puts a new callee one row below its caller", () => {
     const placed = new Map([["frontend", { x: 0, y: 0 }]]);
     const result = placeNewNodes(placed, ["users"], [{ source: "frontend", target: "users" }], SPACING);
-    expect(result.get("users")).toEqual({ x: 0, y: SPACING });
+    expect(result.get("users")).toEqual({ x: 0, y: SPACING.y });
   });
 
   it("puts a new caller one row above its callee", () => {
     const placed = new Map([["users", { x: 0, y: 0 }]]);
     const result = placeNewNodes(placed, ["frontend"], [{ source: "frontend", target: "users" }], SPACING);
-    expect(result.get("frontend")).toEqual({ x: 0, y: -SPACING });
+    expect(result.get("frontend")).toEqual({ x: 0, y: -SPACING.y });
   });
 
   it("never lands on an occupied slot: a second callee goes beside the first", () => {
     const placed = new Map([
       ["frontend", { x: 0, y: 0 }],
-      ["users", { x: 0, y: SPACING }],
+      ["users", { x: 0, y: SPACING.y }],
     ]);
     const edges = [
       { source: "frontend", target: "users" },
       { source: "frontend", target: "orders" },
     ];
     const orders = placeNewNodes(placed, ["orders"], edges, SPACING).get("orders");
-    expect(orders?.y).toBe(SPACING);
-    expect(Math.abs(orders?.x ?? 0)).toBe(SPACING);
+    expect(orders).toEqual({ x: SPACING.x, y: SPACING.y });
   });
 
   it("returns positions only for new nodes and leaves placed ones alone", () => {
@@ -59,8 +58,24 @@ describe("placeNewNodes", () => {
     expect(result.size).toBe(12);
     for (let i = 0; i < all.length; i++) {
       for (let j = i + 1; j < all.length; j++)
-        expect(distance(all[i], all[j])).toBeGreaterThanOrEqual(SPACING * 0.75);
+        expect(distance(all[i], all[j])).toBeGreaterThanOrEqual(100 * 0.75);
     }
+  });
+
+  it("on an empty map, the root goes on top and its callees share the row below", () => {
+    const result = placeNewNodes(
+      new Map(),
+      ["demo-users", "demo-orders", "demo-frontend"],
+      [
+        { source: "demo-frontend", target: "demo-users" },
+        { source: "demo-frontend", target: "demo-orders" },
+        { source: "demo-orders", target: "demo-users" },
+      ],
+      { x: 200, y: 120 },
+    );
+    expect(result.get("demo-frontend")).toEqual({ x: 0, y: 0 });
+    expect(result.get("demo-users")).toEqual({ x: 0, y: 120 });
+    expect(result.get("demo-orders")).toEqual({ x: 200, y: 120 });
   });
 
   it("a chain of new nodes is placed following its calls", () => {
@@ -74,7 +89,7 @@ describe("placeNewNodes", () => {
       ],
       SPACING,
     );
-    expect(result.get("b")).toEqual({ x: 0, y: SPACING });
-    expect(result.get("c")).toEqual({ x: 0, y: 2 * SPACING });
+    expect(result.get("b")).toEqual({ x: 0, y: SPACING.y });
+    expect(result.get("c")).toEqual({ x: 0, y: 2 * SPACING.y });
   });
 });

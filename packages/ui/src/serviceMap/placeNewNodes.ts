@@ -8,97 +8,118 @@ export interface EdgeEnds {
   target: string;
 }
 
+/** Grid pitch in model units: wide enough across for an edge label between siblings. */
+export interface Spacing {
+  x: number;
+  y: number;
+}
+
+export const DEFAULT_SPACING: Spacing = { x: 230, y: 140 };
+
 /**
- * Positions for nodes that join a map already on screen, without moving anything that
- * is there: a callee goes one row below its callers, a caller one row above its callees
- * (the same top-down flow as the initial breadth-first layout), at the nearest free grid
- * slot. A node with no placed neighbour starts a new column right of the drawing.
+ * Positions for nodes that join the map, without moving any node already placed.
+ * Calls flow downwards: a callee goes one row below its lowest caller, a caller one row
+ * above its highest callee, at the nearest free grid slot in that row. On an empty map
+ * the roots (nodes nobody calls) are placed first, which yields a top-down layered
+ * layout; a node with no placed neighbour starts a new column right of the drawing.
  */
 export function placeNewNodes(
   placed: ReadonlyMap<string, Point>,
   newNodeIds: readonly string[],
   edges: readonly EdgeEnds[],
-  spacing = 160,
+  spacing: Spacing = DEFAULT_SPACING,
 ): Map<string, Point> {
   const positions = new Map(placed);
   const result = new Map<string, Point>();
-  const remaining = newNodeIds.filter((id) => !placed.has(id));
+  const remaining = [...new Set(newNodeIds)].filter((id) => !placed.has(id));
   while (remaining.length > 0) {
-    const index = Math.max(
-      0,
-      remaining.findIndex((id) => neighboursOf(id, edges, positions).length > 0),
-    );
-    const [id] = remaining.splice(index, 1);
+    const [id] = remaining.splice(nextToPlace(remaining, edges, positions), 1);
     if (id === undefined) break;
-    const preferred = preferredPoint(id, edges, positions, spacing);
-    const point = nearestFreeSlot(preferred, positions, spacing);
+    const point = nearestFreeSlot(preferredPoint(id, edges, positions, spacing), positions, spacing);
     positions.set(id, point);
     result.set(id, point);
   }
   return result;
 }
 
-interface Neighbour {
-  point: Point;
-  /** +1 when the neighbour calls this node (so it sits below), -1 when this node calls it. */
-  direction: 1 | -1;
-}
-
-function neighboursOf(
-  id: string,
+/** Index of the node to place next: one attached to the drawing, else a root, else the first. */
+function nextToPlace(
+  remaining: readonly string[],
   edges: readonly EdgeEnds[],
   positions: ReadonlyMap<string, Point>,
-): Neighbour[] {
-  const neighbours: Neighbour[] = [];
-  for (const edge of edges) {
-    if (edge.source === edge.target) continue;
-    const caller = edge.target === id ? positions.get(edge.source) : undefined;
-    const callee = edge.source === id ? positions.get(edge.target) : undefined;
-    if (caller) neighbours.push({ point: caller, direction: 1 });
-    if (callee) neighbours.push({ point: callee, direction: -1 });
-  }
-  return neighbours;
+) {
+  const attached = remaining.findIndex((id) =>
+    edges.some(
+      (e) => (e.target === id && positions.has(e.source)) || (e.source === id && positions.has(e.target)),
+    ),
+  );
+  if (attached >= 0) return attached;
+  const unplaced = new Set(remaining);
+  const root = remaining.findIndex(
+    (id) => !edges.some((e) => e.target === id && e.source !== id && unplaced.has(e.source)),
+  );
+  return Math.max(0, root);
 }
 
 function preferredPoint(
   id: string,
   edges: readonly EdgeEnds[],
   positions: ReadonlyMap<string, Point>,
-  spacing: number,
+  spacing: Spacing,
 ): Point {
-  const neighbours = neighboursOf(id, edges, positions);
-  if (neighbours.length > 0) {
-    const x = neighbours.reduce((sum, n) => sum + n.point.x, 0) / neighbours.length;
-    const y = neighbours.reduce((sum, n) => sum + n.point.y + n.direction * spacing, 0) / neighbours.length;
-    return { x, y };
+  const callers = placedEnds(edges, positions, (e) =>
+    e.target === id && e.source !== id ? e.source : undefined,
+  );
+  if (callers.length > 0) {
+    return { x: mean(callers.map((p) => p.x)), y: Math.max(...callers.map((p) => p.y)) + spacing.y };
+  }
+  const callees = placedEnds(edges, positions, (e) =>
+    e.source === id && e.target !== id ? e.target : undefined,
+  );
+  if (callees.length > 0) {
+    return { x: mean(callees.map((p) => p.x)), y: Math.min(...callees.map((p) => p.y)) - spacing.y };
   }
   if (positions.size === 0) return { x: 0, y: 0 };
   const all = [...positions.values()];
-  return { x: Math.max(...all.map((p) => p.x)) + spacing, y: Math.min(...all.map((p) => p.y)) };
+  return { x: Math.max(...all.map((p) => p.x)) + spacing.x, y: Math.min(...all.map((p) => p.y)) };
 }
 
-/** Walks rings of grid slots around `preferred`, nearest first, until one is clear. */
-function nearestFreeSlot(preferred: Point, positions: ReadonlyMap<string, Point>, spacing: number): Point {
-  const clearance = spacing * 0.75;
+function placedEnds(
+  edges: readonly EdgeEnds[],
+  positions: ReadonlyMap<string, Point>,
+  peerOf: (edge: EdgeEnds) => string | undefined,
+): Point[] {
+  return edges.flatMap((edge) => {
+    const peer = peerOf(edge);
+    const point = peer === undefined ? undefined : positions.get(peer);
+    return point ? [point] : [];
+  });
+}
+
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** Walks rings of grid slots around `preferred`, same row first, until one is clear. */
+function nearestFreeSlot(preferred: Point, positions: ReadonlyMap<string, Point>, spacing: Spacing): Point {
+  const others = [...positions.values()];
   const isFree = (p: Point) =>
-    [...positions.values()].every((q) => Math.hypot(p.x - q.x, p.y - q.y) >= clearance);
-  for (let ring = 0; ring <= positions.size + 1; ring++) {
-    const candidates: Point[] = [];
+    others.every((q) => Math.hypot((p.x - q.x) / spacing.x, (p.y - q.y) / spacing.y) >= 0.75);
+  for (let ring = 0; ring <= others.length + 1; ring++) {
+    const candidates: { dx: number; dy: number }[] = [];
     for (let dx = -ring; dx <= ring; dx++) {
       for (let dy = -ring; dy <= ring; dy++) {
-        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-        candidates.push({ x: preferred.x + dx * spacing, y: preferred.y + dy * spacing });
+        if (Math.max(Math.abs(dx), Math.abs(dy)) === ring) candidates.push({ dx, dy });
       }
     }
-    // Same row first, then by distance, so siblings line up beside each other.
+    // Same row first, then nearest column, right before left: siblings line up in a row.
     candidates.sort(
-      (a, b) =>
-        Math.abs(a.y - preferred.y) - Math.abs(b.y - preferred.y) ||
-        Math.abs(a.x - preferred.x) - Math.abs(b.x - preferred.x) ||
-        a.x - b.x,
+      (a, b) => Math.abs(a.dy) - Math.abs(b.dy) || Math.abs(a.dx) - Math.abs(b.dx) || b.dx - a.dx,
     );
-    const free = candidates.find(isFree);
-    if (free) return free;
+    for (const { dx, dy } of candidates) {
+      const point = { x: preferred.x + dx * spacing.x, y: preferred.y + dy * spacing.y };
+      if (isFree(point)) return point;
+    }
   }
-  return { x: preferred.x + (positions.size + 2) * spacing, y: preferred.y };
+  return { x: preferred.x + (others.length + 2) * spacing.x, y: preferred.y };
 }

@@ -1,4 +1,14 @@
-import type { StylesheetJson } from "cytoscape";
+import type { NodeSingular, StylesheetJson } from "cytoscape";
+
+// Cytoscape's font-family parser rejects quoted names, so none are quoted here.
+const FONT_FAMILY =
+  "ui-sans-serif, system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif";
+
+/** Box width from the label length ("width: label" is deprecated in Cytoscape 3.x). */
+function nodeWidth(node: NodeSingular): number {
+  const label = String(node.data("label") ?? "");
+  return Math.max(84, Math.round(label.length * 7.4 + 30));
+}
 
 // Colours come from each element's data (see health.ts) so that a health change is a
 // data update, not a style rebuild.
@@ -7,15 +17,14 @@ export const SERVICE_MAP_STYLE: StylesheetJson = [
     selector: "node",
     style: {
       shape: "round-rectangle",
-      width: "label",
+      width: nodeWidth,
       height: 34,
-      padding: "12px",
       "background-color": "#ffffff",
       "border-width": 2,
       "border-color": "data(color)",
       label: "data(label)",
       color: "#0f172a",
-      "font-family": "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+      "font-family": FONT_FAMILY,
       "font-size": 12,
       "font-weight": 600,
       "text-valign": "center",
@@ -45,7 +54,7 @@ export const SERVICE_MAP_STYLE: StylesheetJson = [
       "target-arrow-shape": "triangle",
       "arrow-scale": 1.1,
       label: "data(label)",
-      "font-family": "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+      "font-family": FONT_FAMILY,
       "font-size": 10,
       color: "#334155",
       "text-background-color": "#ffffff",

@@ -1,0 +1,28 @@
+"use client";
+
+import { ApiErrorBanner } from "../ApiErrorBanner/ApiErrorBanner";
+import { Header } from "../Header/Header";
+import { RequestTable } from "../RequestTable/RequestTable";
+import { useRecentRequests } from "../RequestTable/useRecentRequests";
+import { ServiceMap } from "../ServiceMap/ServiceMap";
+import { useServiceMapSnapshot } from "../ServiceMap/useServiceMapSnapshot";
+import { lastUpdatedAt, liveStatus } from "./liveStatus";
+import "./Dashboard.css";
+
+export function Dashboard() {
+  const map = useServiceMapSnapshot();
+  const requests = useRecentRequests();
+  const queries = [map, requests];
+  const errors = queries.flatMap((query) => (query.error ? [query.error] : []));
+
+  return (
+    <>
+      <Header status={liveStatus(queries)} updatedAt={lastUpdatedAt(queries)} />
+      <main className="dashboard">
+        <ApiErrorBanner errors={errors} />
+        <ServiceMap elements={map.elements} />
+        <RequestTable requests={requests.data} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,76 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { parseRequests } from "../../api/parseRequests";
+import requestsDemo from "../../fixtures/requests-demo.json";
+import { RequestTable } from "./RequestTable";
+import { statusText, statusTone } from "./statusTone";
+
+const requests = parseRequests(requestsDemo) ?? [];
+
+/** The text of each cell of each request row, as a user reads the table. */
+function rows(html: string): Record<string, string>[] {
+  const doc = html.split('data-testid="request-row"').slice(1);
+  return doc.map((row) => {
+    const cells: Record<string, string> = {};
+    for (const match of row.matchAll(/data-column="(\w+)"[^>]*>(.*?)<\/td>/g)) {
+      cells[match[1] as string] = (match[2] as string).replace(/<[^>]+>/g, "");
+    }
+    return cells;
+  });
+}
+
+describe("RequestTable", () => {
+  it("shows one row per request with time, peers, method, path, status and latency", () => {
+    const html = renderToStaticMarkup(<RequestTable requests={requests} timeZone="UTC" />);
+    expect(rows(html)).toEqual([
+      {
+        time: "10:14:59.123",
+        client: "127.0.0.1:51234",
+        server: "demo-frontend",
+        method: "GET",
+        path: "/checkout",
+        status: "200",
+        latency: "3.25 ms",
+      },
+      {
+        time: "10:14:59.120",
+        client: "demo-orders",
+        server: "demo-users",
+        method: "POST",
+        path: "/users/42/reserve",
+        status: "503",
+        latency: "1.25 s",
+      },
+    ]);
+  });
+
+  it("colours statuses by class", () => {
+    const html = renderToStaticMarkup(<RequestTable requests={requests} timeZone="UTC" />);
+    expect(html).toContain('class="status status--success">200<');
+    expect(html).toContain('class="status status--server-error">503<');
+  });
+
+  it("tells the user what to check when there is no traffic", () => {
+    const html = renderToStaticMarkup(<RequestTable requests={[]} />);
+    expect(html).toContain("No requests yet — is the agent running?");
+    expect(html).not.toContain("request-row");
+  });
+
+  it("shows a loading line before the first response", () => {
+    expect(renderToStaticMarkup(<RequestTable requests={undefined} />)).toContain("Loading requests…");
+  });
+});
+
+describe("statusTone", () => {
+  it.each([
+    [200, false, "success", "200"],
+    [304, false, "redirect", "304"],
+    [404, false, "client-error", "404"],
+    [503, true, "server-error", "503"],
+    [0, true, "server-error", "error"],
+    [0, false, "unknown", "—"],
+  ] as const)("status %s error=%s is %s", (status, error, tone, text) => {
+    expect(statusTone(status, error)).toBe(tone);
+    expect(statusText(status, error)).toBe(text);
+  });
+});

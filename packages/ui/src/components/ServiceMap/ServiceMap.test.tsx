@@ -1,0 +1,21 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { ServiceMap } from "./ServiceMap";
+
+// Server rendering: the markup the page first shows, before Cytoscape mounts in the
+// browser (the live graph itself is covered by applyElementDiff.test.ts and e2e/).
+describe("ServiceMap", () => {
+  it("renders the map container with empty node and edge lists", () => {
+    const html = renderToStaticMarkup(<ServiceMap elements={undefined} />);
+    expect(html).toContain('data-testid="service-map"');
+    expect(html).toContain('data-nodes="[]"');
+    expect(html).toContain('data-edges="[]"');
+    expect(html).toContain("Loading service map…");
+  });
+
+  it("tells the user what to check when the map is empty", () => {
+    const html = renderToStaticMarkup(<ServiceMap elements={[]} />);
+    expect(html).toContain("No traffic yet — is the agent running?");
+    expect(html).not.toContain("Loading service map…");
+  });
+});
