@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { chartDir, render } from "./helm.js";
+import { findObject, parseManifests, soleContainer } from "./manifests.js";
+
+// docker-compose.yml runs the chart's stack on one host. No Docker engine runs here, so
+// these checks read the file: it must parse, reference images that can be built, and
+// agree with the chart on ports, wiring and commands.
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  privileged?: boolean;
+  pid?: string;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: unknown };
+}
+
+const compose = parse(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8"), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const services = compose.services;
+const chartValues = parse(readFileSync(join(chartDir, "values.yaml"), "utf8"));
+const chartObjects = parseManifests(render());
+
+function service(name: string): ComposeService {
+  const found = services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+}
+
+function dockerfileOf(definition: ComposeService): string | undefined {
+  if (!definition.build) return undefined;
+  const build = typeof definition.build === "string" ? { context: definition.build } : definition.build;
+  return join(repoRoot, build.context ?? ".", build.dockerfile ?? "Dockerfile");
+}
+
+/** Container side of "host:container" port mappings. */
+function containerPorts(definition: ComposeService): number[] {
+  return (definition.ports ?? []).map((mapping) => Number(mapping.split(":").at(-1)));
+}
+
+/** The exec-form CMD of a Dockerfile's final stage. */
+function finalCommand(dockerfile: string): string[] {
+  const commands = readFileSync(dockerfile, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("CMD "));
+  return JSON.parse(commands.at(-1)?.slice(4) ?? "null");
+}
+
+describe("docker-compose.yml", () => {
+  it("runs the four components", () => {
+    expect(Object.keys(services).sort()).toEqual(["agent", "clickhouse", "collector", "ui"]);
+  });
+
+  it.each(Object.keys(services))("service %s has an image or a Dockerfile that exists", (name) => {
+    const definition = service(name);
+    const dockerfile = dockerfileOf(definition);
+    expect(definition.image ?? dockerfile).toBeTruthy();
+    if (dockerfile) expect(existsSync(dockerfile), `${dockerfile} is missing`).toBe(true);
+  });
+
+  it("writes every healthcheck as a list of strings", () => {
+    // An unquoted ": " inside a command silently turns that item into a YAML map.
+    for (const definition of Object.values(services)) {
+      const test = definition.healthcheck?.test;
+      if (test === undefined) continue;
+      expect(Array.isArray(test) && test.every((part) => typeof part === "string")).toBe(true);
+    }
+  });
+
+  it("only depends on services it defines", () => {
+    for (const definition of Object.values(services)) {
+      for (const dependency of Object.keys(definition.depends_on ?? {}))
+        expect(services).toHaveProperty(dependency);
+    }
+  });
+
+  it("runs the agent privileged in the host's pid namespace with BTF, tracefs and /proc mounted", () => {
+    const agent = service("agent");
+    expect(agent.privileged).toBe(true);
+    expect(agent.pid).toBe("host");
+    expect(agent.volumes).toEqual([
+      "/sys/kernel/btf:/sys/kernel/btf:ro",
+      "/sys/kernel/tracing:/sys/kernel/tracing",
+      "/proc:/host/proc:ro",
+    ]);
+  });
+
+  it("uses the chart's default ports", () => {
+    const { grpcPort, httpPort } = chartValues.collector.service;
+    const uiPort = chartValues.ui.service.port;
+    expect(containerPorts(service("collector")).sort()).toEqual([grpcPort, httpPort].sort());
+    expect(containerPorts(service("ui"))).toEqual([uiPort]);
+    expect(service("collector").environment).toMatchObject({
+      PERISCOPE_GRPC_ADDR: `0.0.0.0:${grpcPort}`,
+      PERISCOPE_HTTP_PORT: String(httpPort),
+    });
+    expect(service("ui").environment).toMatchObject({
+      PORT: String(uiPort),
+      PERISCOPE_API_URL: `http://collector:${httpPort}`,
+    });
+    expect(service("agent").environment?.PERISCOPE_COLLECTOR_ADDR).toBe(`collector:${grpcPort}`);
+  });
+
+  it("stores into the compose ClickHouse, the same server image as the chart", () => {
+    const { image, tag, database } = chartValues.storage.clickhouse;
+    expect(service("clickhouse").image).toBe(`${image}:${tag}`);
+    const storageUrl = new URL(service("collector").environment?.PERISCOPE_STORAGE_URL ?? "");
+    expect(`${storageUrl.hostname}:${storageUrl.port}${storageUrl.pathname}`).toBe(
+      `clickhouse:8123/${database}`,
+    );
+  });
+
+  it.each([
+    ["agent", "DaemonSet", "periscope-agent"],
+    ["collector", "Deployment", "periscope-collector"],
+    ["ui", "Deployment", "periscope-ui"],
+  ])("builds the %s image to start the command the chart runs", (name, kind, objectName) => {
+    const dockerfile = dockerfileOf(service(name)) ?? "";
+    const chartCommand = soleContainer(findObject(chartObjects, kind, objectName)).command;
+    expect(finalCommand(dockerfile)).toEqual(chartCommand);
+    expect(dirname(dockerfile)).toBe(join(repoRoot, "deploy", "docker"));
+  });
+});
