@@ -1,6 +1,6 @@
 // gRPC transport for ingest: maps ExportBatchHandler outcomes onto status codes
-// an agent can act on (INVALID_ARGUMENT: drop the batch; RESOURCE_EXHAUSTED and
-// UNAVAILABLE: retry the same batch_seq later).
+// an agent can act on (INVALID_ARGUMENT and INTERNAL: drop the batch;
+// RESOURCE_EXHAUSTED and UNAVAILABLE: retry the same batch_seq later).
 import { type handleUnaryCall, Server, ServerCredentials, status } from "@grpc/grpc-js";
 import {
   create,
@@ -9,6 +9,7 @@ import {
   ExportResponseSchema,
   ingestServiceDefinition,
 } from "@periscope/proto";
+import { isTransientStorageError } from "../storage/storage-errors.js";
 import type { ExportBatchHandler } from "./export-batch-handler.js";
 
 // Agents batch ~hundreds of records per call; the 4 MiB default would make a
@@ -50,7 +51,11 @@ function exportCallHandler(
             return;
           case "storage-failed":
             logger.error({ err: outcome.cause, agentId: call.request.agentId }, "storing batch failed");
-            callback({ code: status.UNAVAILABLE, details: "storage is unavailable; retry the batch" });
+            if (isTransientStorageError(outcome.cause)) {
+              callback({ code: status.UNAVAILABLE, details: "storage is unavailable; retry the batch" });
+            } else {
+              callback({ code: status.INTERNAL, details: "the batch could not be stored" });
+            }
             return;
         }
       },
