@@ -26,9 +26,12 @@ function run(label: string, command: string, args: string[], cwd = repoRoot): bo
 
 function vitestSuite(dir: string): void {
   const report = path.join(reportDir, `${path.basename(dir)}.json`);
-  const ok = run(`vitest ${dir}`, "pnpm", [
-    "exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${report}`,
-  ], path.join(repoRoot, dir));
+  const ok = run(
+    `vitest ${dir}`,
+    "pnpm",
+    ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${report}`],
+    path.join(repoRoot, dir),
+  );
   if (!existsSync(report)) {
     if (ok) failedSuites.push(`vitest ${dir} (no report)`);
     total.failed += 1;
@@ -48,7 +51,12 @@ function vitestSuite(dir: string): void {
 function playwrightSuite(): void {
   const report = path.join(reportDir, "e2e.json");
   process.env.PLAYWRIGHT_JSON_OUTPUT_NAME = report;
-  run("playwright e2e", "pnpm", ["exec", "playwright", "test", "--reporter=list,json"], path.join(repoRoot, "e2e"));
+  run(
+    "playwright e2e",
+    "pnpm",
+    ["exec", "playwright", "test", "--reporter=list,json"],
+    path.join(repoRoot, "e2e"),
+  );
   if (!existsSync(report)) {
     total.failed += 1;
     return;
@@ -61,8 +69,8 @@ function playwrightSuite(): void {
   total.skipped += json.stats.skipped;
 }
 
-const suites = ["packages/proto", "packages/agent", "packages/collector", "packages/ui", "charts"].filter((dir) =>
-  existsSync(path.join(repoRoot, dir, "vitest.config.ts")),
+const suites = ["packages/proto", "packages/agent", "packages/collector", "packages/ui", "charts"].filter(
+  (dir) => existsSync(path.join(repoRoot, dir, "vitest.config.ts")),
 );
 
 run("lint (biome)", "pnpm", ["exec", "biome", "check", "."]);

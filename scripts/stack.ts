@@ -73,7 +73,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       PERISCOPE_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
       PERISCOPE_DATA_DIR: options.dataDir ?? path.join(repoRoot, ".periscope", "data"),
     });
-    await waitUntil("the collector's health check", collector, () => httpOk(`${apiUrl}/api/v1/health`), 60_000);
+    await waitUntil(
+      "the collector's health check",
+      collector,
+      () => httpOk(`${apiUrl}/api/v1/health`),
+      60_000,
+    );
 
     const agent = node("agent", "packages/agent/dist/main.js", {
       PERISCOPE_COLLECTOR_ADDR: `127.0.0.1:${grpcPort}`,

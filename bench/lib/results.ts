@@ -10,8 +10,15 @@ const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".
 export function writeResults(name: string, figures: Record<string, number | Record<string, number>>): void {
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${name}.json`);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", node: process.version };
-  writeFileSync(file, `${JSON.stringify({ ...figures, machine, measuredAt: new Date().toISOString() }, null, 2)}\n`);
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    node: process.version,
+  };
+  writeFileSync(
+    file,
+    `${JSON.stringify({ ...figures, machine, measuredAt: new Date().toISOString() }, null, 2)}\n`,
+  );
   console.log(JSON.stringify(figures, null, 2));
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }

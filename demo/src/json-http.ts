@@ -34,7 +34,10 @@ export function serveJson(name: string, port: number, route: Route): http.Server
       .catch((error: unknown) => ({ status: 502, body: { error: String(error) } }))
       .then(({ status, body }) => {
         const text = JSON.stringify(body);
-        response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+        response.writeHead(status, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(text),
+        });
         response.end(text);
       });
   });
