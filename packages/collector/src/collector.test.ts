@@ -238,6 +238,8 @@ describe("GET /api/v1/requests", () => {
       "/api/v1/requests?service=frontend&protocol=postgres",
     );
     expect(both.body.requests).toEqual([]);
+    const blank = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=&protocol=");
+    expect(blank.body.requests).toHaveLength(13);
   });
 
   it("finds older requests only when the range includes them", async () => {
@@ -261,7 +263,7 @@ describe("bad parameters", () => {
     ["/api/v1/map?to=2024-13-45T99:00:00Z", /to must be epoch milliseconds or an ISO-8601 timestamp/],
     ["/api/v1/services?from=2000&to=1000", /from must be earlier than to/],
     ["/api/v1/services?from=0&to=2764800001", /at most 31 days/],
-    ["/api/v1/map?protocol=ftp", /protocol must be one of http, http2, grpc/],
+    ["/api/v1/map?protocol=ftp", /protocol must be one of http, http2, grpc, .*, mqtt$/],
     ["/api/v1/requests?limit=0", /limit must be >= 1/],
     ["/api/v1/requests?limit=1001", /limit must be <= 1000/],
     ["/api/v1/requests?limit=ten", /limit must be integer/],

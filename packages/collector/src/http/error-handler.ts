@@ -8,7 +8,7 @@ function describeValidationIssue(issue: FastifySchemaValidationError): string {
     issue.instancePath.replace(/^\//, "") || String(issue.params.missingProperty ?? "request");
   const allowed = issue.params.allowedValues;
   if (issue.keyword === "enum" && Array.isArray(allowed)) {
-    return `${parameter} must be one of ${allowed.join(", ")}`;
+    return `${parameter} must be one of ${allowed.filter((value) => value !== "").join(", ")}`;
   }
   return `${parameter} ${issue.message ?? "is invalid"}`;
 }

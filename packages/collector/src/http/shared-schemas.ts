@@ -6,7 +6,8 @@ export const timeRangeQueryProperties = {
   to: { type: "string", description: "epoch milliseconds or ISO-8601; default now" },
 } as const;
 
-export const protocolQueryProperty = { type: "string", enum: [...KNOWN_PROTOCOLS] } as const;
+// An empty value means "no filter": a form's blank select sends `protocol=`.
+export const protocolQueryProperty = { type: "string", enum: [...KNOWN_PROTOCOLS, ""] } as const;
 
 export const errorResponseSchema = {
   type: "object",

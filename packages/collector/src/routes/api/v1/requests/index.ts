@@ -9,8 +9,9 @@ export const requestsRoutes: FastifyPluginAsync<RouteDependencies> = async (app,
     const { protocol, service, limit } = request.query;
     const requests = await queryRequests(storage, {
       range: parseTimeRange(request.query),
-      protocol,
-      service,
+      // Empty values mean "no filter", as a blank form field sends them.
+      protocol: protocol || undefined,
+      service: service || undefined,
       limit,
     });
     return { requests };

@@ -30,7 +30,7 @@ export const requestsSchema = {
     properties: {
       ...timeRangeQueryProperties,
       protocol: protocolQueryProperty,
-      service: { type: "string", minLength: 1, maxLength: 512 },
+      service: { type: "string", maxLength: 512 },
       limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
     },
   },
