@@ -208,5 +208,7 @@ export class StreamBuffer {
 function dropLeadingMarks(marks: TimeMark[], taken: number): TimeMark[] {
   let firstKept = 0;
   while (firstKept + 1 < marks.length && (marks[firstKept + 1]?.at ?? 0) <= taken) firstKept++;
-  return marks.slice(firstKept).map((mark) => ({ at: Math.max(0, mark.at - taken), timestampNs: mark.timestampNs }));
+  return marks
+    .slice(firstKept)
+    .map((mark) => ({ at: Math.max(0, mark.at - taken), timestampNs: mark.timestampNs }));
 }

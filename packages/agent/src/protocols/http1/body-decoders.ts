@@ -75,7 +75,9 @@ export class ChunkedBody implements BodyDecoder {
         case "size-line": {
           const lineEnd = reader.indexOf(CRLF, Http1Limits.maxChunkLineBytes);
           if (lineEnd < 0) {
-            return reader.remaining >= Http1Limits.maxChunkLineBytes ? invalid("chunk size line too long") : needsMoreData;
+            return reader.remaining >= Http1Limits.maxChunkLineBytes
+              ? invalid("chunk size line too long")
+              : needsMoreData;
           }
           const size = parseChunkSize(reader.readBytes(lineEnd).toString("latin1"));
           reader.skip(CRLF.length);

@@ -17,7 +17,10 @@ export function requestBodyDecoder(head: RequestHead): BodyDecoder | string {
   return contentLengthBody(head.headers.get("content-length")) ?? new EmptyBody();
 }
 
-export function responseBodyDecoder(head: ResponseHead, requestMethod: string | undefined): BodyDecoder | string {
+export function responseBodyDecoder(
+  head: ResponseHead,
+  requestMethod: string | undefined,
+): BodyDecoder | string {
   // Rule 1: no body after HEAD, and none in 1xx, 204 and 304 responses.
   if (requestMethod === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304) {
     return new EmptyBody();

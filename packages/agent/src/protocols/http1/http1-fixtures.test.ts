@@ -31,7 +31,12 @@ const cases: Expected[] = [
     sizesCoverStreams: true,
     parseErrors: 0,
   },
-  { name: "head", records: [{ method: "HEAD", target: "/head-me", status: 200 }], sizesCoverStreams: true, parseErrors: 0 },
+  {
+    name: "head",
+    records: [{ method: "HEAD", target: "/head-me", status: 200 }],
+    sizesCoverStreams: true,
+    parseErrors: 0,
+  },
   {
     name: "not-modified",
     records: [{ method: "GET", target: "/cached", status: 304 }],
@@ -82,7 +87,10 @@ describe("HTTP/1 fixtures recorded on loopback", () => {
         expect(whole.exchanges.every((exchange) => !exchange.truncated)).toBe(true);
         if (expected.sizesCoverStreams) {
           const requestBytes = whole.exchanges.reduce((sum, exchange) => sum + exchange.request.wireBytes, 0);
-          const responseBytes = whole.exchanges.reduce((sum, exchange) => sum + exchange.response.wireBytes, 0);
+          const responseBytes = whole.exchanges.reduce(
+            (sum, exchange) => sum + exchange.response.wireBytes,
+            0,
+          );
           expect(requestBytes).toBe(fixture.requests.length);
           expect(responseBytes).toBe(fixture.responses.length);
         }
@@ -92,7 +100,10 @@ describe("HTTP/1 fixtures recorded on loopback", () => {
         const reference = whole.exchanges.map((exchange) => summarize(exchange));
         for (let chunkSize = 1; chunkSize <= totalLength(fixture); chunkSize++) {
           const result = replay(fixture, chunkSize);
-          expect(result.exchanges.map((exchange) => summarize(exchange)), `chunk size ${chunkSize}`).toEqual(reference);
+          expect(
+            result.exchanges.map((exchange) => summarize(exchange)),
+            `chunk size ${chunkSize}`,
+          ).toEqual(reference);
           expect(result.counters.parseErrors, `chunk size ${chunkSize}`).toBe(expected.parseErrors);
         }
       });
@@ -102,8 +113,11 @@ describe("HTTP/1 fixtures recorded on loopback", () => {
         const last = byteByByte.exchanges[byteByByte.exchanges.length - 1];
         const first = byteByByte.exchanges[0];
         // replay() stamps byte i of the request stream 1_000_000 + i, of the response stream 2_000_000 + i.
-        expect(first?.startNs).toBe(1_000_000n + BigInt(fixture.requests.indexOf(expected.records[0]?.method ?? "")));
-        if (expected.sizesCoverStreams) expect(last?.endNs).toBe(2_000_000n + BigInt(fixture.responses.length - 1));
+        expect(first?.startNs).toBe(
+          1_000_000n + BigInt(fixture.requests.indexOf(expected.records[0]?.method ?? "")),
+        );
+        if (expected.sizesCoverStreams)
+          expect(last?.endNs).toBe(2_000_000n + BigInt(fixture.responses.length - 1));
       });
     });
   }

@@ -2,13 +2,15 @@ import { describe, expect, it } from "vitest";
 import { StreamBuffer } from "../../connections/stream-buffer.js";
 import { ConnectionParserRunner } from "../connection-parser-runner.js";
 import type { ParserCounters } from "../stream-driver.js";
-import { type HttpExchange, Http1Parser } from "./http1-parser.js";
+import { Http1Parser, type HttpExchange } from "./http1-parser.js";
 import { parseTraceParent } from "./trace-context.js";
 
 function harness() {
   const counters: ParserCounters = { parseErrors: 0, streamGaps: 0 };
   const exchanges: HttpExchange[] = [];
-  const runner = new ConnectionParserRunner(new Http1Parser(), counters, (exchange) => exchanges.push(exchange));
+  const runner = new ConnectionParserRunner(new Http1Parser(), counters, (exchange) =>
+    exchanges.push(exchange),
+  );
   const requests = new StreamBuffer(64 * 1024);
   const responses = new StreamBuffer(64 * 1024);
   const offsets = { request: 0n, response: 0n };
@@ -27,7 +29,10 @@ describe("Http1Parser", () => {
     const { send, exchanges, counters, runner } = harness();
     send("request", "GET /chat HTTP/1.1\r\nHost: ws\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
     send("request", "\x81\x85binary websocket frame");
-    send("response", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x02hi");
+    send(
+      "response",
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x02hi",
+    );
     send("request", "GET /not-http-anymore HTTP/1.1\r\n\r\n");
     expect(exchanges.map((exchange) => exchange.response.head.status)).toEqual([101]);
     expect(counters.parseErrors).toBe(0);
@@ -38,7 +43,9 @@ describe("Http1Parser", () => {
     const { send, exchanges } = harness();
     send("request", "GET /a HTTP/1.1\r\nConnection: upgrade\r\nUpgrade: h2c\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
     send("response", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n");
-    expect(exchanges.map((exchange) => [exchange.request.head.target, exchange.response.head.status])).toEqual([
+    expect(
+      exchanges.map((exchange) => [exchange.request.head.target, exchange.response.head.status]),
+    ).toEqual([
       ["/a", 200],
       ["/b", 204],
     ]);
@@ -82,9 +89,9 @@ describe("Http1Parser", () => {
     send("request", "POST /upload HTTP/1.1\r\nContent-Length: 1000000\r\n\r\npartial body");
     send("response", "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     send("request", "x".repeat(100));
-    expect(exchanges.map((exchange) => [exchange.request.head.method, exchange.response.head.status])).toEqual([
-      ["POST", 413],
-    ]);
+    expect(
+      exchanges.map((exchange) => [exchange.request.head.method, exchange.response.head.status]),
+    ).toEqual([["POST", 413]]);
   });
 
   it("drops a response that answers no request seen (connection predating the agent)", () => {

@@ -1,9 +1,9 @@
 import type { ConnectionProtocolParser, MessageTiming } from "../message-decoder.js";
 import {
-  type HttpRequestMessage,
   HttpRequestDecoder,
-  type HttpResponseMessage,
+  type HttpRequestMessage,
   HttpResponseDecoder,
+  type HttpResponseMessage,
 } from "./http1-decoders.js";
 
 /** One request paired with its response, with when each was seen. */
@@ -29,7 +29,9 @@ const MAX_PENDING_REQUESTS = 64;
  * HTTP/1.0 and 1.1 on one connection. Responses arrive in request order
  * (RFC 9112 §9.3.2), so pipelined requests are paired first in, first out.
  */
-export class Http1Parser implements ConnectionProtocolParser<HttpRequestMessage, HttpResponseMessage, HttpExchange> {
+export class Http1Parser
+  implements ConnectionProtocolParser<HttpRequestMessage, HttpResponseMessage, HttpExchange>
+{
   readonly protocol = "http";
   readonly requests = new HttpRequestDecoder();
   readonly responses = new HttpResponseDecoder(() => this.methodOfNextAnsweredRequest());
@@ -59,7 +61,8 @@ export class Http1Parser implements ConnectionProtocolParser<HttpRequestMessage,
   onResponse(message: HttpResponseMessage, timing: MessageTiming): HttpExchange | undefined {
     const switched = this.responses.finished;
     const request = this.pending.shift() ?? this.takeRequestInProgress();
-    if (request !== undefined && !switched && this.pending.length === 0) this.requests.protocolSwitched(false);
+    if (request !== undefined && !switched && this.pending.length === 0)
+      this.requests.protocolSwitched(false);
     if (switched) this.requests.protocolSwitched(true);
     if (request === undefined) return undefined;
     return {
@@ -81,7 +84,11 @@ export class Http1Parser implements ConnectionProtocolParser<HttpRequestMessage,
     this.answeredEarly = true;
     return {
       message: { head, wireBytes: head.headBytes },
-      timing: { firstByteNs: this.inProgressFirstByteNs, lastByteNs: this.inProgressFirstByteNs, truncated: true },
+      timing: {
+        firstByteNs: this.inProgressFirstByteNs,
+        lastByteNs: this.inProgressFirstByteNs,
+        truncated: true,
+      },
     };
   }
 

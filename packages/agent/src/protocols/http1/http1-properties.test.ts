@@ -37,23 +37,33 @@ const lineNoise = fc
 describe("HTTP/1 parser on hostile input", () => {
   it("never throws on arbitrary bytes in either direction, whatever the chunking", () => {
     fc.assert(
-      fc.property(httpishBytes, httpishBytes, fc.integer({ min: 1, max: 64 }), (requests, responses, chunkSize) => {
-        const result = replay({ requests, responses }, chunkSize);
-        expect(result.counters.parseErrors).toBeGreaterThanOrEqual(0);
-      }),
+      fc.property(
+        httpishBytes,
+        httpishBytes,
+        fc.integer({ min: 1, max: 64 }),
+        (requests, responses, chunkSize) => {
+          const result = replay({ requests, responses }, chunkSize);
+          expect(result.counters.parseErrors).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it("yields the same records at any chunk size as when replayed whole", () => {
     fc.assert(
-      fc.property(httpishBytes, httpishBytes, fc.integer({ min: 1, max: 16 }), (requests, responses, chunkSize) => {
-        const whole = replay({ requests, responses }, Math.max(1, requests.length, responses.length));
-        const chunked = replay({ requests, responses }, chunkSize);
-        expect(chunked.exchanges.map((exchange) => summarize(exchange))).toEqual(
-          whole.exchanges.map((exchange) => summarize(exchange)),
-        );
-      }),
+      fc.property(
+        httpishBytes,
+        httpishBytes,
+        fc.integer({ min: 1, max: 16 }),
+        (requests, responses, chunkSize) => {
+          const whole = replay({ requests, responses }, Math.max(1, requests.length, responses.length));
+          const chunked = replay({ requests, responses }, chunkSize);
+          expect(chunked.exchanges.map((exchange) => summarize(exchange))).toEqual(
+            whole.exchanges.map((exchange) => summarize(exchange)),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

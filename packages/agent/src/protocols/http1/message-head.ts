@@ -80,7 +80,13 @@ export function parseResponseHead(reader: BufferReader): ParseResult<ResponseHea
   if (!wellFormed || minorVersion === undefined) return fail(reader, start, "malformed status line");
   const headers = parseHeaderLines(lines);
   if (typeof headers === "string") return fail(reader, start, headers);
-  return ok({ kind: "response", status: Number(code), minorVersion, headers, headBytes: reader.position - start });
+  return ok({
+    kind: "response",
+    status: Number(code),
+    minorVersion,
+    headers,
+    headBytes: reader.position - start,
+  });
 }
 
 function fail(reader: BufferReader, start: number, reason: string): ParseResult<never> {
@@ -103,7 +109,8 @@ function checkRequestLinePrefix(reader: BufferReader): ParseResult<never> | unde
 function checkStatusLinePrefix(reader: BufferReader): ParseResult<never> | undefined {
   const limit = Math.min(reader.remaining, VERSION_PREFIX.length);
   for (let index = 0; index < limit; index++) {
-    if (reader.peekByte(index) !== VERSION_PREFIX.charCodeAt(index)) return invalid("not an HTTP/1 status line");
+    if (reader.peekByte(index) !== VERSION_PREFIX.charCodeAt(index))
+      return invalid("not an HTTP/1 status line");
   }
   return undefined;
 }
@@ -128,7 +135,8 @@ function parseVersion(text: string): number | undefined {
 }
 
 function parseHeaderLines(lines: string[]): Map<string, string> | string {
-  if (lines.length > Http1Limits.maxHeaderCount) return `more than ${Http1Limits.maxHeaderCount} header fields`;
+  if (lines.length > Http1Limits.maxHeaderCount)
+    return `more than ${Http1Limits.maxHeaderCount} header fields`;
   const headers = new Map<string, string>();
   for (const line of lines) {
     const colon = line.indexOf(":");
@@ -166,5 +174,8 @@ export function looksLikeRequestStart(bytes: Buffer, index = 0): boolean {
 
 /** True when `bytes` at `index` begin with "HTTP/1.". */
 export function looksLikeResponseStart(bytes: Buffer, index = 0): boolean {
-  return bytes.length - index >= VERSION_PREFIX.length && bytes.toString("latin1", index, index + 7) === VERSION_PREFIX;
+  return (
+    bytes.length - index >= VERSION_PREFIX.length &&
+    bytes.toString("latin1", index, index + 7) === VERSION_PREFIX
+  );
 }

@@ -1,0 +1,210 @@
+import * as grpc from "@grpc/grpc-js";
+import {
+  type AgentInfo,
+  create,
+  ExportRequestSchema,
+  type ExportResponse,
+  ingestServiceDefinition,
+  type RequestRecord,
+} from "@periscope/proto";
+import { Backoff } from "./backoff.js";
+
+export interface ExporterOptions {
+  /** host:port of the collector's gRPC ingest. */
+  address: string;
+  agentId: string;
+  /** Read when a batch is sent, so drop counters are current. */
+  agentInfo: () => AgentInfo;
+  maxBatchRecords?: number;
+  flushIntervalMs?: number;
+  /** Sealed batches waiting to be sent; beyond this new batches are dropped. */
+  maxPendingBatches?: number;
+  /** An empty batch goes out this often when idle, carrying AgentInfo (drop counters). */
+  heartbeatIntervalMs?: number;
+  requestTimeoutMs?: number;
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  credentials?: grpc.ChannelCredentials;
+}
+
+export interface ExporterCounters {
+  batchesSent: number;
+  recordsSent: number;
+  /** Records lost because the pending-batch queue was full. */
+  recordsDropped: number;
+  batchesDropped: number;
+  retries: number;
+}
+
+interface PendingBatch {
+  seq: bigint;
+  records: RequestRecord[];
+}
+
+/**
+ * Sends records to the collector in batches: one unary Export call per batch,
+ * flushed at `maxBatchRecords` or every `flushIntervalMs`. Batches go out one at
+ * a time, in order; a failed batch is retried with the same batch_seq so the
+ * collector can drop duplicates.
+ */
+export class Exporter {
+  readonly counters: ExporterCounters = {
+    batchesSent: 0,
+    recordsSent: 0,
+    recordsDropped: 0,
+    batchesDropped: 0,
+    retries: 0,
+  };
+  private readonly client: grpc.Client;
+  private readonly backoff: Backoff;
+  private readonly settings: Required<Omit<ExporterOptions, "credentials">>;
+  private current: RequestRecord[] = [];
+  private readonly pending: PendingBatch[] = [];
+  private nextSeq = 1n;
+  private sending = false;
+  private closed = false;
+  private lastSendMs = Date.now();
+  private readonly flushTimer: NodeJS.Timeout;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private drainedWaiters: Array<() => void> = [];
+
+  constructor(options: ExporterOptions) {
+    this.settings = {
+      maxBatchRecords: 512,
+      flushIntervalMs: 1000,
+      maxPendingBatches: 64,
+      heartbeatIntervalMs: 10_000,
+      requestTimeoutMs: 10_000,
+      retryInitialMs: 250,
+      retryMaxMs: 10_000,
+      ...withoutUndefined(options),
+      address: options.address,
+      agentId: options.agentId,
+      agentInfo: options.agentInfo,
+    };
+    this.client = new grpc.Client(options.address, options.credentials ?? grpc.credentials.createInsecure());
+    this.backoff = new Backoff(this.settings.retryInitialMs, this.settings.retryMaxMs);
+    this.flushTimer = setInterval(() => this.onTick(), this.settings.flushIntervalMs);
+    // The tracer decides when the agent lives; an exporter timer must not keep it up.
+    this.flushTimer.unref();
+  }
+
+  get pendingBatches(): number {
+    return this.pending.length;
+  }
+
+  add(record: RequestRecord): void {
+    if (this.closed) {
+      this.counters.recordsDropped++;
+      return;
+    }
+    this.current.push(record);
+    if (this.current.length >= this.settings.maxBatchRecords) this.flush();
+  }
+
+  /** Seals the records gathered so far into a batch and starts sending it. */
+  flush(): void {
+    if (this.current.length === 0) return;
+    this.seal(this.current);
+    this.current = [];
+  }
+
+  /** Flushes, waits for pending batches to be accepted (or `timeoutMs`), then closes the channel. */
+  async close(timeoutMs = 5000): Promise<void> {
+    this.flush();
+    this.closed = true;
+    clearInterval(this.flushTimer);
+    if (this.pending.length > 0) {
+      // A batch waiting out a backoff is tried once more right away.
+      if (this.retryTimer !== undefined && !this.sending) {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
+        this.sendNext();
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.drainedWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    const unsent = this.pending.reduce((sum, batch) => sum + batch.records.length, 0);
+    this.counters.recordsDropped += unsent;
+    this.pending.length = 0;
+    this.client.close();
+  }
+
+  private onTick(): void {
+    if (this.current.length > 0) this.flush();
+    else if (this.pending.length === 0 && Date.now() - this.lastSendMs >= this.settings.heartbeatIntervalMs) {
+      this.seal([]);
+    }
+  }
+
+  private seal(records: RequestRecord[]): void {
+    if (this.pending.length >= this.settings.maxPendingBatches) {
+      this.counters.batchesDropped++;
+      this.counters.recordsDropped += records.length;
+      return;
+    }
+    this.pending.push({ seq: this.nextSeq++, records });
+    if (!this.sending && this.retryTimer === undefined) this.sendNext();
+  }
+
+  private sendNext(): void {
+    const batch = this.pending[0];
+    if (batch === undefined) {
+      for (const waiter of this.drainedWaiters.splice(0)) waiter();
+      return;
+    }
+    this.sending = true;
+    this.lastSendMs = Date.now();
+    const request = create(ExportRequestSchema, {
+      agentId: this.settings.agentId,
+      batchSeq: batch.seq,
+      agent: this.settings.agentInfo(),
+      requests: batch.records,
+    });
+    const { export: method } = ingestServiceDefinition;
+    this.client.makeUnaryRequest<typeof request, ExportResponse>(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      request,
+      new grpc.Metadata(),
+      { deadline: Date.now() + this.settings.requestTimeoutMs },
+      (error) => {
+        this.sending = false;
+        if (error !== null) {
+          this.scheduleRetry();
+          return;
+        }
+        this.pending.shift();
+        this.backoff.reset();
+        this.counters.batchesSent++;
+        this.counters.recordsSent += batch.records.length;
+        this.sendNext();
+      },
+    );
+  }
+
+  private scheduleRetry(): void {
+    this.counters.retries++;
+    if (this.closed) {
+      // Closing: one more try is all a shutdown can wait for.
+      for (const waiter of this.drainedWaiters.splice(0)) waiter();
+      return;
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.sendNext();
+    }, this.backoff.nextDelayMs());
+    this.retryTimer.unref();
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,109 @@
+// periscope-agent: kernel capture → connection tracking → parsers → records → collector.
+import { readFileSync } from "node:fs";
+import { hostname, release } from "node:os";
+import { type AgentInfo, AgentInfoSchema, create, DropCountersSchema } from "@periscope/proto";
+import { SocketTracer } from "./capture/socket-tracer.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { Exporter } from "./export/exporter.js";
+import { ListeningSockets } from "./metadata/listening-sockets.js";
+import { LocalAddresses } from "./metadata/local-addresses.js";
+import { ProcessNames } from "./metadata/process-names.js";
+import { lookupSocketEndpoints } from "./metadata/socket-endpoints.js";
+import { Pipeline } from "./pipeline.js";
+import { MonotonicClock } from "./records/monotonic-clock.js";
+import { toProtoRecord } from "./records/to-proto.js";
+
+const IDLE_CHECK_INTERVAL_MS = 5_000;
+const CONNECTION_IDLE_TIMEOUT_NS = 5n * 60n * 1_000_000_000n;
+
+function agentVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return manifest.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`periscope-agent: invalid configuration: ${error.message}`);
+  process.exit(2);
+}
+
+const clock = MonotonicClock.measure();
+const version = agentVersion();
+let tracer: SocketTracer | undefined;
+
+const pipeline = new Pipeline({
+  tracker: {
+    maxConnections: 16_384,
+    maxStreamBytes: 64 * 1024,
+    idleTimeoutNs: CONNECTION_IDLE_TIMEOUT_NS,
+    lookupEndpoints: lookupSocketEndpoints,
+  },
+  processNames: new ProcessNames(),
+  listeners: new ListeningSockets({ minRefreshIntervalMs: 5_000, maxListeners: 4096 }),
+  localAddresses: new LocalAddresses(),
+  onRecord: (record) => exporter.add(toProtoRecord(record, clock)),
+});
+
+function agentInfo(): AgentInfo {
+  const kernel = tracer?.dropCounters() ?? { ringbufFull: 0n, connMapFull: 0n, readFailed: 0n };
+  const userSpace = pipeline.counters();
+  return create(AgentInfoSchema, {
+    hostname: hostname(),
+    version,
+    kernel: release(),
+    drops: create(DropCountersSchema, {
+      ringbufFull: kernel.ringbufFull,
+      connMapFull: kernel.connMapFull,
+      streamGaps: BigInt(userSpace.streamGaps),
+      parseErrors: BigInt(userSpace.parseErrors),
+      exportQueueFull: BigInt(exporter.counters.recordsDropped),
+    }),
+  });
+}
+
+const exporter = new Exporter({ address: config.collectorAddress, agentId: config.agentId, agentInfo });
+
+try {
+  tracer = SocketTracer.open(
+    { bpfObjectPath: config.bpfObjectPath, captureBytes: config.captureBytes, excludeTgid: process.pid },
+    (events) => pipeline.handleBatch(events),
+  );
+} catch (error) {
+  // Not root, no BTF, no tracefs…: the message says which; a stack trace would not help.
+  console.error(`periscope-agent: cannot start tracing: ${messageOf(error)}`);
+  await exporter.close(0);
+  process.exit(1);
+}
+
+console.log(`periscope-agent: tracing, exporting to ${config.collectorAddress} as ${config.agentId}`);
+
+const idleTimer = setInterval(() => pipeline.evictIdle(clock.nowMonotonicNs()), IDLE_CHECK_INTERVAL_MS);
+idleTimer.unref();
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(idleTimer);
+  tracer?.close();
+  pipeline.close();
+  await exporter.close();
+  console.log(`periscope-agent: stopped on ${signal}, ${exporter.counters.recordsSent} records exported`);
+  process.exit(0);
+}
+
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

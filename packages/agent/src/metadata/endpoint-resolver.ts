@@ -1,0 +1,84 @@
+import { Role } from "../capture/events.js";
+import type { Connection, SocketEndpoint } from "../connections/connection.js";
+import type { ConnectionTracker } from "../connections/connection-tracker.js";
+import type { ObservedEnds } from "../records/http-record.js";
+import type { RecordEndpoint } from "../records/request-record.js";
+import type { ListeningSockets } from "./listening-sockets.js";
+import type { LocalAddresses } from "./local-addresses.js";
+import type { ProcessNames } from "./process-names.js";
+
+export interface EndpointResolverCounters {
+  peersFromTracker: number;
+  peersFromListeners: number;
+  peersUnknown: number;
+}
+
+/**
+ * Service identity on one host: a local process's service is its name; the far
+ * end of a connection is named when it is a local process too.
+ */
+export class EndpointResolver {
+  readonly counters: EndpointResolverCounters = {
+    peersFromTracker: 0,
+    peersFromListeners: 0,
+    peersUnknown: 0,
+  };
+
+  constructor(
+    private readonly tracker: ConnectionTracker,
+    private readonly processNames: ProcessNames,
+    private readonly listeners: ListeningSockets,
+    private readonly localAddresses: LocalAddresses,
+  ) {}
+
+  /** Client and server ends of `connection`, or undefined while its role is unknown. */
+  describe(connection: Connection): ObservedEnds | undefined {
+    if (connection.role === Role.Unknown) return undefined;
+    const ownName = this.processNames.get(connection.pid, connection.processName);
+    const own: RecordEndpoint = {
+      ...(connection.local ?? { ip: "", port: 0 }),
+      service: ownName,
+      pid: connection.pid,
+      processName: ownName,
+    };
+    const peer = this.describePeer(connection);
+    return connection.role === Role.Client
+      ? { side: "client", client: own, server: peer }
+      : { side: "server", client: peer, server: own };
+  }
+
+  private describePeer(connection: Connection): RecordEndpoint {
+    const remote = connection.remote;
+    if (remote === undefined) return { ip: "", port: 0, service: "", pid: 0, processName: "" };
+    const pid = this.localPeerPid(connection, remote);
+    if (pid === undefined) {
+      this.counters.peersUnknown++;
+      return { ...remote, service: "", pid: 0, processName: "" };
+    }
+    const name = this.processNames.get(pid);
+    return { ...remote, service: name, pid, processName: name };
+  }
+
+  private localPeerPid(connection: Connection, remote: SocketEndpoint): number | undefined {
+    if (!this.localAddresses.has(remote.ip)) return undefined;
+    // The other end of a loopback connection is one of ours when both are traced:
+    // its local endpoint is our remote one, and its remote endpoint our local one.
+    for (const candidate of this.tracker.findByLocalEndpoint(remote)) {
+      const pointsBack =
+        connection.local === undefined ||
+        (candidate.remote?.ip === connection.local.ip && candidate.remote.port === connection.local.port);
+      if (candidate !== connection && pointsBack) {
+        this.counters.peersFromTracker++;
+        return candidate.pid;
+      }
+    }
+    if (connection.role === Role.Client) {
+      const owner = this.listeners.ownerOf(remote);
+      if (owner !== undefined) {
+        this.counters.peersFromListeners++;
+        return owner;
+      }
+    }
+    return undefined;
+  }
+}

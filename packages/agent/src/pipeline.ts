@@ -1,0 +1,203 @@
+import { type DataEvent, type KernelEvent, KernelProtocol, Role } from "./capture/events.js";
+import type { Connection } from "./connections/connection.js";
+import { ConnectionTracker, type ConnectionTrackerOptions } from "./connections/connection-tracker.js";
+import { EndpointResolver } from "./metadata/endpoint-resolver.js";
+import type { ListeningSockets } from "./metadata/listening-sockets.js";
+import type { LocalAddresses } from "./metadata/local-addresses.js";
+import type { ProcessNames } from "./metadata/process-names.js";
+import { ConnectionParserRunner } from "./protocols/connection-parser-runner.js";
+import { Http1Parser, type HttpExchange } from "./protocols/http1/http1-parser.js";
+import { looksLikeRequestStart, looksLikeResponseStart } from "./protocols/http1/message-head.js";
+import type { ParserCounters } from "./protocols/stream-driver.js";
+import { httpExchangeToRecord } from "./records/http-record.js";
+import type { RequestRecord } from "./records/request-record.js";
+
+export interface PipelineOptions {
+  tracker: ConnectionTrackerOptions;
+  processNames: ProcessNames;
+  listeners: ListeningSockets;
+  localAddresses: LocalAddresses;
+  onRecord: (record: RequestRecord) => void;
+}
+
+/** User-space losses, summed since start; the kernel's own are counted there. */
+export interface PipelineCounters {
+  /** Times a gap in captured bytes made a parser lose its place. */
+  streamGaps: number;
+  parseErrors: number;
+  /** Bytes moved by syscalls but not captured (capture cap, lost events). */
+  uncapturedBytes: number;
+  /** Bytes dropped because a parser fell behind the per-stream buffer cap. */
+  streamOverflowBytes: number;
+  /** Requests never answered before their connection ended or their queue overflowed. */
+  unansweredRequests: number;
+  recordsEmitted: number;
+  connectionsEvicted: number;
+}
+
+type HttpRunner = ConnectionParserRunner<unknown, unknown, HttpExchange>;
+
+type ProtocolState =
+  | { kind: "undecided"; dataEvents: number }
+  | { kind: "http1"; runner: HttpRunner; parser: Http1Parser }
+  | { kind: "ignored" };
+
+/** Data events inspected before a connection is judged not to carry a protocol we parse. */
+const MAX_UNDECIDED_EVENTS = 8;
+
+/**
+ * The agent's user-space path, free of I/O: kernel event batches in, request
+ * records out. Connections are tracked, their streams reassembled and parsed,
+ * and each paired exchange becomes a record with both ends described.
+ */
+export class Pipeline {
+  readonly tracker: ConnectionTracker;
+  private readonly resolver: EndpointResolver;
+  private readonly parserCounters: ParserCounters = { parseErrors: 0, streamGaps: 0 };
+  private readonly totals = {
+    uncapturedBytes: 0,
+    streamOverflowBytes: 0,
+    unansweredRequests: 0,
+    recordsEmitted: 0,
+  };
+
+  constructor(private readonly options: PipelineOptions) {
+    this.tracker = new ConnectionTracker(options.tracker, (connection) =>
+      this.onConnectionRemoved(connection),
+    );
+    this.resolver = new EndpointResolver(
+      this.tracker,
+      options.processNames,
+      options.listeners,
+      options.localAddresses,
+    );
+  }
+
+  handleBatch(events: readonly KernelEvent[]): void {
+    for (const event of events) {
+      switch (event.kind) {
+        case "open":
+          this.tracker.open(event).protocolState = {
+            kind: "undecided",
+            dataEvents: 0,
+          } satisfies ProtocolState;
+          break;
+        case "data":
+          this.handleData(event);
+          break;
+        case "close":
+          this.tracker.close(event);
+          break;
+      }
+    }
+  }
+
+  /** Forgets connections idle for the tracker's timeout. */
+  evictIdle(nowMonotonicNs: bigint): void {
+    this.tracker.evictIdle(nowMonotonicNs);
+  }
+
+  /** Ends every connection (completing close-delimited responses). */
+  close(): void {
+    for (const connection of [...this.tracker.all()]) {
+      this.tracker.close({
+        kind: "close",
+        conn: connection.id,
+        pid: connection.pid,
+        timestampNs: connection.lastActivityNs,
+        bytesSent: 0n,
+        bytesReceived: 0n,
+      });
+    }
+  }
+
+  counters(): PipelineCounters {
+    let uncapturedBytes = this.totals.uncapturedBytes;
+    let streamOverflowBytes = this.totals.streamOverflowBytes;
+    for (const connection of this.tracker.all()) {
+      for (const stream of [connection.egress, connection.ingress]) {
+        uncapturedBytes += stream.counters.lostBytes;
+        streamOverflowBytes += stream.counters.overflowBytes;
+      }
+    }
+    const trackerCounters = this.tracker.counters;
+    return {
+      streamGaps: this.parserCounters.streamGaps,
+      parseErrors: this.parserCounters.parseErrors,
+      uncapturedBytes,
+      streamOverflowBytes,
+      unansweredRequests: this.totals.unansweredRequests,
+      recordsEmitted: this.totals.recordsEmitted,
+      connectionsEvicted: trackerCounters.evictedForSpace + trackerCounters.evictedIdle,
+    };
+  }
+
+  private handleData(event: DataEvent): void {
+    const connection = this.tracker.data(event);
+    const state = this.protocolStateOf(connection, event);
+    if (state.kind !== "http1") return;
+    connection
+      .stream(event.direction)
+      .append(event.streamOffset, event.data, event.syscallLen, event.timestampNs);
+    const requests = connection.requestStream;
+    const responses = connection.responseStream;
+    if (requests === undefined || responses === undefined) return;
+    state.runner.drain(requests, responses);
+    if (state.runner.finished) {
+      // The connection switched protocols (WebSocket, CONNECT tunnel): stop buffering it.
+      connection.protocolState = { kind: "ignored" } satisfies ProtocolState;
+      connection.egress.clear();
+      connection.ingress.clear();
+    }
+  }
+
+  /** Decides, from the kernel's guess or the first bytes, whether we parse this connection. */
+  private protocolStateOf(connection: Connection, event: DataEvent): ProtocolState {
+    const current = (connection.protocolState as ProtocolState | undefined) ?? {
+      kind: "undecided",
+      dataEvents: 0,
+    };
+    if (current.kind !== "undecided") return current;
+    const looksHttp =
+      event.protocol === KernelProtocol.Http1 ||
+      looksLikeRequestStart(event.data) ||
+      looksLikeResponseStart(event.data);
+    let next: ProtocolState;
+    if (looksHttp && connection.role !== Role.Unknown) {
+      const parser = new Http1Parser();
+      const runner = new ConnectionParserRunner(parser, this.parserCounters, (exchange) =>
+        this.emit(connection, exchange),
+      ) as HttpRunner;
+      next = { kind: "http1", runner, parser };
+    } else if (current.dataEvents + 1 >= MAX_UNDECIDED_EVENTS) {
+      next = { kind: "ignored" };
+    } else {
+      next = { kind: "undecided", dataEvents: current.dataEvents + 1 };
+    }
+    connection.protocolState = next;
+    return next;
+  }
+
+  private emit(connection: Connection, exchange: HttpExchange): void {
+    const ends = this.resolver.describe(connection);
+    if (ends === undefined) return;
+    this.totals.recordsEmitted++;
+    this.options.onRecord(httpExchangeToRecord(exchange, ends));
+  }
+
+  private onConnectionRemoved(connection: Connection): void {
+    const state = connection.protocolState as ProtocolState | undefined;
+    if (state?.kind === "http1") {
+      const requests = connection.requestStream;
+      const responses = connection.responseStream;
+      if (requests !== undefined && responses !== undefined) state.runner.end(requests, responses);
+      this.totals.unansweredRequests += state.parser.unansweredRequests + state.parser.droppedRequests;
+    }
+    for (const stream of [connection.egress, connection.ingress]) {
+      this.totals.uncapturedBytes += stream.counters.lostBytes;
+      this.totals.streamOverflowBytes += stream.counters.overflowBytes;
+      stream.clear();
+    }
+    if (this.tracker.connectionCount(connection.pid) === 0) this.options.processNames.forget(connection.pid);
+  }
+}
