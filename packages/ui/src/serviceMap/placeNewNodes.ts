@@ -14,7 +14,7 @@ export interface Spacing {
   y: number;
 }
 
-export const DEFAULT_SPACING: Spacing = { x: 230, y: 140 };
+export const DEFAULT_SPACING: Spacing = { x: 270, y: 150 };
 
 /**
  * Positions for nodes that join the map, without moving any node already placed.

@@ -61,7 +61,6 @@ export const SERVICE_MAP_STYLE: StylesheetJson = [
       "text-background-opacity": 0.9,
       "text-background-padding": "3px",
       "text-background-shape": "roundrectangle",
-      "text-rotation": "autorotate",
     },
   },
   {

@@ -19,9 +19,12 @@ export function Dashboard() {
     <>
       <Header status={liveStatus(queries)} updatedAt={lastUpdatedAt(queries)} />
       <main className="dashboard">
-        <ApiErrorBanner errors={errors} />
-        <ServiceMap elements={map.elements} />
-        <RequestTable requests={requests.data} />
+        <ApiErrorBanner
+          errors={errors}
+          showingStaleData={queries.some((query) => query.data !== undefined)}
+        />
+        <ServiceMap elements={map.elements} unreachable={map.error !== undefined} />
+        <RequestTable requests={requests.data} unreachable={requests.error !== undefined} />
       </main>
     </>
   );

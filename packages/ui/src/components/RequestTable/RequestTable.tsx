@@ -8,11 +8,13 @@ import "./RequestTable.css";
 export interface RequestTableProps {
   /** undefined while the first response is awaited. */
   requests: RequestRecord[] | undefined;
+  /** The API failed before any requests arrived. */
+  unreachable?: boolean;
   /** Pinned by tests; the viewer's own zone otherwise. */
   timeZone?: string;
 }
 
-export function RequestTable({ requests, timeZone }: RequestTableProps) {
+export function RequestTable({ requests, unreachable = false, timeZone }: RequestTableProps) {
   return (
     <section className="card request-table" aria-labelledby="request-table-title">
       <header className="card__header">
@@ -24,7 +26,9 @@ export function RequestTable({ requests, timeZone }: RequestTableProps) {
         ) : null}
       </header>
       {requests === undefined ? (
-        <p className="request-table__empty">Loading requests…</p>
+        <p className="request-table__empty">
+          {unreachable ? "No requests yet — waiting for the Periscope API." : "Loading requests…"}
+        </p>
       ) : requests.length === 0 ? (
         <div className="request-table__empty" data-testid="requests-empty">
           <strong>No requests yet — is the agent running?</strong>

@@ -13,6 +13,11 @@ describe("ServiceMap", () => {
     expect(html).toContain("Loading service map…");
   });
 
+  it("says it is waiting for the API when the first poll failed", () => {
+    const html = renderToStaticMarkup(<ServiceMap elements={undefined} unreachable />);
+    expect(html).toContain("No map yet — waiting for the Periscope API.");
+  });
+
   it("tells the user what to check when the map is empty", () => {
     const html = renderToStaticMarkup(<ServiceMap elements={[]} />);
     expect(html).toContain("No traffic yet — is the agent running?");

@@ -9,6 +9,8 @@ import "./ServiceMap.css";
 export interface ServiceMapProps {
   /** undefined while the first map is awaited. */
   elements: readonly GraphElement[] | undefined;
+  /** The API failed before any map arrived. */
+  unreachable?: boolean;
 }
 
 const LEGEND: { health: Health; label: string }[] = [
@@ -18,7 +20,7 @@ const LEGEND: { health: Health; label: string }[] = [
   { health: "idle", label: "no incoming traffic" },
 ];
 
-export function ServiceMap({ elements }: ServiceMapProps) {
+export function ServiceMap({ elements, unreachable = false }: ServiceMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const { nodeIds, edgeIds } = useCytoscapeGraph(container, elements);
   const isEmpty = elements !== undefined && elements.length === 0;
@@ -50,7 +52,11 @@ export function ServiceMap({ elements }: ServiceMapProps) {
           role="img"
           aria-label={`Service map with ${nodeIds.length} services and ${edgeIds.length} connections`}
         />
-        {elements === undefined ? <p className="service-map__overlay">Loading service map…</p> : null}
+        {elements === undefined ? (
+          <p className="service-map__overlay">
+            {unreachable ? "No map yet — waiting for the Periscope API." : "Loading service map…"}
+          </p>
+        ) : null}
         {isEmpty ? (
           <div className="service-map__overlay" data-testid="service-map-empty">
             <strong>No traffic yet — is the agent running?</strong>

@@ -14,7 +14,7 @@ export interface RenderedGraph {
 }
 
 const FIT_PADDING = 48;
-const MAX_FIT_ZOOM = 1.15;
+const MAX_FIT_ZOOM = 1.25;
 
 interface LiveGraph {
   cy: Core;
