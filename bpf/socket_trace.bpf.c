@@ -15,6 +15,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "common/socket_trace.h"
+#include "lib/conn_lifecycle.h"
 #include "lib/fd_socket.h"
 #include "lib/payload_copy.h"
 #include "maps/conn_map.h"
@@ -29,71 +30,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* The agent's own process: set before load so it never traces its own exports. */
 const volatile u32 self_tgid = 0;
 
-/* Source of connection generations; unique across all connections of this load. */
-u32 next_generation = 0;
-
 static __always_inline bool is_self(u64 pid_tgid)
 {
 	return (u32)(pid_tgid >> 32) == self_tgid;
-}
-
-static __always_inline void fill_header(struct event_header *hdr, u64 pid_tgid, s32 fd, u32 generation,
-					u16 type, u16 size)
-{
-	hdr->timestamp_ns = bpf_ktime_get_ns();
-	hdr->conn.tgid = pid_tgid >> 32;
-	hdr->conn.fd = fd;
-	hdr->conn.generation = generation;
-	hdr->conn._reserved = 0;
-	hdr->pid = (u32)pid_tgid;
-	hdr->type = type;
-	hdr->size = size;
-}
-
-/*
- * Starts tracking fd as a new connection and reports it. Returns the new
- * state, or NULL when fd is not a TCP socket or the map refused it.
- */
-static __always_inline struct conn_state *open_connection(u64 pid_tgid, s32 fd, u8 role, u8 source)
-{
-	struct sock *sk = tcp_sock_of_fd(fd);
-	u64 key = conn_key(pid_tgid >> 32, fd);
-	struct conn_state state = {};
-	struct conn_open_event ev = {};
-
-	if (!sk)
-		return NULL;
-
-	state.generation = __sync_fetch_and_add(&next_generation, 1) + 1;
-	state.role = role;
-	state.protocol = PROTOCOL_UNKNOWN;
-	if (bpf_map_update_elem(&conn_map, &key, &state, BPF_ANY) != 0) {
-		count_drop(DROP_CONN_MAP_FULL);
-		return NULL;
-	}
-
-	fill_header(&ev.hdr, pid_tgid, fd, state.generation, EVENT_CONN_OPEN, sizeof(ev));
-	read_sock_addresses(sk, &ev);
-	ev.role = role;
-	ev.source = source;
-	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
-	emit(&ev, sizeof(ev));
-	return bpf_map_lookup_elem(&conn_map, &key);
-}
-
-static __always_inline void close_connection(u64 pid_tgid, s32 fd)
-{
-	u64 key = conn_key(pid_tgid >> 32, fd);
-	struct conn_state *state = bpf_map_lookup_elem(&conn_map, &key);
-	struct conn_close_event ev = {};
-
-	if (!state)
-		return;
-	fill_header(&ev.hdr, pid_tgid, fd, state->generation, EVENT_CONN_CLOSE, sizeof(ev));
-	ev.bytes_sent = state->bytes_sent;
-	ev.bytes_received = state->bytes_received;
-	bpf_map_delete_elem(&conn_map, &key);
-	emit(&ev, sizeof(ev));
 }
 
 static __always_inline void save_fd_args(s32 fd)
@@ -119,7 +58,7 @@ static __always_inline bool take_fd_args(u64 pid_tgid, s32 *fd)
 	return true;
 }
 
-/* ---- connect / accept / close ------------------------------------------ */
+/* ---- connect / accept / close / process exit --------------------------- */
 
 SEC("tracepoint/syscalls/sys_enter_connect")
 int enter_connect(struct trace_event_raw_sys_enter *ctx)
@@ -187,6 +126,13 @@ int exit_close(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	if (ctx->ret == 0)
 		close_connection(pid_tgid, fd);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int on_process_exit(void *ctx)
+{
+	close_connections_of_exiting_process();
 	return 0;
 }
 

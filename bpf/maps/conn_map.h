@@ -28,6 +28,26 @@ struct {
 	__type(value, struct conn_state);
 } conn_map SEC(".maps");
 
+/*
+ * Processes that have (or had) a traced connection, so that a process exit
+ * only scans conn_map when it can find something there. Never decremented:
+ * a stale entry costs one useless scan at that process's exit.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PERISCOPE_MAX_CONNECTIONS / 4);
+	__type(key, u32);
+	__type(value, u8);
+} traced_tgids SEC(".maps");
+
+static __always_inline void mark_tgid_traced(u32 tgid)
+{
+	u8 present = 1;
+
+	if (!bpf_map_lookup_elem(&traced_tgids, &tgid))
+		bpf_map_update_elem(&traced_tgids, &tgid, &present, BPF_ANY);
+}
+
 static __always_inline u64 conn_key(u32 tgid, s32 fd)
 {
 	return ((u64)tgid << 32) | (u32)fd;

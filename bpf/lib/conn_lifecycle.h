@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A connection's life as user space sees it: a conn-open event when tracking
+ * starts (connect, accept, or first data on an older socket), a conn-close
+ * event with byte totals when it ends (close(), or its process exiting).
+ */
+#ifndef PERISCOPE_LIB_CONN_LIFECYCLE_H
+#define PERISCOPE_LIB_CONN_LIFECYCLE_H
+
+#include "../common/socket_trace.h"
+#include "../maps/conn_map.h"
+#include "../maps/events.h"
+#include "fd_socket.h"
+
+/* Source of connection generations; unique across all connections of this load. */
+u32 next_generation = 0;
+
+static __always_inline void fill_header(struct event_header *hdr, u64 pid_tgid, s32 fd, u32 generation,
+					u16 type, u16 size)
+{
+	hdr->timestamp_ns = bpf_ktime_get_ns();
+	hdr->conn.tgid = pid_tgid >> 32;
+	hdr->conn.fd = fd;
+	hdr->conn.generation = generation;
+	hdr->conn._reserved = 0;
+	hdr->pid = (u32)pid_tgid;
+	hdr->type = type;
+	hdr->size = size;
+}
+
+/*
+ * Starts tracking fd as a new connection and reports it. Returns the new
+ * state, or NULL when fd is not a TCP socket or the map refused it.
+ */
+static __always_inline struct conn_state *open_connection(u64 pid_tgid, s32 fd, u8 role, u8 source)
+{
+	struct sock *sk = tcp_sock_of_fd(fd);
+	u32 tgid = pid_tgid >> 32;
+	u64 key = conn_key(tgid, fd);
+	struct conn_state state = {};
+	struct conn_open_event ev = {};
+
+	if (!sk)
+		return NULL;
+
+	state.generation = __sync_fetch_and_add(&next_generation, 1) + 1;
+	state.role = role;
+	state.protocol = PROTOCOL_UNKNOWN;
+	if (bpf_map_update_elem(&conn_map, &key, &state, BPF_ANY) != 0) {
+		count_drop(DROP_CONN_MAP_FULL);
+		return NULL;
+	}
+	mark_tgid_traced(tgid);
+
+	fill_header(&ev.hdr, pid_tgid, fd, state.generation, EVENT_CONN_OPEN, sizeof(ev));
+	read_sock_addresses(sk, &ev);
+	ev.role = role;
+	ev.source = source;
+	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
+	emit(&ev, sizeof(ev));
+	return bpf_map_lookup_elem(&conn_map, &key);
+}
+
+static __always_inline void close_connection(u64 pid_tgid, s32 fd)
+{
+	u64 key = conn_key(pid_tgid >> 32, fd);
+	struct conn_state *state = bpf_map_lookup_elem(&conn_map, &key);
+	struct conn_close_event ev = {};
+
+	if (!state)
+		return;
+	fill_header(&ev.hdr, pid_tgid, fd, state->generation, EVENT_CONN_CLOSE, sizeof(ev));
+	ev.bytes_sent = state->bytes_sent;
+	ev.bytes_received = state->bytes_received;
+	bpf_map_delete_elem(&conn_map, &key);
+	emit(&ev, sizeof(ev));
+}
+
+struct exit_scan {
+	u64 pid_tgid;
+};
+
+static long close_if_owned_by(struct bpf_map *map, u64 *key, struct conn_state *state, struct exit_scan *scan)
+{
+	struct conn_close_event ev = {};
+
+	if ((u32)(*key >> 32) != (u32)(scan->pid_tgid >> 32))
+		return 0;
+	fill_header(&ev.hdr, scan->pid_tgid, (s32)(u32)*key, state->generation, EVENT_CONN_CLOSE, sizeof(ev));
+	ev.bytes_sent = state->bytes_sent;
+	ev.bytes_received = state->bytes_received;
+	emit(&ev, sizeof(ev));
+	bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+/*
+ * A process that exits without close() (killed, or simply returning from
+ * main) has its fds closed by the kernel, which no syscall tracepoint sees.
+ * Close its connections here so user space does not wait for them forever.
+ */
+static __always_inline void close_connections_of_exiting_process(void)
+{
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	u32 tgid = pid_tgid >> 32;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct exit_scan scan = { .pid_tgid = pid_tgid };
+
+	if (!bpf_map_lookup_elem(&traced_tgids, &tgid))
+		return;
+	/* do_exit() decrements signal->live before this tracepoint: 0 means the last thread. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return;
+	bpf_for_each_map_elem(&conn_map, close_if_owned_by, &scan, 0);
+	bpf_map_delete_elem(&traced_tgids, &tgid);
+}
+
+#endif /* PERISCOPE_LIB_CONN_LIFECYCLE_H */
