@@ -70,6 +70,8 @@ export class ConnectionTracker {
     const connection = this.add(event.conn, event.timestampNs);
     connection.role = event.role;
     connection.processName = event.comm;
+    connection.egress.watchFromStart();
+    connection.ingress.watchFromStart();
     this.setEndpoints(
       connection,
       { ip: event.localAddr, port: event.localPort },

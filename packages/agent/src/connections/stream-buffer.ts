@@ -46,6 +46,11 @@ export class StreamBuffer {
 
   constructor(private readonly maxBufferedBytes: number) {}
 
+  /** The stream was watched from its first byte (we saw the connection open): a jump past 0 is a loss. */
+  watchFromStart(): void {
+    this.nextOffset ??= 0n;
+  }
+
   get buffered(): number {
     return this.bufferedBytes;
   }

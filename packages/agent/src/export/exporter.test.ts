@@ -1,0 +1,162 @@
+import * as grpc from "@grpc/grpc-js";
+import {
+  AgentInfoSchema,
+  create,
+  type ExportRequest,
+  type ExportResponse,
+  ExportResponseSchema,
+  ingestServiceDefinition,
+  RequestRecordSchema,
+} from "@periscope/proto";
+import { afterEach, describe, expect, it } from "vitest";
+import { Exporter } from "./exporter.js";
+
+interface FakeCollector {
+  address: string;
+  received: ExportRequest[];
+  /** Fail the next `count` calls with UNAVAILABLE. */
+  failNext(count: number): void;
+  stop(): Promise<void>;
+}
+
+async function startCollector(port = 0): Promise<FakeCollector> {
+  const received: ExportRequest[] = [];
+  let failures = 0;
+  const server = new grpc.Server();
+  server.addService(ingestServiceDefinition, {
+    export: (
+      call: grpc.ServerUnaryCall<ExportRequest, ExportResponse>,
+      callback: grpc.sendUnaryData<ExportResponse>,
+    ) => {
+      if (failures > 0) {
+        failures--;
+        callback({ code: grpc.status.UNAVAILABLE, details: "collector busy" });
+        return;
+      }
+      received.push(call.request);
+      callback(null, create(ExportResponseSchema, { accepted: call.request.requests.length }));
+    },
+  });
+  const boundPort = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error === null ? resolve(bound) : reject(error),
+    ),
+  );
+  return {
+    address: `127.0.0.1:${boundPort}`,
+    received,
+    failNext: (count) => {
+      failures = count;
+    },
+    stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
+
+const record = (target: string) =>
+  create(RequestRecordSchema, { protocol: "http", operation: "GET", target });
+const agentInfo = () => create(AgentInfoSchema, { hostname: "test-host", version: "0.1.0" });
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+describe("Exporter", () => {
+  it("sends full batches at once and the rest on close, with increasing batch_seq", async () => {
+    const collector = await startCollector();
+    cleanups.push(collector.stop);
+    const exporter = new Exporter({
+      address: collector.address,
+      agentId: "node-a",
+      agentInfo,
+      maxBatchRecords: 3,
+    });
+    for (let index = 0; index < 7; index++) exporter.add(record(`/r${index}`));
+    await exporter.close();
+    expect(collector.received.map((batch) => [batch.batchSeq, batch.requests.map((r) => r.target)])).toEqual([
+      [1n, ["/r0", "/r1", "/r2"]],
+      [2n, ["/r3", "/r4", "/r5"]],
+      [3n, ["/r6"]],
+    ]);
+    expect(
+      collector.received.every(
+        (batch) => batch.agentId === "node-a" && batch.agent?.hostname === "test-host",
+      ),
+    ).toBe(true);
+    expect(exporter.counters).toMatchObject({ batchesSent: 3, recordsSent: 7, recordsDropped: 0 });
+  });
+
+  it("flushes a partial batch after the flush interval", async () => {
+    const collector = await startCollector();
+    cleanups.push(collector.stop);
+    const exporter = new Exporter({
+      address: collector.address,
+      agentId: "a",
+      agentInfo,
+      flushIntervalMs: 50,
+    });
+    cleanups.push(() => exporter.close());
+    exporter.add(record("/timed"));
+    await expect.poll(() => collector.received.length, { timeout: 2000 }).toBe(1);
+  });
+
+  it("retries a failed batch with the same batch_seq until the collector accepts it", async () => {
+    const collector = await startCollector();
+    cleanups.push(collector.stop);
+    collector.failNext(2);
+    const exporter = new Exporter({
+      address: collector.address,
+      agentId: "a",
+      agentInfo,
+      flushIntervalMs: 20,
+      retryInitialMs: 10,
+      retryMaxMs: 20,
+    });
+    exporter.add(record("/retried"));
+    exporter.flush();
+    exporter.add(record("/after"));
+    exporter.flush();
+    await expect.poll(() => collector.received.length, { timeout: 3000 }).toBe(2);
+    await exporter.close();
+    expect(collector.received.map((batch) => batch.batchSeq)).toEqual([1n, 2n]);
+    expect(exporter.counters.retries).toBe(2);
+  });
+
+  it("bounds the queue while the collector is down and delivers once it comes up", async () => {
+    const probe = await startCollector();
+    const address = probe.address;
+    await probe.stop();
+    const exporter = new Exporter({
+      address,
+      agentId: "a",
+      agentInfo,
+      maxBatchRecords: 1,
+      maxPendingBatches: 2,
+      retryInitialMs: 20,
+      retryMaxMs: 40,
+    });
+    for (let index = 0; index < 5; index++) exporter.add(record(`/r${index}`));
+    expect(exporter.pendingBatches).toBe(2);
+    expect(exporter.counters).toMatchObject({ batchesDropped: 3, recordsDropped: 3 });
+    const collector = await startCollector(Number(address.split(":")[1]));
+    cleanups.push(collector.stop);
+    await expect.poll(() => collector.received.length, { timeout: 5000 }).toBe(2);
+    await exporter.close();
+    expect(collector.received.map((batch) => batch.requests[0]?.target)).toEqual(["/r0", "/r1"]);
+  });
+
+  it("sends an empty heartbeat batch carrying agent info when idle", async () => {
+    const collector = await startCollector();
+    cleanups.push(collector.stop);
+    const exporter = new Exporter({
+      address: collector.address,
+      agentId: "a",
+      agentInfo,
+      flushIntervalMs: 20,
+      heartbeatIntervalMs: 40,
+    });
+    cleanups.push(() => exporter.close());
+    await expect.poll(() => collector.received.length, { timeout: 2000 }).toBeGreaterThan(0);
+    expect(collector.received[0]).toMatchObject({ requests: [], agent: { hostname: "test-host" } });
+  });
+});
