@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 describe("createPoller", () => {
-  it("runs immediately, then every interval after the previous run settles", async () => {
+  it("runs immediately, then once per interval", async () => {
     const results: number[] = [];
     let calls = 0;
     const poller = createPoller({
@@ -24,6 +24,22 @@ describe("createPoller", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(results).toEqual([1, 2]);
     poller.stop();
+  });
+
+  it("counts the interval from the start of each run, so response time does not add up", async () => {
+    const startedAt: number[] = [];
+    const poller = createPoller({
+      intervalMs: 2000,
+      run: async () => {
+        startedAt.push(Date.now());
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      },
+      onResult: () => {},
+    });
+    await vi.advanceTimersByTimeAsync(6000);
+    poller.stop();
+    const gaps = startedAt.slice(1).map((time, i) => time - (startedAt[i] as number));
+    expect(gaps).toEqual([2000, 2000, 2000]);
   });
 
   it("never has two runs in flight when a run is slower than the interval", async () => {
@@ -41,11 +57,11 @@ describe("createPoller", () => {
       },
       onResult: () => {},
     });
-    await vi.advanceTimersByTimeAsync(2000);
+    await vi.advanceTimersByTimeAsync(1900);
     poller.stop();
     expect(maxInFlight).toBe(1);
-    expect(runs).toBeGreaterThanOrEqual(3);
-    expect(runs).toBeLessThanOrEqual(4);
+    // Back to back, 500 ms each: runs start at 0, 500, 1000 and 1500 ms.
+    expect(runs).toBe(4);
   });
 
   it("keeps polling after a failed run and reports the failure", async () => {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { fetchApi } from "../api/fetchApi";
 import { createPoller } from "./createPoller";
 
@@ -15,7 +15,11 @@ export interface PolledApiState<T> {
   updatedAt: number | undefined;
 }
 
-/** Polls a JSON endpoint on the UI origin for as long as the calling component is mounted. */
+/**
+ * Polls a JSON endpoint on the UI origin for as long as the calling component is
+ * mounted. `urlAt` and `parse` must be stable (module-level) functions: a new
+ * function restarts the poller.
+ */
 export function usePolledApi<T>(
   urlAt: (nowMs: number) => string,
   parse: (body: unknown) => T | undefined,
@@ -26,15 +30,11 @@ export function usePolledApi<T>(
     error: undefined,
     updatedAt: undefined,
   });
-  // The latest callbacks, read at each poll, so callers may pass inline functions
-  // without restarting the poller on every render.
-  const latest = useRef({ urlAt, parse });
-  latest.current = { urlAt, parse };
 
   useEffect(() => {
     const poller = createPoller({
       intervalMs,
-      run: (signal) => fetchApi(latest.current.urlAt(Date.now()), latest.current.parse, signal),
+      run: (signal) => fetchApi(urlAt(Date.now()), parse, signal),
       onResult: (result) =>
         setState((previous) =>
           result.ok
@@ -48,7 +48,7 @@ export function usePolledApi<T>(
         })),
     });
     return () => poller.stop();
-  }, [intervalMs]);
+  }, [urlAt, parse, intervalMs]);
 
   return state;
 }
