@@ -21,7 +21,7 @@ import {
 import { MAX_CAPTURE_BYTES } from "./layout.js";
 import { SocketTracer } from "./socket-tracer.js";
 
-requireRootInCi("socket-tracer.test.ts");
+requireRootInCi("socket-tracer.kernel.test.ts");
 
 describe.skipIf(!isRoot)(
   "SocketTracer capturing HTTP on the real kernel (root only; skipped otherwise outside CI)",

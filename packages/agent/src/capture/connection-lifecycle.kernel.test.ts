@@ -17,7 +17,7 @@ import {
 } from "./fixtures/kernel-processes.js";
 import { SocketTracer } from "./socket-tracer.js";
 
-requireRootInCi("connection-lifecycle.test.ts");
+requireRootInCi("connection-lifecycle.kernel.test.ts");
 
 describe.skipIf(!isRoot)(
   "connection lifecycle on the real kernel (root only; skipped otherwise outside CI)",
