@@ -45,6 +45,7 @@ static __always_inline struct sock *tcp_sock_of_fd(s32 fd)
 	u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != PERISCOPE_AF_INET && family != PERISCOPE_AF_INET6)
 		return NULL;
+	/* sk_type is a plain u16 since Linux 5.6; before, a bitfield needing BPF_CORE_READ_BITFIELD. */
 	if (BPF_CORE_READ(sk, sk_type) != PERISCOPE_SOCK_STREAM)
 		return NULL;
 	return sk;

@@ -68,7 +68,11 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   ~NativeTracer() override { Shutdown(); }
 
  private:
-  // Runs on the poller thread.
+  // Runs on the poller thread. Non-blocking with the poller retrying (see
+  // RingPoller::flush) rather than BlockingCall: a poller blocked on a full
+  // queue could never be joined by close(), which runs on the very JS thread
+  // that would have to drain the queue. The backpressure is the same: no
+  // draining while the queue is full, so the kernel ring buffer fills and counts.
   Delivery Offer(std::unique_ptr<Batch>& batch) {
     napi_status status = on_batch_.NonBlockingCall(batch.get(), deliver_batch);
     if (status == napi_ok) {

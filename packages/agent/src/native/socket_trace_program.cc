@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -16,8 +17,12 @@ namespace {
 
 constexpr const char* kSelfTgidVariable = "self_tgid";
 
+// libbpf reports its own codes (LIBBPF_ERRNO__*, from 4000) besides errno
+// values; libbpf_strerror() names both where strerror() says "Unknown error".
 [[noreturn]] void fail(const std::string& step, int err) {
-  std::string message = step + ": " + strerror(err);
+  char reason[128];
+  if (libbpf_strerror(err, reason, sizeof(reason)) != 0) snprintf(reason, sizeof(reason), "%s", strerror(err));
+  std::string message = step + ": " + reason;
   std::string log = libbpf_log_tail();
   if (!log.empty()) message += "\nlibbpf said:\n" + log;
   throw std::runtime_error(message);
