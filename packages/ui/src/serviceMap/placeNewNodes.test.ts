@@ -93,3 +93,46 @@ describe("placeNewNodes", () => {
     expect(result.get("c")).toEqual({ x: 0, y: 2 * SPACING.y });
   });
 });
+
+describe("placeNewNodes keeps calls visible", () => {
+  const chain = [
+    { source: "frontend", target: "orders" },
+    { source: "orders", target: "users" },
+    { source: "frontend", target: "users" },
+  ];
+
+  it("does not put a node where its edge would run behind another node", () => {
+    const placed = new Map([
+      ["frontend", { x: 0, y: 0 }],
+      ["orders", { x: 0, y: 100 }],
+    ]);
+    const users = placeNewNodes(placed, ["users"], chain, SPACING).get("users");
+    // Straight below orders, frontend→users would be hidden behind orders.
+    expect(users).not.toEqual({ x: 0, y: 200 });
+    expect(users?.y).toBe(200);
+  });
+
+  it("does not put a node on top of an existing edge", () => {
+    const placed = new Map([
+      ["a", { x: 0, y: 0 }],
+      ["b", { x: 0, y: 200 }],
+    ]);
+    const edges = [
+      { source: "a", target: "b" },
+      { source: "a", target: "c" },
+    ];
+    const c = placeNewNodes(placed, ["c"], edges, SPACING).get("c");
+    expect(c).toEqual({ x: 100, y: 100 });
+  });
+
+  it("the demo workload fetched in the order the API lists it draws every call unobstructed", () => {
+    const result = placeNewNodes(new Map(), ["frontend", "orders", "users"], chain, SPACING);
+    const frontend = result.get("frontend");
+    const orders = result.get("orders");
+    const users = result.get("users");
+    if (!frontend || !orders || !users) throw new Error("a node was not placed");
+    const collinear =
+      (frontend.x - users.x) * (orders.y - users.y) - (frontend.y - users.y) * (orders.x - users.x);
+    expect(collinear).not.toBe(0);
+  });
+});

@@ -22,6 +22,8 @@ export const DEFAULT_SPACING: Spacing = { x: 270, y: 150 };
  * above its highest callee, at the nearest free grid slot in that row. On an empty map
  * the roots (nodes nobody calls) are placed first, which yields a top-down layered
  * layout; a node with no placed neighbour starts a new column right of the drawing.
+ * A slot is taken only if the new node's edges do not run through another node and no
+ * existing edge runs through it: a call hidden behind a box reads as no call at all.
  */
 export function placeNewNodes(
   placed: ReadonlyMap<string, Point>,
@@ -35,7 +37,8 @@ export function placeNewNodes(
   while (remaining.length > 0) {
     const [id] = remaining.splice(nextToPlace(remaining, edges, positions), 1);
     if (id === undefined) break;
-    const point = nearestFreeSlot(preferredPoint(id, edges, positions, spacing), positions, spacing);
+    const preferred = preferredPoint(id, edges, positions, spacing);
+    const point = nearestFreeSlot(preferred, id, edges, positions, spacing);
     positions.set(id, point);
     result.set(id, point);
   }
@@ -100,11 +103,38 @@ function mean(values: number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-/** Walks rings of grid slots around `preferred`, same row first, until one is clear. */
-function nearestFreeSlot(preferred: Point, positions: ReadonlyMap<string, Point>, spacing: Spacing): Point {
-  const others = [...positions.values()];
-  const isFree = (p: Point) =>
-    others.every((q) => Math.hypot((p.x - q.x) / spacing.x, (p.y - q.y) / spacing.y) >= 0.75);
+// Clearances in grid units (distances divided by the spacing on each axis).
+const NODE_CLEARANCE = 0.75;
+const EDGE_CLEARANCE = 0.35;
+
+/**
+ * Walks rings of grid slots around `preferred`, same row first, and takes the first
+ * free one that keeps edges clear of nodes; failing that, the first free one.
+ */
+function nearestFreeSlot(
+  preferred: Point,
+  id: string,
+  edges: readonly EdgeEnds[],
+  positions: ReadonlyMap<string, Point>,
+  spacing: Spacing,
+): Point {
+  const grid = (p: Point): Point => ({ x: p.x / spacing.x, y: p.y / spacing.y });
+  const others = [...positions.values()].map(grid);
+  const neighbours = placedEnds(edges, positions, (e) =>
+    e.source === id ? e.target : e.target === id ? e.source : undefined,
+  ).map(grid);
+  const segments = edges.flatMap((e) => {
+    const a = positions.get(e.source);
+    const b = positions.get(e.target);
+    return a && b && e.source !== e.target ? [[grid(a), grid(b)] as const] : [];
+  });
+  const isFree = (at: Point) => others.every((q) => distance(at, q) >= NODE_CLEARANCE);
+  const keepsEdgesClear = (at: Point) =>
+    neighbours.every((n) =>
+      others.every((q) => (q.x === n.x && q.y === n.y) || segmentDistance(q, n, at) >= EDGE_CLEARANCE),
+    ) && segments.every(([a, b]) => segmentDistance(at, a, b) >= EDGE_CLEARANCE);
+
+  let firstFree: Point | undefined;
   for (let ring = 0; ring <= others.length + 1; ring++) {
     const candidates: { dx: number; dy: number }[] = [];
     for (let dx = -ring; dx <= ring; dx++) {
@@ -118,8 +148,25 @@ function nearestFreeSlot(preferred: Point, positions: ReadonlyMap<string, Point>
     );
     for (const { dx, dy } of candidates) {
       const point = { x: preferred.x + dx * spacing.x, y: preferred.y + dy * spacing.y };
-      if (isFree(point)) return point;
+      const at = grid(point);
+      if (!isFree(at)) continue;
+      if (keepsEdgesClear(at)) return point;
+      firstFree ??= point;
     }
   }
-  return { x: preferred.x + (others.length + 2) * spacing.x, y: preferred.y };
+  return firstFree ?? { x: preferred.x + (others.length + 2) * spacing.x, y: preferred.y };
+}
+
+function distance(a: Point, b: Point): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+/** Distance from `p` to the segment from `a` to `b`. */
+function segmentDistance(p: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const lengthSquared = dx * dx + dy * dy;
+  if (lengthSquared === 0) return distance(p, a);
+  const t = Math.min(1, Math.max(0, ((p.x - a.x) * dx + (p.y - a.y) * dy) / lengthSquared));
+  return distance(p, { x: a.x + t * dx, y: a.y + t * dy });
 }
