@@ -258,6 +258,42 @@ describe("Pipeline", () => {
     expect(pipeline.counters()).toMatchObject({ uncapturedBytes: 50_000 - 100, streamGaps: 0 });
   });
 
+  it("emits records whose bodies end inside uncaptured bytes, as a capped 200 kB response does", () => {
+    // Event sizes as the kernel reported them for node's http client and server, 4096-byte cap.
+    const { pipeline, records } = makePipeline();
+    const client = side({ tgid: CLIENT_PID, fd: 7, generation: 1 }, Role.Client);
+    const head = "HTTP/1.1 200 OK\r\ncontent-length: 200000\r\n\r\n";
+    const upload = "POST /upload HTTP/1.1\r\nContent-Length: 50000\r\n\r\n";
+    const capped = (text: string) => text.padEnd(4096, "x");
+    pipeline.handleBatch([
+      client.open(["127.0.0.1", 51000], ["127.0.0.1", 8080]),
+      client.data(Direction.Egress, "GET /big HTTP/1.1\r\n\r\n"),
+      client.data(Direction.Ingress, capped(head), { moved: 65536 }),
+      client.data(Direction.Ingress, capped(""), { moved: 65536 }),
+      client.data(Direction.Ingress, capped(""), { moved: 200000 + head.length - 2 * 65536 }),
+    ]);
+    expect(records.map((record) => [record.target, record.responseBytes, record.truncated])).toEqual([
+      ["/big", head.length + 200000, true],
+    ]);
+    pipeline.handleBatch([
+      client.data(Direction.Egress, capped(upload), { moved: upload.length + 50000 }),
+      client.data(Direction.Ingress, "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"),
+    ]);
+    // node's client sends a body of unknown length chunked: the uncaptured tail hides the last chunk's framing.
+    const chunkedUpload = "POST /chunked HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nc350\r\n";
+    pipeline.handleBatch([
+      client.data(Direction.Egress, capped(chunkedUpload), { moved: chunkedUpload.length + 50000 + 7 }),
+      client.data(Direction.Ingress, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+    ]);
+    expect(
+      records.map((record) => [record.target, record.requestBytes, record.status, record.truncated]),
+    ).toEqual([
+      ["/big", 21, 200, true],
+      ["/upload", upload.length + 50000, 201, true],
+      ["/chunked", chunkedUpload.length + 50000 + 7, 200, true],
+    ]);
+  });
+
   it("resyncs after a lost event and counts the gap", () => {
     const { pipeline, records } = makePipeline();
     const client = side({ tgid: CLIENT_PID, fd: 7, generation: 1 }, Role.Client);
@@ -290,6 +326,18 @@ describe("Pipeline", () => {
     pipeline.handleBatch([client.close()]);
     expect(records.map((record) => [record.target, record.responseBytes])).toEqual([["/legacy", 30]]);
     expect(pipeline.tracker.size).toBe(0);
+  });
+
+  it("leaves HTTP/2 connections (gRPC) alone rather than counting their frames as HTTP/1 errors", () => {
+    const { pipeline, records } = makePipeline();
+    const grpcClient = side({ tgid: CLIENT_PID, fd: 9, generation: 1 }, Role.Client);
+    pipeline.handleBatch([
+      grpcClient.open(["127.0.0.1", 51000], ["127.0.0.1", 4770]),
+      grpcClient.data(Direction.Egress, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004"),
+      grpcClient.data(Direction.Egress, "\u0000\u0000\u0004\u0008\u0000GET / HTTP/1.1\r\n\r\n"),
+    ]);
+    expect(records).toEqual([]);
+    expect(pipeline.counters()).toMatchObject({ parseErrors: 0, streamGaps: 0 });
   });
 
   it("ignores connections that do not carry HTTP and evicts idle ones", () => {

@@ -7,7 +7,11 @@ import type { LocalAddresses } from "./metadata/local-addresses.js";
 import type { ProcessNames } from "./metadata/process-names.js";
 import { ConnectionParserRunner } from "./protocols/connection-parser-runner.js";
 import { Http1Parser, type HttpExchange } from "./protocols/http1/http1-parser.js";
-import { looksLikeRequestStart, looksLikeResponseStart } from "./protocols/http1/message-head.js";
+import {
+  looksLikeRequestStart,
+  looksLikeResponseStart,
+  startsWithHttp2Preface,
+} from "./protocols/http1/message-head.js";
 import type { ParserCounters } from "./protocols/stream-driver.js";
 import { httpExchangeToRecord } from "./records/http-record.js";
 import type { RequestRecord } from "./records/request-record.js";
@@ -158,6 +162,10 @@ export class Pipeline {
       dataEvents: 0,
     };
     if (current.kind !== "undecided") return current;
+    if (startsWithHttp2Preface(event.data)) {
+      connection.protocolState = { kind: "ignored" } satisfies ProtocolState;
+      return connection.protocolState as ProtocolState;
+    }
     const looksHttp =
       event.protocol === KernelProtocol.Http1 ||
       looksLikeRequestStart(event.data) ||

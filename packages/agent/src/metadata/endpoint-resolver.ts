@@ -50,16 +50,21 @@ export class EndpointResolver {
   private describePeer(connection: Connection): RecordEndpoint {
     const remote = connection.remote;
     if (remote === undefined) return { ip: "", port: 0, service: "", pid: 0, processName: "" };
-    const pid = this.localPeerPid(connection, remote);
-    if (pid === undefined) {
+    const peer = this.localPeer(connection, remote);
+    if (peer === undefined) {
       this.counters.peersUnknown++;
       return { ...remote, service: "", pid: 0, processName: "" };
     }
-    const name = this.processNames.get(pid);
-    return { ...remote, service: name, pid, processName: name };
+    // Batches arrive after the fact: a short-lived peer (curl) may have exited
+    // by now, leaving only the comm its events carried.
+    const name = this.processNames.get(peer.pid, peer.nameFromEvents);
+    return { ...remote, service: name, pid: peer.pid, processName: name };
   }
 
-  private localPeerPid(connection: Connection, remote: SocketEndpoint): number | undefined {
+  private localPeer(
+    connection: Connection,
+    remote: SocketEndpoint,
+  ): { pid: number; nameFromEvents: string } | undefined {
     if (!this.localAddresses.has(remote.ip)) return undefined;
     // The other end of a loopback connection is one of ours when both are traced:
     // its local endpoint is our remote one, and its remote endpoint our local one.
@@ -69,14 +74,14 @@ export class EndpointResolver {
         (candidate.remote?.ip === connection.local.ip && candidate.remote.port === connection.local.port);
       if (candidate !== connection && pointsBack) {
         this.counters.peersFromTracker++;
-        return candidate.pid;
+        return { pid: candidate.pid, nameFromEvents: candidate.processName };
       }
     }
     if (connection.role === Role.Client) {
       const owner = this.listeners.ownerOf(remote);
       if (owner !== undefined) {
         this.counters.peersFromListeners++;
-        return owner;
+        return { pid: owner, nameFromEvents: "" };
       }
     }
     return undefined;

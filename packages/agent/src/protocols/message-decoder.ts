@@ -17,6 +17,12 @@ export interface MessageDecoder<Message> {
    * decoder lost its place and the caller must reset it and resync.
    */
   absorbGap(length: number): boolean;
+  /**
+   * A gap could not be absorbed but a message's head was already read: the
+   * gap holds the rest of it (a chunked body's framing went uncaptured). The
+   * message is returned, counting the gap as its own; the caller then resyncs.
+   */
+  cutAtGap(length: number): Message | undefined;
   /** The peer closed the stream: a message delimited by close ends here. */
   endOfStream(): Message | undefined;
   /** Index of the next plausible message start in `bytes` at or after `from`, or -1. */

@@ -2,6 +2,8 @@ import type { StreamBuffer } from "../connections/stream-buffer.js";
 import { BufferReader } from "./buffer-reader.js";
 import type { MessageDecoder, MessageTiming } from "./message-decoder.js";
 
+const NO_BYTES = Buffer.alloc(0);
+
 export interface ParserCounters {
   /** Bytes that did not parse as the protocol (each invalid frame counts once). */
   parseErrors: number;
@@ -39,7 +41,17 @@ export class StreamDriver<Message> {
         if (this.decoder.midMessage && this.decoder.absorbGap(gap.length)) {
           this.lastByteNs = gap.timestampNs;
           this.truncated = true;
+          // The gap may have been the body's last bytes: finish the message now,
+          // not when the next message's bytes happen to arrive.
+          const settled = this.decoder.decode(new BufferReader(NO_BYTES));
+          if (settled.status === "ok") this.emit(settled.value);
           continue;
+        }
+        const cut = this.decoder.midMessage ? this.decoder.cutAtGap(gap.length) : undefined;
+        if (cut !== undefined) {
+          this.lastByteNs = gap.timestampNs;
+          this.truncated = true;
+          this.emit(cut);
         }
         if (gap.lost) this.counters.streamGaps++;
         this.decoder.reset();

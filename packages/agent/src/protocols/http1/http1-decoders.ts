@@ -74,6 +74,13 @@ export class HttpRequestDecoder implements MessageDecoder<HttpRequestMessage> {
     return this.phase.name === "body" && this.phase.body.absorbGap(length);
   }
 
+  cutAtGap(length: number): HttpRequestMessage | undefined {
+    if (this.phase.name !== "body") return undefined;
+    const { head, body } = this.phase;
+    this.phase = { name: "head" };
+    return { head, wireBytes: head.headBytes + body.consumedBytes + length };
+  }
+
   endOfStream(): HttpRequestMessage | undefined {
     return undefined;
   }
@@ -142,6 +149,13 @@ export class HttpResponseDecoder implements MessageDecoder<HttpResponseMessage> 
 
   absorbGap(length: number): boolean {
     return this.phase.name === "body" && this.phase.body.absorbGap(length);
+  }
+
+  cutAtGap(length: number): HttpResponseMessage | undefined {
+    if (this.phase.name !== "body") return undefined;
+    const { head, body } = this.phase;
+    this.phase = { name: "head" };
+    return this.complete(head, body.consumedBytes + length);
   }
 
   endOfStream(): HttpResponseMessage | undefined {

@@ -179,3 +179,11 @@ export function looksLikeResponseStart(bytes: Buffer, index = 0): boolean {
     bytes.toString("latin1", index, index + 7) === VERSION_PREFIX
   );
 }
+
+/**
+ * HTTP/2 prior knowledge starts with "PRI * HTTP/2.0" (RFC 9113 §3.4), which
+ * looks like a request line; it must not be taken for HTTP/1.
+ */
+export function startsWithHttp2Preface(bytes: Buffer): boolean {
+  return bytes.length >= 14 && bytes.toString("latin1", 0, 14) === "PRI * HTTP/2.0";
+}
