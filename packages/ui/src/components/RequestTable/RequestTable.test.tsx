@@ -44,6 +44,14 @@ describe("RequestTable", () => {
     ]);
   });
 
+  it("marks the side that recorded each request", () => {
+    const html = renderToStaticMarkup(<RequestTable requests={requests} timeZone="UTC" />);
+    const [first, second] = html.split('data-testid="request-row"').slice(1);
+    expect(first).toMatch(/data-column="server"><span class="observer-mark"/);
+    expect(first).not.toMatch(/data-column="client"><span class="observer-mark"/);
+    expect(second).toMatch(/data-column="client"><span class="observer-mark"/);
+  });
+
   it("colours statuses by class", () => {
     const html = renderToStaticMarkup(<RequestTable requests={requests} timeZone="UTC" />);
     expect(html).toContain('class="status status--success">200<');

@@ -71,8 +71,14 @@ function RequestRow({ request, timeZone }: { request: RequestRecord; timeZone: s
       <td className="mono muted" data-column="time" title={request.time}>
         {formatTime(request.time, timeZone)}
       </td>
-      <td data-column="client">{formatEndpoint(request.client)}</td>
-      <td data-column="server">{formatEndpoint(request.server)}</td>
+      <td data-column="client">
+        {request.side === "client" ? <ObserverMark /> : null}
+        {formatEndpoint(request.client)}
+      </td>
+      <td data-column="server">
+        {request.side === "server" ? <ObserverMark /> : null}
+        {formatEndpoint(request.server)}
+      </td>
       <td data-column="method">
         <span className="method">{request.operation || "—"}</span>
       </td>
@@ -87,6 +93,14 @@ function RequestRow({ request, timeZone }: { request: RequestRecord; timeZone: s
       </td>
     </tr>
   );
+}
+
+/**
+ * Marks the end whose agent recorded the request. Both ends of a call between traced
+ * processes are recorded, so the same call can show twice, once from each side.
+ */
+function ObserverMark() {
+  return <span className="observer-mark" title="recorded on this side" aria-label="recorded on this side" />;
 }
 
 function rowKey(request: RequestRecord, index: number): string {
