@@ -57,7 +57,7 @@ $(COLLECTOR_OUT): $(call srcs,packages/collector/src) $(PROTO_OUT)
 	$(PNPM) --filter @periscope/collector build
 	@touch $@
 
-$(UI_OUT): $(call srcs,packages/ui/app packages/ui/src packages/ui/public) $(wildcard packages/ui/*.ts packages/ui/*.mjs packages/ui/*.json)
+$(UI_OUT): $(call srcs,packages/ui/src $(wildcard packages/ui/public)) $(wildcard packages/ui/*.ts packages/ui/*.mjs packages/ui/*.json)
 	$(PNPM) --filter @periscope/ui build
 	@touch $@
 

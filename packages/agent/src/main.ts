@@ -60,6 +60,7 @@ const pipeline = new Pipeline({
 function agentInfo(): AgentInfo {
   const kernel = tracer?.dropCounters() ?? { ringbufFull: 0n, connMapFull: 0n, readFailed: 0n };
   const userSpace = pipeline.counters();
+  const decoder = tracer?.decoderCounters();
   return create(AgentInfoSchema, {
     hostname: hostname(),
     version,
@@ -70,6 +71,12 @@ function agentInfo(): AgentInfo {
       streamGaps: BigInt(userSpace.streamGaps),
       parseErrors: BigInt(userSpace.parseErrors),
       exportQueueFull: BigInt(exporter.counters.recordsDropped),
+      kernelReadFailed: kernel.readFailed,
+      recordsMalformed: BigInt(decoder ? decoder.truncatedFrames + decoder.badSize + decoder.unknownType : 0),
+      uncapturedBytes: BigInt(userSpace.uncapturedBytes),
+      streamOverflowBytes: BigInt(userSpace.streamOverflowBytes),
+      unansweredRequests: BigInt(userSpace.unansweredRequests),
+      connectionsEvicted: BigInt(userSpace.connectionsEvicted),
     }),
   });
 }

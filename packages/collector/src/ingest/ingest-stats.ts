@@ -1,6 +1,6 @@
 // What the ingest path did since start, and the latest self-reported state of
 // each agent (its drop counters), so losses anywhere in the pipeline are visible.
-import type { AgentInfo } from "@periscope/proto";
+import { type AgentInfo, type DropCounters, DropCountersSchema } from "@periscope/proto";
 
 export interface IngestCounters {
   batchesStored: number;
@@ -18,13 +18,8 @@ export interface AgentStatus {
   version: string;
   kernel: string;
   lastSeen: string;
-  drops: {
-    ringbufFull: string;
-    connMapFull: string;
-    streamGaps: string;
-    parseErrors: string;
-    exportQueueFull: string;
-  };
+  /** Every DropCounters field, as decimal strings (64-bit counts). */
+  drops: Record<string, string>;
 }
 
 export class IngestStats {
@@ -41,7 +36,6 @@ export class IngestStats {
   constructor(private readonly maxAgents = 10_000) {}
 
   recordAgent(agentId: string, info: AgentInfo | undefined, now: Date = new Date()): void {
-    const drops = info?.drops;
     this.agents.delete(agentId);
     this.agents.set(agentId, {
       agentId,
@@ -49,13 +43,7 @@ export class IngestStats {
       version: info?.version ?? "",
       kernel: info?.kernel ?? "",
       lastSeen: now.toISOString(),
-      drops: {
-        ringbufFull: String(drops?.ringbufFull ?? 0n),
-        connMapFull: String(drops?.connMapFull ?? 0n),
-        streamGaps: String(drops?.streamGaps ?? 0n),
-        parseErrors: String(drops?.parseErrors ?? 0n),
-        exportQueueFull: String(drops?.exportQueueFull ?? 0n),
-      },
+      drops: dropsAsStrings(info?.drops),
     });
     if (this.agents.size > this.maxAgents) {
       const oldest = this.agents.keys().next().value;
@@ -66,4 +54,12 @@ export class IngestStats {
   agentStatuses(): AgentStatus[] {
     return [...this.agents.values()].sort((a, b) => a.agentId.localeCompare(b.agentId));
   }
+}
+
+function dropsAsStrings(drops: DropCounters | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const field of DropCountersSchema.fields) {
+    result[field.localName] = String(drops?.[field.localName as keyof DropCounters] ?? 0n);
+  }
+  return result;
 }

@@ -22,16 +22,7 @@ const agentSchema = {
     version: { type: "string" },
     kernel: { type: "string" },
     lastSeen: { type: "string" },
-    drops: {
-      type: "object",
-      properties: {
-        ringbufFull: { type: "string" },
-        connMapFull: { type: "string" },
-        streamGaps: { type: "string" },
-        parseErrors: { type: "string" },
-        exportQueueFull: { type: "string" },
-      },
-    },
+    drops: { type: "object", additionalProperties: { type: "string" } },
   },
 } as const;
 

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file periscope/agent/v1/ingest.proto.
  */
 export const file_periscope_agent_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEilwEKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkIjUKDkV4cG9ydFJlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgNEhEKCWR1cGxpY2F0ZRgCIAEoCCJvCglBZ2VudEluZm8SEAoIaG9zdG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIOCgZrZXJuZWwYAyABKAkSLwoFZHJvcHMYBCABKAsyIC5wZXJpc2NvcGUuYWdlbnQudjEuRHJvcENvdW50ZXJzIoEBCgxEcm9wQ291bnRlcnMSFAoMcmluZ2J1Zl9mdWxsGAEgASgEEhUKDWNvbm5fbWFwX2Z1bGwYAiABKAQSEwoLc3RyZWFtX2dhcHMYAyABKAQSFAoMcGFyc2VfZXJyb3JzGAQgASgEEhkKEWV4cG9ydF9xdWV1ZV9mdWxsGAUgASgEIlgKCEVuZHBvaW50EgoKAmlwGAEgASgJEgwKBHBvcnQYAiABKA0SDwoHc2VydmljZRgDIAEoCRILCgNwaWQYBCABKA0SFAoMcHJvY2Vzc19uYW1lGAUgASgJIpMECg1SZXF1ZXN0UmVjb3JkEhAKCHByb3RvY29sGAEgASgJEiYKBHNpZGUYAiABKA4yGC5wZXJpc2NvcGUuYWdlbnQudjEuU2lkZRIcChRzdGFydF90aW1lX3VuaXhfbmFubxgDIAEoBhIVCg1kdXJhdGlvbl9uYW5vGAQgASgEEiwKBmNsaWVudBgFIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIsCgZzZXJ2ZXIYBiABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSEQoJb3BlcmF0aW9uGAcgASgJEg4KBnRhcmdldBgIIAEoCRIOCgZzdGF0dXMYCSABKAUSDQoFZXJyb3IYCiABKAgSFQoNcmVxdWVzdF9ieXRlcxgLIAEoBBIWCg5yZXNwb25zZV9ieXRlcxgMIAEoBBJFCgphdHRyaWJ1dGVzGA0gAygLMjEucGVyaXNjb3BlLmFnZW50LnYxLlJlcXVlc3RSZWNvcmQuQXR0cmlidXRlc0VudHJ5EhAKCHRyYWNlX2lkGA4gASgJEg8KB3NwYW5faWQYDyABKAkSFgoOcGFyZW50X3NwYW5faWQYECABKAkSEQoJdHJ1bmNhdGVkGBEgASgIGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBKj4KBFNpZGUSFAoQU0lERV9VTlNQRUNJRklFRBAAEg8KC1NJREVfQ0xJRU5UEAESDwoLU0lERV9TRVJWRVIQAjJgCg1Jbmdlc3RTZXJ2aWNlEk8KBkV4cG9ydBIhLnBlcmlzY29wZS5hZ2VudC52MS5FeHBvcnRSZXF1ZXN0GiIucGVyaXNjb3BlLmFnZW50LnYxLkV4cG9ydFJlc3BvbnNlYgZwcm90bzM");
+  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEilwEKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkIjUKDkV4cG9ydFJlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgNEhEKCWR1cGxpY2F0ZRgCIAEoCCJvCglBZ2VudEluZm8SEAoIaG9zdG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIOCgZrZXJuZWwYAyABKAkSLwoFZHJvcHMYBCABKAsyIC5wZXJpc2NvcGUuYWdlbnQudjEuRHJvcENvdW50ZXJzIqsCCgxEcm9wQ291bnRlcnMSFAoMcmluZ2J1Zl9mdWxsGAEgASgEEhUKDWNvbm5fbWFwX2Z1bGwYAiABKAQSEwoLc3RyZWFtX2dhcHMYAyABKAQSFAoMcGFyc2VfZXJyb3JzGAQgASgEEhkKEWV4cG9ydF9xdWV1ZV9mdWxsGAUgASgEEhoKEmtlcm5lbF9yZWFkX2ZhaWxlZBgGIAEoBBIZChFyZWNvcmRzX21hbGZvcm1lZBgHIAEoBBIYChB1bmNhcHR1cmVkX2J5dGVzGAggASgEEh0KFXN0cmVhbV9vdmVyZmxvd19ieXRlcxgJIAEoBBIbChN1bmFuc3dlcmVkX3JlcXVlc3RzGAogASgEEhsKE2Nvbm5lY3Rpb25zX2V2aWN0ZWQYCyABKAQiWAoIRW5kcG9pbnQSCgoCaXAYASABKAkSDAoEcG9ydBgCIAEoDRIPCgdzZXJ2aWNlGAMgASgJEgsKA3BpZBgEIAEoDRIUCgxwcm9jZXNzX25hbWUYBSABKAkikwQKDVJlcXVlc3RSZWNvcmQSEAoIcHJvdG9jb2wYASABKAkSJgoEc2lkZRgCIAEoDjIYLnBlcmlzY29wZS5hZ2VudC52MS5TaWRlEhwKFHN0YXJ0X3RpbWVfdW5peF9uYW5vGAMgASgGEhUKDWR1cmF0aW9uX25hbm8YBCABKAQSLAoGY2xpZW50GAUgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EiwKBnNlcnZlchgGIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIRCglvcGVyYXRpb24YByABKAkSDgoGdGFyZ2V0GAggASgJEg4KBnN0YXR1cxgJIAEoBRINCgVlcnJvchgKIAEoCBIVCg1yZXF1ZXN0X2J5dGVzGAsgASgEEhYKDnJlc3BvbnNlX2J5dGVzGAwgASgEEkUKCmF0dHJpYnV0ZXMYDSADKAsyMS5wZXJpc2NvcGUuYWdlbnQudjEuUmVxdWVzdFJlY29yZC5BdHRyaWJ1dGVzRW50cnkSEAoIdHJhY2VfaWQYDiABKAkSDwoHc3Bhbl9pZBgPIAEoCRIWCg5wYXJlbnRfc3Bhbl9pZBgQIAEoCRIRCgl0cnVuY2F0ZWQYESABKAgaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEqPgoEU2lkZRIUChBTSURFX1VOU1BFQ0lGSUVEEAASDwoLU0lERV9DTElFTlQQARIPCgtTSURFX1NFUlZFUhACMmAKDUluZ2VzdFNlcnZpY2USTwoGRXhwb3J0EiEucGVyaXNjb3BlLmFnZW50LnYxLkV4cG9ydFJlcXVlc3QaIi5wZXJpc2NvcGUuYWdlbnQudjEuRXhwb3J0UmVzcG9uc2ViBnByb3RvMw");
 
 /**
  * @generated from message periscope.agent.v1.ExportRequest
@@ -141,6 +141,48 @@ export type DropCounters = Message<"periscope.agent.v1.DropCounters"> & {
    * @generated from field: uint64 export_queue_full = 5;
    */
   exportQueueFull: bigint;
+
+  /**
+   * The kernel could not read the traced process's buffer (bpf_probe_read_user).
+   *
+   * @generated from field: uint64 kernel_read_failed = 6;
+   */
+  kernelReadFailed: bigint;
+
+  /**
+   * Ring-buffer records the agent could not decode (short or unknown type).
+   *
+   * @generated from field: uint64 records_malformed = 7;
+   */
+  recordsMalformed: bigint;
+
+  /**
+   * Bytes that moved but were not captured: capture cap, drops, pre-agent bytes.
+   *
+   * @generated from field: uint64 uncaptured_bytes = 8;
+   */
+  uncapturedBytes: bigint;
+
+  /**
+   * Bytes dropped because a connection's reassembly buffer was full.
+   *
+   * @generated from field: uint64 stream_overflow_bytes = 9;
+   */
+  streamOverflowBytes: bigint;
+
+  /**
+   * Requests that never got a response (connection closed or queue full).
+   *
+   * @generated from field: uint64 unanswered_requests = 10;
+   */
+  unansweredRequests: bigint;
+
+  /**
+   * Connections the agent stopped tracking for space or idleness.
+   *
+   * @generated from field: uint64 connections_evicted = 11;
+   */
+  connectionsEvicted: bigint;
 };
 
 /**
