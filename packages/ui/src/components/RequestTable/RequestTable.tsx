@@ -100,7 +100,14 @@ function RequestRow({ request, timeZone }: { request: RequestRecord; timeZone: s
  * processes are recorded, so the same call can show twice, once from each side.
  */
 function ObserverMark() {
-  return <span className="observer-mark" role="img" title="recorded on this side" aria-label="recorded on this side" />;
+  return (
+    <span
+      className="observer-mark"
+      role="img"
+      title="recorded on this side"
+      aria-label="recorded on this side"
+    />
+  );
 }
 
 function rowKey(request: RequestRecord, index: number): string {
