@@ -43,6 +43,9 @@ try {
 const clock = MonotonicClock.measure();
 const version = agentVersion();
 let tracer: SocketTracer | undefined;
+// The tracer's counters, kept when it closes: the last export still reports them.
+let finalKernelDrops: KernelDropCounters = { ringbufFull: 0n, connMapFull: 0n, readFailed: 0n };
+let finalDecoderCounters: DecoderCounters | undefined;
 
 const pipeline = new Pipeline({
   tracker: {
@@ -58,9 +61,9 @@ const pipeline = new Pipeline({
 });
 
 function agentInfo(): AgentInfo {
-  const kernel = tracer?.dropCounters() ?? { ringbufFull: 0n, connMapFull: 0n, readFailed: 0n };
+  const kernel = tracer?.dropCounters() ?? finalKernelDrops;
   const userSpace = pipeline.counters();
-  const decoder = tracer?.decoderCounters();
+  const decoder = tracer?.decoderCounters() ?? finalDecoderCounters;
   return create(AgentInfoSchema, {
     hostname: hostname(),
     version,
@@ -105,7 +108,12 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(idleTimer);
-  tracer?.close();
+  if (tracer) {
+    finalKernelDrops = tracer.dropCounters();
+    finalDecoderCounters = tracer.decoderCounters();
+    tracer.close();
+    tracer = undefined;
+  }
   pipeline.close();
   await exporter.close();
   console.log(`periscope-agent: stopped on ${signal}, ${exporter.counters.recordsSent} records exported`);

@@ -1,56 +1,7 @@
-import * as grpc from "@grpc/grpc-js";
-import {
-  AgentInfoSchema,
-  create,
-  type ExportRequest,
-  type ExportResponse,
-  ExportResponseSchema,
-  ingestServiceDefinition,
-  RequestRecordSchema,
-} from "@periscope/proto";
+import { AgentInfoSchema, create, RequestRecordSchema } from "@periscope/proto";
 import { afterEach, describe, expect, it } from "vitest";
+import { startFakeCollector as startCollector } from "../testing/fake-collector.js";
 import { Exporter } from "./exporter.js";
-
-interface FakeCollector {
-  address: string;
-  received: ExportRequest[];
-  /** Fail the next `count` calls with UNAVAILABLE. */
-  failNext(count: number): void;
-  stop(): Promise<void>;
-}
-
-async function startCollector(port = 0): Promise<FakeCollector> {
-  const received: ExportRequest[] = [];
-  let failures = 0;
-  const server = new grpc.Server();
-  server.addService(ingestServiceDefinition, {
-    export: (
-      call: grpc.ServerUnaryCall<ExportRequest, ExportResponse>,
-      callback: grpc.sendUnaryData<ExportResponse>,
-    ) => {
-      if (failures > 0) {
-        failures--;
-        callback({ code: grpc.status.UNAVAILABLE, details: "collector busy" });
-        return;
-      }
-      received.push(call.request);
-      callback(null, create(ExportResponseSchema, { accepted: call.request.requests.length }));
-    },
-  });
-  const boundPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error === null ? resolve(bound) : reject(error),
-    ),
-  );
-  return {
-    address: `127.0.0.1:${boundPort}`,
-    received,
-    failNext: (count) => {
-      failures = count;
-    },
-    stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
-  };
-}
 
 const record = (target: string) =>
   create(RequestRecordSchema, { protocol: "http", operation: "GET", target });
