@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ListeningSockets } from "./listening-sockets.js";
 import { parseProcNetTcp, TcpState } from "./proc-net-tcp.js";
 import { ProcessNames } from "./process-names.js";
+import { serviceNameOf } from "./service-name.js";
 import { lookupSocketEndpoints } from "./socket-endpoints.js";
 
 // These tests read this host's real /proc while real sockets are open.
@@ -97,7 +98,10 @@ describe("ProcessNames", () => {
 
   it("caches names until forgotten, and falls back to the event's comm for gone processes", () => {
     const names = new ProcessNames();
-    const own = readFileSync("/proc/self/comm", "utf8").trimEnd();
+    const own = serviceNameOf(
+      readFileSync("/proc/self/comm", "utf8").trimEnd(),
+      readFileSync("/proc/self/cmdline", "utf8").split("\0").filter(Boolean),
+    );
     expect(names.get(process.pid)).toBe(own);
     expect(names.size).toBe(1);
     names.forget(process.pid);

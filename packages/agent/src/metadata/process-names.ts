@@ -1,22 +1,20 @@
 import { readFileSync } from "node:fs";
+import { serviceNameOf } from "./service-name.js";
 
-/**
- * Process names (comm) by pid. comm is what `process.title`, prctl(PR_SET_NAME)
- * and exec set, truncated by the kernel to 15 bytes (TASK_COMM_LEN).
- */
+/** Process names by pid, as service-name.ts derives them from comm and the command line. */
 export class ProcessNames {
   private readonly names = new Map<number, string>();
 
   constructor(
     private readonly maxEntries = 4096,
-    private readonly readComm: (pid: number) => string | undefined = readProcComm,
+    private readonly readName: (pid: number) => string | undefined = readProcessName,
   ) {}
 
   /** The name of `pid`, or `fallback` (e.g. the comm an event carried) when /proc has none. */
   get(pid: number, fallback = ""): string {
     const cached = this.names.get(pid);
     if (cached !== undefined) return cached;
-    const name = this.readComm(pid) ?? fallback;
+    const name = this.readName(pid) ?? fallback;
     if (name === "") return "";
     if (this.names.size >= this.maxEntries) {
       const oldest = this.names.keys().next().value;
@@ -36,9 +34,13 @@ export class ProcessNames {
   }
 }
 
-function readProcComm(pid: number): string | undefined {
+function readProcessName(pid: number): string | undefined {
   try {
-    return readFileSync(`/proc/${pid}/comm`, "utf8").trimEnd();
+    const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trimEnd();
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8")
+      .split("\0")
+      .filter((arg) => arg !== "");
+    return serviceNameOf(comm, argv);
   } catch {
     return undefined;
   }
