@@ -194,7 +194,9 @@ describe("GET /api/v1/map", () => {
 
 describe("GET /api/v1/requests", () => {
   it("returns requests newest first with every field of the record", async () => {
-    const { status: code, body } = await getJson<{ requests: RequestView[] }>("/api/v1/requests");
+    const { status: code, body } = await getJson<{ requests: RequestView[] }>(
+      "/api/v1/requests?observations=all",
+    );
     expect(code).toBe(200);
     expect(body.requests).toHaveLength(13);
     const times = body.requests.map((r) => BigInt(r.timeUnixNano));
@@ -219,6 +221,23 @@ describe("GET /api/v1/requests", () => {
     });
   });
 
+  it("lists a call seen at both ends once, from the client side, unless every observation is asked for", async () => {
+    const once = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=backend-a");
+    const toBackend = once.body.requests.filter((r) => r.server.service === "backend-a");
+    expect(toBackend.map((r) => r.side)).toEqual(["client", "client", "client", "client"]);
+    expect(toBackend.map((r) => r.target).sort()).toEqual(["/users/0", "/users/1", "/users/2", "/users/3"]);
+    // Calls whose client was not traced are still listed, from the server's side.
+    const fromUnknown = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=192.168.1.9");
+    expect(fromUnknown.body.requests.map((r) => r.side)).toEqual(["server", "server"]);
+    const all = await getJson<{ requests: RequestView[] }>(
+      "/api/v1/requests?service=backend-a&observations=all",
+    );
+    expect(all.body.requests.filter((r) => r.server.service === "backend-a")).toHaveLength(8);
+    const bad = await getJson<{ error: { message: string } }>("/api/v1/requests?observations=both");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/observations/);
+  });
+
   it("applies limit after ordering, so the newest come back", async () => {
     const { body } = await getJson<{ requests: RequestView[] }>("/api/v1/requests?limit=2");
     expect(body.requests.map((r) => r.timeUnixNano)).toEqual([
@@ -231,7 +250,7 @@ describe("GET /api/v1/requests", () => {
     const postgres = await getJson<{ requests: RequestView[] }>("/api/v1/requests?protocol=postgres");
     expect(postgres.body.requests.map((r) => r.protocol)).toEqual(["postgres", "postgres", "postgres"]);
     const backend = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=backend-a");
-    expect(backend.body.requests).toHaveLength(11);
+    expect(backend.body.requests).toHaveLength(7);
     const external = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=10.0.0.5:5432");
     expect(external.body.requests).toHaveLength(3);
     const both = await getJson<{ requests: RequestView[] }>(
@@ -239,7 +258,7 @@ describe("GET /api/v1/requests", () => {
     );
     expect(both.body.requests).toEqual([]);
     const blank = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=&protocol=");
-    expect(blank.body.requests).toHaveLength(13);
+    expect(blank.body.requests).toHaveLength(9);
   });
 
   it("finds older requests only when the range includes them", async () => {

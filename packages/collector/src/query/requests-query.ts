@@ -8,6 +8,11 @@ export interface RequestsFilter {
   protocol?: string;
   /** Matches the client or the server by its map name (service, ip:port or ip). */
   service?: string;
+  /**
+   * "one": a call observed by both of its ends is listed once, from the client's
+   * side (the same rule the map counts by); "all": every observation.
+   */
+  observations: "one" | "all";
   limit: number;
 }
 
@@ -62,12 +67,19 @@ interface RequestRowOut {
   agent_id: string;
 }
 
+// Both ends of one connection see the same (client ip:port, server ip:port);
+// a server-side row on a connection whose client side was also traced is the
+// second observation of a call already listed.
+const SERVER_SIDE_SEEN_BY_CLIENT_EXCLUDED = `NOT (side = 'server' AND (client_ip, client_port, server_ip, server_port) IN (
+  SELECT client_ip, client_port, server_ip, server_port FROM requests WHERE side = 'client' AND ${TIME_RANGE_CONDITION}))`;
+
 function requestsSql(filter: RequestsFilter): string {
   const conditions = [TIME_RANGE_CONDITION];
   if (filter.protocol !== undefined) conditions.push("protocol = {protocol:String}");
   if (filter.service !== undefined) {
     conditions.push(`(${CLIENT_NAME_SQL} = {service:String} OR ${SERVER_NAME_SQL} = {service:String})`);
   }
+  if (filter.observations === "one") conditions.push(SERVER_SIDE_SEEN_BY_CLIENT_EXCLUDED);
   return `
 SELECT
   toString(toUnixTimestamp64Nano(time)) AS time_ns,

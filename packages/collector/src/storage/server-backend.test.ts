@@ -86,7 +86,7 @@ describe("server backend over HTTP", () => {
     ]);
 
     const requests = (await (
-      await fetch(`${collector.httpUrl}/api/v1/requests?service=api&limit=10`)
+      await fetch(`${collector.httpUrl}/api/v1/requests?service=api&limit=10&observations=all`)
     ).json()) as { requests: RequestView[] };
     // Both rows share a start time, so their relative order is unspecified.
     const seen = requests.requests.map((r) => `${r.side} ${r.target} ${r.timeUnixNano}`).sort();

@@ -6,12 +6,13 @@ import { type RequestsQuery, requestsSchema } from "./schema.js";
 
 export const requestsRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { storage }) => {
   app.get<{ Querystring: RequestsQuery }>("/", { schema: requestsSchema }, async (request) => {
-    const { protocol, service, limit } = request.query;
+    const { protocol, service, observations, limit } = request.query;
     const requests = await queryRequests(storage, {
       range: parseTimeRange(request.query),
       // Empty values mean "no filter", as a blank form field sends them.
       protocol: protocol || undefined,
       service: service || undefined,
+      observations,
       limit,
     });
     return { requests };

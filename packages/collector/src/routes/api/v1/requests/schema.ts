@@ -9,6 +9,7 @@ export interface RequestsQuery {
   to?: string;
   protocol?: string;
   service?: string;
+  observations: "one" | "all";
   limit: number;
 }
 
@@ -31,6 +32,7 @@ export const requestsSchema = {
       ...timeRangeQueryProperties,
       protocol: protocolQueryProperty,
       service: { type: "string", maxLength: 512 },
+      observations: { type: "string", enum: ["one", "all"], default: "one" },
       limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
     },
   },
