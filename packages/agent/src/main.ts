@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { hostname, release } from "node:os";
 import { type AgentInfo, AgentInfoSchema, create, DropCountersSchema } from "@periscope/proto";
+import type { DecoderCounters } from "./capture/decoder.js";
+import type { KernelDropCounters } from "./capture/events.js";
 import { SocketTracer } from "./capture/socket-tracer.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { Exporter } from "./export/exporter.js";
