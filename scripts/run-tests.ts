@@ -74,6 +74,8 @@ const suites = ["packages/proto", "packages/agent", "packages/collector", "packa
 );
 
 run("lint (biome)", "pnpm", ["exec", "biome", "check", "."]);
+run("typecheck (packages)", "pnpm", ["-r", "--workspace-concurrency=2", "run", "typecheck"]);
+run("typecheck (scripts)", "pnpm", ["exec", "tsc", "-p", "scripts/tsconfig.json"]);
 for (const dir of suites) vitestSuite(dir);
 playwrightSuite();
 

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { credentials, makeGenericClientConstructor } from "@grpc/grpc-js";
+import { Client, credentials } from "@grpc/grpc-js";
 import { startCollector } from "@periscope/collector";
 import {
   create,
@@ -50,11 +50,13 @@ async function main(): Promise<void> {
     dataDir,
     storageUrl: "",
   });
-  const IngestClient = makeGenericClientConstructor(ingestServiceDefinition, "IngestService");
-  const client = new IngestClient(collector.grpcAddress, credentials.createInsecure());
+  const client = new Client(collector.grpcAddress, credentials.createInsecure());
+  const call = ingestServiceDefinition.export;
   const send = (request: ExportRequest) =>
     new Promise<void>((resolve, reject) =>
-      client.export(request, (error: Error | null) => (error ? reject(error) : resolve())),
+      client.makeUnaryRequest(call.path, call.requestSerialize, call.responseDeserialize, request, (error) =>
+        error ? reject(error) : resolve(),
+      ),
     );
   const startMs = Date.now() - 10 * 60_000;
   const batch = (seq: number) =>
