@@ -9,7 +9,7 @@ export CI ?=
 export npm_config_nodedir := $(abspath $(dir $(shell command -v node))/..)
 
 PNPM := pnpm
-TSX := $(PNPM) exec tsx
+TSX := node --import tsx
 srcs = $(shell find $(1) -type f \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' -o -name '*.sql' -o -name '*.proto' -o -name '*.json' -o -name '*.cc' -o -name '*.h' -o -name '*.gyp' -o -name '*.mjs' \) -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path '*/.next/*' -not -path '*/build/*' -not -name '*.test.ts' -not -name '*.test.tsx' 2>/dev/null)
 
 PROTO_OUT := packages/proto/dist/index.js

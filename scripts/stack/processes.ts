@@ -29,6 +29,10 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(path.join(options.logDir, `${options.name}.log`), { flags: "a" });
   const child = spawn(options.command, options.args, {
+    // Its own process group: a Ctrl-C in the terminal reaches only the stack,
+    // which then stops the children in order (the agent flushes to a collector
+    // that is still up).
+    detached: true,
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -84,7 +88,7 @@ export async function httpOk(url: string): Promise<boolean> {
 }
 
 /** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
-export async function stopManaged(proc: ManagedProcess, graceMs = 5_000): Promise<void> {
+export async function stopManaged(proc: ManagedProcess, graceMs = 10_000): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   proc.child.kill("SIGTERM");
   const timer = setTimeout(() => proc.child.kill("SIGKILL"), graceMs);

@@ -25,10 +25,25 @@ describe("serviceNameOf", () => {
     expect(serviceNameOf("node", ["/usr/bin/node", "/srv/app/dist/server.js"])).toBe("node:server");
     expect(serviceNameOf("python3", ["python3", "-u", "/opt/worker.py"])).toBe("python3:worker");
     expect(serviceNameOf("java", ["java", "-Xmx1g", "-jar", "billing.jar"])).toBe("java:billing");
+    expect(serviceNameOf("python3", ["python3", "-m", "http.server", "8000"])).toBe("python3:http.server");
+  });
+
+  it("skips code an interpreter preloads (tsx's hooks) to find the program", () => {
+    const tsx = "/repo/node_modules/tsx/dist";
+    const argv = [
+      "node",
+      "--require",
+      `${tsx}/preflight.cjs`,
+      "--import",
+      `file://${tsx}/loader.mjs`,
+      "bench/run.ts",
+    ];
+    expect(serviceNameOf("node", argv)).toBe("node:run");
   });
 
   it("leaves an interpreter with no script file (a REPL, -e code) as itself", () => {
     expect(serviceNameOf("node", ["node", "-e", "console.log(1)"])).toBe("node");
     expect(serviceNameOf("python3", ["python3"])).toBe("python3");
+    expect(serviceNameOf("python3", ["python3", "-c", "import this"])).toBe("python3");
   });
 });
