@@ -71,6 +71,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       PERISCOPE_HTTP_HOST: "127.0.0.1",
       PERISCOPE_HTTP_PORT: String(httpPort),
       PERISCOPE_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      // Request-per-line logging would bury the other processes' output here.
+      PERISCOPE_LOG_LEVEL: process.env.PERISCOPE_LOG_LEVEL ?? "warn",
       PERISCOPE_DATA_DIR: options.dataDir ?? path.join(repoRoot, ".periscope", "data"),
     });
     await waitUntil(
