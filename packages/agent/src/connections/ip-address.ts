@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { formatIpv4, formatIpv6 as formatRfc5952 } from "../capture/address-format.js";
 
 /**
  * One spelling per address, so endpoints from the kernel, from /proc and from
@@ -12,30 +13,9 @@ export function normalizeIp(text: string): string {
   return bytes === undefined ? text : formatIpv6(bytes);
 }
 
+/** An address from 16 raw bytes in the one spelling: IPv4-mapped as dotted IPv4. */
 export function formatIpv6(bytes: Uint8Array): string {
-  if (isV4Mapped(bytes)) return `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
-  const groups: number[] = [];
-  for (let index = 0; index < 16; index += 2)
-    groups.push(((bytes[index] ?? 0) << 8) | (bytes[index + 1] ?? 0));
-  // Longest run of two or more zero groups becomes "::" (first one on a tie).
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let start = 0; start < 8; ) {
-    if (groups[start] !== 0) {
-      start++;
-      continue;
-    }
-    let end = start;
-    while (end < 8 && groups[end] === 0) end++;
-    if (end - start > bestLength) {
-      bestStart = start;
-      bestLength = end - start;
-    }
-    start = end;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+  return isV4Mapped(bytes) ? formatIpv4(bytes.subarray(12, 16)) : formatRfc5952(bytes);
 }
 
 function isV4Mapped(bytes: Uint8Array): boolean {
