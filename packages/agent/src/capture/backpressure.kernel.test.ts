@@ -1,6 +1,9 @@
 // When the JS thread falls behind, the native queue stays bounded and the
 // overflow is dropped in the kernel ring buffer, where it is counted.
 
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Direction } from "./events.js";
 import {
@@ -26,6 +29,8 @@ describe.skipIf(!isRoot)("backpressure on the real kernel (root only; skipped ot
     const log = new EventLog();
     const tracer = SocketTracer.open({}, log.add);
     const echo = await startNode(ECHO_SERVER_SCRIPT);
+    const scratch = mkdtempSync(path.join(tmpdir(), "periscope-backpressure-"));
+    const doneFile = path.join(scratch, "done");
     try {
       // 6000 HTTP-looking 4 KiB writes, one syscall each (the next starts when
       // the last is written; a burst would be merged into a few writev calls):
@@ -33,15 +38,18 @@ describe.skipIf(!isRoot)("backpressure on the real kernel (root only; skipped ot
       const flooder = await startNode(
         `const chunk = Buffer.alloc(4096, "a"); chunk.write("POST /flood HTTP/1.1\\r\\n");
          const s = require("node:net").connect(Number(process.argv[1]), "127.0.0.1", () => console.log("ready"));
-         let received = 0; s.on("data", (d) => { received += d.length; if (received >= 6000 * 4096) { console.log("done"); s.end(); } });
+         let received = 0; s.on("data", (d) => { received += d.length; if (received >= 6000 * 4096) { require("node:fs").writeFileSync(process.argv[2], ""); console.log("done"); s.end(); } });
          let sent = 0; const next = () => { if (sent++ < 6000) s.write(chunk, next); };
          process.stdin.once("data", next);`,
-        [echo.firstLine],
+        [echo.firstLine, doneFile],
       );
       expect(flooder.firstLine).toBe("ready");
       const done = nextLine(flooder.child);
       flooder.child.stdin?.write("go\n");
-      blockEventLoop(1200);
+      // Stay blocked until the whole flood has moved, however slow the machine:
+      // a fixed pause could end before the ring buffer fills.
+      const deadline = Date.now() + 12_000;
+      while (!existsSync(doneFile) && Date.now() < deadline) blockEventLoop(50);
       expect(await done).toBe("done");
 
       expect(tracer.dropCounters().ringbufFull).toBeGreaterThan(0n);
@@ -61,6 +69,7 @@ describe.skipIf(!isRoot)("backpressure on the real kernel (root only; skipped ot
     } finally {
       echo.child.kill();
       tracer.close();
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });
