@@ -1,4 +1,4 @@
-import { type DataEvent, type KernelEvent, KernelProtocol, Role } from "./capture/events.js";
+import { type DataEvent, type KernelEvent, Role } from "./capture/events.js";
 import type { Connection } from "./connections/connection.js";
 import { ConnectionTracker, type ConnectionTrackerOptions } from "./connections/connection-tracker.js";
 import { EndpointResolver } from "./metadata/endpoint-resolver.js";
@@ -6,14 +6,10 @@ import type { ListeningSockets } from "./metadata/listening-sockets.js";
 import type { LocalAddresses } from "./metadata/local-addresses.js";
 import type { ProcessNames } from "./metadata/process-names.js";
 import { ConnectionParserRunner } from "./protocols/connection-parser-runner.js";
-import { Http1Parser, type HttpExchange } from "./protocols/http1/http1-parser.js";
-import {
-  looksLikeRequestStart,
-  looksLikeResponseStart,
-  startsWithHttp2Preface,
-} from "./protocols/http1/message-head.js";
+import type { ConnectionProtocolParser } from "./protocols/message-decoder.js";
+import type { ProtocolDefinition } from "./protocols/protocol-definition.js";
+import { ProtocolRegistry } from "./protocols/registry.js";
 import type { ParserCounters } from "./protocols/stream-driver.js";
-import { httpExchangeToRecord } from "./records/http-record.js";
 import type { RequestRecord } from "./records/request-record.js";
 
 export interface PipelineOptions {
@@ -22,6 +18,8 @@ export interface PipelineOptions {
   listeners: ListeningSockets;
   localAddresses: LocalAddresses;
   onRecord: (record: RequestRecord) => void;
+  /** The protocols parsed; every registered one by default. */
+  protocols?: readonly ProtocolDefinition[];
 }
 
 /** User-space losses, summed since start; the kernel's own are counted there. */
@@ -39,11 +37,14 @@ export interface PipelineCounters {
   connectionsEvicted: number;
 }
 
-type HttpRunner = ConnectionParserRunner<unknown, unknown, HttpExchange>;
-
 type ProtocolState =
   | { kind: "undecided"; dataEvents: number }
-  | { kind: "http1"; runner: HttpRunner; parser: Http1Parser }
+  | {
+      kind: "parsing";
+      definition: ProtocolDefinition;
+      parser: ConnectionProtocolParser<unknown, unknown, unknown>;
+      runner: ConnectionParserRunner<unknown, unknown, unknown>;
+    }
   | { kind: "ignored" };
 
 /** Data events inspected before a connection is judged not to carry a protocol we parse. */
@@ -65,8 +66,12 @@ export class Pipeline {
     recordsEmitted: 0,
   };
 
+  private readonly registry: ProtocolRegistry;
+
   constructor(private readonly options: PipelineOptions) {
-    this.tracker = new ConnectionTracker(options.tracker, (connection) =>
+    this.registry = new ProtocolRegistry(options.protocols);
+    const classifyFirstBytes = (bytes: Buffer) => this.registry.classify(bytes)?.kind;
+    this.tracker = new ConnectionTracker({ classifyFirstBytes, ...options.tracker }, (connection) =>
       this.onConnectionRemoved(connection),
     );
     this.resolver = new EndpointResolver(
@@ -139,7 +144,7 @@ export class Pipeline {
   private handleData(event: DataEvent): void {
     const connection = this.tracker.data(event);
     const state = this.protocolStateOf(connection, event);
-    if (state.kind !== "http1") return;
+    if (state.kind !== "parsing") return;
     connection
       .stream(event.direction)
       .append(event.streamOffset, event.data, event.syscallLen, event.timestampNs);
@@ -162,21 +167,19 @@ export class Pipeline {
       dataEvents: 0,
     };
     if (current.kind !== "undecided") return current;
-    if (startsWithHttp2Preface(event.data)) {
+    if (this.registry.claimsNone(event.data)) {
       connection.protocolState = { kind: "ignored" } satisfies ProtocolState;
       return connection.protocolState as ProtocolState;
     }
-    const looksHttp =
-      event.protocol === KernelProtocol.Http1 ||
-      looksLikeRequestStart(event.data) ||
-      looksLikeResponseStart(event.data);
+    const definition =
+      this.registry.byKernelProtocol(event.protocol) ?? this.registry.classify(event.data)?.definition;
     let next: ProtocolState;
-    if (looksHttp && connection.role !== Role.Unknown) {
-      const parser = new Http1Parser();
+    if (definition !== undefined && connection.role !== Role.Unknown) {
+      const parser = definition.createParser();
       const runner = new ConnectionParserRunner(parser, this.parserCounters, (exchange) =>
-        this.emit(connection, exchange),
-      ) as HttpRunner;
-      next = { kind: "http1", runner, parser };
+        this.emit(connection, definition, exchange),
+      );
+      next = { kind: "parsing", definition, parser, runner };
     } else if (current.dataEvents + 1 >= MAX_UNDECIDED_EVENTS) {
       next = { kind: "ignored" };
     } else {
@@ -186,20 +189,20 @@ export class Pipeline {
     return next;
   }
 
-  private emit(connection: Connection, exchange: HttpExchange): void {
+  private emit(connection: Connection, definition: ProtocolDefinition, exchange: unknown): void {
     const ends = this.resolver.describe(connection);
     if (ends === undefined) return;
     this.totals.recordsEmitted++;
-    this.options.onRecord(httpExchangeToRecord(exchange, ends));
+    this.options.onRecord(definition.toRecord(exchange, ends));
   }
 
   private onConnectionRemoved(connection: Connection): void {
     const state = connection.protocolState as ProtocolState | undefined;
-    if (state?.kind === "http1") {
+    if (state?.kind === "parsing") {
       const requests = connection.requestStream;
       const responses = connection.responseStream;
       if (requests !== undefined && responses !== undefined) state.runner.end(requests, responses);
-      this.totals.unansweredRequests += state.parser.unansweredRequests + state.parser.droppedRequests;
+      this.totals.unansweredRequests += state.parser.unansweredRequests + (state.parser.droppedRequests ?? 0);
     }
     for (const stream of [connection.egress, connection.ingress]) {
       this.totals.uncapturedBytes += stream.counters.lostBytes;

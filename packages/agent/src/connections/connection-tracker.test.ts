@@ -7,6 +7,7 @@ import {
   Role,
   SourceSyscall,
 } from "../capture/events.js";
+import { http1Definition } from "../protocols/http1/http1-definition.js";
 import { ConnectionTracker } from "./connection-tracker.js";
 
 function open(
@@ -48,7 +49,12 @@ function data(fd: number, direction: Direction, text: string, timestampNs = 5n):
   };
 }
 
-const options = { maxConnections: 2, maxStreamBytes: 1024, idleTimeoutNs: 100n };
+const options = {
+  maxConnections: 2,
+  maxStreamBytes: 1024,
+  idleTimeoutNs: 100n,
+  classifyFirstBytes: http1Definition.classifyFirstBytes,
+};
 
 describe("ConnectionTracker", () => {
   it("indexes connections by local endpoint, spelling IPv4-mapped addresses as IPv4", () => {

@@ -5,9 +5,10 @@ import {
   type DataEvent,
   Role,
 } from "../capture/events.js";
+import type { FirstBytesKind } from "../protocols/protocol-definition.js";
 import { Connection, connectionKey, type SocketEndpoint } from "./connection.js";
 import { normalizeIp } from "./ip-address.js";
-import { inferRoleFromBytes } from "./role-inference.js";
+import { inferRoleFromFirstBytes } from "./role-inference.js";
 
 export interface ConnectionTrackerOptions {
   /** Connections held at most; the least recently active one goes when full. */
@@ -16,6 +17,8 @@ export interface ConnectionTrackerOptions {
   maxStreamBytes: number;
   /** A connection silent this long is forgotten (its close event may have been dropped). */
   idleTimeoutNs: bigint;
+  /** What a stream's first bytes are (a request or a response), when some protocol can tell. */
+  classifyFirstBytes?: (bytes: Buffer) => FirstBytesKind;
   /** Endpoints of a socket seen without its open event, when the host can tell (/proc). */
   lookupEndpoints?: (
     pid: number,
@@ -92,7 +95,9 @@ export class ConnectionTracker {
     connection.lastActivityNs = event.timestampNs;
     if (connection.role === Role.Unknown) {
       connection.role =
-        event.role !== Role.Unknown ? event.role : inferRoleFromBytes(event.direction, event.data);
+        event.role !== Role.Unknown
+          ? event.role
+          : inferRoleFromFirstBytes(event.direction, this.options.classifyFirstBytes?.(event.data));
     }
     return connection;
   }

@@ -1,14 +1,14 @@
 import { Direction, Role } from "../capture/events.js";
-import { looksLikeRequestStart, looksLikeResponseStart } from "../protocols/http1/message-head.js";
+import type { FirstBytesKind } from "../protocols/protocol-definition.js";
 
 /**
  * When the kernel did not see connect() or accept() (the socket predates the
  * agent, or came from an fd passed between processes), the first bytes tell:
  * the side that writes a request is the client, the side that reads one the server.
  */
-export function inferRoleFromBytes(direction: Direction, firstBytes: Buffer): Role {
+export function inferRoleFromFirstBytes(direction: Direction, kind: FirstBytesKind): Role {
   const writes = direction === Direction.Egress;
-  if (looksLikeRequestStart(firstBytes)) return writes ? Role.Client : Role.Server;
-  if (looksLikeResponseStart(firstBytes)) return writes ? Role.Server : Role.Client;
+  if (kind === "request") return writes ? Role.Client : Role.Server;
+  if (kind === "response") return writes ? Role.Server : Role.Client;
   return Role.Unknown;
 }

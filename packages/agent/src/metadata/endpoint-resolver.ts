@@ -1,7 +1,7 @@
 import { Role } from "../capture/events.js";
 import type { Connection, SocketEndpoint } from "../connections/connection.js";
 import type { ConnectionTracker } from "../connections/connection-tracker.js";
-import type { ObservedEnds } from "../records/http-record.js";
+import type { ObservedEnds } from "../records/observed-ends.js";
 import type { RecordEndpoint } from "../records/request-record.js";
 import type { ListeningSockets } from "./listening-sockets.js";
 import type { LocalAddresses } from "./local-addresses.js";

@@ -58,4 +58,6 @@ export interface ConnectionProtocolParser<Request, Response, Exchange> {
   onResponse(message: Response, timing: MessageTiming): Exchange | undefined;
   /** Requests that were still waiting for an answer when the connection ended. */
   readonly unansweredRequests: number;
+  /** Requests given up on before the end (a full pipelining queue). */
+  readonly droppedRequests?: number;
 }

@@ -1,6 +1,7 @@
 import type { HttpExchange } from "../protocols/http1/http1-parser.js";
 import { parseTraceParent } from "../protocols/http1/trace-context.js";
-import type { RecordEndpoint, RequestRecord } from "./request-record.js";
+import { durationBetween, type ObservedEnds } from "./observed-ends.js";
+import type { RequestRecord } from "./request-record.js";
 
 /** Headers copied into attributes, under the names the collector and UI expect. */
 const KEPT_HEADERS = {
@@ -11,12 +12,6 @@ const KEPT_HEADERS = {
 
 /** Attribute values are bounded: a header can be up to the head limit long. */
 const MAX_ATTRIBUTE_LENGTH = 256;
-
-export interface ObservedEnds {
-  side: "client" | "server";
-  client: RecordEndpoint;
-  server: RecordEndpoint;
-}
 
 export function httpExchangeToRecord(exchange: HttpExchange, ends: ObservedEnds): RequestRecord {
   const { request, response } = exchange;
@@ -35,7 +30,7 @@ export function httpExchangeToRecord(exchange: HttpExchange, ends: ObservedEnds)
     protocol: "http",
     side: ends.side,
     startMonotonicNs: exchange.startNs,
-    durationNs: exchange.endNs >= exchange.startNs ? exchange.endNs - exchange.startNs : 0n,
+    durationNs: durationBetween(exchange.startNs, exchange.endNs),
     client: ends.client,
     server: ends.server,
     operation: request.head.method,

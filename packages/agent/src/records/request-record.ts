@@ -9,9 +9,26 @@ export interface RecordEndpoint {
   processName: string;
 }
 
+/** Protocol names in records and in the collector's `protocol` filter. */
+export const PROTOCOL_NAMES = [
+  "http",
+  "http2",
+  "grpc",
+  "postgres",
+  "mysql",
+  "redis",
+  "dns",
+  "kafka",
+  "amqp",
+  "nats",
+  "mongo",
+  "mqtt",
+] as const;
+export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+
 /** One request paired with its response, independent of the protocol that carried it. */
 export interface RequestRecord {
-  protocol: "http";
+  protocol: ProtocolName;
   /** Which end observed it: the process that wrote the request, or the one that read it. */
   side: "client" | "server";
   /** First request byte, CLOCK_MONOTONIC ns (converted to wall clock at export). */
