@@ -23,7 +23,20 @@ export const SourceSyscall = {
 } as const;
 export type SourceSyscall = (typeof SourceSyscall)[keyof typeof SourceSyscall];
 
-export const KernelProtocol = { Unknown: 0, Http1: 1 } as const;
+export const KernelProtocol = {
+  Unknown: 0,
+  Http1: 1,
+  Http2: 2,
+  Postgres: 3,
+  Mysql: 4,
+  Redis: 5,
+  Dns: 6,
+  Kafka: 7,
+  Amqp: 8,
+  Nats: 9,
+  Mongo: 10,
+  Mqtt: 11,
+} as const;
 export type KernelProtocol = (typeof KernelProtocol)[keyof typeof KernelProtocol];
 
 /** (tgid, fd, generation): a reused fd is a new connection. */
