@@ -23,7 +23,7 @@ DEMO_OUT := demo/dist/frontend.js
 .PHONY: help setup deps build demo test bench lint clean
 help:
 	@echo "make demo   run Periscope on this host with a demo workload (root)"
-	@echo "make test   run the whole test suite (root: kernel and browser tests included)"
+	@echo "make test   run the whole test suite (root: kernel, browser and real-server protocol tests)"
 	@echo "make bench  run every benchmark; make bench-<name> runs one"
 
 setup:
@@ -69,6 +69,7 @@ demo: build
 	@$(TSX) scripts/stack.ts
 
 test: build
+	@bash scripts/setup/services.sh
 	@$(TSX) scripts/run-tests.ts
 
 lint: deps
