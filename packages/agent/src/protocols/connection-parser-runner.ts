@@ -19,7 +19,10 @@ export class ConnectionParserRunner<Request, Response, Exchange> {
     this.requestDriver = new StreamDriver(
       parser.requests,
       counters,
-      (message, timing) => parser.onRequest(message, timing),
+      (message, timing) => {
+        const exchange = parser.onRequest(message, timing);
+        if (exchange !== undefined) onExchange(exchange);
+      },
       (firstByteNs) => parser.onRequestStart?.(firstByteNs),
     );
     this.responseDriver = new StreamDriver(parser.responses, counters, (message, timing) => {

@@ -53,7 +53,13 @@ export interface ConnectionProtocolParser<Request, Response, Exchange> {
   readonly responses: MessageDecoder<Response>;
   /** A request's first byte was seen (it may be answered before it ends). */
   onRequestStart?(firstByteNs: bigint): void;
-  onRequest(message: Request, timing: MessageTiming): void;
+  /**
+   * Returns the exchange a request completes by itself: one nobody answers (an
+   * MQTT QoS 0 publish, a NATS PUB outside verbose mode) or the client's answer
+   * to a message the server started (an MQTT PUBACK for a broker's PUBLISH).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: parsers whose requests never complete an exchange (HTTP/1) return nothing.
+  onRequest(message: Request, timing: MessageTiming): Exchange | undefined | void;
   /** Returns the completed exchange, or undefined when the response matched no request. */
   onResponse(message: Response, timing: MessageTiming): Exchange | undefined;
   /** Requests that were still waiting for an answer when the connection ended. */
