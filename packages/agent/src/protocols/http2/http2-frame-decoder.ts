@@ -54,6 +54,8 @@ const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
 
 /** A header block (HEADERS/PUSH_PROMISE + CONTINUATION) larger than this is refused. */
 const MAX_HEADER_BLOCK = 256 * 1024;
+/** Frames up to this long need a plausible successor to count as a resync point. */
+const CHAINED_CHECK_MAX_LENGTH = 55;
 /** Streams whose gRPC framing is followed at once, per direction; the oldest is dropped past it. */
 const MAX_TRACKED_STREAMS = 1024;
 
@@ -91,7 +93,7 @@ type Phase =
  * other frames are read once whole.
  */
 export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
-  readonly boundaryLookback = FRAME_HEADER_LENGTH - 1;
+  readonly boundaryLookback = 2 * FRAME_HEADER_LENGTH + CHAINED_CHECK_MAX_LENGTH - 1;
   readonly finished = false;
   readonly hpack = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE, { redactedNames: SENSITIVE_HEADERS });
   /** The first bytes were not the start of the connection. */
@@ -403,9 +405,21 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
     return this.hasPendingExchanges() ? { kind: "flush" } : undefined;
   }
 
+  /**
+   * The next offset where a frame plausibly starts. A lone nine-byte header is
+   * weak evidence when its length is small (a run of zeros reads as an empty
+   * DATA frame), so a short frame must be followed by a plausible header too.
+   * Each offset is judged on its next `boundaryLookback` + 1 bytes only, and
+   * undecided until they are there, so the answer does not depend on chunking.
+   */
   findFrameBoundary(bytes: Buffer, from: number): number {
     for (let index = from; index + FRAME_HEADER_LENGTH <= bytes.length; index++) {
-      if (isPlausibleFrameHeader(bytes, index)) return index;
+      if (!isPlausibleFrameHeader(bytes, index)) continue;
+      const length = bytes.readUIntBE(index, 3);
+      if (length > CHAINED_CHECK_MAX_LENGTH) return index;
+      const next = index + FRAME_HEADER_LENGTH + length;
+      if (next + FRAME_HEADER_LENGTH > bytes.length) return -1;
+      if (isPlausibleFrameHeader(bytes, next)) return index;
     }
     return -1;
   }
