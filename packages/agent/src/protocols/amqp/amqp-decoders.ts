@@ -59,6 +59,17 @@ export class AmqpDecoder implements MessageDecoder<AmqpCommand> {
   }
 
   decode(reader: BufferReader): ParseResult<AmqpCommand> {
+    const result = this.decodeFrames(reader);
+    // An invalid frame rewinds to its first byte, so the resync starts right after it.
+    if (result.status === "invalid") reader.rewind(this.frameStart);
+    return result;
+  }
+
+  /** Where the frame being decoded began. */
+  private frameStart = 0;
+
+  private decodeFrames(reader: BufferReader): ParseResult<AmqpCommand> {
+    this.frameStart = reader.position;
     for (;;) {
       if (this.body !== undefined) {
         const step = this.continueBody(reader);
@@ -69,6 +80,7 @@ export class AmqpDecoder implements MessageDecoder<AmqpCommand> {
         continue;
       }
       const start = reader.position;
+      this.frameStart = start;
       const head = reader.readBytes(PROTOCOL_HEADER.length);
       if (head[0] === PROTOCOL_HEADER[0]) {
         // 'A': the protocol header (a frame type is 1, 2, 3 or 8); another version is not ours.
