@@ -73,14 +73,26 @@ type Phase =
       dataRemaining: number;
     }
   | {
-      name: "continuation";
-      streamId: number;
-      endStream: boolean;
-      promisedStreamId: number | undefined;
-      fragments: Buffer[];
-      fragmentBytes: number;
-      wireBytes: number;
+      /** A non-DATA frame whose payload is arriving in pieces. */
+      name: "payload";
+      header: FrameHeader;
+      chunks: Buffer[];
+      received: number;
+      /** Part of the payload went uncaptured: the frame is known only by its header. */
+      lost: boolean;
     };
+
+/** A header block waiting for its CONTINUATION frames (§6.10). */
+interface BlockInProgress {
+  streamId: number;
+  endStream: boolean;
+  promisedStreamId: number | undefined;
+  fragments: Buffer[];
+  fragmentBytes: number;
+  wireBytes: number;
+  /** A fragment went uncaptured: the block cannot be decoded. */
+  lost: boolean;
+}
 
 /**
  * One direction of an HTTP/2 connection (RFC 9113), frame by frame. The
@@ -89,8 +101,10 @@ type Phase =
  * the connection late and HPACK decoding runs with an incomplete context.
  *
  * Every call handles at most one frame, so the driver stamps each frame with
- * its own first byte. DATA payloads stream through without being buffered;
- * other frames are read once whole.
+ * its own first byte. Frame headers are consumed as soon as they are whole, so
+ * uncaptured bytes inside a frame are stepped over with the frame boundary
+ * kept. DATA payloads stream through without being buffered; other payloads
+ * are gathered (at most SETTINGS_MAX_FRAME_SIZE) and read once whole.
  */
 export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
   readonly boundaryLookback = 2 * FRAME_HEADER_LENGTH + CHAINED_CHECK_MAX_LENGTH - 1;
@@ -101,6 +115,7 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
   /** Header blocks that failed to decode. */
   hpackErrors = 0;
   private phase: Phase;
+  private block: BlockInProgress | undefined;
   /** The receiving peer's SETTINGS_MAX_FRAME_SIZE (§4.2), largest announced. */
   private frameSizeLimit: number = FrameSizeLimit.initial;
   private readonly grpcStreams = new Map<number, GrpcMessageCounter>();
@@ -114,7 +129,7 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
   }
 
   get midMessage(): boolean {
-    return this.phase.name === "data" || this.phase.name === "continuation";
+    return this.phase.name === "data" || this.phase.name === "payload" || this.block !== undefined;
   }
 
   /** The peer that reads this direction announced SETTINGS_MAX_FRAME_SIZE. */
@@ -129,6 +144,8 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
         return this.readPreface(reader);
       case "data":
         return this.readData(reader, this.phase);
+      case "payload":
+        return this.readPayload(reader, this.phase);
       default:
         return this.readFrame(reader);
     }
@@ -161,15 +178,15 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
       return invalid(reason);
     };
     if (header.length > this.frameSizeLimit) return refuse("frame larger than SETTINGS_MAX_FRAME_SIZE");
-    const phase = this.phase;
-    if (phase.name === "first-frame") {
+    if (this.phase.name === "first-frame") {
       // §3.4: the server's preface is a SETTINGS frame; anything else means we joined late.
       if (header.type !== FrameType.Settings) this.joinMidConnection();
       this.phase = { name: "frames" };
     }
+    const block = this.block;
     if (
-      phase.name === "continuation" &&
-      (header.type !== FrameType.Continuation || header.streamId !== phase.streamId)
+      block !== undefined &&
+      (header.type !== FrameType.Continuation || header.streamId !== block.streamId)
     ) {
       // §6.10: nothing may interleave with a header block.
       return refuse("header block interrupted");
@@ -186,14 +203,63 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
       };
       return this.readData(reader, this.phase);
     }
-    if (reader.remaining < header.length) {
-      reader.rewind(start);
-      return needsMoreData;
+    if (reader.remaining >= header.length) {
+      const outcome = this.handleFrame(header, reader.readBytes(header.length));
+      if (typeof outcome === "string") return refuse(outcome);
+      return outcome === undefined ? needsMoreData : ok(outcome);
     }
-    const payload = reader.readBytes(header.length);
-    const outcome = this.handleFrame(header, payload);
-    if (typeof outcome === "string") return refuse(outcome);
+    this.phase = { name: "payload", header, chunks: [], received: 0, lost: false };
+    return this.readPayload(reader, this.phase);
+  }
+
+  private readPayload(reader: BufferReader, phase: Phase & { name: "payload" }): ParseResult<Http2Event> {
+    const piece = reader.readBytes(Math.min(phase.header.length - phase.received, reader.remaining));
+    // Copied: the stream buffer's bytes are consumed before the frame completes.
+    if (piece.length > 0) phase.chunks.push(Buffer.from(piece));
+    phase.received += piece.length;
+    if (phase.received < phase.header.length) return needsMoreData;
+    this.phase = { name: "frames" };
+    const outcome = phase.lost
+      ? this.lostFrame(phase.header)
+      : this.handleFrame(phase.header, Buffer.concat(phase.chunks));
+    if (typeof outcome === "string") return invalid(outcome);
     return outcome === undefined ? needsMoreData : ok(outcome);
+  }
+
+  /**
+   * A frame whose payload went partly uncaptured. A header block's loss leaves
+   * the HPACK table unknown; the stream id and END_STREAM in the frame header
+   * still say which stream it belonged to and whether it ended there.
+   */
+  private lostFrame(header: FrameHeader): Http2Event | undefined {
+    const { type, flags, streamId } = header;
+    const wireBytes = FRAME_HEADER_LENGTH + header.length;
+    if (type !== FrameType.Headers && type !== FrameType.PushPromise && type !== FrameType.Continuation) {
+      return undefined;
+    }
+    this.hpack.loseContext();
+    if (type === FrameType.Headers) {
+      this.block = {
+        streamId,
+        endStream: (flags & FrameFlag.EndStream) !== 0,
+        promisedStreamId: undefined,
+        fragments: [],
+        fragmentBytes: 0,
+        wireBytes: 0,
+        lost: true,
+      };
+    } else if (type === FrameType.PushPromise) {
+      // The promised stream's id is in the lost payload: the push goes unreported.
+      if ((flags & FrameFlag.EndHeaders) === 0) this.block = undefined;
+      return undefined;
+    }
+    const block = this.block;
+    if (block === undefined) return undefined;
+    block.lost = true;
+    block.wireBytes += wireBytes;
+    if ((flags & FrameFlag.EndHeaders) === 0) return undefined;
+    this.block = undefined;
+    return this.headerBlock(block);
   }
 
   /** A whole non-DATA frame: its event, undefined when it tells a stream nothing, or why it is malformed. */
@@ -218,36 +284,31 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
         if (offset + padLength > payload.length) return "padding exceeds the frame";
         const fragment = payload.subarray(offset, payload.length - padLength);
         const endStream = type === FrameType.Headers && (flags & FrameFlag.EndStream) !== 0;
-        if (flags & FrameFlag.EndHeaders) {
-          return this.headerBlock(streamId, endStream, promisedStreamId, [fragment], wireBytes);
-        }
-        this.phase = {
-          name: "continuation",
+        const block: BlockInProgress = {
           streamId,
           endStream,
           promisedStreamId,
-          fragments: [Buffer.from(fragment)],
+          fragments: [fragment],
           fragmentBytes: fragment.length,
           wireBytes,
+          lost: false,
         };
+        if (flags & FrameFlag.EndHeaders) return this.headerBlock(block);
+        // The fragment is a view into bytes the stream buffer will drop.
+        block.fragments = [Buffer.from(fragment)];
+        this.block = block;
         return undefined;
       }
       case FrameType.Continuation: {
-        const phase = this.phase;
-        if (phase.name !== "continuation") return "CONTINUATION without a header block";
-        phase.fragments.push(Buffer.from(payload));
-        phase.fragmentBytes += payload.length;
-        phase.wireBytes += wireBytes;
-        if (phase.fragmentBytes > MAX_HEADER_BLOCK) return "header block too large";
+        const block = this.block;
+        if (block === undefined) return "CONTINUATION without a header block";
+        block.fragments.push(Buffer.from(payload));
+        block.fragmentBytes += payload.length;
+        block.wireBytes += wireBytes;
+        if (block.fragmentBytes > MAX_HEADER_BLOCK) return "header block too large";
         if ((flags & FrameFlag.EndHeaders) === 0) return undefined;
-        this.phase = { name: "frames" };
-        return this.headerBlock(
-          phase.streamId,
-          phase.endStream,
-          phase.promisedStreamId,
-          phase.fragments,
-          phase.wireBytes,
-        );
+        this.block = undefined;
+        return this.headerBlock(block);
       }
       case FrameType.RstStream:
         if (streamId === 0 || payload.length !== 4) return "malformed RST_STREAM";
@@ -290,25 +351,25 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
     return event;
   }
 
-  private headerBlock(
-    streamId: number,
-    endStream: boolean,
-    promisedStreamId: number | undefined,
-    fragments: Buffer[],
-    wireBytes: number,
-  ): Http2Event {
-    const block = fragments.length === 1 ? (fragments[0] ?? Buffer.alloc(0)) : Buffer.concat(fragments);
-    const result = this.hpack.decode(block);
+  private headerBlock(block: BlockInProgress): Http2Event {
+    const { streamId, endStream, promisedStreamId, fragments, wireBytes } = block;
     let fields: HeaderField[] = [];
     let unknownFields = 0;
-    if (result.status === "ok") {
-      fields = result.fields;
-      unknownFields = result.unknownFields;
-    } else {
-      // A peer would end the connection (COMPRESSION_ERROR, RFC 7541 §2.3.3); we
-      // keep reading, with the table no longer trusted.
-      this.hpackErrors++;
-      this.hpack.loseContext();
+    let decoded = false;
+    if (!block.lost) {
+      const result = this.hpack.decode(
+        fragments.length === 1 ? (fragments[0] ?? Buffer.alloc(0)) : Buffer.concat(fragments),
+      );
+      if (result.status === "ok") {
+        fields = result.fields;
+        unknownFields = result.unknownFields;
+        decoded = true;
+      } else {
+        // A peer would end the connection (COMPRESSION_ERROR, RFC 7541 §2.3.3); we
+        // keep reading, with the table no longer trusted.
+        this.hpackErrors++;
+        this.hpack.loseContext();
+      }
     }
     if (promisedStreamId === undefined) this.trackGrpc(streamId, fields, endStream);
     const event: Http2Event = {
@@ -317,7 +378,7 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
       endStream,
       fields,
       unknownFields,
-      decoded: result.status === "ok",
+      decoded,
       wireBytes,
     };
     if (promisedStreamId !== undefined) event.promisedStreamId = promisedStreamId;
@@ -376,6 +437,12 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
 
   absorbGap(length: number): boolean {
     const phase = this.phase;
+    if (phase.name === "payload") {
+      if (length > phase.header.length - phase.received) return false;
+      phase.lost = true;
+      phase.received += length;
+      return true;
+    }
     if (phase.name !== "data" || length > phase.payloadRemaining) return false;
     const counter = this.grpcStreams.get(phase.header.streamId);
     if (phase.padLength === undefined) {
@@ -392,13 +459,18 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
     return true;
   }
 
-  cutAtGap(length: number): Http2Event | undefined {
-    // A DATA frame's end is known from its header, so it is reported; a header block is lost.
-    if (this.phase.name !== "data") return undefined;
-    const counter = this.grpcStreams.get(this.phase.header.streamId);
+  cutAtGap(_length: number): Http2Event | undefined {
+    // A frame's extent and stream are known from its header, so what it says of its stream is reported.
+    const phase = this.phase;
+    if (phase.name === "payload") {
+      this.phase = { name: "frames" };
+      const outcome = this.lostFrame(phase.header);
+      return typeof outcome === "object" ? outcome : undefined;
+    }
+    if (phase.name !== "data") return undefined;
+    const counter = this.grpcStreams.get(phase.header.streamId);
     if (counter !== undefined) counter.inSync = false;
-    void length;
-    return this.finishData(this.phase);
+    return this.finishData(phase);
   }
 
   endOfStream(): Http2Event | undefined {
@@ -433,6 +505,7 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
     }
     for (const counter of this.grpcStreams.values()) counter.inSync = false;
     this.phase = { name: "frames" };
+    this.block = undefined;
   }
 
   private joinMidConnection(): void {
