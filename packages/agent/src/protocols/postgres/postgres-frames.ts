@@ -26,11 +26,19 @@ export type PostgresFrame =
   | { kind: "answer"; answer: number; wireBytes: 1; resynced: boolean };
 
 const TYPED_HEADER = 5;
+const EMPTY = Buffer.alloc(0);
 const STARTUP_HEADER = 8;
 
 type Phase =
   | { name: "header" }
-  | { name: "skip"; frame: PostgresFrame; remaining: number }
+  /** Inside a body: its first `keep` bytes are copied as they pass, the rest skipped. */
+  | {
+      name: "body";
+      frame: PostgresFrame & { kind: "typed" | "startup" };
+      kept: Buffer[];
+      keep: number;
+      remaining: number;
+    }
   /** After SSLRequest/GSSENCRequest: nothing is read until the one-byte answer is known. */
   | { name: "awaiting-answer" }
   /** Encryption was accepted: the rest is TLS or GSSAPI-wrapped. */
@@ -79,7 +87,7 @@ export class PostgresFrameDecoder implements MessageDecoder<PostgresFrame> {
   }
 
   get midMessage(): boolean {
-    return this.phase.name === "skip";
+    return this.phase.name === "body";
   }
 
   get finished(): boolean {
@@ -97,24 +105,41 @@ export class PostgresFrameDecoder implements MessageDecoder<PostgresFrame> {
     if (this.phase.name === "header") {
       const head = this.decodeHead(reader);
       if (head.status !== "ok") return head;
-      if (head.value.remaining === 0) return ok(head.value.frame);
-      this.phase = { name: "skip", ...head.value };
+      if (head.value.name === "done") return ok(head.value.frame);
+      this.phase = head.value;
     }
-    if (this.phase.name !== "skip") return needsMoreData;
-    const step = Math.min(this.phase.remaining, reader.remaining);
-    reader.skip(step);
-    this.phase.remaining -= step;
-    if (this.phase.remaining > 0) return needsMoreData;
-    const { frame } = this.phase;
-    this.phase = { name: "header" };
-    return ok(frame);
+    if (this.phase.name !== "body") return needsMoreData;
+    const phase = this.phase;
+    const bytes = reader.readBytes(Math.min(phase.remaining, reader.remaining));
+    if (phase.keep > 0) {
+      const kept = bytes.subarray(0, phase.keep);
+      phase.kept.push(Buffer.from(kept));
+      phase.keep -= kept.length;
+    }
+    phase.remaining -= bytes.length;
+    return phase.remaining > 0 ? needsMoreData : ok(this.finishBody(phase));
   }
 
-  /** Reads a header and the kept part of the body in one step, or nothing. */
-  private decodeHead(reader: BufferReader): ParseResult<{ frame: PostgresFrame; remaining: number }> {
+  private finishBody(phase: Phase & { name: "body" }): PostgresFrame {
+    // SSLRequest/GSSENCRequest: nothing more is read until the server's one-byte answer.
+    const awaitsAnswer =
+      phase.frame.kind === "startup" &&
+      (phase.frame.code === StartupCode.SslRequest || phase.frame.code === StartupCode.GssEncRequest);
+    this.phase = awaitsAnswer ? { name: "awaiting-answer" } : { name: "header" };
+    phase.frame.body = Buffer.concat(phase.kept);
+    phase.kept = [];
+    return phase.frame;
+  }
+
+  /**
+   * Reads and consumes a header at once: from there on a gap lands inside the
+   * message, where it can be stepped over, instead of stalling before it.
+   */
+  private decodeHead(
+    reader: BufferReader,
+  ): ParseResult<(Phase & { name: "body" }) | { name: "done"; frame: PostgresFrame }> {
     const first = reader.peekByte();
     if (first === undefined) return needsMoreData;
-    const resynced = this.takeResynced.bind(this);
     if (this.side === "backend" && this.answerDue()) {
       if (
         first === EncryptionAnswer.Refused ||
@@ -122,10 +147,13 @@ export class PostgresFrameDecoder implements MessageDecoder<PostgresFrame> {
         first === EncryptionAnswer.GssAccepted
       ) {
         reader.skip(1);
-        return ok({
-          frame: { kind: "answer", answer: first, wireBytes: 1, resynced: resynced() },
-          remaining: 0,
-        });
+        const frame: PostgresFrame = {
+          kind: "answer",
+          answer: first,
+          wireBytes: 1,
+          resynced: this.takeResynced(),
+        };
+        return ok({ name: "done", frame });
       }
     }
     if (this.side === "frontend" && first === 0) {
@@ -134,15 +162,17 @@ export class PostgresFrameDecoder implements MessageDecoder<PostgresFrame> {
       if (length === undefined || code === undefined) return needsMoreData;
       if (!startupHeaderValid(length, code))
         return invalid(`bad startup message (length ${length}, code ${code})`);
+      reader.skip(STARTUP_HEADER);
       // Only StartupMessage's parameters are read; a CancelRequest's key is never kept.
       const keep = code >>> 16 === StartupCode.ProtocolMajor3 ? length - STARTUP_HEADER : 0;
-      if (reader.remaining < STARTUP_HEADER + keep) return needsMoreData;
-      reader.skip(STARTUP_HEADER);
-      const body = Buffer.from(reader.readBytes(keep));
-      if (code === StartupCode.SslRequest || code === StartupCode.GssEncRequest)
-        this.phase = { name: "awaiting-answer" };
-      const frame: PostgresFrame = { kind: "startup", code, body, wireBytes: length, resynced: resynced() };
-      return ok({ frame, remaining: length - STARTUP_HEADER - keep });
+      const frame = {
+        kind: "startup",
+        code,
+        body: EMPTY,
+        wireBytes: length,
+        resynced: this.takeResynced(),
+      } as const;
+      return ok({ name: "body", frame, kept: [], keep, remaining: length - STARTUP_HEADER });
     }
     const length = uint32At(reader, 1);
     if (length === undefined) return needsMoreData;
@@ -150,19 +180,21 @@ export class PostgresFrameDecoder implements MessageDecoder<PostgresFrame> {
     if (rule === undefined) return invalid(`unknown ${this.side} message type 0x${first.toString(16)}`);
     if (length < rule[0] || length > rule[1])
       return invalid(`bad length ${length} for type 0x${first.toString(16)}`);
-    const bodyLength = length - 4;
-    const keep = Math.min(bodyLength, this.kept.get(first) ?? 0);
-    if (reader.remaining < TYPED_HEADER + keep) return needsMoreData;
     reader.skip(TYPED_HEADER);
-    const body = Buffer.from(reader.readBytes(keep));
-    const frame: PostgresFrame = {
+    const frame = {
       kind: "typed",
       type: first,
-      body,
+      body: EMPTY,
       wireBytes: 1 + length,
-      resynced: resynced(),
-    };
-    return ok({ frame, remaining: bodyLength - keep });
+      resynced: this.takeResynced(),
+    } as const;
+    return ok({
+      name: "body",
+      frame: { ...frame },
+      kept: [],
+      keep: this.kept.get(first) ?? 0,
+      remaining: length - 4,
+    });
   }
 
   private takeResynced(): boolean {
@@ -171,18 +203,17 @@ export class PostgresFrameDecoder implements MessageDecoder<PostgresFrame> {
     return was;
   }
 
+  /** A gap inside a body is stepped over; what it hid of the kept prefix stays unread. */
   absorbGap(length: number): boolean {
-    if (this.phase.name !== "skip" || length > this.phase.remaining) return false;
+    if (this.phase.name !== "body" || length > this.phase.remaining) return false;
     this.phase.remaining -= length;
+    this.phase.keep = 0;
     return true;
   }
 
   /** The message whose body the gap ran past ended inside it: return it whole. */
   cutAtGap(): PostgresFrame | undefined {
-    if (this.phase.name !== "skip") return undefined;
-    const { frame } = this.phase;
-    this.phase = { name: "header" };
-    return frame;
+    return this.phase.name === "body" ? this.finishBody(this.phase) : undefined;
   }
 
   endOfStream(): PostgresFrame | undefined {
