@@ -14,7 +14,7 @@ export class ConnectionParserRunner<Request, Response, Exchange> {
   constructor(
     readonly parser: ConnectionProtocolParser<Request, Response, Exchange>,
     counters: ParserCounters,
-    onExchange: (exchange: Exchange) => void,
+    private readonly onExchange: (exchange: Exchange) => void,
   ) {
     this.requestDriver = new StreamDriver(
       parser.requests,
@@ -22,12 +22,14 @@ export class ConnectionParserRunner<Request, Response, Exchange> {
       (message, timing) => {
         const exchange = parser.onRequest(message, timing);
         if (exchange !== undefined) onExchange(exchange);
+        this.emitReady();
       },
       (firstByteNs) => parser.onRequestStart?.(firstByteNs),
     );
     this.responseDriver = new StreamDriver(parser.responses, counters, (message, timing) => {
       const exchange = parser.onResponse(message, timing);
       if (exchange !== undefined) onExchange(exchange);
+      this.emitReady();
       // A response can unblock requests held back (a declined Upgrade): read them
       // before the next response, which may answer one of them.
       if (this.requestStream !== undefined) this.requestDriver.drain(this.requestStream);
@@ -35,6 +37,10 @@ export class ConnectionParserRunner<Request, Response, Exchange> {
   }
 
   private requestStream: StreamBuffer | undefined;
+
+  private emitReady(): void {
+    for (const exchange of this.parser.takeReadyExchanges?.() ?? []) this.onExchange(exchange);
+  }
 
   /** True once both directions left the protocol (upgrade, tunnel): stop buffering. */
   get finished(): boolean {
@@ -52,5 +58,6 @@ export class ConnectionParserRunner<Request, Response, Exchange> {
   end(requestStream: StreamBuffer, responseStream: StreamBuffer): void {
     this.drain(requestStream, responseStream);
     this.responseDriver.end();
+    this.emitReady();
   }
 }

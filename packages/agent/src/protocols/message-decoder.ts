@@ -62,6 +62,12 @@ export interface ConnectionProtocolParser<Request, Response, Exchange> {
   onRequest(message: Request, timing: MessageTiming): Exchange | undefined | void;
   /** Returns the completed exchange, or undefined when the response matched no request. */
   onResponse(message: Response, timing: MessageTiming): Exchange | undefined;
+  /**
+   * Exchanges completed together beyond the one a call returned (one ack that
+   * confirms many publishes, a GOAWAY that ends many streams). The runner takes
+   * them after every message and when the connection ends.
+   */
+  takeReadyExchanges?(): Exchange[];
   /** Requests that were still waiting for an answer when the connection ended. */
   readonly unansweredRequests: number;
   /** Requests given up on before the end (a full pipelining queue). */

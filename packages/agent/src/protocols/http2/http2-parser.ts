@@ -114,6 +114,10 @@ export class Http2Parser implements ConnectionProtocolParser<Http2Event, Http2Ev
     return this.completed.shift();
   }
 
+  takeReadyExchanges(): Http2Exchange[] {
+    return this.completed.splice(0);
+  }
+
   onResponse(event: Http2Event, timing: MessageTiming): Http2Exchange | undefined {
     switch (event.kind) {
       case "headers": {
