@@ -152,7 +152,12 @@ export class NatsDecoder implements MessageDecoder<NatsMessage> {
     while (state.trailerLeft > 0) {
       const byte = reader.peekByte();
       if (byte === undefined) return needsMoreData;
-      if (byte !== (state.trailerLeft === 2 ? CR : LF)) return invalid("NATS payload not ended by CRLF");
+      if (byte !== (state.trailerLeft === 2 ? CR : LF)) {
+        // Consumed first, so the resync starts after it whether or not the
+        // payload before it arrived in this same read (the same records at any chunking).
+        reader.skip(1);
+        return invalid("NATS payload not ended by CRLF");
+      }
       reader.skip(1);
       message.wireBytes++;
       state.trailerLeft--;

@@ -101,6 +101,12 @@ describe("Redis parser on hostile input", () => {
     );
   });
 
+  it("resyncs the same after a bulk string missing its CRLF, whatever arrived with it (found by fast-check)", () => {
+    const responses = Buffer.from("$5\r\n$-1\r\n:12\r\n");
+    const whole = run(":12\r\n", responses, responses.length);
+    expect(run(":12\r\n", responses, 1).summaries).toEqual(whole.summaries);
+  });
+
   it("recovers at the next command and reply after garbage", () => {
     const noise = fc
       .uint8Array({ minLength: 1, maxLength: 100 })

@@ -165,8 +165,12 @@ export class RespDecoder implements MessageDecoder<RespMessage> {
     while (this.bulkTrailerLeft > 0) {
       const byte = reader.peekByte();
       if (byte === undefined) return needsMoreData;
-      if (byte !== (this.bulkTrailerLeft === 2 ? CR : LF))
+      if (byte !== (this.bulkTrailerLeft === 2 ? CR : LF)) {
+        // Consumed first, so the resync starts after it whether or not the
+        // payload before it arrived in this same read (the same records at any chunking).
+        reader.skip(1);
         return invalid("RESP bulk string not ended by CRLF");
+      }
       reader.skip(1);
       message.wireBytes++;
       this.bulkTrailerLeft--;
