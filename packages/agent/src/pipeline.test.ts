@@ -14,6 +14,7 @@ import { ListeningSockets } from "./metadata/listening-sockets.js";
 import { LocalAddresses } from "./metadata/local-addresses.js";
 import { ProcessNames } from "./metadata/process-names.js";
 import { Pipeline } from "./pipeline.js";
+import { loadFixture as loadHttp2Fixture } from "./protocols/http2/fixtures/replay.js";
 import type { RequestRecord } from "./records/request-record.js";
 
 const CLIENT_PID = 4100;
@@ -328,15 +329,19 @@ describe("Pipeline", () => {
     expect(pipeline.tracker.size).toBe(0);
   });
 
-  it("leaves HTTP/2 connections (gRPC) alone rather than counting their frames as HTTP/1 errors", () => {
+  it("hands a connection that opens with HTTP/2's preface to the HTTP/2 parser, never to HTTP/1", () => {
     const { pipeline, records } = makePipeline();
     const grpcClient = side({ tgid: CLIENT_PID, fd: 9, generation: 1 }, Role.Client);
+    // Untagged, as for a connection the kernel saw no start of: the first bytes decide.
+    const untagged = (event: KernelEvent) => ({ ...event, protocol: KernelProtocol.Unknown }) as KernelEvent;
+    const recorded = loadHttp2Fixture("grpc-failing");
     pipeline.handleBatch([
       grpcClient.open(["127.0.0.1", 51000], ["127.0.0.1", 4770]),
-      grpcClient.data(Direction.Egress, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0012\u0004"),
-      grpcClient.data(Direction.Egress, "\u0000\u0000\u0004\u0008\u0000GET / HTTP/1.1\r\n\r\n"),
+      untagged(grpcClient.data(Direction.Egress, recorded.requests.toString("latin1"))),
+      untagged(grpcClient.data(Direction.Ingress, recorded.responses.toString("latin1"))),
     ]);
-    expect(records).toEqual([]);
+    expect(records.map((r) => r.protocol)).toEqual(["grpc"]);
+    expect(records[0]?.error).toBe(true);
     expect(pipeline.counters()).toMatchObject({ parseErrors: 0, streamGaps: 0 });
   });
 

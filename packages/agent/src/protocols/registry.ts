@@ -1,11 +1,38 @@
 // Every protocol the agent parses. A protocol joins by exporting its
 // ProtocolDefinition from its folder and being listed here.
 import type { KernelProtocol } from "../capture/events.js";
+import { amqpDefinition } from "./amqp/amqp-definition.js";
+import { dnsDefinition } from "./dns/dns-definition.js";
 import { http1Definition } from "./http1/http1-definition.js";
 import { startsWithHttp2Preface } from "./http1/message-head.js";
+import { http2Definition } from "./http2/http2-definition.js";
+import { kafkaDefinition } from "./kafka/kafka-definition.js";
+import { mongoDefinition } from "./mongo/mongo-definition.js";
+import { mqttDefinition } from "./mqtt/mqtt-definition.js";
+import { mysqlDefinition } from "./mysql/mysql-definition.js";
+import { natsDefinition } from "./nats/nats-definition.js";
+import { postgresDefinition } from "./postgres/postgres-definition.js";
 import type { FirstBytesKind, ProtocolDefinition } from "./protocol-definition.js";
+import { redisDefinition } from "./redis/redis-definition.js";
 
-export const ALL_PROTOCOLS: readonly ProtocolDefinition[] = [http1Definition as ProtocolDefinition];
+/**
+ * In the order first bytes are tried when the kernel gave no tag: the most
+ * distinctive openings first (HTTP/2's preface, AMQP's header, HTTP/1's
+ * request line), the weakest evidence (RESP, DNS headers) last.
+ */
+export const ALL_PROTOCOLS = [
+  http2Definition,
+  http1Definition,
+  amqpDefinition,
+  postgresDefinition,
+  mysqlDefinition,
+  mongoDefinition,
+  kafkaDefinition,
+  mqttDefinition,
+  natsDefinition,
+  redisDefinition,
+  dnsDefinition,
+] as readonly ProtocolDefinition[];
 
 /** The definitions in `protocols`, looked up by the kernel's tag or by first bytes. */
 export class ProtocolRegistry {
