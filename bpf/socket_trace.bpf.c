@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Socket tracer: follows every TCP connection of every process through
- * syscall tracepoints (kprobes and fentry are not available on the target
+ * Socket tracer: follows every TCP connection and UDP socket of every
+ * process through syscall tracepoints (kprobes and fentry are not available on the target
  * kernels) and streams connection lifecycle and payload to user space.
  *
  * Each syscall is split in two: sys_enter_* saves the arguments keyed by the
@@ -18,10 +18,10 @@
 #include "lib/conn_lifecycle.h"
 #include "lib/fd_socket.h"
 #include "lib/payload_copy.h"
+#include "lib/protocol_peek.h"
 #include "maps/conn_map.h"
 #include "maps/events.h"
 #include "maps/syscall_args.h"
-#include "protocols/http1.h"
 
 #define PERISCOPE_EINPROGRESS 115
 
@@ -77,7 +77,7 @@ int exit_connect(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	/* Non-blocking sockets (every event loop) return -EINPROGRESS: the SYN is out. */
 	if (ctx->ret == 0 || ctx->ret == -PERISCOPE_EINPROGRESS)
-		open_connection(pid_tgid, fd, ROLE_CLIENT, SYSCALL_CONNECT);
+		open_connection(pid_tgid, fd, ROLE_CLIENT, SYSCALL_CONNECT, TRANSPORT_TCP, 0);
 	return 0;
 }
 
@@ -87,7 +87,7 @@ static __always_inline void on_accept_exit(long ret)
 
 	if (is_self(pid_tgid) || ret < 0)
 		return;
-	open_connection(pid_tgid, (s32)ret, ROLE_SERVER, SYSCALL_ACCEPT);
+	open_connection(pid_tgid, (s32)ret, ROLE_SERVER, SYSCALL_ACCEPT, TRANSPORT_TCP, 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept")
@@ -139,24 +139,36 @@ int on_process_exit(void *ctx)
 /* ---- read / write / sendto / recvfrom and their iovec forms ------------ */
 
 /*
- * Saves the arguments when fd is a connection we follow, adopting a TCP
- * socket opened before the agent started (its role is then unknown).
+ * Saves the arguments when fd is a connection we follow. A TCP socket opened
+ * before the agent started is adopted here (its role is then unknown). A UDP
+ * socket is opened at exit instead: whether it first sends or receives makes
+ * it client or server, and an unconnected socket's peer is only known once
+ * a datagram moved. connect() on UDP sends nothing (resolvers use it to pick
+ * a source address), so UDP is never opened there.
  */
-static __always_inline void on_data_enter(s32 fd, u64 buf, u32 iov_count, u8 source)
+static __always_inline void on_data_enter(s32 fd, u64 buf, u32 iov_count, u8 source, u64 peer_addr)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 	u64 key = conn_key(pid_tgid >> 32, fd);
-	struct data_args args = { .buf = buf, .iov_count = iov_count, .fd = fd, .source = source };
+	struct data_args args = { .buf = buf, .peer_addr = peer_addr, .iov_count = iov_count, .fd = fd, .source = source };
 
 	if (is_self(pid_tgid))
 		return;
-	if (!bpf_map_lookup_elem(&conn_map, &key) && !open_connection(pid_tgid, fd, ROLE_UNKNOWN, source))
-		return;
+	if (!bpf_map_lookup_elem(&conn_map, &key)) {
+		u8 transport = 0;
+
+		if (!inet_sock_of_fd(fd, &transport))
+			return;
+		if (transport == TRANSPORT_UDP)
+			args.open_udp_on_exit = 1;
+		else if (!open_connection(pid_tgid, fd, ROLE_UNKNOWN, source, TRANSPORT_TCP, 0))
+			return;
+	}
 	if (bpf_map_update_elem(&data_args_map, &pid_tgid, &args, BPF_ANY) != 0)
 		count_drop(DROP_CONN_MAP_FULL);
 }
 
-/* sendmsg()/recvmsg(): the iovec array is inside the user's msghdr. */
+/* sendmsg()/recvmsg(): the iovec array and the peer's sockaddr are inside the user's msghdr. */
 static __always_inline void on_msg_enter(s32 fd, const struct user_msghdr *user_msg, u8 source)
 {
 	struct user_msghdr msg;
@@ -166,21 +178,7 @@ static __always_inline void on_msg_enter(s32 fd, const struct user_msghdr *user_
 		return;
 	}
 	if (msg.msg_iovlen > 0)
-		on_data_enter(fd, (u64)msg.msg_iov, (u32)msg.msg_iovlen, source);
-}
-
-static __always_inline u8 infer_protocol(const void *user_buf, u32 len)
-{
-	unsigned char peek[PERISCOPE_HTTP1_PEEK] = {};
-	u32 n = len < PERISCOPE_HTTP1_PEEK ? len : PERISCOPE_HTTP1_PEEK;
-
-	if (bpf_probe_read_user(peek, sizeof(peek), user_buf) != 0 &&
-	    bpf_probe_read_user(peek, n & (PERISCOPE_HTTP1_PEEK - 1), user_buf) != 0) {
-		count_drop(DROP_READ_FAILED);
-		return PROTOCOL_UNKNOWN;
-	}
-	/* Bytes past len belong to the user's buffer, not the stream: ignore them. */
-	return http1_looks_like_start(peek, n) ? PROTOCOL_HTTP1 : PROTOCOL_UNKNOWN;
+		on_data_enter(fd, (u64)msg.msg_iov, (u32)msg.msg_iovlen, source, (u64)msg.msg_name);
 }
 
 static __always_inline void on_data_exit(long ret, u8 direction)
@@ -196,6 +194,13 @@ static __always_inline void on_data_exit(long ret, u8 direction)
 		return;
 	key = conn_key(pid_tgid >> 32, args->fd);
 	state = bpf_map_lookup_elem(&conn_map, &key);
+	/* Another thread may have opened it meanwhile: then state is already there. */
+	if (!state && args->open_udp_on_exit && ret > 0) {
+		u32 role = direction == DIR_EGRESS ? ROLE_CLIENT : ROLE_SERVER;
+
+		if (open_udp_connection(pid_tgid, args->fd, role | (u32)args->source << 8, args->peer_addr) == 0)
+			state = bpf_map_lookup_elem(&conn_map, &key);
+	}
 	scratch = this_cpu_scratch();
 	if (ret <= 0 || !state || !scratch)
 		goto done;
@@ -207,13 +212,8 @@ static __always_inline void on_data_exit(long ret, u8 direction)
 	u32 iov_count = args->iov_count;
 
 	/* Protocols are recognised by how a direction's stream begins, never mid-stream. */
-	if (state->protocol == PROTOCOL_UNKNOWN && *stream_bytes == 0) {
-		u32 peek_len = syscall_len;
-		const void *first = iov_count ? first_iov_base(user_buf, iov_count, &peek_len) : user_buf;
-
-		if (first)
-			state->protocol = infer_protocol(first, peek_len);
-	}
+	if (state->protocol == PROTOCOL_UNKNOWN && *stream_bytes == 0)
+		state->protocol = infer_protocol(state, user_buf, iov_count, syscall_len, direction);
 
 	ev->stream_offset = *stream_bytes;
 	*stream_bytes += syscall_len;
@@ -256,7 +256,7 @@ done:
 SEC("tracepoint/syscalls/sys_enter_read")
 int enter_read(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_READ);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_READ, 0);
 	return 0;
 }
 
@@ -270,7 +270,7 @@ int exit_read(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_recvfrom")
 int enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_RECVFROM);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_RECVFROM, ctx->args[4]);
 	return 0;
 }
 
@@ -284,7 +284,7 @@ int exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_write")
 int enter_write(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_WRITE);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_WRITE, 0);
 	return 0;
 }
 
@@ -298,7 +298,7 @@ int exit_write(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_sendto")
 int enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_SENDTO);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], 0, SYSCALL_SENDTO, ctx->args[4]);
 	return 0;
 }
 
@@ -312,7 +312,7 @@ int exit_sendto(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_readv")
 int enter_readv(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], (u32)ctx->args[2], SYSCALL_READV);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], (u32)ctx->args[2], SYSCALL_READV, 0);
 	return 0;
 }
 
@@ -326,7 +326,7 @@ int exit_readv(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_writev")
 int enter_writev(struct trace_event_raw_sys_enter *ctx)
 {
-	on_data_enter((s32)ctx->args[0], ctx->args[1], (u32)ctx->args[2], SYSCALL_WRITEV);
+	on_data_enter((s32)ctx->args[0], ctx->args[1], (u32)ctx->args[2], SYSCALL_WRITEV, 0);
 	return 0;
 }
 

@@ -71,6 +71,12 @@ enum traffic_protocol {
 	PROTOCOL_MQTT = 11,
 };
 
+/* Transport of a traced socket (IPPROTO_TCP stream or IPPROTO_UDP datagram socket). */
+enum transport {
+	TRANSPORT_TCP = 1,
+	TRANSPORT_UDP = 2,
+};
+
 /*
  * Identity of one connection: a reused fd gets a new generation, so the agent
  * never splices two connections' streams together.
@@ -101,6 +107,12 @@ struct conn_open_event {
 	u8 role;    /* enum conn_role */
 	u8 source;  /* enum source_syscall */
 	char comm[16];
+	/*
+	 * enum transport. For UDP, remote_* is the connected peer or, on an
+	 * unconnected socket, the first datagram's destination or source.
+	 */
+	u8 transport;
+	u8 _pad[7];
 };
 
 struct conn_close_event {

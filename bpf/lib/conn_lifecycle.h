@@ -11,6 +11,7 @@
 #include "../maps/conn_map.h"
 #include "../maps/events.h"
 #include "fd_socket.h"
+#include "udp_peer.h"
 
 /* Source of connection generations; unique across all connections of this load. */
 u32 next_generation = 0;
@@ -30,22 +31,27 @@ static __always_inline void fill_header(struct event_header *hdr, u64 pid_tgid, 
 
 /*
  * Starts tracking fd as a new connection and reports it. Returns the new
- * state, or NULL when fd is not a TCP socket or the map refused it.
+ * state, or NULL when fd is not a socket of `transport` or the map refused it.
+ * peer_addr: for UDP, a user sockaddr naming the peer when the socket is
+ * not connected (0 if none).
  */
-static __always_inline struct conn_state *open_connection(u64 pid_tgid, s32 fd, u8 role, u8 source)
+static __always_inline struct conn_state *open_connection(u64 pid_tgid, s32 fd, u8 role, u8 source, u8 transport,
+							  u64 peer_addr)
 {
-	struct sock *sk = tcp_sock_of_fd(fd);
+	u8 found_transport = 0;
+	struct sock *sk = inet_sock_of_fd(fd, &found_transport);
 	u32 tgid = pid_tgid >> 32;
 	u64 key = conn_key(tgid, fd);
 	struct conn_state state = {};
 	struct conn_open_event ev = {};
 
-	if (!sk)
+	if (!sk || found_transport != transport)
 		return NULL;
 
 	state.generation = __sync_fetch_and_add(&next_generation, 1) + 1;
 	state.role = role;
 	state.protocol = PROTOCOL_UNKNOWN;
+	state.transport = transport;
 	if (bpf_map_update_elem(&conn_map, &key, &state, BPF_ANY) != 0) {
 		count_drop(DROP_CONN_MAP_FULL);
 		return NULL;
@@ -54,11 +60,27 @@ static __always_inline struct conn_state *open_connection(u64 pid_tgid, s32 fd, 
 
 	fill_header(&ev.hdr, pid_tgid, fd, state.generation, EVENT_CONN_OPEN, sizeof(ev));
 	read_sock_addresses(sk, &ev);
+	/* A connected UDP socket knows its peer (daddr/dport); an unconnected one has port 0 there. */
+	if (transport == TRANSPORT_UDP && ev.remote_port == 0)
+		read_udp_peer(peer_addr, &ev);
 	ev.role = role;
 	ev.source = source;
+	ev.transport = transport;
 	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
 	emit(&ev, sizeof(ev));
 	return bpf_map_lookup_elem(&conn_map, &key);
+}
+
+/*
+ * open_connection() for a UDP socket's first datagram, out of line: inlined
+ * into each data-exit program it tripled what the verifier walks there.
+ * Returns 0 when opened.
+ */
+__noinline int open_udp_connection(u64 pid_tgid, s32 fd, u32 role_and_source, u64 peer_addr)
+{
+	return open_connection(pid_tgid, fd, role_and_source & 0xff, role_and_source >> 8, TRANSPORT_UDP, peer_addr)
+		       ? 0
+		       : -1;
 }
 
 static __always_inline void close_connection(u64 pid_tgid, s32 fd)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * From a file descriptor of the current task to its TCP socket, through the
+ * From a file descriptor of the current task to its TCP or UDP socket, through the
  * kernel's own fd table (task->files->fdt->fd[fd]->private_data->sk), so the
  * addresses reported are the kernel's, not a user pointer that may lie or
  * have been reused.
@@ -16,11 +16,16 @@
 #define PERISCOPE_AF_INET 2
 #define PERISCOPE_AF_INET6 10
 #define PERISCOPE_SOCK_STREAM 1
+#define PERISCOPE_SOCK_DGRAM 2
+#define PERISCOPE_IPPROTO_UDP 17
 #define PERISCOPE_S_IFMT 00170000
 #define PERISCOPE_S_IFSOCK 0140000
 
-/* Returns the TCP (stream, IPv4/IPv6) socket behind fd, or NULL. */
-static __always_inline struct sock *tcp_sock_of_fd(s32 fd)
+/*
+ * Returns the IPv4/IPv6 TCP or UDP socket behind fd and sets *transport, or
+ * NULL for any other file (including SOCK_DGRAM ICMP "ping" sockets).
+ */
+static __always_inline struct sock *inet_sock_of_fd(s32 fd, u8 *transport)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
@@ -45,10 +50,20 @@ static __always_inline struct sock *tcp_sock_of_fd(s32 fd)
 	u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family != PERISCOPE_AF_INET && family != PERISCOPE_AF_INET6)
 		return NULL;
-	/* sk_type is a plain u16 since Linux 5.6; before, a bitfield needing BPF_CORE_READ_BITFIELD. */
-	if (BPF_CORE_READ(sk, sk_type) != PERISCOPE_SOCK_STREAM)
-		return NULL;
-	return sk;
+	/*
+	 * sk_type and sk_protocol are plain u16 since Linux 5.6 (sk_protocol
+	 * grew to 16 bits for MPTCP); before, bitfields needing BPF_CORE_READ_BITFIELD.
+	 */
+	u16 type = BPF_CORE_READ(sk, sk_type);
+	if (type == PERISCOPE_SOCK_STREAM) {
+		*transport = TRANSPORT_TCP;
+		return sk;
+	}
+	if (type == PERISCOPE_SOCK_DGRAM && BPF_CORE_READ(sk, sk_protocol) == PERISCOPE_IPPROTO_UDP) {
+		*transport = TRANSPORT_UDP;
+		return sk;
+	}
+	return NULL;
 }
 
 /* Fills family, addresses and ports of an open event from the socket. */

@@ -63,15 +63,35 @@ static __always_inline u32 copy_iov(u8 *dst, const struct iovec *user_iov, u32 c
 	return copied;
 }
 
-/* The first bytes of an iovec array's stream, for protocol inference. */
-static __always_inline const void *first_iov_base(const struct iovec *user_iov, u32 count, u32 *len)
-{
-	struct iovec iov;
+/* iovecs gathered for protocol inference: a length prefix and a body are often separate. */
+#define PERISCOPE_PEEK_IOV 4
 
-	if (count == 0 || bpf_probe_read_user(&iov, sizeof(iov), user_iov) != 0)
-		return NULL;
-	*len = iov.iov_len < *len ? iov.iov_len : *len;
-	return iov.iov_base;
+/*
+ * Gathers the first `want` (<= peek_size) bytes of an iovec array's data
+ * into dst, which has room for 2 * peek_size (peek_size a power of two),
+ * for the same reason as copy_iov. Returns the bytes gathered.
+ */
+static __always_inline u32 peek_iov(u8 *dst, u32 peek_size, const struct iovec *user_iov, u32 count, u32 want)
+{
+	u32 copied = 0;
+
+	for (u32 i = 0; i < PERISCOPE_PEEK_IOV; i++) {
+		struct iovec iov;
+
+		if (i >= count || copied >= want || bpf_probe_read_user(&iov, sizeof(iov), &user_iov[i]) != 0)
+			break;
+		u32 chunk = want - copied;
+		if (iov.iov_len < chunk)
+			chunk = iov.iov_len;
+		u32 offset = copied & (peek_size - 1);
+		chunk &= 2 * peek_size - 1;
+		if (chunk > peek_size)
+			break;
+		if (chunk > 0 && bpf_probe_read_user(dst + offset, chunk, iov.iov_base) != 0)
+			break;
+		copied += chunk;
+	}
+	return copied;
 }
 
 #endif /* PERISCOPE_LIB_PAYLOAD_COPY_H */

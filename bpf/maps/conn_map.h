@@ -18,7 +18,8 @@ struct conn_state {
 	u32 generation;
 	u8 role;     /* enum conn_role */
 	u8 protocol; /* enum traffic_protocol */
-	u16 _pad;
+	u8 transport; /* enum transport */
+	u8 _pad;
 };
 
 struct {

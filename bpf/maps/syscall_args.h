@@ -25,10 +25,17 @@ struct fd_args {
  */
 struct data_args {
 	u64 buf;       /* user-space pointer: the bytes, or the iovec array */
+	/*
+	 * sendto()/sendmsg() destination or recvfrom()/recvmsg() source
+	 * sockaddr (user memory, filled by the kernel at exit for the latter); 0 if none.
+	 */
+	u64 peer_addr;
 	u32 iov_count; /* 0 for a flat buffer */
 	s32 fd;
 	u8 source; /* enum source_syscall */
-	u8 _pad[7];
+	/* A UDP socket not yet tracked: open it at exit, once a datagram really moved. */
+	u8 open_udp_on_exit;
+	u8 _pad[6];
 };
 
 struct {

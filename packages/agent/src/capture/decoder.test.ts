@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { BatchDecoder } from "./decoder.js";
 import { Direction, KernelProtocol, Role, SourceSyscall } from "./events.js";
-import { ConnCloseLayout, ConnOpenLayout, DataEventLayout, EventHeaderLayout, EventType } from "./layout.js";
+import {
+  ConnCloseLayout,
+  ConnOpenLayout,
+  DataEventLayout,
+  EventHeaderLayout,
+  EventType,
+  TransportCode,
+} from "./layout.js";
 
 // Records built by hand at the offsets of bpf/common/socket_trace.h.
 
@@ -16,7 +23,13 @@ function header(record: Buffer, type: number, conn = { tgid: 4242, fd: 7, genera
   return record;
 }
 
-function openRecord(family: number, local: number[], remote: number[], comm = "curl"): Buffer {
+function openRecord(
+  family: number,
+  local: number[],
+  remote: number[],
+  comm = "curl",
+  transport: number = TransportCode.Tcp,
+): Buffer {
   const record = header(Buffer.alloc(ConnOpenLayout.size), EventType.ConnOpen);
   Buffer.from(local).copy(record, ConnOpenLayout.localAddr);
   Buffer.from(remote).copy(record, ConnOpenLayout.remoteAddr);
@@ -26,6 +39,7 @@ function openRecord(family: number, local: number[], remote: number[], comm = "c
   record.writeUInt8(Role.Client, ConnOpenLayout.role);
   record.writeUInt8(SourceSyscall.Connect, ConnOpenLayout.source);
   record.write(comm, ConnOpenLayout.comm, "utf8");
+  record.writeUInt8(transport, ConnOpenLayout.transport);
   return record;
 }
 
@@ -92,6 +106,7 @@ describe("BatchDecoder", () => {
       role: Role.Client,
       source: SourceSyscall.Connect,
       comm: "curl",
+      transport: "tcp",
     });
     const data = events[1];
     expect(data?.kind).toBe("data");
@@ -130,6 +145,14 @@ describe("BatchDecoder", () => {
     const [event] = new BatchDecoder().decode(batch(dataRecord("GET /", 4000, 100n)));
     expect(event).toMatchObject({ kind: "data", syscallLen: 4000, streamOffset: 100n });
     expect(event?.kind === "data" && event.data.toString()).toBe("GET /");
+  });
+
+  it("reports a UDP socket's transport, and rejects a transport outside enum transport", () => {
+    const decoder = new BatchDecoder();
+    const [udp] = decoder.decode(batch(openRecord(IPV4, loopback4, peer4, "dig", TransportCode.Udp)));
+    expect(udp).toMatchObject({ kind: "open", transport: "udp", comm: "dig" });
+    expect(decoder.decode(batch(openRecord(IPV4, loopback4, peer4, "dig", 0)))).toEqual([]);
+    expect(decoder.counters.badField).toBe(1);
   });
 
   it("reads a comm that fills all 16 bytes without a terminator", () => {

@@ -23,6 +23,7 @@ import {
   DataEventLayout,
   EventHeaderLayout,
   EventType,
+  TransportCode,
 } from "./layout.js";
 
 /** Why records were skipped; all counters only ever grow. */
@@ -117,10 +118,12 @@ export class BatchDecoder {
     const familyCode = record.readUInt16LE(ConnOpenLayout.family);
     const role = record.readUInt8(ConnOpenLayout.role);
     const source = record.readUInt8(ConnOpenLayout.source);
+    const transport = record.readUInt8(ConnOpenLayout.transport);
     if (
       (familyCode !== AddressFamily.Inet && familyCode !== AddressFamily.Inet6) ||
       !ROLES.has(role) ||
-      !SOURCES.has(source)
+      !SOURCES.has(source) ||
+      (transport !== TransportCode.Tcp && transport !== TransportCode.Udp)
     ) {
       this.counters.badField++;
       return undefined;
@@ -140,6 +143,7 @@ export class BatchDecoder {
       role: role as Role,
       source: source as SourceSyscall,
       comm: commBytes.toString("utf8", 0, commEnd === -1 ? commBytes.length : commEnd),
+      transport: transport === TransportCode.Udp ? "udp" : "tcp",
     };
   }
 

@@ -64,6 +64,13 @@ export interface ConnOpenEvent extends EventBase {
   role: Role;
   source: SourceSyscall;
   comm: string;
+  /**
+   * The decoder always sets it. Optional only so events built by hand (tests
+   * written before UDP was traced) stay valid; read a missing one as "tcp".
+   * For UDP, remote* is the connected peer, or on an unconnected socket the
+   * peer of its first datagram (later datagrams may come from others).
+   */
+  transport?: "tcp" | "udp";
 }
 
 export interface ConnCloseEvent extends EventBase {

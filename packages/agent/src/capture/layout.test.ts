@@ -11,6 +11,7 @@ import {
   EventHeaderLayout,
   EventType,
   MAX_CAPTURE_BYTES,
+  TransportCode,
 } from "./layout.js";
 
 // Each pair: a C expression over bpf/common/socket_trace.h, and the number
@@ -36,6 +37,7 @@ const facts: Array<[string, number]> = [
   ["offsetof(struct conn_open_event, source)", ConnOpenLayout.source],
   ["offsetof(struct conn_open_event, comm)", ConnOpenLayout.comm],
   ["sizeof(((struct conn_open_event *)0)->comm)", ConnOpenLayout.commBytes],
+  ["offsetof(struct conn_open_event, transport)", ConnOpenLayout.transport],
 
   ["sizeof(struct conn_close_event)", ConnCloseLayout.size],
   ["offsetof(struct conn_close_event, bytes_sent)", ConnCloseLayout.bytesSent],
@@ -89,6 +91,8 @@ const facts: Array<[string, number]> = [
   ["DROP_CONN_MAP_FULL", DropCounterIndex.ConnMapFull],
   ["DROP_READ_FAILED", DropCounterIndex.ReadFailed],
   ["DROP_COUNTER_MAX", DropCounterIndex.Count],
+  ["TRANSPORT_TCP", TransportCode.Tcp],
+  ["TRANSPORT_UDP", TransportCode.Udp],
   ["AF_INET", AddressFamily.Inet],
   ["AF_INET6", AddressFamily.Inet6],
 ];

@@ -31,9 +31,12 @@ export const EventHeaderLayout = {
   recordSize: 30,
 } as const;
 
+/** enum transport */
+export const TransportCode = { Tcp: 1, Udp: 2 } as const;
+
 /** struct conn_open_event */
 export const ConnOpenLayout = {
-  size: 88,
+  size: 96,
   localAddr: 32,
   remoteAddr: 48,
   addrBytes: 16,
@@ -44,6 +47,7 @@ export const ConnOpenLayout = {
   source: 71,
   comm: 72,
   commBytes: 16,
+  transport: 88,
 } as const;
 
 /** struct conn_close_event */
