@@ -95,11 +95,8 @@ static __always_inline u8 infer_protocol_from_peek(const unsigned char *buf, uns
 	protocol = infer_greeting(buf, len);
 	if (protocol != PROTOCOL_UNKNOWN)
 		return protocol;
-	if (role == ROLE_UNKNOWN || is_request) {
-		protocol = infer_request(buf, len);
-		if (protocol != PROTOCOL_UNKNOWN || role == ROLE_UNKNOWN)
-			return protocol;
-	}
+	if (role == ROLE_UNKNOWN || is_request)
+		return infer_request(buf, len);
 	return infer_response(buf, len, role);
 }
 
