@@ -63,8 +63,12 @@ static __always_inline u32 copy_iov(u8 *dst, const struct iovec *user_iov, u32 c
 	return copied;
 }
 
-/* iovecs gathered for protocol inference: a length prefix and a body are often separate. */
-#define PERISCOPE_PEEK_IOV 4
+/*
+ * iovecs gathered for protocol inference: a length prefix and a body are
+ * often separate, and mqtt.js corks a CONNECT into a writev of one piece per
+ * field (type, length, name length, "MQTT", level, flags, keep-alive...).
+ */
+#define PERISCOPE_PEEK_IOV 8
 
 /*
  * Gathers the first `want` (<= peek_size) bytes of an iovec array's data
