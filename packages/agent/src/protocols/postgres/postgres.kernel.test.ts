@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SocketTracer } from "../../capture/socket-tracer.js";
+import { ListeningSockets } from "../../metadata/listening-sockets.js";
+import { LocalAddresses } from "../../metadata/local-addresses.js";
+import { ProcessNames } from "../../metadata/process-names.js";
+import { lookupSocketEndpoints } from "../../metadata/socket-endpoints.js";
+import { Pipeline } from "../../pipeline.js";
+import type { RequestRecord } from "../../records/request-record.js";
+import { postgresDefinition } from "./postgres-definition.js";
+
+// The real pg client in a child process against the local PostgreSQL server
+// (scripts/setup/services.sh), captured by the real eBPF tracer and parsed by
+// the pipeline restricted to PostgreSQL.
+
+const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+const CLIENT_SCRIPT = `
+process.title = "pscope-pg";
+const { Client } = require("pg");
+(async () => {
+  const client = new Client({ host: "127.0.0.1", port: 5432, user: "periscope", password: "periscope", database: "periscope" });
+  await client.connect();
+  await client.query("SELECT generate_series(1, 3) AS n");
+  await client.query("SELECT * FROM missing_table").catch(() => {});
+  const byId = { name: "kernel-by-id", text: "SELECT $1::int * 2 AS doubled" };
+  await client.query({ ...byId, values: [1] });
+  await client.query({ ...byId, values: [2] });
+  await client.end();
+})();
+`;
+
+let tracer: SocketTracer;
+const records: RequestRecord[] = [];
+
+beforeAll(() => {
+  const pipeline = new Pipeline({
+    tracker: {
+      maxConnections: 4096,
+      maxStreamBytes: 64 * 1024,
+      idleTimeoutNs: 60_000_000_000n,
+      lookupEndpoints: lookupSocketEndpoints,
+    },
+    processNames: new ProcessNames(),
+    listeners: new ListeningSockets({ minRefreshIntervalMs: 1000, maxListeners: 4096 }),
+    localAddresses: new LocalAddresses(),
+    onRecord: (record) => records.push(record),
+    protocols: [postgresDefinition],
+  });
+  tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
+});
+
+afterAll(() => {
+  tracer?.close();
+});
+
+describe("PostgreSQL behind the real socket tracer", () => {
+  it("records the pg client's queries, prepared statements and errors from the client's end", async () => {
+    const client = spawn(process.execPath, ["-e", CLIENT_SCRIPT], { cwd: packageRoot });
+    await new Promise((resolve) => client.once("exit", resolve));
+    const ours = () =>
+      records.filter((record) => record.side === "client" && record.client.pid === client.pid);
+    await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(5);
+    expect(
+      ours().map((record) => ({
+        operation: record.operation,
+        target: record.target,
+        status: record.status,
+        error: record.error,
+        sqlstate: record.attributes["db.sqlstate"],
+        rows: record.attributes["db.rows"],
+        server: record.server.port,
+      })),
+    ).toEqual([
+      {
+        operation: "STARTUP",
+        target: "periscope",
+        status: 0,
+        error: false,
+        sqlstate: undefined,
+        rows: undefined,
+        server: 5432,
+      },
+      {
+        operation: "SELECT",
+        target: "SELECT generate_series(1, 3) AS n",
+        status: 0,
+        error: false,
+        sqlstate: undefined,
+        rows: "3",
+        server: 5432,
+      },
+      {
+        operation: "SELECT",
+        target: "SELECT * FROM missing_table",
+        status: 42,
+        error: true,
+        sqlstate: "42P01",
+        rows: undefined,
+        server: 5432,
+      },
+      {
+        operation: "SELECT",
+        target: "SELECT $1::int * 2 AS doubled",
+        status: 0,
+        error: false,
+        sqlstate: undefined,
+        rows: "1",
+        server: 5432,
+      },
+      {
+        operation: "SELECT",
+        target: "SELECT $1::int * 2 AS doubled",
+        status: 0,
+        error: false,
+        sqlstate: undefined,
+        rows: "1",
+        server: 5432,
+      },
+    ]);
+    for (const record of ours()) {
+      expect(record.durationNs).toBeGreaterThan(0n);
+      expect(record.client.service).toBe("pscope-pg");
+      expect(JSON.stringify(record.attributes)).not.toContain("SCRAM");
+    }
+    // The server's end (a postgres backend) sees the same rounds.
+    const serverSide = records.filter(
+      (record) => record.side === "server" && record.client.port === ours()[0]?.client.port,
+    );
+    expect(serverSide.map((record) => record.target)).toEqual(ours().map((record) => record.target));
+  });
+});
