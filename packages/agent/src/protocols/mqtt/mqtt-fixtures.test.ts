@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type Fixture, loadFixture, longestRead, replay } from "./fixtures/replay.js";
+import { type Fixture, loadFixture, longestRead, replay } from "../testing/transcript-replay.js";
 import { type MqttExchange, MqttParser } from "./mqtt-parser.js";
 
 const folder = join(dirname(fileURLToPath(import.meta.url)), "fixtures");

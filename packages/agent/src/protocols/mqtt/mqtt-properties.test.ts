@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Fixture, inOrder, loadFixture, replay } from "./fixtures/replay.js";
+import { type Fixture, inOrder, loadFixture, replay } from "../testing/transcript-replay.js";
 import { MqttParser } from "./mqtt-parser.js";
 
 function run(fixture: Fixture, chunkSize: number) {

@@ -2,7 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { RequestRecord } from "../../records/request-record.js";
-import { type Fixture, loadFixture, longestRead, replay } from "./fixtures/replay.js";
+import { type Fixture, loadFixture, longestRead, replay } from "../testing/transcript-replay.js";
 import { redisExchangeToRecord } from "./redis-definition.js";
 import { RedisParser } from "./redis-parser.js";
 

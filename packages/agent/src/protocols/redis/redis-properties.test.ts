@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inOrder, replay } from "./fixtures/replay.js";
+import { inOrder, replay } from "../testing/transcript-replay.js";
 import { RedisParser } from "./redis-parser.js";
 
 function run(requests: string | Buffer, responses: string | Buffer, chunkSize: number) {
