@@ -2,7 +2,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readTranscript, replayTranscript, type Segment } from "../dns/fixtures/transcript.js";
+import { readTranscript, replayTranscript, type Segment } from "../testing/transcript.js";
+import { itHoldsOnHostileInput } from "../testing/transcript-properties.js";
 import { AmqpParser } from "./amqp-parser.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,42 +29,10 @@ const amqpishBytes = fc
   .map((parts) => Buffer.concat(parts));
 
 describe("AMQP parser on hostile input", () => {
-  it("never throws on arbitrary bytes, whatever the chunking", () => {
-    fc.assert(
-      fc.property(
-        amqpishBytes,
-        amqpishBytes,
-        fc.integer({ min: 1, max: 64 }),
-        (client, server, chunkSize) => {
-          const segments = [
-            { fromClient: true, bytes: client },
-            { fromClient: false, bytes: server },
-          ];
-          expect(() => replayTranscript(segments, new AmqpParser(), chunkSize)).not.toThrow();
-        },
-      ),
-      { numRuns: 400 },
-    );
-  });
-
-  it("yields the same records at any chunk size as when replayed whole", () => {
-    fc.assert(
-      fc.property(
-        amqpishBytes,
-        amqpishBytes,
-        fc.integer({ min: 1, max: 16 }),
-        (client, server, chunkSize) => {
-          const segments = [
-            { fromClient: true, bytes: client },
-            { fromClient: false, bytes: server },
-          ];
-          expect(operations(segments, chunkSize)).toEqual(
-            operations(segments, Math.max(1, client.length, server.length)),
-          );
-        },
-      ),
-      { numRuns: 300 },
-    );
+  itHoldsOnHostileInput({
+    bytes: amqpishBytes,
+    createParser: () => new AmqpParser(),
+    summarize: (exchanges) => exchanges.map((exchange) => exchange.command.name),
   });
 
   it("recovers at the next frame after garbage", () => {

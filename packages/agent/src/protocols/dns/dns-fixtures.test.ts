@@ -2,9 +2,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ObservedEnds } from "../../records/observed-ends.js";
+import { longestSegment, readTranscript, replayTranscript, type Segment } from "../testing/transcript.js";
 import { dnsExchangeToRecord } from "./dns-definition.js";
 import { type DnsExchange, DnsParser } from "./dns-parser.js";
-import { longestSegment, readTranscript, replayTranscript, type Segment } from "./fixtures/transcript.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const endpoint = { ip: "127.0.0.1", port: 0, service: "", pid: 0, processName: "" };

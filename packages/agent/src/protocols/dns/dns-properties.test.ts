@@ -2,8 +2,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { readTranscript, replayTranscript, type Segment } from "../testing/transcript.js";
 import { DnsParser } from "./dns-parser.js";
-import { readTranscript, replayTranscript, type Segment } from "./fixtures/transcript.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const udp = readTranscript(join(here, "fixtures", "udp-queries.transcript"));

@@ -2,7 +2,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readTranscript, replayTranscript, type Segment } from "../dns/fixtures/transcript.js";
+import { readTranscript, replayTranscript, type Segment } from "../testing/transcript.js";
+import { itHoldsOnHostileInput } from "../testing/transcript-properties.js";
 import { KafkaParser } from "./kafka-parser.js";
 import { API_NAMES } from "./kafka-wire.js";
 
@@ -33,42 +34,10 @@ const kafkaishBytes = fc
   .map((parts) => Buffer.concat(parts));
 
 describe("Kafka parser on hostile input", () => {
-  it("never throws on arbitrary bytes, whatever the chunking", () => {
-    fc.assert(
-      fc.property(
-        kafkaishBytes,
-        kafkaishBytes,
-        fc.integer({ min: 1, max: 64 }),
-        (client, server, chunkSize) => {
-          const segments = [
-            { fromClient: true, bytes: client },
-            { fromClient: false, bytes: server },
-          ];
-          expect(() => replayTranscript(segments, new KafkaParser(), chunkSize)).not.toThrow();
-        },
-      ),
-      { numRuns: 400 },
-    );
-  });
-
-  it("yields the same records at any chunk size as when replayed whole", () => {
-    fc.assert(
-      fc.property(
-        kafkaishBytes,
-        kafkaishBytes,
-        fc.integer({ min: 1, max: 16 }),
-        (client, server, chunkSize) => {
-          const segments = [
-            { fromClient: true, bytes: client },
-            { fromClient: false, bytes: server },
-          ];
-          expect(operations(segments, chunkSize)).toEqual(
-            operations(segments, Math.max(1, client.length, server.length)),
-          );
-        },
-      ),
-      { numRuns: 300 },
-    );
+  itHoldsOnHostileInput({
+    bytes: kafkaishBytes,
+    createParser: () => new KafkaParser(),
+    summarize: (exchanges) => exchanges.map((exchange) => API_NAMES.get(exchange.request.apiKey)),
   });
 
   it("recovers at the next message after garbage", () => {

@@ -2,7 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ObservedEnds } from "../../records/observed-ends.js";
-import { longestSegment, readTranscript, replayTranscript } from "../dns/fixtures/transcript.js";
+import { longestSegment, readTranscript, replayTranscript } from "../testing/transcript.js";
 import { mongoExchangeToRecord } from "./mongo-definition.js";
 import { type MongoExchange, MongoParser } from "./mongo-parser.js";
 
