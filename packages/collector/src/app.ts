@@ -1,9 +1,11 @@
 // The collector's HTTP API as a fastify plugin; server.ts and startCollector
 // decide how it runs (logger, address, lifecycle).
+import fastifySwagger from "@fastify/swagger";
 import type { FastifyPluginAsync } from "fastify";
 import { registerErrorHandling } from "./http/error-handler.js";
 import { healthRoutes } from "./routes/api/v1/health/index.js";
 import { mapRoutes } from "./routes/api/v1/map/index.js";
+import { openApiRoutes } from "./routes/api/v1/openapi/index.js";
 import { requestsRoutes } from "./routes/api/v1/requests/index.js";
 import { servicesRoutes } from "./routes/api/v1/services/index.js";
 import { statsRoutes } from "./routes/api/v1/stats/index.js";
@@ -13,11 +15,18 @@ export type { RouteDependencies as AppDependencies } from "./routes/route-depend
 
 const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, dependencies) => {
   registerErrorHandling(app);
+  // Registered before any route: it collects each route's schema as it is added.
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: "Periscope collector API", version: "1" },
+    },
+  });
   await app.register(healthRoutes, { ...dependencies, prefix: "/api/v1/health" });
   await app.register(servicesRoutes, { ...dependencies, prefix: "/api/v1/services" });
   await app.register(mapRoutes, { ...dependencies, prefix: "/api/v1/map" });
   await app.register(requestsRoutes, { ...dependencies, prefix: "/api/v1/requests" });
   await app.register(statsRoutes, { ...dependencies, prefix: "/api/v1/stats" });
+  await app.register(openApiRoutes, { ...dependencies, prefix: "/api/v1/openapi.json" });
 };
 
 // Skipping encapsulation (what fastify-plugin does) lets the error and

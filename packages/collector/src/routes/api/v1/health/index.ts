@@ -4,6 +4,9 @@ import { errorResponseSchema } from "../../../../http/shared-schemas.js";
 import type { RouteDependencies } from "../../../route-dependencies.js";
 
 const healthSchema = {
+  summary: "Whether the collector and its storage are up",
+  tags: ["meta"],
+  querystring: { type: "object", properties: {} },
   response: {
     200: { type: "object", required: ["status"], properties: { status: { type: "string", enum: ["ok"] } } },
     503: errorResponseSchema,

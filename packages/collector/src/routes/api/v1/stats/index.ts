@@ -27,6 +27,9 @@ const agentSchema = {
 } as const;
 
 const statsSchema = {
+  summary: "Ingest counters and each agent's self-reported drop counters",
+  tags: ["agents"],
+  querystring: { type: "object", properties: {} },
   response: {
     200: {
       type: "object",
