@@ -97,3 +97,23 @@ describe("isTransientStorageError", () => {
     );
   });
 });
+
+describe("ExportBatchHandler listener", () => {
+  it("hears each stored batch's rows once, and nothing of duplicates or failures", async () => {
+    const heard: { agentId: string; targets: string[] }[] = [];
+    let fail = false;
+    const sink: RowSink = {
+      insertRows: async () => {
+        if (fail) throw new Error("down");
+      },
+    };
+    const handler = new ExportBatchHandler(sink, new IngestStats(), 2, (rows, agentId) =>
+      heard.push({ agentId, targets: rows.map((row) => row.target) }),
+    );
+    await handler.handle(batch("a", 1n, 2));
+    await handler.handle(batch("a", 1n, 2));
+    fail = true;
+    await handler.handle(batch("a", 2n, 1));
+    expect(heard).toEqual([{ agentId: "a", targets: ["/", "/"] }]);
+  });
+});

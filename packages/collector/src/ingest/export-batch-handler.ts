@@ -4,7 +4,7 @@ import type { ExportRequest } from "@periscope/proto";
 import { BatchSequenceMemory } from "./batch-sequence-memory.js";
 import { validateExportRequest } from "./batch-validation.js";
 import type { IngestStats } from "./ingest-stats.js";
-import { toRequestRow } from "./request-row.js";
+import { type RequestRow, toRequestRow } from "./request-row.js";
 
 export type ExportOutcome =
   | { kind: "stored"; accepted: number }
@@ -17,6 +17,13 @@ export interface RowSink {
   insertRows(table: string, rows: readonly object[]): Promise<void>;
 }
 
+/**
+ * Told about every batch once it is stored (never about duplicates or
+ * failures), with the rows exactly as stored — what live updates push to the UI.
+ * Called synchronously after the insert; it must not throw or block.
+ */
+export type StoredBatchListener = (rows: readonly RequestRow[], agentId: string) => void;
+
 export class ExportBatchHandler {
   private inflight = 0;
   private readonly sequences = new BatchSequenceMemory();
@@ -25,6 +32,7 @@ export class ExportBatchHandler {
     private readonly sink: RowSink,
     private readonly stats: IngestStats,
     private readonly maxInflightInserts: number,
+    private readonly onStored?: StoredBatchListener,
   ) {}
 
   async handle(request: ExportRequest): Promise<ExportOutcome> {
@@ -43,8 +51,9 @@ export class ExportBatchHandler {
       return { kind: "busy", reason: `collector is storing ${this.inflight} batches already; retry later` };
     }
     this.inflight += 1;
+    let rows: RequestRow[];
     try {
-      const rows = request.requests.map((record) => toRequestRow(request.agentId, record));
+      rows = request.requests.map((record) => toRequestRow(request.agentId, record));
       await this.sink.insertRows("requests", rows);
     } catch (cause) {
       this.stats.counters.batchesFailedStorage += 1;
@@ -55,6 +64,7 @@ export class ExportBatchHandler {
     this.sequences.remember(request.agentId, request.batchSeq);
     this.stats.counters.batchesStored += 1;
     this.stats.counters.recordsStored += request.requests.length;
+    this.onStored?.(rows, request.agentId);
     return { kind: "stored", accepted: request.requests.length };
   }
 }
