@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file periscope/agent/v1/ingest.proto.
  */
 export const file_periscope_agent_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEilwEKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkIjUKDkV4cG9ydFJlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgNEhEKCWR1cGxpY2F0ZRgCIAEoCCJvCglBZ2VudEluZm8SEAoIaG9zdG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIOCgZrZXJuZWwYAyABKAkSLwoFZHJvcHMYBCABKAsyIC5wZXJpc2NvcGUuYWdlbnQudjEuRHJvcENvdW50ZXJzIqsCCgxEcm9wQ291bnRlcnMSFAoMcmluZ2J1Zl9mdWxsGAEgASgEEhUKDWNvbm5fbWFwX2Z1bGwYAiABKAQSEwoLc3RyZWFtX2dhcHMYAyABKAQSFAoMcGFyc2VfZXJyb3JzGAQgASgEEhkKEWV4cG9ydF9xdWV1ZV9mdWxsGAUgASgEEhoKEmtlcm5lbF9yZWFkX2ZhaWxlZBgGIAEoBBIZChFyZWNvcmRzX21hbGZvcm1lZBgHIAEoBBIYChB1bmNhcHR1cmVkX2J5dGVzGAggASgEEh0KFXN0cmVhbV9vdmVyZmxvd19ieXRlcxgJIAEoBBIbChN1bmFuc3dlcmVkX3JlcXVlc3RzGAogASgEEhsKE2Nvbm5lY3Rpb25zX2V2aWN0ZWQYCyABKAQiWAoIRW5kcG9pbnQSCgoCaXAYASABKAkSDAoEcG9ydBgCIAEoDRIPCgdzZXJ2aWNlGAMgASgJEgsKA3BpZBgEIAEoDRIUCgxwcm9jZXNzX25hbWUYBSABKAkikwQKDVJlcXVlc3RSZWNvcmQSEAoIcHJvdG9jb2wYASABKAkSJgoEc2lkZRgCIAEoDjIYLnBlcmlzY29wZS5hZ2VudC52MS5TaWRlEhwKFHN0YXJ0X3RpbWVfdW5peF9uYW5vGAMgASgGEhUKDWR1cmF0aW9uX25hbm8YBCABKAQSLAoGY2xpZW50GAUgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EiwKBnNlcnZlchgGIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIRCglvcGVyYXRpb24YByABKAkSDgoGdGFyZ2V0GAggASgJEg4KBnN0YXR1cxgJIAEoBRINCgVlcnJvchgKIAEoCBIVCg1yZXF1ZXN0X2J5dGVzGAsgASgEEhYKDnJlc3BvbnNlX2J5dGVzGAwgASgEEkUKCmF0dHJpYnV0ZXMYDSADKAsyMS5wZXJpc2NvcGUuYWdlbnQudjEuUmVxdWVzdFJlY29yZC5BdHRyaWJ1dGVzRW50cnkSEAoIdHJhY2VfaWQYDiABKAkSDwoHc3Bhbl9pZBgPIAEoCRIWCg5wYXJlbnRfc3Bhbl9pZBgQIAEoCRIRCgl0cnVuY2F0ZWQYESABKAgaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEqPgoEU2lkZRIUChBTSURFX1VOU1BFQ0lGSUVEEAASDwoLU0lERV9DTElFTlQQARIPCgtTSURFX1NFUlZFUhACMmAKDUluZ2VzdFNlcnZpY2USTwoGRXhwb3J0EiEucGVyaXNjb3BlLmFnZW50LnYxLkV4cG9ydFJlcXVlc3QaIi5wZXJpc2NvcGUuYWdlbnQudjEuRXhwb3J0UmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEi0QEKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkEjgKC2Nvbm5lY3Rpb25zGAUgAygLMiMucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3Rpb25TdGF0cyI1Cg5FeHBvcnRSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoDRIRCglkdXBsaWNhdGUYAiABKAgibwoJQWdlbnRJbmZvEhAKCGhvc3RuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDgoGa2VybmVsGAMgASgJEi8KBWRyb3BzGAQgASgLMiAucGVyaXNjb3BlLmFnZW50LnYxLkRyb3BDb3VudGVycyLqAgoMRHJvcENvdW50ZXJzEhQKDHJpbmdidWZfZnVsbBgBIAEoBBIVCg1jb25uX21hcF9mdWxsGAIgASgEEhMKC3N0cmVhbV9nYXBzGAMgASgEEhQKDHBhcnNlX2Vycm9ycxgEIAEoBBIZChFleHBvcnRfcXVldWVfZnVsbBgFIAEoBBIaChJrZXJuZWxfcmVhZF9mYWlsZWQYBiABKAQSGQoRcmVjb3Jkc19tYWxmb3JtZWQYByABKAQSGAoQdW5jYXB0dXJlZF9ieXRlcxgIIAEoBBIdChVzdHJlYW1fb3ZlcmZsb3dfYnl0ZXMYCSABKAQSGwoTdW5hbnN3ZXJlZF9yZXF1ZXN0cxgKIAEoBBIbChNjb25uZWN0aW9uc19ldmljdGVkGAsgASgEEhoKEnRjcF9zdGF0c19tYXBfZnVsbBgOIAEoBBIhChl0Y3Bfc3RhdHNfY2xvc2VkX3JlcGxhY2VkGA8gASgEIlgKCEVuZHBvaW50EgoKAmlwGAEgASgJEgwKBHBvcnQYAiABKA0SDwoHc2VydmljZRgDIAEoCRILCgNwaWQYBCABKA0SFAoMcHJvY2Vzc19uYW1lGAUgASgJIpMECg1SZXF1ZXN0UmVjb3JkEhAKCHByb3RvY29sGAEgASgJEiYKBHNpZGUYAiABKA4yGC5wZXJpc2NvcGUuYWdlbnQudjEuU2lkZRIcChRzdGFydF90aW1lX3VuaXhfbmFubxgDIAEoBhIVCg1kdXJhdGlvbl9uYW5vGAQgASgEEiwKBmNsaWVudBgFIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIsCgZzZXJ2ZXIYBiABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSEQoJb3BlcmF0aW9uGAcgASgJEg4KBnRhcmdldBgIIAEoCRIOCgZzdGF0dXMYCSABKAUSDQoFZXJyb3IYCiABKAgSFQoNcmVxdWVzdF9ieXRlcxgLIAEoBBIWCg5yZXNwb25zZV9ieXRlcxgMIAEoBBJFCgphdHRyaWJ1dGVzGA0gAygLMjEucGVyaXNjb3BlLmFnZW50LnYxLlJlcXVlc3RSZWNvcmQuQXR0cmlidXRlc0VudHJ5EhAKCHRyYWNlX2lkGA4gASgJEg8KB3NwYW5faWQYDyABKAkSFgoOcGFyZW50X3NwYW5faWQYECABKAkSEQoJdHJ1bmNhdGVkGBEgASgIGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBItcDCg9Db25uZWN0aW9uU3RhdHMSFgoOdGltZV91bml4X25hbm8YASABKAYSFQoNaW50ZXJ2YWxfbmFubxgCIAEoBBImCgRyb2xlGAMgASgOMhgucGVyaXNjb3BlLmFnZW50LnYxLlNpZGUSKwoFbG9jYWwYBCABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSLAoGcmVtb3RlGAUgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EhIKCmJ5dGVzX3NlbnQYBiABKAQSFgoOYnl0ZXNfcmVjZWl2ZWQYByABKAQSEwoLcmV0cmFuc21pdHMYCCABKA0SEwoLcmVzZXRzX3NlbnQYCSABKA0SFwoPcmVzZXRzX3JlY2VpdmVkGAogASgNEhUKDXN0YXRlX2NoYW5nZXMYCyABKA0SFgoOY29ubmVjdF9mYWlsZWQYDCABKAgSHQoVY29ubmVjdF9kdXJhdGlvbl9uYW5vGA0gASgEEg8KB3NydHRfdXMYDiABKA0SDQoFc3RhdGUYDyABKAkSDgoGb3BlbmVkGBAgASgIEg4KBmNsb3NlZBgRIAEoCBIVCg1jb25uZWN0aW9uX2lkGBIgASgGKj4KBFNpZGUSFAoQU0lERV9VTlNQRUNJRklFRBAAEg8KC1NJREVfQ0xJRU5UEAESDwoLU0lERV9TRVJWRVIQAjJgCg1Jbmdlc3RTZXJ2aWNlEk8KBkV4cG9ydBIhLnBlcmlzY29wZS5hZ2VudC52MS5FeHBvcnRSZXF1ZXN0GiIucGVyaXNjb3BlLmFnZW50LnYxLkV4cG9ydFJlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message periscope.agent.v1.ExportRequest
@@ -44,6 +44,13 @@ export type ExportRequest = Message<"periscope.agent.v1.ExportRequest"> & {
    * @generated from field: repeated periscope.agent.v1.RequestRecord requests = 4;
    */
   requests: RequestRecord[];
+
+  /**
+   * TCP health per connection and reporting interval.
+   *
+   * @generated from field: repeated periscope.agent.v1.ConnectionStats connections = 5;
+   */
+  connections: ConnectionStats[];
 };
 
 /**
@@ -183,6 +190,20 @@ export type DropCounters = Message<"periscope.agent.v1.DropCounters"> & {
    * @generated from field: uint64 connections_evicted = 11;
    */
   connectionsEvicted: bigint;
+
+  /**
+   * TCP health: connections not tracked because the kernel's stats map was full.
+   *
+   * @generated from field: uint64 tcp_stats_map_full = 14;
+   */
+  tcpStatsMapFull: bigint;
+
+  /**
+   * TCP health: a closed connection's socket was reused before its last figures were read.
+   *
+   * @generated from field: uint64 tcp_stats_closed_replaced = 15;
+   */
+  tcpStatsClosedReplaced: bigint;
 };
 
 /**
@@ -352,6 +373,135 @@ export type RequestRecord = Message<"periscope.agent.v1.RequestRecord"> & {
  */
 export const RequestRecordSchema: GenMessage<RequestRecord> = /*@__PURE__*/
   messageDesc(file_periscope_agent_v1_ingest, 5);
+
+/**
+ * One TCP connection over one reporting interval, as the kernel counted it
+ * (tcp_health.bpf.c). Counters are deltas over the interval; srtt and state
+ * are the latest values.
+ *
+ * @generated from message periscope.agent.v1.ConnectionStats
+ */
+export type ConnectionStats = Message<"periscope.agent.v1.ConnectionStats"> & {
+  /**
+   * End of the interval, ns since the Unix epoch.
+   *
+   * @generated from field: fixed64 time_unix_nano = 1;
+   */
+  timeUnixNano: bigint;
+
+  /**
+   * Length of the interval these deltas cover, in ns.
+   *
+   * @generated from field: uint64 interval_nano = 2;
+   */
+  intervalNano: bigint;
+
+  /**
+   * Who opened it: SIDE_CLIENT (this host connected), SIDE_SERVER (accepted),
+   * SIDE_UNSPECIFIED when the connection predates the agent.
+   *
+   * @generated from field: periscope.agent.v1.Side role = 3;
+   */
+  role: Side;
+
+  /**
+   * Process owning the socket; pid 0 when the agent never saw it in process context.
+   *
+   * @generated from field: periscope.agent.v1.Endpoint local = 4;
+   */
+  local?: Endpoint | undefined;
+
+  /**
+   * @generated from field: periscope.agent.v1.Endpoint remote = 5;
+   */
+  remote?: Endpoint | undefined;
+
+  /**
+   * Bytes the peer acknowledged (tcpi_bytes_acked) and bytes received (tcpi_bytes_received).
+   *
+   * @generated from field: uint64 bytes_sent = 6;
+   */
+  bytesSent: bigint;
+
+  /**
+   * @generated from field: uint64 bytes_received = 7;
+   */
+  bytesReceived: bigint;
+
+  /**
+   * @generated from field: uint32 retransmits = 8;
+   */
+  retransmits: number;
+
+  /**
+   * @generated from field: uint32 resets_sent = 9;
+   */
+  resetsSent: number;
+
+  /**
+   * @generated from field: uint32 resets_received = 10;
+   */
+  resetsReceived: number;
+
+  /**
+   * @generated from field: uint32 state_changes = 11;
+   */
+  stateChanges: number;
+
+  /**
+   * SYN_SENT went to CLOSE: refused or timed out.
+   *
+   * @generated from field: bool connect_failed = 12;
+   */
+  connectFailed: boolean;
+
+  /**
+   * SYN sent to ESTABLISHED, when it happened in this interval; 0 otherwise.
+   *
+   * @generated from field: uint64 connect_duration_nano = 13;
+   */
+  connectDurationNano: bigint;
+
+  /**
+   * Smoothed RTT in microseconds (tcp_sock.srtt_us / 8); 0 when not yet measured.
+   *
+   * @generated from field: uint32 srtt_us = 14;
+   */
+  srttUs: number;
+
+  /**
+   * Latest TCP state: "ESTABLISHED", "CLOSE", ...
+   *
+   * @generated from field: string state = 15;
+   */
+  state: string;
+
+  /**
+   * First interval of this connection / the connection closed in this interval.
+   *
+   * @generated from field: bool opened = 16;
+   */
+  opened: boolean;
+
+  /**
+   * @generated from field: bool closed = 17;
+   */
+  closed: boolean;
+
+  /**
+   * Agent-local id of the connection, the same in every interval it is reported.
+   *
+   * @generated from field: fixed64 connection_id = 18;
+   */
+  connectionId: bigint;
+};
+
+/**
+ * Describes the message periscope.agent.v1.ConnectionStats.
+ * Use `create(ConnectionStatsSchema)` to create a new message.
+ */
+export const ConnectionStatsSchema: GenMessage<ConnectionStats> = /*@__PURE__*/
+  messageDesc(file_periscope_agent_v1_ingest, 6);
 
 /**
  * @generated from enum periscope.agent.v1.Side
