@@ -9,6 +9,7 @@ import { openApiRoutes } from "./routes/api/v1/openapi/index.js";
 import { requestsRoutes } from "./routes/api/v1/requests/index.js";
 import { servicesRoutes } from "./routes/api/v1/services/index.js";
 import { statsRoutes } from "./routes/api/v1/stats/index.js";
+import { traceRoutes } from "./routes/api/v1/trace/index.js";
 import type { RouteDependencies } from "./routes/route-dependencies.js";
 
 export type { RouteDependencies as AppDependencies } from "./routes/route-dependencies.js";
@@ -25,6 +26,7 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   await app.register(servicesRoutes, { ...dependencies, prefix: "/api/v1/services" });
   await app.register(mapRoutes, { ...dependencies, prefix: "/api/v1/map" });
   await app.register(requestsRoutes, { ...dependencies, prefix: "/api/v1/requests" });
+  await app.register(traceRoutes, { ...dependencies, prefix: "/api/v1/trace" });
   await app.register(statsRoutes, { ...dependencies, prefix: "/api/v1/stats" });
   await app.register(openApiRoutes, { ...dependencies, prefix: "/api/v1/openapi.json" });
 };

@@ -203,6 +203,7 @@ describe("GET /api/v1/requests", () => {
     expect(times).toEqual([...times].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
     const traced = body.requests.find((r) => r.traceId !== "");
     expect(traced).toEqual({
+      id: expect.stringMatching(/^\d+-[0-9a-f]{16}$/),
       time: new Date(base).toISOString(),
       timeUnixNano: (BigInt(base) * 1_000_000n).toString(),
       protocol: "http",
@@ -217,6 +218,8 @@ describe("GET /api/v1/requests", () => {
       requestBytes: 100,
       responseBytes: 200,
       traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      spanId: "",
+      parentSpanId: "",
       agentId: "host-1",
     });
   });
@@ -272,7 +275,7 @@ describe("GET /api/v1/requests", () => {
     const response = await getJson<{ requests: RequestView[] }>(
       `/api/v1/requests?service=${encodeURIComponent("x' OR 1=1 --")}`,
     );
-    expect(response).toEqual({ status: 200, body: { requests: [] } });
+    expect(response).toEqual({ status: 200, body: { requests: [], nextCursor: null } });
   });
 });
 

@@ -1,5 +1,11 @@
 // Errors the API reports to clients as `{ error: { code, message } }`.
-export type ApiErrorCode = "bad_request" | "not_found" | "internal";
+export type ApiErrorCode =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "payload_too_large"
+  | "internal";
 
 export class ApiError extends Error {
   override name = "ApiError";
@@ -15,6 +21,10 @@ export class ApiError extends Error {
 
 export function badRequest(message: string): ApiError {
   return new ApiError(400, "bad_request", message);
+}
+
+export function notFound(message: string): ApiError {
+  return new ApiError(404, "not_found", message);
 }
 
 export interface ApiErrorBody {

@@ -17,7 +17,10 @@ export const errorResponseSchema = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["bad_request", "not_found", "internal"] },
+        code: {
+          type: "string",
+          enum: ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"],
+        },
         message: { type: "string" },
       },
     },

@@ -1,20 +1,67 @@
 import type { FastifyPluginAsync } from "fastify";
-import { queryRequests } from "../../../../query/requests-query.js";
+import { badRequest, notFound } from "../../../../http/api-error.js";
+import { queryRequestDetail } from "../../../../query/request-detail-query.js";
+import { decodeCursor, parseRequestId } from "../../../../query/request-id.js";
+import { queryRequests, type RequestsFilter } from "../../../../query/requests-query.js";
 import { parseTimeRange } from "../../../../query/time-range.js";
 import type { RouteDependencies } from "../../../route-dependencies.js";
-import { type RequestsQuery, requestsSchema } from "./schema.js";
+import {
+  type RequestDetailParams,
+  type RequestsQuery,
+  requestDetailRouteSchema,
+  requestsSchema,
+} from "./schema.js";
+
+// Empty values mean "no filter", as a blank form field sends them.
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function millisToNanos(value: string | undefined): bigint | undefined {
+  const text = present(value);
+  if (text === undefined) return undefined;
+  const [whole = "0", fraction = ""] = text.split(".");
+  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, "0"));
+}
+
+export function toRequestsFilter(query: RequestsQuery): RequestsFilter {
+  const minDurationNs = millisToNanos(query.minDurationMs);
+  const maxDurationNs = millisToNanos(query.maxDurationMs);
+  if (minDurationNs !== undefined && maxDurationNs !== undefined && minDurationNs > maxDurationNs) {
+    throw badRequest("minDurationMs must not exceed maxDurationMs");
+  }
+  const status = present(query.status);
+  if (status !== undefined && Math.abs(Number(status)) > 2_147_483_647) {
+    throw badRequest("status must fit a 32-bit integer");
+  }
+  const error = present(query.error);
+  const cursor = present(query.cursor);
+  return {
+    range: parseTimeRange(query),
+    protocol: present(query.protocol),
+    service: present(query.service),
+    peer: present(query.peer),
+    operation: present(query.operation),
+    targetText: present(query.target),
+    status: status === undefined ? undefined : Number(status),
+    error: error === undefined ? undefined : error === "true",
+    minDurationNs,
+    maxDurationNs,
+    traceId: present(query.traceId)?.toLowerCase(),
+    observations: query.observations,
+    limit: query.limit,
+    after: cursor === undefined ? undefined : decodeCursor(cursor),
+  };
+}
 
 export const requestsRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { storage }) => {
-  app.get<{ Querystring: RequestsQuery }>("/", { schema: requestsSchema }, async (request) => {
-    const { protocol, service, observations, limit } = request.query;
-    const requests = await queryRequests(storage, {
-      range: parseTimeRange(request.query),
-      // Empty values mean "no filter", as a blank form field sends them.
-      protocol: protocol || undefined,
-      service: service || undefined,
-      observations,
-      limit,
-    });
-    return { requests };
+  app.get<{ Querystring: RequestsQuery }>("/", { schema: requestsSchema }, async (request) =>
+    queryRequests(storage, toRequestsFilter(request.query)),
+  );
+
+  app.get<{ Params: RequestDetailParams }>("/:id", { schema: requestDetailRouteSchema }, async (request) => {
+    const detail = await queryRequestDetail(storage, parseRequestId(request.params.id));
+    if (detail === undefined) throw notFound(`no request ${request.params.id} (expired, or never stored)`);
+    return detail;
   });
 };

@@ -1,4 +1,5 @@
 import {
+  errorResponseSchema,
   errorResponses,
   protocolQueryProperty,
   timeRangeQueryProperties,
@@ -9,11 +10,25 @@ export interface RequestsQuery {
   to?: string;
   protocol?: string;
   service?: string;
+  peer?: string;
+  operation?: string;
+  target?: string;
+  status?: string;
+  error?: "true" | "false" | "";
+  minDurationMs?: string;
+  maxDurationMs?: string;
+  traceId?: string;
   observations: "one" | "all";
   limit: number;
+  cursor?: string;
 }
 
-const endpointSchema = {
+// Numeric filters travel as patterned strings, not integers: AJV would coerce
+// a blank form field ("status=") to 0, a real filter nobody asked for.
+const optionalInteger = { type: "string", pattern: "^(-?\\d{1,10})?$" } as const;
+const optionalMilliseconds = { type: "string", pattern: "^(\\d{1,12}(\\.\\d{1,6})?)?$" } as const;
+
+export const endpointSchema = {
   type: "object",
   required: ["service", "ip", "port", "pid", "processName"],
   properties: {
@@ -25,64 +40,108 @@ const endpointSchema = {
   },
 } as const;
 
+const requestProperties = {
+  id: { type: "string", description: "stable id of this observation, for GET /api/v1/requests/{id}" },
+  time: { type: "string" },
+  timeUnixNano: { type: "string" },
+  protocol: { type: "string" },
+  side: { type: "string", enum: ["client", "server"] },
+  client: endpointSchema,
+  server: endpointSchema,
+  operation: { type: "string" },
+  target: { type: "string" },
+  status: { type: "integer" },
+  error: { type: "boolean" },
+  durationMs: { type: "number" },
+  requestBytes: { type: "integer" },
+  responseBytes: { type: "integer" },
+  traceId: { type: "string" },
+  spanId: { type: "string" },
+  parentSpanId: { type: "string" },
+  agentId: { type: "string" },
+} as const;
+
+export const requestViewSchema = {
+  type: "object",
+  required: Object.keys(requestProperties),
+  properties: requestProperties,
+} as const;
+
+export const requestDetailSchema = {
+  type: "object",
+  required: [...Object.keys(requestProperties), "attributes", "truncated"],
+  properties: {
+    ...requestProperties,
+    attributes: { type: "object", additionalProperties: { type: "string" } },
+    truncated: { type: "boolean" },
+  },
+} as const;
+
 export const requestsSchema = {
+  summary: "Search requests, newest first, one page at a time",
+  tags: ["requests"],
   querystring: {
     type: "object",
     properties: {
       ...timeRangeQueryProperties,
       protocol: protocolQueryProperty,
-      service: { type: "string", maxLength: 512 },
+      service: { type: "string", maxLength: 512, description: "client or server name" },
+      peer: {
+        type: "string",
+        maxLength: 512,
+        description: "the other end; with service, calls between the two in either direction",
+      },
+      operation: { type: "string", maxLength: 256, description: "exact: GET, SELECT, HGET…" },
+      target: { type: "string", maxLength: 1024, description: "case-insensitive substring of the target" },
+      status: { ...optionalInteger, description: "exact status code" },
+      error: { type: "string", enum: ["true", "false", ""] },
+      minDurationMs: { ...optionalMilliseconds, description: "at least this many milliseconds" },
+      maxDurationMs: { ...optionalMilliseconds, description: "at most this many milliseconds" },
+      traceId: { type: "string", pattern: "^([0-9a-fA-F]{32})?$", description: "W3C trace id, 32 hex" },
       observations: { type: "string", enum: ["one", "all"], default: "one" },
       limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+      cursor: { type: "string", maxLength: 200, description: "nextCursor of the previous page" },
     },
   },
   response: {
     200: {
       type: "object",
-      required: ["requests"],
+      required: ["requests", "nextCursor"],
       properties: {
-        requests: {
+        requests: { type: "array", items: requestViewSchema },
+        nextCursor: { type: ["string", "null"] },
+      },
+    },
+    ...errorResponses,
+  },
+} as const;
+
+export interface RequestDetailParams {
+  id: string;
+}
+
+export const requestDetailRouteSchema = {
+  summary: "One request with its attributes, and the other end's observation when both were traced",
+  tags: ["requests"],
+  params: {
+    type: "object",
+    required: ["id"],
+    properties: { id: { type: "string", maxLength: 64 } },
+  },
+  response: {
+    200: {
+      type: "object",
+      required: ["request", "observations"],
+      properties: {
+        request: requestDetailSchema,
+        observations: {
           type: "array",
-          items: {
-            type: "object",
-            required: [
-              "time",
-              "timeUnixNano",
-              "protocol",
-              "side",
-              "client",
-              "server",
-              "operation",
-              "target",
-              "status",
-              "error",
-              "durationMs",
-              "requestBytes",
-              "responseBytes",
-              "traceId",
-              "agentId",
-            ],
-            properties: {
-              time: { type: "string" },
-              timeUnixNano: { type: "string" },
-              protocol: { type: "string" },
-              side: { type: "string", enum: ["client", "server"] },
-              client: endpointSchema,
-              server: endpointSchema,
-              operation: { type: "string" },
-              target: { type: "string" },
-              status: { type: "integer" },
-              error: { type: "boolean" },
-              durationMs: { type: "number" },
-              requestBytes: { type: "integer" },
-              responseBytes: { type: "integer" },
-              traceId: { type: "string" },
-              agentId: { type: "string" },
-            },
-          },
+          description: "every observation of this call: this one, and the other end's if it was traced",
+          items: requestDetailSchema,
         },
       },
     },
+    404: errorResponseSchema,
     ...errorResponses,
   },
 } as const;

@@ -1,0 +1,122 @@
+// How a `requests` row is selected and shown by the API; shared by search,
+// request detail and traces so the three always agree on a request's shape.
+import { formatRequestId, ROW_HASH_SQL } from "./request-id.js";
+
+export interface EndpointView {
+  service: string;
+  ip: string;
+  port: number;
+  pid: number;
+  processName: string;
+}
+
+export interface RequestView {
+  /** Stable id of this observation; GET /api/v1/requests/:id returns its detail. */
+  id: string;
+  time: string;
+  timeUnixNano: string;
+  protocol: string;
+  side: "client" | "server";
+  client: EndpointView;
+  server: EndpointView;
+  operation: string;
+  target: string;
+  status: number;
+  error: boolean;
+  durationMs: number;
+  requestBytes: number;
+  responseBytes: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  agentId: string;
+}
+
+export interface RequestDetailView extends RequestView {
+  attributes: Record<string, string>;
+  truncated: boolean;
+}
+
+export interface RequestRowOut {
+  time_ns: string;
+  row_hash: string;
+  protocol: string;
+  side: "client" | "server";
+  client_service: string;
+  client_ip: string;
+  client_port: number;
+  client_pid: number;
+  client_process: string;
+  server_service: string;
+  server_ip: string;
+  server_port: number;
+  server_pid: number;
+  server_process: string;
+  operation: string;
+  target: string;
+  status: number;
+  error: boolean;
+  duration_ns: string;
+  request_bytes: string;
+  response_bytes: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  agent_id: string;
+}
+
+export interface RequestDetailRowOut extends RequestRowOut {
+  attributes: Record<string, string>;
+  truncated: boolean;
+}
+
+export const REQUEST_COLUMNS_SQL = `
+  toString(toUnixTimestamp64Nano(time)) AS time_ns,
+  ${ROW_HASH_SQL} AS row_hash,
+  protocol, side,
+  client_service, client_ip, client_port, client_pid, client_process,
+  server_service, server_ip, server_port, server_pid, server_process,
+  operation, target, status, error, duration_ns, request_bytes, response_bytes,
+  trace_id, span_id, parent_span_id, agent_id`;
+
+export const REQUEST_DETAIL_COLUMNS_SQL = `${REQUEST_COLUMNS_SQL}, attributes, truncated`;
+
+export function toRequestView(row: RequestRowOut): RequestView {
+  const nanos = BigInt(row.time_ns);
+  return {
+    id: formatRequestId({ timeNs: row.time_ns, hash: row.row_hash }),
+    time: new Date(Number(nanos / 1_000_000n)).toISOString(),
+    timeUnixNano: row.time_ns,
+    protocol: row.protocol,
+    side: row.side,
+    client: {
+      service: row.client_service,
+      ip: row.client_ip,
+      port: row.client_port,
+      pid: row.client_pid,
+      processName: row.client_process,
+    },
+    server: {
+      service: row.server_service,
+      ip: row.server_ip,
+      port: row.server_port,
+      pid: row.server_pid,
+      processName: row.server_process,
+    },
+    operation: row.operation,
+    target: row.target,
+    status: row.status,
+    error: Boolean(row.error),
+    durationMs: Number(row.duration_ns) / 1_000_000,
+    requestBytes: Number(row.request_bytes),
+    responseBytes: Number(row.response_bytes),
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    agentId: row.agent_id,
+  };
+}
+
+export function toRequestDetailView(row: RequestDetailRowOut): RequestDetailView {
+  return { ...toRequestView(row), attributes: row.attributes, truncated: Boolean(row.truncated) };
+}

@@ -1,0 +1,39 @@
+// Every request of one trace within a time range, as a span tree.
+import type { Storage } from "../storage/storage.js";
+import { REQUEST_COLUMNS_SQL, type RequestRowOut, toRequestView } from "./request-view.js";
+import { TIME_RANGE_CONDITION, type TimeRange, timeRangeParams } from "./time-range.js";
+import { buildTraceTree, type TraceSpan } from "./trace-tree.js";
+
+/** A trace is a page of spans, not a bulk export: beyond this the answer says it was cut. */
+export const MAX_TRACE_REQUESTS = 10_000;
+
+export interface TraceView {
+  traceId: string;
+  requestCount: number;
+  /** True when the trace had more than MAX_TRACE_REQUESTS requests in the range. */
+  truncated: boolean;
+  spans: TraceSpan[];
+}
+
+// The bloom-filter skip index on trace_id makes this a needle lookup.
+const TRACE_SQL = `
+SELECT ${REQUEST_COLUMNS_SQL}
+FROM requests
+WHERE ${TIME_RANGE_CONDITION} AND trace_id = {trace_id:String}
+ORDER BY time, row_hash
+LIMIT {limit:UInt32}`;
+
+export async function queryTrace(storage: Storage, traceId: string, range: TimeRange): Promise<TraceView> {
+  const rows = await storage.select<RequestRowOut>(TRACE_SQL, {
+    ...timeRangeParams(range),
+    trace_id: traceId,
+    limit: MAX_TRACE_REQUESTS + 1,
+  });
+  const requests = rows.slice(0, MAX_TRACE_REQUESTS).map(toRequestView);
+  return {
+    traceId,
+    requestCount: requests.length,
+    truncated: rows.length > MAX_TRACE_REQUESTS,
+    spans: buildTraceTree(requests),
+  };
+}

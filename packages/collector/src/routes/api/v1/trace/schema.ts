@@ -1,0 +1,65 @@
+import {
+  errorResponseSchema,
+  errorResponses,
+  timeRangeQueryProperties,
+} from "../../../../http/shared-schemas.js";
+import { requestViewSchema } from "../requests/schema.js";
+
+export interface TraceParams {
+  traceId: string;
+}
+
+export interface TraceQuery {
+  from?: string;
+  to?: string;
+}
+
+const spanSchema = {
+  type: "object",
+  required: ["spanId", "parentSpanId", "parentInferred", "depth", "childSpanIds", "request", "observations"],
+  properties: {
+    spanId: { type: "string" },
+    parentSpanId: { type: "string" },
+    parentInferred: {
+      type: "boolean",
+      description: "the parent was not recorded and was chosen by caller service and enclosing time",
+    },
+    depth: { type: "integer" },
+    childSpanIds: { type: "array", items: { type: "string" } },
+    request: requestViewSchema,
+    observations: { type: "array", items: requestViewSchema },
+  },
+} as const;
+
+export const traceSchema = {
+  summary: "All requests of a trace in the time range, as a span tree in depth-first order",
+  tags: ["requests"],
+  params: {
+    type: "object",
+    required: ["traceId"],
+    properties: { traceId: { type: "string", pattern: "^[0-9a-fA-F]{32}$", description: "W3C trace id" } },
+  },
+  querystring: {
+    type: "object",
+    properties: {
+      from: { ...timeRangeQueryProperties.from, description: "epoch ms or ISO-8601; default to − 24 h" },
+      to: timeRangeQueryProperties.to,
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      required: ["traceId", "from", "to", "requestCount", "truncated", "spans"],
+      properties: {
+        traceId: { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+        requestCount: { type: "integer" },
+        truncated: { type: "boolean" },
+        spans: { type: "array", items: spanSchema },
+      },
+    },
+    404: errorResponseSchema,
+    ...errorResponses,
+  },
+} as const;

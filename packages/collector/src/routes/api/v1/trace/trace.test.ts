@@ -1,0 +1,93 @@
+// Trace by id over the embedded engine: a three-hop trace becomes a span tree.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CollectorUnderTest,
+  call,
+  startCollectorUnderTest,
+} from "../../../../http/fixtures/running-collector.js";
+import type { TraceSpan } from "../../../../query/trace-tree.js";
+
+type Trace = { traceId: string; requestCount: number; truncated: boolean; spans: TraceSpan[] };
+
+const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+const loadgen = { service: "loadgen", ip: "10.3.0.9", port: 41000 };
+const frontend = { service: "frontend", ip: "10.3.0.1", port: 3000 };
+const orders = { service: "orders", ip: "10.3.0.2", port: 3001 };
+const users = { service: "users", ip: "10.3.0.3", port: 3002 };
+const ms = 1_000_000n;
+const baseNs = BigInt(Date.now() - 60_000) * ms;
+
+let t: CollectorUnderTest;
+
+beforeAll(async () => {
+  t = await startCollectorUnderTest();
+  const frontendCall = {
+    traceId,
+    spanId: "a000000000000001",
+    client: loadgen,
+    server: frontend,
+    target: "/checkout",
+  };
+  const ordersCall = {
+    traceId,
+    spanId: "b000000000000002",
+    parentSpanId: "a000000000000001",
+    client: { ...frontend, port: 52000 },
+    server: orders,
+    target: "/orders",
+  };
+  // No parent recorded: placed under the orders span by caller and timing.
+  const usersCall = {
+    traceId,
+    spanId: "c000000000000003",
+    client: { ...orders, port: 53000 },
+    server: users,
+  };
+  const requests = [
+    call({ side: "client", timeNs: baseNs, durationMs: 50, ...frontendCall }),
+    call({ side: "server", timeNs: baseNs + 1n * ms, durationMs: 48, ...frontendCall }),
+    call({ side: "client", timeNs: baseNs + 5n * ms, durationMs: 30, ...ordersCall }),
+    call({ side: "client", timeNs: baseNs + 10n * ms, durationMs: 5, ...usersCall, target: "/users/1" }),
+    call({
+      side: "client",
+      timeNs: baseNs + 20n * ms,
+      durationMs: 5,
+      ...usersCall,
+      spanId: "c000000000000004",
+      target: "/users/2",
+    }),
+    call({ side: "client", timeNs: baseNs, durationMs: 1, traceId: "ffffffffffffffffffffffffffffffff" }),
+  ];
+  expect(await t.ingest.send({ agentId: "node-a", requests })).toMatchObject({ ok: true });
+});
+
+afterAll(() => t?.close());
+
+describe("GET /api/v1/trace/:traceId", () => {
+  it("returns the trace's spans depth-first, both ends of a call as one span", async () => {
+    const { status, body } = await t.get<Trace>(`/api/v1/trace/${traceId.toUpperCase()}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ traceId, requestCount: 5, truncated: false });
+    expect(body.spans.map((s) => [s.depth, s.request.target, s.parentInferred])).toEqual([
+      [0, "/checkout", false],
+      [1, "/orders", false],
+      [2, "/users/1", true],
+      [2, "/users/2", true],
+    ]);
+    const root = body.spans[0];
+    expect(root?.observations.map((o) => o.side)).toEqual(["client", "server"]);
+    expect(root?.request.side).toBe("client");
+    expect(root?.childSpanIds).toEqual(["b000000000000002"]);
+    expect(body.spans[1]?.childSpanIds).toEqual(["c000000000000003", "c000000000000004"]);
+  });
+
+  it("answers 404 outside the trace's time range and 400 for a malformed id", async () => {
+    const earlier = await t.get<{ error: { code: string } }>(
+      `/api/v1/trace/${traceId}?from=${Date.now() - 7_200_000}&to=${Date.now() - 3_600_000}`,
+    );
+    expect(earlier.status).toBe(404);
+    const malformed = await t.get<{ error: { message: string } }>("/api/v1/trace/12345");
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/traceId must match pattern/);
+  });
+});
