@@ -27,6 +27,8 @@ export const amqpDefinition: ProtocolDefinition<AmqpExchange> = {
 
 export function amqpExchangeToRecord(exchange: AmqpExchange, ends: ObservedEnds): RequestRecord {
   const { command, reply } = exchange;
+  // A consumer's ack names what it settles: the delivery's exchange and routing key.
+  const about = exchange.settles?.lastDelivery?.fields ?? command.fields;
   // queue.declare-ok names a server-named queue; consume-ok a server-chosen tag.
   const fields = {
     queue: reply?.fields.queue ?? command.fields.queue,
@@ -36,20 +38,29 @@ export function amqpExchangeToRecord(exchange: AmqpExchange, ends: ObservedEnds)
   const put = (name: string, value: string | undefined) => {
     if (value !== undefined && value !== "") attributes[name] = value.slice(0, MAX_ATTRIBUTE_LENGTH);
   };
-  put("amqp.exchange", command.fields.exchange);
-  put("amqp.routing_key", command.fields.routingKey);
+  put("amqp.exchange", about.exchange);
+  put("amqp.routing_key", about.routingKey);
   put("amqp.queue", fields.queue);
   put("amqp.consumer_tag", fields.consumerTag);
   put("amqp.virtual_host", command.fields.virtualHost);
   put("amqp.mechanism", reply?.fields.mechanism);
   put("amqp.reply", reply?.name);
   put("amqp.reply_text", reply?.fields.replyText ?? command.fields.replyText);
+  if (exchange.settles !== undefined) {
+    put("amqp.delivery_tag", command.fields.deliveryTag?.toString());
+    attributes["amqp.settled_deliveries"] = String(exchange.settles.count);
+  }
   if (command.bodySize > 0 || command.name === "basic.publish" || command.name === "basic.deliver")
     attributes["amqp.body_size"] = String(command.bodySize);
   const replyCode = reply?.fields.replyCode ?? command.fields.replyCode;
   // A broker close, a return of an unroutable message and a nack are failures;
-  // a close with reply-success (200) is an orderly shutdown.
-  const error = (replyCode !== undefined && replyCode !== REPLY_SUCCESS) || reply?.name === "basic.nack";
+  // a close with reply-success (200) is an orderly shutdown. A consumer's nack or
+  // reject is its own failure to process what it was given.
+  const consumerRefused = command.name === "basic.nack" || command.name === "basic.reject";
+  const error =
+    (replyCode !== undefined && replyCode !== REPLY_SUCCESS) ||
+    reply?.name === "basic.nack" ||
+    (exchange.from === "client" && consumerRefused);
   const bytes = { command: command.wireBytes, reply: reply?.wireBytes ?? 0 };
   const fromServer = exchange.from === "server";
   return {
@@ -60,12 +71,7 @@ export function amqpExchangeToRecord(exchange: AmqpExchange, ends: ObservedEnds)
     client: ends.client,
     server: ends.server,
     operation: command.name,
-    target: targetOf(
-      command.fields.exchange,
-      command.fields.routingKey,
-      fields.queue,
-      command.fields.virtualHost,
-    ),
+    target: targetOf(about.exchange, about.routingKey, fields.queue, command.fields.virtualHost),
     status: replyCode ?? (reply === undefined ? 0 : REPLY_SUCCESS),
     error,
     // Bytes the client sent and the broker sent, whichever spoke first.

@@ -46,6 +46,21 @@ const cases = [
       { operation: "basic.consume", target: "periscope.orders", reply: "basic.consume-ok" },
       { operation: "basic.deliver", target: "periscope.orders", bodySize: "11", requestBytes: 0 },
       { operation: "basic.deliver", target: "periscope.orders", bodySize: "6000" },
+      // The consumer's acks, named after the deliveries they settle.
+      {
+        operation: "basic.ack",
+        target: "periscope.orders",
+        error: false,
+        requestBytes: 21,
+        responseBytes: 0,
+      },
+      {
+        operation: "basic.ack",
+        target: "periscope.orders",
+        error: false,
+        requestBytes: 21,
+        responseBytes: 0,
+      },
       { operation: "basic.cancel", reply: "basic.cancel-ok" },
       ...goodbye,
     ],

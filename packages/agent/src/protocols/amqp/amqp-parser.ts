@@ -7,6 +7,8 @@ export interface AmqpExchange {
   reply: AmqpCommand | undefined;
   /** Whose command it is: the client's (publish, declare) or the broker's (deliver, return). */
   from: "client" | "server";
+  /** A consumer's basic.ack / nack / reject: the deliveries it settles (the last one names the target). */
+  settles?: { lastDelivery: AmqpCommand | undefined; count: number };
   startNs: bigint;
   endNs: bigint;
   truncated: boolean;
@@ -55,7 +57,9 @@ const MAX_WAITING = 1024;
  * channel is in confirm mode, where the broker's basic.ack / basic.nack
  * settles it by publish sequence number (RabbitMQ Publisher Confirms: the
  * n-th publish after confirm.select has delivery tag n; `multiple` settles all
- * up to it). basic.deliver and basic.return are the broker's own records.
+ * up to it). basic.deliver and basic.return are the broker's own records;
+ * a consumer's basic.ack / nack / reject is the client's, named after the
+ * delivery it settles (by delivery tag on its channel).
  * connection.start pairs with the client's start-ok (the handshake), whose
  * credentials the decoder never keeps.
  */
@@ -66,6 +70,12 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
   private readonly waiting = new Map<number, Sent[]>();
   /** Per channel in confirm mode: publishes not yet acked, and the last sequence number used. */
   private readonly confirms = new Map<number, { next: bigint; unsettled: Map<bigint, Sent> }>();
+  /**
+   * Per channel: deliveries not yet settled by the consumer, by delivery tag. Only
+   * context for naming an ack's target, so the oldest is forgotten when full (a
+   * no-ack consumer never settles any) and nothing is lost but that name.
+   */
+  private readonly deliveries = new Map<number, Map<bigint, AmqpCommand>>();
   private connectionStart: Sent | undefined;
   private readonly ready: AmqpExchange[] = [];
   droppedRequests = 0;
@@ -95,6 +105,16 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
       else confirm.unsettled.set(confirm.next, sent);
       return;
     }
+    if (command.name === "basic.ack" || command.name === "basic.nack" || command.name === "basic.reject") {
+      this.push({
+        command,
+        reply: undefined,
+        from: "client",
+        settles: this.settleDeliveries(command),
+        ...span(timing, timing),
+      });
+      return;
+    }
     if (command.name === "confirm.select")
       this.confirms.set(command.channel, { next: 0n, unsettled: new Map() });
     if (command.name === "channel.close" || command.name === "connection.close") this.forgetChannel(command);
@@ -114,6 +134,9 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
         this.connectionStart = { command, timing };
         break;
       case "basic.deliver":
+        this.rememberDelivery(command);
+        this.push({ command, reply: undefined, from: "server", ...span(timing, timing) });
+        break;
       case "basic.return":
         this.push({ command, reply: undefined, from: "server", ...span(timing, timing) });
         break;
@@ -162,15 +185,49 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
     }
   }
 
+  private rememberDelivery(deliver: AmqpCommand): void {
+    const tag = deliver.fields.deliveryTag;
+    if (tag === undefined) return;
+    const unsettled = this.deliveries.get(deliver.channel) ?? new Map<bigint, AmqpCommand>();
+    if (unsettled.size >= MAX_WAITING) {
+      const oldest = unsettled.keys().next().value;
+      if (oldest !== undefined) unsettled.delete(oldest);
+    }
+    unsettled.set(tag, deliver);
+    this.deliveries.set(deliver.channel, unsettled);
+  }
+
+  /** AMQP 0-9-1 basic.ack: `multiple` settles every tag up to this one; tag 0 with it, all of them. */
+  private settleDeliveries(ack: AmqpCommand): { lastDelivery: AmqpCommand | undefined; count: number } {
+    const unsettled = this.deliveries.get(ack.channel);
+    const tag = ack.fields.deliveryTag ?? 0n;
+    if (unsettled === undefined) return { lastDelivery: undefined, count: 0 };
+    const settled = ack.fields.multiple
+      ? [...unsettled.keys()].filter((sequence) => tag === 0n || sequence <= tag)
+      : [tag];
+    let lastDelivery: AmqpCommand | undefined;
+    let count = 0;
+    for (const sequence of settled) {
+      const delivery = unsettled.get(sequence);
+      if (delivery === undefined) continue;
+      unsettled.delete(sequence);
+      lastDelivery = delivery;
+      count++;
+    }
+    return { lastDelivery, count };
+  }
+
   /** A closed channel answers nothing more; channel 0's close ends the connection. */
   private forgetChannel(close: AmqpCommand): void {
     if (close.name === "connection.close") {
       this.waiting.clear();
       this.confirms.clear();
+      this.deliveries.clear();
       return;
     }
     this.waiting.delete(close.channel);
     this.confirms.delete(close.channel);
+    this.deliveries.delete(close.channel);
   }
 
   private settle(sent: Sent, reply: AmqpCommand, timing: MessageTiming, from: "client" | "server"): void {
