@@ -16,14 +16,22 @@
 
 #include "common/socket_trace.h"
 #include "lib/conn_lifecycle.h"
+#include "lib/data_emit.h"
 #include "lib/fd_socket.h"
 #include "lib/payload_copy.h"
 #include "lib/protocol_peek.h"
 #include "maps/conn_map.h"
+#include "maps/controls.h"
 #include "maps/events.h"
 #include "maps/syscall_args.h"
 
 #define PERISCOPE_EINPROGRESS 115
+
+/*
+ * Messages of one sendmmsg()/recvmmsg() reported; later ones are counted in
+ * DROP_MMSG_TRUNCATED. glibc's resolver sends 2 (A and AAAA) per call.
+ */
+#define PERISCOPE_MAX_MMSG 16
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -35,12 +43,18 @@ static __always_inline bool is_self(u64 pid_tgid)
 	return (u32)(pid_tgid >> 32) == self_tgid;
 }
 
+/* The agent itself, or a process the pid/cgroup filters leave out. */
+static __always_inline bool not_traced(u64 pid_tgid)
+{
+	return is_self(pid_tgid) || current_filtered_out(pid_tgid >> 32);
+}
+
 static __always_inline void save_fd_args(s32 fd)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct fd_args args = { .fd = fd };
 
-	if (is_self(pid_tgid))
+	if (not_traced(pid_tgid))
 		return;
 	if (bpf_map_update_elem(&fd_args_map, &pid_tgid, &args, BPF_ANY) != 0)
 		count_drop(DROP_CONN_MAP_FULL);
@@ -85,7 +99,7 @@ static __always_inline void on_accept_exit(long ret)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (is_self(pid_tgid) || ret < 0)
+	if (ret < 0 || not_traced(pid_tgid))
 		return;
 	open_connection(pid_tgid, (s32)ret, ROLE_SERVER, SYSCALL_ACCEPT, TRANSPORT_TCP, 0);
 }
@@ -110,9 +124,15 @@ int enter_close(struct trace_event_raw_sys_enter *ctx)
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 	u64 key = conn_key(pid_tgid >> 32, (s32)ctx->args[0]);
 
-	/* Most close() calls are on files, not connections: save nothing for them. */
-	if (bpf_map_lookup_elem(&conn_map, &key))
-		save_fd_args((s32)ctx->args[0]);
+	struct fd_args args = { .fd = (s32)ctx->args[0] };
+
+	/*
+	 * Most close() calls are on files, not connections: save nothing for
+	 * them. Not filtered: a connection opened before its process was
+	 * excluded must still end.
+	 */
+	if (bpf_map_lookup_elem(&conn_map, &key) && bpf_map_update_elem(&fd_args_map, &pid_tgid, &args, BPF_ANY) != 0)
+		count_drop(DROP_CONN_MAP_FULL);
 	return 0;
 }
 
@@ -151,10 +171,14 @@ static __always_inline void on_data_enter(s32 fd, u64 buf, u32 iov_count, u8 sou
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 	u64 key = conn_key(pid_tgid >> 32, fd);
 	struct data_args args = { .buf = buf, .peer_addr = peer_addr, .iov_count = iov_count, .fd = fd, .source = source };
+	struct conn_state *state;
 
-	if (is_self(pid_tgid))
+	if (not_traced(pid_tgid))
 		return;
-	if (!bpf_map_lookup_elem(&conn_map, &key)) {
+	state = bpf_map_lookup_elem(&conn_map, &key);
+	if (state && (state->flags & CONN_SAMPLED_OUT))
+		return;
+	if (!state) {
 		u8 transport = 0;
 
 		if (!inet_sock_of_fd(fd, &transport))
@@ -181,13 +205,54 @@ static __always_inline void on_msg_enter(s32 fd, const struct user_msghdr *user_
 		on_data_enter(fd, (u64)msg.msg_iov, (u32)msg.msg_iovlen, source, (u64)msg.msg_name);
 }
 
+/*
+ * sendmmsg()/recvmmsg(): an array of {msghdr, msg_len}; the kernel fills
+ * msg_len with each message's bytes by exit. Saved like sendmsg(), with the
+ * array as buf, its length as iov_count and the first message's sockaddr.
+ */
+static __always_inline void on_mmsg_enter(s32 fd, const struct mmsghdr *user_vec, u32 vlen, u8 source)
+{
+	void *first_peer = NULL;
+
+	if (vlen == 0)
+		return;
+	if (bpf_probe_read_user(&first_peer, sizeof(first_peer), &user_vec[0].msg_hdr.msg_name) != 0) {
+		count_drop(DROP_READ_FAILED);
+		return;
+	}
+	on_data_enter(fd, (u64)user_vec, vlen, source, (u64)first_peer);
+}
+
+/* One data event per message the syscall moved (ret: how many). */
+static __always_inline void emit_mmsg_events(struct data_request *req, long ret)
+{
+	const struct mmsghdr *vec = (const struct mmsghdr *)req->buf;
+
+	for (u32 i = 0; i < PERISCOPE_MAX_MMSG; i++) {
+		struct mmsghdr msg;
+
+		if (i >= ret)
+			return;
+		if (bpf_probe_read_user(&msg, sizeof(msg), &vec[i]) != 0) {
+			count_drop(DROP_READ_FAILED);
+			return;
+		}
+		req->buf = (u64)msg.msg_hdr.msg_iov;
+		req->iov_count = (u32)msg.msg_hdr.msg_iovlen;
+		req->syscall_len = msg.msg_len;
+		if (msg.msg_len > 0)
+			emit_data_event(req);
+		req->buf = (u64)vec;
+	}
+	if (ret > PERISCOPE_MAX_MMSG)
+		count_drops(DROP_MMSG_TRUNCATED, ret - PERISCOPE_MAX_MMSG);
+}
+
 static __always_inline void on_data_exit(long ret, u8 direction)
 {
 	u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct data_args *args = bpf_map_lookup_elem(&data_args_map, &pid_tgid);
-	struct data_event_scratch *scratch;
 	struct conn_state *state;
-	u32 zero = 0;
 	u64 key;
 
 	if (!args)
@@ -201,55 +266,23 @@ static __always_inline void on_data_exit(long ret, u8 direction)
 		if (open_udp_connection(pid_tgid, args->fd, role | (u32)args->source << 8, args->peer_addr) == 0)
 			state = bpf_map_lookup_elem(&conn_map, &key);
 	}
-	scratch = this_cpu_scratch();
-	if (ret <= 0 || !state || !scratch)
-		goto done;
+	if (ret > 0 && state) {
+		struct data_request req = {
+			.pid_tgid = pid_tgid,
+			.buf = args->buf,
+			.syscall_len = (u32)ret,
+			.iov_count = args->iov_count,
+			.fd = args->fd,
+			.direction = direction,
+			.source = args->source,
+			.no_payload = args->source == SYSCALL_SENDFILE,
+		};
 
-	struct data_event *ev = (struct data_event *)scratch->bytes;
-	u32 syscall_len = (u32)ret;
-	u64 *stream_bytes = direction == DIR_EGRESS ? &state->bytes_sent : &state->bytes_received;
-	const void *user_buf = (const void *)args->buf;
-	u32 iov_count = args->iov_count;
-
-	/* Protocols are recognised by how a direction's stream begins, never mid-stream. */
-	if (state->protocol == PROTOCOL_UNKNOWN && *stream_bytes == 0)
-		state->protocol = infer_protocol(state, user_buf, iov_count, syscall_len, direction);
-
-	ev->stream_offset = *stream_bytes;
-	*stream_bytes += syscall_len;
-	ev->syscall_len = syscall_len;
-	ev->direction = direction;
-	ev->source = args->source;
-	ev->protocol = state->protocol;
-	ev->role = state->role;
-	ev->_pad = 0;
-
-	/* Unrecognised traffic is reported by size only: a few bytes, not a copy. */
-	u32 captured = 0;
-	if (state->protocol != PROTOCOL_UNKNOWN) {
-		struct capture_config *config = bpf_map_lookup_elem(&capture_config, &zero);
-		u32 cap = config ? config->capture_bytes : PERISCOPE_DEFAULT_CAPTURE;
-
-		u32 want = syscall_len < cap ? syscall_len : cap;
-		bool faulted = false;
-
-		if (iov_count == 0) {
-			captured = copy_flat(ev->data, user_buf, want);
-			faulted = want > 0 && captured == 0;
-		} else {
-			captured = copy_iov(ev->data, user_buf, iov_count, want, &faulted);
-		}
-		if (faulted)
-			count_drop(DROP_READ_FAILED);
+		if (args->source == SYSCALL_SENDMMSG || args->source == SYSCALL_RECVMMSG)
+			emit_mmsg_events(&req, ret);
+		else
+			emit_data_event(&req);
 	}
-	ev->captured_len = captured;
-
-	u64 size = sizeof(*ev) + captured;
-	fill_header(&ev->hdr, pid_tgid, args->fd, state->generation, EVENT_DATA, (u16)size);
-	/* Re-bound for the verifier: it tracks `captured`, not `size`, across the calls above. */
-	if (size <= sizeof(*scratch))
-		emit(scratch, size);
-done:
 	bpf_map_delete_elem(&data_args_map, &pid_tgid);
 }
 
@@ -362,5 +395,48 @@ SEC("tracepoint/syscalls/sys_exit_recvmsg")
 int exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
 {
 	on_data_exit(ctx->ret, DIR_INGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmmsg")
+int enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	on_mmsg_enter((s32)ctx->args[0], (const struct mmsghdr *)ctx->args[1], (u32)ctx->args[2], SYSCALL_SENDMMSG);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendmmsg")
+int exit_sendmmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_EGRESS);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_recvmmsg")
+int enter_recvmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	on_mmsg_enter((s32)ctx->args[0], (const struct mmsghdr *)ctx->args[1], (u32)ctx->args[2], SYSCALL_RECVMMSG);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvmmsg")
+int exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_INGRESS);
+	return 0;
+}
+
+/* sendfile(out_fd, in_fd, offset, count): sizes only, the bytes are a file's. */
+SEC("tracepoint/syscalls/sys_enter_sendfile64")
+int enter_sendfile64(struct trace_event_raw_sys_enter *ctx)
+{
+	on_data_enter((s32)ctx->args[0], 0, 0, SYSCALL_SENDFILE, 0);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendfile64")
+int exit_sendfile64(struct trace_event_raw_sys_exit *ctx)
+{
+	on_data_exit(ctx->ret, DIR_EGRESS);
 	return 0;
 }

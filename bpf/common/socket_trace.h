@@ -53,7 +53,13 @@ enum source_syscall {
 	SYSCALL_WRITEV = 9,
 	SYSCALL_SENDMSG = 10,
 	SYSCALL_RECVMSG = 11,
+	SYSCALL_SENDMMSG = 12, /* one data event per message */
+	SYSCALL_RECVMMSG = 13,
+	SYSCALL_SENDFILE = 14, /* sizes only: the bytes come from a file, never copied */
 };
+
+/* Entries of capture_config.capture_bytes[]: one per enum source_syscall value. */
+#define PERISCOPE_SYSCALL_SLOTS 16
 
 /* Protocol guessed in the kernel from a connection's first bytes. */
 enum traffic_protocol {
@@ -132,16 +138,46 @@ struct data_event {
 	u8 source;    /* enum source_syscall */
 	u8 protocol;  /* enum traffic_protocol */
 	u8 role;      /* enum conn_role, as known when the bytes moved */
-	u32 _pad;
+	/*
+	 * enum data_flags bits; room for more (e.g. TLS plaintext from
+	 * uprobes). Unknown bits are ignored by the agent.
+	 */
+	u32 flags;
 	u8 data[];    /* captured_len bytes */
 };
 
+enum data_flags {
+	/* User space disabled this connection: sizes only from now on. */
+	DATA_FLAG_PAYLOAD_DISABLED = 1,
+};
+
+/* capture_config.filter_flags: which filter maps are in force. */
+enum filter_flags {
+	FILTER_PID_INCLUDE = 1,    /* only tgids marked FILTER_MARK_INCLUDE in pid_filter */
+	FILTER_PID_EXCLUDE = 2,    /* never tgids marked FILTER_MARK_EXCLUDE */
+	FILTER_CGROUP_INCLUDE = 4, /* same with cgroup v2 ids in cgroup_filter */
+	FILTER_CGROUP_EXCLUDE = 8,
+};
+
+/* Values (bits) of the pid_filter and cgroup_filter hash maps. */
+enum filter_mark {
+	FILTER_MARK_INCLUDE = 1,
+	FILTER_MARK_EXCLUDE = 2,
+};
+
 /*
- * Value of the one-entry `capture_config` array map; the agent rewrites it
- * while running to change how much payload each syscall copies.
+ * Value of the one-entry `capture_config` array map: the run-time controls.
+ * The agent rewrites it while running (RuntimeControls); each syscall reads
+ * it once, so a change applies from the next syscall on.
  */
 struct capture_config {
-	u32 capture_bytes; /* <= PERISCOPE_MAX_CAPTURE */
+	/* Payload bytes copied per syscall, by enum source_syscall; each <= PERISCOPE_MAX_CAPTURE. */
+	u32 capture_bytes[PERISCOPE_SYSCALL_SLOTS];
+	/* Bit n set: protocol n (enum traffic_protocol) is off: no data events. */
+	u32 disabled_protocols;
+	u32 filter_flags; /* enum filter_flags */
+	/* Keep 1 in sample_every new connections (0 or 1: all), decided at open. */
+	u32 sample_every;
 	u32 _reserved;
 };
 
@@ -150,7 +186,13 @@ enum drop_counter {
 	DROP_RINGBUF_FULL = 0,
 	DROP_CONN_MAP_FULL = 1,
 	DROP_READ_FAILED = 2,
-	DROP_COUNTER_MAX = 3,
+	/* Not a loss: connections not kept by sampling (capture_config.sample_every). */
+	DROP_SAMPLED_OUT = 3,
+	/* Data events whose payload was not copied because user space disabled the connection. */
+	DROP_DISABLED_PAYLOAD = 4,
+	/* sendmmsg/recvmmsg messages past PERISCOPE_MAX_MMSG: not reported at all (a loss). */
+	DROP_MMSG_TRUNCATED = 5,
+	DROP_COUNTER_MAX = 6,
 };
 
 #endif /* PERISCOPE_SOCKET_TRACE_H */

@@ -9,6 +9,7 @@
 
 #include "../common/socket_trace.h"
 #include "../maps/conn_map.h"
+#include "../maps/controls.h"
 #include "../maps/events.h"
 #include "fd_socket.h"
 #include "udp_peer.h"
@@ -32,6 +33,8 @@ static __always_inline void fill_header(struct event_header *hdr, u64 pid_tgid, 
 /*
  * Starts tracking fd as a new connection and reports it. Returns the new
  * state, or NULL when fd is not a socket of `transport` or the map refused it.
+ * A connection that sampling does not keep is tracked silently, flagged
+ * CONN_SAMPLED_OUT (callers skip it).
  * peer_addr: for UDP, a user sockaddr naming the peer when the socket is
  * not connected (0 if none).
  */
@@ -52,11 +55,17 @@ static __always_inline struct conn_state *open_connection(u64 pid_tgid, s32 fd, 
 	state.role = role;
 	state.protocol = PROTOCOL_UNKNOWN;
 	state.transport = transport;
+	if (!sampled_in())
+		state.flags = CONN_SAMPLED_OUT;
 	if (bpf_map_update_elem(&conn_map, &key, &state, BPF_ANY) != 0) {
 		count_drop(DROP_CONN_MAP_FULL);
 		return NULL;
 	}
 	mark_tgid_traced(tgid);
+	if (state.flags & CONN_SAMPLED_OUT) {
+		count_drop(DROP_SAMPLED_OUT);
+		return bpf_map_lookup_elem(&conn_map, &key);
+	}
 
 	fill_header(&ev.hdr, pid_tgid, fd, state.generation, EVENT_CONN_OPEN, sizeof(ev));
 	read_sock_addresses(sk, &ev);
@@ -91,11 +100,15 @@ static __always_inline void close_connection(u64 pid_tgid, s32 fd)
 
 	if (!state)
 		return;
+	bool silent = state->flags & CONN_SAMPLED_OUT;
+
 	fill_header(&ev.hdr, pid_tgid, fd, state->generation, EVENT_CONN_CLOSE, sizeof(ev));
 	ev.bytes_sent = state->bytes_sent;
 	ev.bytes_received = state->bytes_received;
 	bpf_map_delete_elem(&conn_map, &key);
-	emit(&ev, sizeof(ev));
+	bpf_map_delete_elem(&disabled_conns, &key);
+	if (!silent)
+		emit(&ev, sizeof(ev));
 }
 
 struct exit_scan {
@@ -108,6 +121,11 @@ static long close_if_owned_by(struct bpf_map *map, u64 *key, struct conn_state *
 
 	if ((u32)(*key >> 32) != (u32)(scan->pid_tgid >> 32))
 		return 0;
+	bpf_map_delete_elem(&disabled_conns, key);
+	if (state->flags & CONN_SAMPLED_OUT) {
+		bpf_map_delete_elem(map, key);
+		return 0;
+	}
 	fill_header(&ev.hdr, scan->pid_tgid, (s32)(u32)*key, state->generation, EVENT_CONN_CLOSE, sizeof(ev));
 	ev.bytes_sent = state->bytes_sent;
 	ev.bytes_received = state->bytes_received;

@@ -19,7 +19,15 @@ struct conn_state {
 	u8 role;     /* enum conn_role */
 	u8 protocol; /* enum traffic_protocol */
 	u8 transport; /* enum transport */
-	u8 _pad;
+	u8 flags;     /* enum conn_flags */
+};
+
+enum conn_flags {
+	/*
+	 * Not kept by connection sampling: tracked only so that its syscalls
+	 * are recognised and skipped; no event is ever sent for it.
+	 */
+	CONN_SAMPLED_OUT = 1,
 };
 
 struct {

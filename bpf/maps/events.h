@@ -66,12 +66,17 @@ struct {
 	__type(value, struct capture_config);
 } capture_config SEC(".maps");
 
-static __always_inline void count_drop(u32 counter)
+static __always_inline void count_drops(u32 counter, u64 n)
 {
 	u64 *value = bpf_map_lookup_elem(&drop_counters, &counter);
 
 	if (value)
-		*value += 1; /* per-CPU slot: no atomics needed */
+		*value += n; /* per-CPU slot: no atomics needed */
+}
+
+static __always_inline void count_drop(u32 counter)
+{
+	count_drops(counter, 1);
 }
 
 static __always_inline u64 ringbuf_wakeup_flags(void)

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { hostname, release } from "node:os";
 import { type AgentInfo, AgentInfoSchema, create, DropCountersSchema } from "@periscope/proto";
 import type { DecoderCounters } from "./capture/decoder.js";
-import type { KernelDropCounters } from "./capture/events.js";
+import { type KernelDropCounters, ZERO_KERNEL_DROPS } from "./capture/events.js";
 import { SocketTracer } from "./capture/socket-tracer.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { Exporter } from "./export/exporter.js";
@@ -46,7 +46,7 @@ const clock = MonotonicClock.measure();
 const version = agentVersion();
 let tracer: SocketTracer | undefined;
 // The tracer's counters, kept when it closes: the last export still reports them.
-let finalKernelDrops: KernelDropCounters = { ringbufFull: 0n, connMapFull: 0n, readFailed: 0n };
+let finalKernelDrops: KernelDropCounters = ZERO_KERNEL_DROPS;
 let finalDecoderCounters: DecoderCounters | undefined;
 
 const pipeline = new Pipeline({

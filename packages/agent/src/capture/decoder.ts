@@ -21,6 +21,7 @@ import {
   ConnCloseLayout,
   ConnOpenLayout,
   DataEventLayout,
+  DataFlag,
   EventHeaderLayout,
   EventType,
   TransportCode,
@@ -195,6 +196,7 @@ export class BatchDecoder {
       streamOffset: record.readBigUInt64LE(DataEventLayout.streamOffset),
       syscallLen,
       data: record.subarray(DataEventLayout.data),
+      payloadDisabled: (record.readUInt32LE(DataEventLayout.flags) & DataFlag.PayloadDisabled) !== 0,
     };
   }
 }

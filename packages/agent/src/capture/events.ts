@@ -20,6 +20,11 @@ export const SourceSyscall = {
   WriteV: 9,
   SendMsg: 10,
   RecvMsg: 11,
+  /** One data event per message. */
+  SendMMsg: 12,
+  RecvMMsg: 13,
+  /** Sizes only: the bytes came from a file and are never captured (a gap). */
+  SendFile: 14,
 } as const;
 export type SourceSyscall = (typeof SourceSyscall)[keyof typeof SourceSyscall];
 
@@ -91,6 +96,11 @@ export interface DataEvent extends EventBase {
   syscallLen: number;
   /** Captured bytes: a view into the batch buffer, copy before keeping. */
   data: Buffer;
+  /**
+   * User space disabled this connection's payload copies (disableConnection):
+   * sizes only from then on. Optional so hand-built events stay valid.
+   */
+  payloadDisabled?: boolean;
 }
 
 export type KernelEvent = ConnOpenEvent | ConnCloseEvent | DataEvent;
@@ -100,4 +110,19 @@ export interface KernelDropCounters {
   ringbufFull: bigint;
   connMapFull: bigint;
   readFailed: bigint;
+  /** Not a loss: new connections sampling did not keep. */
+  sampledOut: bigint;
+  /** Data events sent without payload because user space disabled their connection. */
+  disabledPayload: bigint;
+  /** sendmmsg/recvmmsg messages past the kernel's per-call bound, not reported. */
+  mmsgTruncated: bigint;
 }
+
+export const ZERO_KERNEL_DROPS: KernelDropCounters = {
+  ringbufFull: 0n,
+  connMapFull: 0n,
+  readFailed: 0n,
+  sampledOut: 0n,
+  disabledPayload: 0n,
+  mmsgTruncated: 0n,
+};

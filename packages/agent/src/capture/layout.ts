@@ -14,7 +14,36 @@ export const DEFAULT_CAPTURE_BYTES = 4096;
 export const EventType = { ConnOpen: 1, ConnClose: 2, Data: 3 } as const;
 
 /** enum drop_counter: indices of the per-CPU drop counter array. */
-export const DropCounterIndex = { RingbufFull: 0, ConnMapFull: 1, ReadFailed: 2, Count: 3 } as const;
+export const DropCounterIndex = {
+  RingbufFull: 0,
+  ConnMapFull: 1,
+  ReadFailed: 2,
+  SampledOut: 3,
+  DisabledPayload: 4,
+  MmsgTruncated: 5,
+  Count: 6,
+} as const;
+
+/** PERISCOPE_SYSCALL_SLOTS: capture caps per enum source_syscall value. */
+export const SYSCALL_SLOTS = 16;
+
+/** enum data_flags */
+export const DataFlag = { PayloadDisabled: 1 } as const;
+
+/** enum filter_flags (capture_config.filter_flags) */
+export const FilterFlag = { PidInclude: 1, PidExclude: 2, CgroupInclude: 4, CgroupExclude: 8 } as const;
+
+/** enum filter_mark (pid_filter / cgroup_filter values) */
+export const FilterMark = { Include: 1, Exclude: 2 } as const;
+
+/** struct capture_config */
+export const CaptureConfigLayout = {
+  size: 80,
+  captureBytes: 0,
+  disabledProtocols: 64,
+  filterFlags: 68,
+  sampleEvery: 72,
+} as const;
 
 /** Address families as the kernel reports them (linux/socket.h). */
 export const AddressFamily = { Inet: 2, Inet6: 10 } as const;
@@ -67,5 +96,6 @@ export const DataEventLayout = {
   source: 49,
   protocol: 50,
   role: 51,
+  flags: 52,
   data: 56,
 } as const;

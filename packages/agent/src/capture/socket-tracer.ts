@@ -3,10 +3,10 @@
 
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadNativeBinding, type NativeTracer } from "../native/native.js";
+import { loadNativeBinding, type NativeCaptureControls, type NativeTracer } from "../native/native.js";
 import { BatchDecoder, type DecoderCounters } from "./decoder.js";
-import type { KernelDropCounters, KernelEvent } from "./events.js";
-import { DEFAULT_CAPTURE_BYTES, MAX_CAPTURE_BYTES } from "./layout.js";
+import type { ConnId, KernelDropCounters, KernelEvent } from "./events.js";
+import { DEFAULT_CAPTURE_BYTES, MAX_CAPTURE_BYTES, SYSCALL_SLOTS } from "./layout.js";
 import { assertKernelPrerequisites, hostSystemProbe } from "./preflight.js";
 
 export interface SocketTracerOptions {
@@ -74,6 +74,30 @@ export class SocketTracer {
   /** Changes the capture cap for every syscall from now on. */
   setCaptureBytes(n: number): void {
     this.native.setCaptureBytes(validateCaptureBytes(n));
+  }
+
+  /**
+   * Rewrites the kernel's run-time controls. Callers validate first
+   * (control/runtime-config.ts); this only guards the kernel's hard limits.
+   */
+  setControls(controls: NativeCaptureControls): void {
+    if (controls.captureBytes.length !== SYSCALL_SLOTS) {
+      throw new RangeError(
+        `captureBytes needs ${SYSCALL_SLOTS} entries, got ${controls.captureBytes.length}`,
+      );
+    }
+    controls.captureBytes.forEach(validateCaptureBytes);
+    this.native.setControls(controls);
+  }
+
+  /** Makes the kernel's pid or cgroup filter map hold exactly these [key, FilterMark bits] rows. */
+  replaceFilter(which: "pid" | "cgroup", entries: Array<[bigint, number]>): void {
+    this.native.replaceFilter(which, entries);
+  }
+
+  /** The kernel stops copying this connection's payload (sizes still come). */
+  disableConnection(conn: ConnId): void {
+    this.native.disableConnection(conn.tgid, conn.fd, conn.generation);
   }
 
   dropCounters(): KernelDropCounters {

@@ -37,6 +37,9 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "NativeTracer",
                        {InstanceMethod<&NativeTracer::SetCaptureBytes>("setCaptureBytes"),
+                        InstanceMethod<&NativeTracer::SetControls>("setControls"),
+                        InstanceMethod<&NativeTracer::ReplaceFilter>("replaceFilter"),
+                        InstanceMethod<&NativeTracer::DisableConnection>("disableConnection"),
                         InstanceMethod<&NativeTracer::ReadDropCounters>("readDropCounters"),
                         InstanceMethod<&NativeTracer::Ref>("ref"), InstanceMethod<&NativeTracer::Unref>("unref"),
                         InstanceMethod<&NativeTracer::Close>("close")});
@@ -111,6 +114,52 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     }
   }
 
+  // {captureBytes: number[PERISCOPE_SYSCALL_SLOTS], disabledProtocols, filterFlags, sampleEvery}
+  void SetControls(const Napi::CallbackInfo& info) {
+    SocketTraceProgram& program = RequireOpen(info.Env());
+    Napi::Object options = info[0].As<Napi::Object>();
+    Napi::Array caps = options.Get("captureBytes").As<Napi::Array>();
+    CaptureControls controls{{},
+                             options.Get("disabledProtocols").As<Napi::Number>().Uint32Value(),
+                             options.Get("filterFlags").As<Napi::Number>().Uint32Value(),
+                             options.Get("sampleEvery").As<Napi::Number>().Uint32Value()};
+    for (uint32_t i = 0; i < caps.Length(); i++) controls.capture_bytes.push_back(caps.Get(i).As<Napi::Number>().Uint32Value());
+    try {
+      program.set_controls(controls);
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(info.Env(), error.what());
+    }
+  }
+
+  // ("pid" | "cgroup", [[key: bigint, marks: number], ...])
+  void ReplaceFilter(const Napi::CallbackInfo& info) {
+    SocketTraceProgram& program = RequireOpen(info.Env());
+    std::string which = info[0].As<Napi::String>().Utf8Value();
+    Napi::Array rows = info[1].As<Napi::Array>();
+    std::vector<FilterEntry> entries;
+    for (uint32_t i = 0; i < rows.Length(); i++) {
+      Napi::Array row = rows.Get(i).As<Napi::Array>();
+      bool lossless = false;
+      uint64_t key = row.Get(0u).As<Napi::BigInt>().Uint64Value(&lossless);
+      entries.push_back(FilterEntry{key, row.Get(1u).As<Napi::Number>().Uint32Value()});
+    }
+    try {
+      program.replace_filter(which, entries);
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(info.Env(), error.what());
+    }
+  }
+
+  void DisableConnection(const Napi::CallbackInfo& info) {
+    SocketTraceProgram& program = RequireOpen(info.Env());
+    try {
+      program.disable_connection(info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::Number>().Int32Value(),
+                                 info[2].As<Napi::Number>().Uint32Value());
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(info.Env(), error.what());
+    }
+  }
+
   Napi::Value ReadDropCounters(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     DropCounters counters;
@@ -123,6 +172,9 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     result.Set("ringbufFull", Napi::BigInt::New(env, counters.ringbuf_full));
     result.Set("connMapFull", Napi::BigInt::New(env, counters.conn_map_full));
     result.Set("readFailed", Napi::BigInt::New(env, counters.read_failed));
+    result.Set("sampledOut", Napi::BigInt::New(env, counters.sampled_out));
+    result.Set("disabledPayload", Napi::BigInt::New(env, counters.disabled_payload));
+    result.Set("mmsgTruncated", Napi::BigInt::New(env, counters.mmsg_truncated));
     return result;
   }
 

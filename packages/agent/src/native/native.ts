@@ -13,6 +13,18 @@ export interface NativeTracerOptions {
   captureBytes: number;
 }
 
+/** struct capture_config in bpf/common/socket_trace.h. */
+export interface NativeCaptureControls {
+  /** One cap per enum source_syscall value (SYSCALL_SLOTS entries). */
+  captureBytes: number[];
+  /** Bit n: protocol n off. */
+  disabledProtocols: number;
+  /** FilterFlag bits. */
+  filterFlags: number;
+  /** Keep 1 in N new connections (0 or 1: all). */
+  sampleEvery: number;
+}
+
 /**
  * The loaded and attached socket tracer. Its constructor throws an Error
  * naming the failing step and the kernel's reason, for example
@@ -21,6 +33,12 @@ export interface NativeTracerOptions {
 export interface NativeTracer {
   /** Changes the capture cap for syscalls from now on (already validated). */
   setCaptureBytes(bytes: number): void;
+  /** Rewrites the run-time controls (struct capture_config), already validated. */
+  setControls(controls: NativeCaptureControls): void;
+  /** Makes pid_filter or cgroup_filter hold exactly these [key, FilterMark bits] rows. */
+  replaceFilter(which: "pid" | "cgroup", entries: Array<[bigint, number]>): void;
+  /** Stops payload copies of (tgid, fd, generation) until it closes; throws when the map refuses. */
+  disableConnection(tgid: number, fd: number, generation: number): void;
   /** Kernel drop counters summed over CPUs. */
   readDropCounters(): KernelDropCounters;
   /** Keeps the event loop alive while open (the default). */
@@ -31,7 +49,26 @@ export interface NativeTracer {
   close(): void;
 }
 
+export interface NativeTcpHealthOptions {
+  /** Path of tcp_health.bpf.o. */
+  bpfObjectPath: string;
+  excludeTgid: number;
+  /** Bound of the kernel's per-socket stats map. */
+  maxConnections: number;
+}
+
+/** tcp_health.bpf.o loaded and attached; constructor errors name the failing step. */
+export interface NativeTcpHealth {
+  /** Every tracked connection as packed struct tcp_conn_stats records (one batch walk of the map). */
+  read(): Buffer;
+  /** Frees the kernel entries of these sockets (one batch delete). */
+  remove(sockIds: BigUint64Array): void;
+  readDropCounters(): { statsMapFull: bigint; closedReplaced: bigint };
+  close(): void;
+}
+
 export interface NativeBinding {
+  NativeTcpHealth: new (options: NativeTcpHealthOptions) => NativeTcpHealth;
   NativeTracer: new (
     options: NativeTracerOptions,
     /**

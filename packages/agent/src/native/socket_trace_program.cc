@@ -126,10 +126,80 @@ void SocketTraceProgram::set_capture_bytes(uint32_t bytes) {
   if (bytes > PERISCOPE_MAX_CAPTURE) throw std::runtime_error("set capture bytes: above PERISCOPE_MAX_CAPTURE");
   uint32_t key = 0;
   capture_config value = {};
-  value.capture_bytes = bytes;
+  bpf_map* map = require_map(object_, "capture_config");
+  if (bpf_map__lookup_elem(map, &key, sizeof(key), &value, sizeof(value), 0) != 0) fail("read map capture_config", errno);
+  for (uint32_t& slot : value.capture_bytes) slot = bytes;
+  if (bpf_map__update_elem(map, &key, sizeof(key), &value, sizeof(value), BPF_ANY) != 0) {
+    fail("update map capture_config", errno);
+  }
+}
+
+void SocketTraceProgram::set_controls(const CaptureControls& controls) {
+  if (controls.capture_bytes.size() != PERISCOPE_SYSCALL_SLOTS) throw std::runtime_error("set controls: need one cap per syscall slot");
+  uint32_t key = 0;
+  capture_config value = {};
+  for (size_t i = 0; i < PERISCOPE_SYSCALL_SLOTS; i++) {
+    if (controls.capture_bytes[i] > PERISCOPE_MAX_CAPTURE) throw std::runtime_error("set controls: cap above PERISCOPE_MAX_CAPTURE");
+    value.capture_bytes[i] = controls.capture_bytes[i];
+  }
+  value.disabled_protocols = controls.disabled_protocols;
+  value.filter_flags = controls.filter_flags;
+  value.sample_every = controls.sample_every;
   bpf_map* map = require_map(object_, "capture_config");
   if (bpf_map__update_elem(map, &key, sizeof(key), &value, sizeof(value), BPF_ANY) != 0) {
     fail("update map capture_config", errno);
+  }
+}
+
+// Adds and updates first, then deletes what is no longer wanted, so a key
+// kept across the change is never briefly missing.
+void SocketTraceProgram::replace_filter(const std::string& which, const std::vector<FilterEntry>& entries) {
+  const bool pid = which == "pid";
+  if (!pid && which != "cgroup") throw std::runtime_error("replace filter: unknown filter " + which);
+  const char* name = pid ? "pid_filter" : "cgroup_filter";
+  bpf_map* map = require_map(object_, name);
+  const size_t key_size = pid ? sizeof(uint32_t) : sizeof(uint64_t);
+  if (entries.size() > bpf_map__max_entries(map)) {
+    throw std::runtime_error(std::string("update map ") + name + ": more entries than its " +
+                             std::to_string(bpf_map__max_entries(map)) + " slots");
+  }
+  std::vector<uint64_t> wanted;
+  for (const FilterEntry& entry : entries) {
+    uint32_t tgid = static_cast<uint32_t>(entry.key);
+    const void* key = pid ? static_cast<const void*>(&tgid) : static_cast<const void*>(&entry.key);
+    if (bpf_map__update_elem(map, key, key_size, &entry.marks, sizeof(entry.marks), BPF_ANY) != 0) {
+      fail(std::string("update map ") + name, errno);
+    }
+    wanted.push_back(pid ? tgid : entry.key);
+  }
+  std::vector<uint64_t> stale;
+  uint64_t current = 0, next = 0;
+  const void* previous = nullptr;
+  while (bpf_map__get_next_key(map, previous, &next, key_size) == 0) {
+    uint64_t value = next;
+    if (pid) {
+      uint32_t tgid = 0;
+      memcpy(&tgid, &next, sizeof(tgid));
+      value = tgid;
+    }
+    bool keep = false;
+    for (uint64_t w : wanted) keep = keep || w == value;
+    if (!keep) stale.push_back(value);
+    current = next;
+    previous = &current;
+  }
+  for (uint64_t value : stale) {
+    uint32_t tgid = static_cast<uint32_t>(value);
+    const void* key = pid ? static_cast<const void*>(&tgid) : static_cast<const void*>(&value);
+    if (bpf_map__delete_elem(map, key, key_size, 0) != 0 && errno != ENOENT) fail(std::string("delete from map ") + name, errno);
+  }
+}
+
+void SocketTraceProgram::disable_connection(uint32_t tgid, int32_t fd, uint32_t generation) {
+  uint64_t key = (static_cast<uint64_t>(tgid) << 32) | static_cast<uint32_t>(fd);
+  bpf_map* map = require_map(object_, "disabled_conns");
+  if (bpf_map__update_elem(map, &key, sizeof(key), &generation, sizeof(generation), BPF_ANY) != 0) {
+    fail("update map disabled_conns", errno);
   }
 }
 
@@ -145,7 +215,8 @@ DropCounters SocketTraceProgram::read_drop_counters() const {
     }
     for (uint64_t value : per_cpu) totals[key] += value;
   }
-  return DropCounters{totals[DROP_RINGBUF_FULL], totals[DROP_CONN_MAP_FULL], totals[DROP_READ_FAILED]};
+  return DropCounters{totals[DROP_RINGBUF_FULL], totals[DROP_CONN_MAP_FULL],    totals[DROP_READ_FAILED],
+                      totals[DROP_SAMPLED_OUT],  totals[DROP_DISABLED_PAYLOAD], totals[DROP_MMSG_TRUNCATED]};
 }
 
 int SocketTraceProgram::events_map_fd() const { return bpf_map__fd(require_map(object_, "events")); }

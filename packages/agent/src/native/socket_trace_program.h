@@ -24,6 +24,23 @@ struct DropCounters {
   uint64_t ringbuf_full;
   uint64_t conn_map_full;
   uint64_t read_failed;
+  uint64_t sampled_out;
+  uint64_t disabled_payload;
+  uint64_t mmsg_truncated;
+};
+
+// struct capture_config's fields (bpf/common/socket_trace.h), validated by the caller.
+struct CaptureControls {
+  std::vector<uint32_t> capture_bytes;  // by enum source_syscall, PERISCOPE_SYSCALL_SLOTS entries
+  uint32_t disabled_protocols;
+  uint32_t filter_flags;
+  uint32_t sample_every;
+};
+
+// One entry of pid_filter (key: tgid) or cgroup_filter (key: cgroup id).
+struct FilterEntry {
+  uint64_t key;
+  uint32_t marks;  // enum filter_mark bits
 };
 
 class SocketTraceProgram {
@@ -35,7 +52,14 @@ class SocketTraceProgram {
   SocketTraceProgram& operator=(const SocketTraceProgram&) = delete;
 
   // Takes effect for the next syscall; bytes must be <= PERISCOPE_MAX_CAPTURE.
+  // Sets every syscall's cap, keeping the other controls.
   void set_capture_bytes(uint32_t bytes);
+  // Rewrites capture_config as a whole.
+  void set_controls(const CaptureControls& controls);
+  // Makes pid_filter ("pid") or cgroup_filter ("cgroup") hold exactly `entries`.
+  void replace_filter(const std::string& which, const std::vector<FilterEntry>& entries);
+  // Stops payload copies for (tgid, fd, generation) until it closes.
+  void disable_connection(uint32_t tgid, int32_t fd, uint32_t generation);
   DropCounters read_drop_counters() const;
   int events_map_fd() const;
 
