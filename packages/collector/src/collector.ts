@@ -6,8 +6,9 @@ import { ExportBatchHandler } from "./ingest/export-batch-handler.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
 import { IngestStats } from "./ingest/ingest-stats.js";
 import { storageTargetFrom } from "./storage/clickhouse-client.js";
+import type { SchemaSettings } from "./storage/ddl-template.js";
 import { applyMigrations, loadMigrations } from "./storage/migrations.js";
-import { syncRequestsRetention } from "./storage/retention.js";
+import { syncRetention } from "./storage/retention.js";
 import { openStorage, type Storage } from "./storage/storage.js";
 
 export interface StartCollectorOptions extends Partial<CollectorConfig> {
@@ -27,17 +28,25 @@ function urlHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+export function schemaSettingsOf(config: CollectorConfig): SchemaSettings {
+  return {
+    retentionDays: config.retentionDays,
+    rollupRetentionDays: config.rollupRetentionDays,
+    profileRetentionDays: config.profileRetentionDays,
+    linkRetentionDays: config.linkRetentionDays,
+    agentRetentionDays: config.agentRetentionDays,
+    cluster: config.storageCluster,
+  };
+}
+
 async function prepareStorage(config: CollectorConfig, log: FastifyBaseLogger): Promise<Storage> {
   const storage = openStorage(storageTargetFrom(config));
   try {
-    const applied = await applyMigrations(
-      storage,
-      await loadMigrations({ retentionDays: config.retentionDays }),
-    );
+    const settings = schemaSettingsOf(config);
+    const applied = await applyMigrations(storage, await loadMigrations(settings));
     if (applied.length > 0) log.info({ versions: applied }, "applied storage migrations");
-    if (await syncRequestsRetention(storage, config.retentionDays)) {
-      log.info({ retentionDays: config.retentionDays }, "updated requests retention");
-    }
+    const retimed = await syncRetention(storage, settings);
+    if (retimed.length > 0) log.info({ tables: retimed }, "updated table retention");
     return storage;
   } catch (error) {
     await storage.close().catch(() => {});

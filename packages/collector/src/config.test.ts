@@ -10,6 +10,11 @@ describe("loadConfig", () => {
       dataDir: ".periscope/data",
       storageUrl: "",
       retentionDays: 7,
+      rollupRetentionDays: 30,
+      profileRetentionDays: 7,
+      linkRetentionDays: 90,
+      agentRetentionDays: 30,
+      storageCluster: "",
       maxInflightInserts: 8,
       logLevel: "info",
     });

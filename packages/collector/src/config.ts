@@ -10,6 +10,14 @@ export interface CollectorConfig {
   /** http(s) URL of a ClickHouse server; empty selects the embedded engine. */
   storageUrl: string;
   retentionDays: number;
+  /** Days per-minute roll-ups (map, RED, endpoints) and picker names are kept. */
+  rollupRetentionDays: number;
+  profileRetentionDays: number;
+  linkRetentionDays: number;
+  /** Days an agent that stopped reporting stays listed. */
+  agentRetentionDays: number;
+  /** ClickHouse cluster name for ReplicatedMergeTree + Distributed tables; empty is one node. */
+  storageCluster: string;
   /** Inserts allowed in flight at once; further batches are refused (and counted) so agents retry. */
   maxInflightInserts: number;
   logLevel: string;
@@ -66,6 +74,15 @@ function httpUrlOrEmpty(raw: string): string {
   return value;
 }
 
+function clusterNameOrEmpty(raw: string): string {
+  const value = raw.trim();
+  // Rendered into DDL (ON CLUSTER), so only an identifier is accepted.
+  if (value !== "" && !/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(value)) {
+    throw new ConfigError(`expected a cluster name (letters, digits, _ and -), got "${raw}"`);
+  }
+  return value;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 function logLevel(raw: string): string {
@@ -117,6 +134,42 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
     description: "Days a request record is kept before ClickHouse's TTL removes it",
     defaultValue: 7,
     parse: integerInRange(1, 3650),
+  },
+  rollupRetentionDays: {
+    name: "PERISCOPE_ROLLUP_RETENTION_DAYS",
+    key: "rollupRetentionDays",
+    description: "Days the per-minute map/RED/endpoint roll-ups and picker names are kept",
+    defaultValue: 30,
+    parse: integerInRange(1, 3650),
+  },
+  profileRetentionDays: {
+    name: "PERISCOPE_PROFILE_RETENTION_DAYS",
+    key: "profileRetentionDays",
+    description: "Days CPU profile samples and stacks are kept",
+    defaultValue: 7,
+    parse: integerInRange(1, 3650),
+  },
+  linkRetentionDays: {
+    name: "PERISCOPE_LINK_RETENTION_DAYS",
+    key: "linkRetentionDays",
+    description: "Days a shared link is kept after it was created",
+    defaultValue: 90,
+    parse: integerInRange(1, 3650),
+  },
+  agentRetentionDays: {
+    name: "PERISCOPE_AGENT_RETENTION_DAYS",
+    key: "agentRetentionDays",
+    description: "Days an agent that stopped reporting stays listed",
+    defaultValue: 30,
+    parse: integerInRange(1, 3650),
+  },
+  storageCluster: {
+    name: "PERISCOPE_STORAGE_CLUSTER",
+    key: "storageCluster",
+    description:
+      "ClickHouse cluster name: tables become ReplicatedMergeTree with Distributed tables, DDL runs ON CLUSTER; unset is one node",
+    defaultValue: "",
+    parse: clusterNameOrEmpty,
   },
   maxInflightInserts: {
     name: "PERISCOPE_INGEST_MAX_INFLIGHT",

@@ -12,11 +12,16 @@ export interface RequestRow {
   client_service: string;
   client_pid: number;
   client_process: string;
+  client_namespace: string;
+  client_workload: string;
   server_ip: string;
   server_port: number;
   server_service: string;
   server_pid: number;
   server_process: string;
+  server_namespace: string;
+  server_workload: string;
+  server_host: string;
   operation: string;
   target: string;
   status: number;
@@ -42,6 +47,22 @@ function endpointColumns(endpoint: Endpoint | undefined) {
   };
 }
 
+// Until Endpoint carries Kubernetes metadata, an agent may send it as
+// attributes; the DNS name a client asked for is HTTP Host (:authority for HTTP/2).
+const CLIENT_NAMESPACE = "k8s.client.namespace";
+const CLIENT_WORKLOAD = "k8s.client.workload";
+const SERVER_NAMESPACE = "k8s.server.namespace";
+const SERVER_WORKLOAD = "k8s.server.workload";
+const HOST_ATTRIBUTES = ["http.host"] as const;
+
+function hostOf(attributes: Record<string, string>): string {
+  for (const key of HOST_ATTRIBUTES) {
+    const value = attributes[key];
+    if (value !== undefined && value !== "") return value;
+  }
+  return "";
+}
+
 export function toRequestRow(agentId: string, record: RequestRecord): RequestRow {
   const client = endpointColumns(record.client);
   const server = endpointColumns(record.server);
@@ -55,11 +76,16 @@ export function toRequestRow(agentId: string, record: RequestRecord): RequestRow
     client_service: client.service,
     client_pid: client.pid,
     client_process: client.process,
+    client_namespace: record.attributes[CLIENT_NAMESPACE] ?? "",
+    client_workload: record.attributes[CLIENT_WORKLOAD] ?? "",
     server_ip: server.ip,
     server_port: server.port,
     server_service: server.service,
     server_pid: server.pid,
     server_process: server.process,
+    server_namespace: record.attributes[SERVER_NAMESPACE] ?? "",
+    server_workload: record.attributes[SERVER_WORKLOAD] ?? "",
+    server_host: hostOf(record.attributes),
     operation: record.operation,
     target: record.target,
     status: record.status,

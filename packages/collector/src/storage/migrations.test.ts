@@ -6,7 +6,7 @@ import { create, RequestRecordSchema } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toRequestRow } from "../ingest/request-row.js";
 import { applyMigrations, loadMigrations, renderMigrationSql } from "./migrations.js";
-import { syncRequestsRetention } from "./retention.js";
+import { syncRetention, TABLE_TTLS } from "./retention.js";
 import { openStorage, type Storage } from "./storage.js";
 
 let dataDir: string;
@@ -51,7 +51,11 @@ describe("migrations", () => {
     const indexes = await storage.select<{ name: string; type: string; expr: string }>(
       "SELECT name, type, expr FROM system.data_skipping_indices WHERE database = currentDatabase() AND table = 'requests'",
     );
-    expect(indexes).toEqual([{ name: "idx_trace_id", type: "bloom_filter", expr: "trace_id" }]);
+    expect(indexes).toEqual([
+      { name: "idx_trace_id", type: "bloom_filter", expr: "trace_id" },
+      { name: "idx_client_service", type: "bloom_filter", expr: "client_service" },
+      { name: "idx_target_ngrams", type: "ngrambf_v1", expr: "target" },
+    ]);
   });
 
   it("give every field of a stored row a column, and every column a field", async () => {
@@ -62,10 +66,27 @@ describe("migrations", () => {
     expect(columns.map((c) => c.name).sort()).toEqual(Object.keys(row).sort());
   });
 
-  it("apply a changed retention on the next start", async () => {
-    expect(await syncRequestsRetention(storage, 30)).toBe(true);
-    expect(await requestsEngine()).toContain("toIntervalDay(30)");
-    expect(await syncRequestsRetention(storage, 30)).toBe(false);
+  it("give every table its own TTL from config and apply a changed one on the next start", async () => {
+    const settings = { retentionDays: 7 };
+    expect(await syncRetention(storage, settings)).toEqual([]);
+    expect(await syncRetention(storage, { retentionDays: 30, rollupRetentionDays: 60 })).toEqual([
+      "requests",
+      "trace_index",
+      "rollup_edges_1m",
+      "rollup_services_1m",
+      "rollup_endpoints_1m",
+      "picker_names",
+    ]);
+    expect(await requestsEngine()).toContain("TTL toDateTime(time) + toIntervalDay(30)");
+    const engines = await storage.select<{ name: string; engine_full: string }>(
+      "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()",
+    );
+    const ttlOf = (table: string) =>
+      /TTL (.*?)(?: SETTINGS|$)/.exec(engines.find((e) => e.name === table)?.engine_full ?? "")?.[1];
+    expect(ttlOf("rollup_edges_1m")).toBe("minute + toIntervalDay(60)");
+    expect(ttlOf("shared_links")).toBe("toDateTime(created_at) + toIntervalDay(90)");
+    expect(TABLE_TTLS.every(({ table }) => ttlOf(table) !== undefined)).toBe(true);
+    expect(await syncRetention(storage, { retentionDays: 30, rollupRetentionDays: 60 })).toEqual([]);
   });
 });
 

@@ -1,11 +1,13 @@
 // Numbered .sql migrations, applied in order at start and recorded in
-// schema_migrations so a restart applies nothing twice.
+// schema_migrations so a restart applies nothing twice. Every statement is
+// idempotent (IF NOT EXISTS) as well, so a start that died half-way through a
+// migration, or a cluster node whose schema_migrations lags (it is node-local;
+// the DDL itself runs ON CLUSTER), simply runs it again.
 import { readdir, readFile } from "node:fs/promises";
+import { renderMigration, renderStatement, type SchemaSettings } from "./ddl-template.js";
 import type { Storage } from "./storage.js";
 
-export interface MigrationSettings {
-  retentionDays: number;
-}
+export type MigrationSettings = SchemaSettings;
 
 export interface Migration {
   version: number;
@@ -26,25 +28,9 @@ CREATE TABLE IF NOT EXISTS schema_migrations
 ENGINE = MergeTree
 ORDER BY version`;
 
-/**
- * Fills `{{name}}` placeholders with operator settings. Values come from the
- * validated configuration, never from a request; DDL cannot take query
- * parameters, which is why this is text substitution at all.
- */
+/** Renders a single-statement template (kept for callers that render one piece of DDL). */
 export function renderMigrationSql(sql: string, settings: MigrationSettings): string {
-  const values: Record<string, string> = { retention_days: String(Math.trunc(settings.retentionDays)) };
-  return sql.replace(/\{\{(\w+)\}\}/g, (_match, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`migration uses unknown placeholder {{${key}}}`);
-    return value;
-  });
-}
-
-function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*(?:\n|$)/)
-    .map((statement) => statement.trim())
-    .filter((statement) => statement.replace(/--.*$/gm, "").trim() !== "");
+  return renderStatement(sql, settings);
 }
 
 export async function loadMigrations(
@@ -60,7 +46,7 @@ export async function loadMigrations(
     migrations.push({
       version: Number(match[1]),
       name: match[2] ?? file,
-      statements: splitStatements(renderMigrationSql(sql, settings)),
+      statements: renderMigration(sql, settings),
     });
   }
   const versions = new Set(migrations.map((migration) => migration.version));

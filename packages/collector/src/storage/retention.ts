@@ -1,15 +1,57 @@
-// The TTL is written into the table when it is created; an operator who later
-// changes PERISCOPE_RETENTION_DAYS expects it to take effect on restart.
+// TTLs are written into each table when it is created; an operator who later
+// changes a PERISCOPE_*_RETENTION_DAYS variable expects it to take effect on
+// restart, so each table's TTL is compared with the configuration and altered.
+import { clusterOf, DEFAULT_RETENTION, localTableName, type SchemaSettings } from "./ddl-template.js";
 import type { Storage } from "./storage.js";
 
-export async function syncRequestsRetention(storage: Storage, retentionDays: number): Promise<boolean> {
-  const days = Math.trunc(retentionDays);
-  const rows = await storage.select<{ engine_full: string }>(
-    "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'requests'",
+type RetentionKey = "retentionDays" | keyof typeof DEFAULT_RETENTION;
+
+interface TableTtl {
+  table: string;
+  /** The TTL expression's time side, exactly as the migration writes it. */
+  timeExpression: string;
+  setting: RetentionKey;
+}
+
+export const TABLE_TTLS: readonly TableTtl[] = [
+  { table: "requests", timeExpression: "toDateTime(time)", setting: "retentionDays" },
+  { table: "trace_index", timeExpression: "day", setting: "retentionDays" },
+  { table: "rollup_edges_1m", timeExpression: "minute", setting: "rollupRetentionDays" },
+  { table: "rollup_services_1m", timeExpression: "minute", setting: "rollupRetentionDays" },
+  { table: "rollup_endpoints_1m", timeExpression: "minute", setting: "rollupRetentionDays" },
+  { table: "picker_names", timeExpression: "day", setting: "rollupRetentionDays" },
+  { table: "profile_stacks", timeExpression: "last_seen", setting: "profileRetentionDays" },
+  { table: "profile_samples", timeExpression: "time", setting: "profileRetentionDays" },
+  { table: "shared_links", timeExpression: "toDateTime(created_at)", setting: "linkRetentionDays" },
+  { table: "agents", timeExpression: "toDateTime(last_seen)", setting: "agentRetentionDays" },
+];
+
+function configuredDays(settings: SchemaSettings, key: RetentionKey): number {
+  return Math.trunc(
+    key === "retentionDays" ? settings.retentionDays : (settings[key] ?? DEFAULT_RETENTION[key]),
   );
-  const engine = rows[0]?.engine_full ?? "";
-  if (engine.includes(`toIntervalDay(${days})`)) return false;
-  // DDL takes no query parameters; `days` is the validated integer from config.
-  await storage.command(`ALTER TABLE requests MODIFY TTL toDateTime(time) + toIntervalDay(${days})`);
-  return true;
+}
+
+/** Alters every table whose TTL differs from the configuration; returns the tables changed. */
+export async function syncRetention(storage: Storage, settings: SchemaSettings): Promise<string[]> {
+  const cluster = clusterOf(settings);
+  const rows = await storage.select<{ name: string; engine_full: string }>(
+    "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()",
+  );
+  const engines = new Map(rows.map((row) => [row.name, row.engine_full]));
+  const changed: string[] = [];
+  for (const { table, timeExpression, setting } of TABLE_TTLS) {
+    const local = localTableName(table, settings);
+    const engine = engines.get(local);
+    if (engine === undefined) continue;
+    const days = configuredDays(settings, setting);
+    if (engine.includes(`toIntervalDay(${days})`)) continue;
+    // DDL takes no query parameters; `days` is a validated integer from config.
+    const onCluster = cluster === "" ? "" : ` ON CLUSTER '${cluster}'`;
+    await storage.command(
+      `ALTER TABLE ${local}${onCluster} MODIFY TTL ${timeExpression} + toIntervalDay(${days})`,
+    );
+    changed.push(table);
+  }
+  return changed;
 }

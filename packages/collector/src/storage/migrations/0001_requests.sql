@@ -5,7 +5,7 @@
 -- Every query the API runs is bounded by a time range, so the key starts with
 -- an hour bucket (tight range pruning), then groups an hour's rows by protocol
 -- and serving service so protocol/service filters skip granules.
-CREATE TABLE IF NOT EXISTS requests
+CREATE TABLE IF NOT EXISTS {{table:requests}} {{on_cluster}}
 (
     time            DateTime64(9, 'UTC')        CODEC(Delta(8), ZSTD(1)),
     agent_id        LowCardinality(String)      CODEC(ZSTD(1)),
@@ -37,8 +37,11 @@ CREATE TABLE IF NOT EXISTS requests
     -- granules that cannot hold the id (the OpenTelemetry exporter's choice).
     INDEX idx_trace_id trace_id TYPE bloom_filter(0.001) GRANULARITY 1
 )
-ENGINE = MergeTree
+ENGINE = {{engine:MergeTree}}
 PARTITION BY toDate(time)
 ORDER BY (toStartOfHour(time), protocol, server_service, time)
 TTL toDateTime(time) + toIntervalDay({{retention_days}})
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+-- Cluster mode: readers and the ingest path use `requests`; rows spread evenly.
+{{distributed:requests:rand()}}
