@@ -3,7 +3,9 @@
 import fastifySwagger from "@fastify/swagger";
 import type { FastifyPluginAsync } from "fastify";
 import { registerErrorHandling } from "./http/error-handler.js";
+import { agentsRoutes } from "./routes/api/v1/agents/index.js";
 import { healthRoutes } from "./routes/api/v1/health/index.js";
+import { linksRoutes } from "./routes/api/v1/links/index.js";
 import { mapRoutes } from "./routes/api/v1/map/index.js";
 import { openApiRoutes } from "./routes/api/v1/openapi/index.js";
 import { requestsRoutes } from "./routes/api/v1/requests/index.js";
@@ -27,6 +29,8 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   await app.register(mapRoutes, { ...dependencies, prefix: "/api/v1/map" });
   await app.register(requestsRoutes, { ...dependencies, prefix: "/api/v1/requests" });
   await app.register(traceRoutes, { ...dependencies, prefix: "/api/v1/trace" });
+  await app.register(linksRoutes, { ...dependencies, prefix: "/api/v1/links" });
+  await app.register(agentsRoutes, { ...dependencies, prefix: "/api/v1/agents" });
   await app.register(statsRoutes, { ...dependencies, prefix: "/api/v1/stats" });
   await app.register(openApiRoutes, { ...dependencies, prefix: "/api/v1/openapi.json" });
 };

@@ -24,6 +24,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status === 404) return reply.status(404).send(errorBody("not_found", error.message));
+    if (status === 413) return reply.status(413).send(errorBody("payload_too_large", error.message));
     if (status >= 400 && status < 500)
       return reply.status(status).send(errorBody("bad_request", error.message));
     request.log.error({ err: error }, "request failed");

@@ -1,8 +1,16 @@
 import type { IngestStats } from "../ingest/ingest-stats.js";
+import type { AgentConfigState } from "../query/agents-query.js";
 import type { Storage } from "../storage/storage.js";
 
 /** What route plugins are given; nothing reaches them through globals. */
 export interface RouteDependencies {
   storage: Storage;
   ingestStats: IngestStats;
+  /** Agent control (config push); absent where the app runs without the gRPC side. */
+  agentControl?: AgentControlPort;
+}
+
+/** What the HTTP routes need from agent control. */
+export interface AgentControlPort {
+  configState(agentId: string): AgentConfigState;
 }

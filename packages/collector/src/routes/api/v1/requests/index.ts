@@ -1,58 +1,16 @@
 import type { FastifyPluginAsync } from "fastify";
-import { badRequest, notFound } from "../../../../http/api-error.js";
+import { notFound } from "../../../../http/api-error.js";
 import { queryRequestDetail } from "../../../../query/request-detail-query.js";
-import { decodeCursor, parseRequestId } from "../../../../query/request-id.js";
-import { queryRequests, type RequestsFilter } from "../../../../query/requests-query.js";
-import { parseTimeRange } from "../../../../query/time-range.js";
+import { parseRequestId } from "../../../../query/request-id.js";
+import { queryRequests } from "../../../../query/requests-query.js";
 import type { RouteDependencies } from "../../../route-dependencies.js";
+import { toRequestsFilter } from "./filter-params.js";
 import {
   type RequestDetailParams,
   type RequestsQuery,
   requestDetailRouteSchema,
   requestsSchema,
 } from "./schema.js";
-
-// Empty values mean "no filter", as a blank form field sends them.
-function present(value: string | undefined): string | undefined {
-  return value === undefined || value === "" ? undefined : value;
-}
-
-function millisToNanos(value: string | undefined): bigint | undefined {
-  const text = present(value);
-  if (text === undefined) return undefined;
-  const [whole = "0", fraction = ""] = text.split(".");
-  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, "0"));
-}
-
-export function toRequestsFilter(query: RequestsQuery): RequestsFilter {
-  const minDurationNs = millisToNanos(query.minDurationMs);
-  const maxDurationNs = millisToNanos(query.maxDurationMs);
-  if (minDurationNs !== undefined && maxDurationNs !== undefined && minDurationNs > maxDurationNs) {
-    throw badRequest("minDurationMs must not exceed maxDurationMs");
-  }
-  const status = present(query.status);
-  if (status !== undefined && Math.abs(Number(status)) > 2_147_483_647) {
-    throw badRequest("status must fit a 32-bit integer");
-  }
-  const error = present(query.error);
-  const cursor = present(query.cursor);
-  return {
-    range: parseTimeRange(query),
-    protocol: present(query.protocol),
-    service: present(query.service),
-    peer: present(query.peer),
-    operation: present(query.operation),
-    targetText: present(query.target),
-    status: status === undefined ? undefined : Number(status),
-    error: error === undefined ? undefined : error === "true",
-    minDurationNs,
-    maxDurationNs,
-    traceId: present(query.traceId)?.toLowerCase(),
-    observations: query.observations,
-    limit: query.limit,
-    after: cursor === undefined ? undefined : decodeCursor(cursor),
-  };
-}
 
 export const requestsRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { storage }) => {
   app.get<{ Querystring: RequestsQuery }>("/", { schema: requestsSchema }, async (request) =>

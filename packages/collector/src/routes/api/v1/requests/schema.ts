@@ -77,6 +77,25 @@ export const requestDetailSchema = {
   },
 } as const;
 
+export const requestFilterProperties = {
+  protocol: protocolQueryProperty,
+  service: { type: "string", maxLength: 512, description: "client or server name" },
+  peer: {
+    type: "string",
+    maxLength: 512,
+    description: "the other end; with service, calls between the two in either direction",
+  },
+  operation: { type: "string", maxLength: 256, description: "exact: GET, SELECT, HGET…" },
+  target: { type: "string", maxLength: 1024, description: "case-insensitive substring of the target" },
+  status: { ...optionalInteger, description: "exact status code" },
+  error: { type: "string", enum: ["true", "false", ""] },
+  minDurationMs: { ...optionalMilliseconds, description: "at least this many milliseconds" },
+  maxDurationMs: { ...optionalMilliseconds, description: "at most this many milliseconds" },
+  traceId: { type: "string", pattern: "^([0-9a-fA-F]{32})?$", description: "W3C trace id, 32 hex" },
+  observations: { type: "string", enum: ["one", "all"], default: "one" },
+  limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+} as const;
+
 export const requestsSchema = {
   summary: "Search requests, newest first, one page at a time",
   tags: ["requests"],
@@ -84,22 +103,7 @@ export const requestsSchema = {
     type: "object",
     properties: {
       ...timeRangeQueryProperties,
-      protocol: protocolQueryProperty,
-      service: { type: "string", maxLength: 512, description: "client or server name" },
-      peer: {
-        type: "string",
-        maxLength: 512,
-        description: "the other end; with service, calls between the two in either direction",
-      },
-      operation: { type: "string", maxLength: 256, description: "exact: GET, SELECT, HGET…" },
-      target: { type: "string", maxLength: 1024, description: "case-insensitive substring of the target" },
-      status: { ...optionalInteger, description: "exact status code" },
-      error: { type: "string", enum: ["true", "false", ""] },
-      minDurationMs: { ...optionalMilliseconds, description: "at least this many milliseconds" },
-      maxDurationMs: { ...optionalMilliseconds, description: "at most this many milliseconds" },
-      traceId: { type: "string", pattern: "^([0-9a-fA-F]{32})?$", description: "W3C trace id, 32 hex" },
-      observations: { type: "string", enum: ["one", "all"], default: "one" },
-      limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+      ...requestFilterProperties,
       cursor: { type: "string", maxLength: 200, description: "nextCursor of the previous page" },
     },
   },

@@ -1,0 +1,76 @@
+// Agents as the API lists them: what this collector heard since it started
+// (IngestStats, exact and current) over what the `agents` table remembers
+// from before (so a restarted collector still lists the fleet).
+import type { AgentStatus, IngestStats } from "../ingest/ingest-stats.js";
+import type { Storage } from "../storage/storage.js";
+
+// Agents send a heartbeat batch every 10 s when idle; three missed ones is stale.
+export const AGENT_STALE_AFTER_MS = 30_000;
+
+export interface AgentConfigState {
+  /** Version of the config the collector wants this agent to run (0: never set). */
+  desiredVersion: number;
+  /** Version the agent last acknowledged applying (0: none yet). */
+  appliedVersion: number;
+  /** Whether the agent holds its control stream open now. */
+  connected: boolean;
+}
+
+export interface AgentView extends AgentStatus {
+  health: "ok" | "stale";
+  config: AgentConfigState;
+}
+
+interface AgentRowOut {
+  agent_id: string;
+  hostname: string;
+  version: string;
+  kernel: string;
+  last_seen_ms: string;
+  drops: Record<string, string>;
+}
+
+const REMEMBERED_AGENTS_SQL = `
+SELECT
+  agent_id,
+  argMax(hostname, last_seen) AS hostname,
+  argMax(version, last_seen) AS version,
+  argMax(kernel, last_seen) AS kernel,
+  toString(toUnixTimestamp64Milli(max(last_seen))) AS last_seen_ms,
+  argMax(drops, last_seen) AS drops
+FROM agents
+GROUP BY agent_id
+ORDER BY agent_id
+LIMIT 10000`;
+
+export async function queryAgents(
+  storage: Storage,
+  ingestStats: IngestStats,
+  configOf: (agentId: string) => AgentConfigState,
+  nowMs: number = Date.now(),
+): Promise<AgentView[]> {
+  const byId = new Map<string, AgentStatus>();
+  for (const row of await storage.select<AgentRowOut>(REMEMBERED_AGENTS_SQL)) {
+    byId.set(row.agent_id, {
+      agentId: row.agent_id,
+      hostname: row.hostname,
+      version: row.version,
+      kernel: row.kernel,
+      lastSeen: new Date(Number(row.last_seen_ms)).toISOString(),
+      drops: Object.fromEntries(Object.entries(row.drops).map(([name, count]) => [name, String(count)])),
+    });
+  }
+  for (const live of ingestStats.agentStatuses()) {
+    const remembered = byId.get(live.agentId);
+    if (remembered === undefined || Date.parse(live.lastSeen) >= Date.parse(remembered.lastSeen)) {
+      byId.set(live.agentId, live);
+    }
+  }
+  return [...byId.values()]
+    .sort((a, b) => a.agentId.localeCompare(b.agentId))
+    .map((agent) => ({
+      ...agent,
+      health: nowMs - Date.parse(agent.lastSeen) <= AGENT_STALE_AFTER_MS ? "ok" : "stale",
+      config: configOf(agent.agentId),
+    }));
+}

@@ -1,0 +1,44 @@
+import { errorResponses } from "../../../../http/shared-schemas.js";
+
+export const agentConfigStateSchema = {
+  type: "object",
+  required: ["desiredVersion", "appliedVersion", "connected"],
+  properties: {
+    desiredVersion: { type: "integer", description: "config version the collector wants the agent to run" },
+    appliedVersion: { type: "integer", description: "config version the agent last reported applied" },
+    connected: { type: "boolean", description: "the agent holds its control stream open" },
+  },
+} as const;
+
+const agentSchema = {
+  type: "object",
+  required: ["agentId", "hostname", "version", "kernel", "lastSeen", "health", "drops", "config"],
+  properties: {
+    agentId: { type: "string" },
+    hostname: { type: "string" },
+    version: { type: "string", description: "agent version" },
+    kernel: { type: "string", description: "kernel release of the agent's node" },
+    lastSeen: { type: "string", description: "last batch or heartbeat, ISO-8601" },
+    health: { type: "string", enum: ["ok", "stale"], description: "stale: no heartbeat for 30 s" },
+    drops: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      description: "the agent's loss counters since it started (decimal strings: 64-bit)",
+    },
+    config: agentConfigStateSchema,
+  },
+} as const;
+
+export const listAgentsSchema = {
+  summary: "Every agent with health, versions, drop counters and config version",
+  tags: ["agents"],
+  querystring: { type: "object", properties: {} },
+  response: {
+    200: {
+      type: "object",
+      required: ["agents"],
+      properties: { agents: { type: "array", items: agentSchema } },
+    },
+    ...errorResponses,
+  },
+} as const;
