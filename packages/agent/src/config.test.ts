@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.js";
+import { DEFAULT_REDACTION_RULES } from "./records/redaction-rules.js";
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
@@ -9,6 +10,7 @@ describe("loadConfig", () => {
       agentId: hostname(),
       captureBytes: 4096,
       bpfObjectPath: undefined,
+      redaction: DEFAULT_REDACTION_RULES,
     });
   });
 
@@ -25,6 +27,7 @@ describe("loadConfig", () => {
       agentId: "node-7",
       captureBytes: 16384,
       bpfObjectPath: "/opt/periscope/socket_trace.bpf.o",
+      redaction: DEFAULT_REDACTION_RULES,
     });
     expect(loadConfig({ PERISCOPE_COLLECTOR_ADDR: "[::1]:4770" }).collectorAddress).toBe("[::1]:4770");
   });
@@ -36,6 +39,10 @@ describe("loadConfig", () => {
     [{ PERISCOPE_COLLECTOR_ADDR: "localhost" }, /PERISCOPE_COLLECTOR_ADDR .*host:port, got "localhost"/],
     [{ PERISCOPE_COLLECTOR_ADDR: "host:99999" }, /PERISCOPE_COLLECTOR_ADDR/],
     [{ PERISCOPE_AGENT_ID: "  " }, /PERISCOPE_AGENT_ID/],
+    [
+      { PERISCOPE_REDACTION: '{"maskPatterns":["("]}' },
+      /PERISCOPE_REDACTION .*maskPatterns\[0\]: not a regular/,
+    ],
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

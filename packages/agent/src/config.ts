@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { parseRedactionRules, type RedactionRules } from "./records/redaction-rules.js";
 
 /** Largest capture per syscall the kernel side supports (PERISCOPE_MAX_CAPTURE in socket_trace.h). */
 export const MAX_CAPTURE_BYTES = 16384;
@@ -11,6 +12,8 @@ export interface AgentConfig {
   captureBytes: number;
   /** Compiled eBPF object; the tracer's built-in default when undefined. */
   bpfObjectPath: string | undefined;
+  /** What is removed from records before they leave the agent (packages/agent/README.md, Redaction). */
+  redaction: RedactionRules;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +57,11 @@ const variables = {
     description: "path of the compiled eBPF object",
     parse: (raw) => (raw === undefined || raw === "" ? undefined : raw),
   },
+  redaction: {
+    name: "PERISCOPE_REDACTION",
+    description: "redaction rules as JSON, added to the defaults",
+    parse: (raw) => parseRedactionRules(raw),
+  },
 } satisfies { [K in keyof AgentConfig]: Variable<AgentConfig[K]> };
 
 /** Reads the configuration; throws ConfigError naming the variable at fault. */
@@ -72,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     agentId: read("agentId"),
     captureBytes: read("captureBytes"),
     bpfObjectPath: read("bpfObjectPath"),
+    redaction: read("redaction"),
   };
 }
 

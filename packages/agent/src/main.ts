@@ -60,6 +60,7 @@ const pipeline = new Pipeline({
   listeners: new ListeningSockets({ minRefreshIntervalMs: 5_000, maxListeners: 4096 }),
   localAddresses: new LocalAddresses(),
   onRecord: (record) => exporter.add(toProtoRecord(record, clock)),
+  redaction: config.redaction,
 });
 
 function agentInfo(): AgentInfo {

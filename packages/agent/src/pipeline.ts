@@ -10,6 +10,8 @@ import type { ConnectionProtocolParser } from "./protocols/message-decoder.js";
 import type { ProtocolDefinition } from "./protocols/protocol-definition.js";
 import { ProtocolRegistry } from "./protocols/registry.js";
 import type { ParserCounters } from "./protocols/stream-driver.js";
+import { RecordRedactor } from "./records/record-redactor.js";
+import { DEFAULT_REDACTION_RULES, type RedactionRules } from "./records/redaction-rules.js";
 import type { RequestRecord } from "./records/request-record.js";
 
 export interface PipelineOptions {
@@ -20,6 +22,8 @@ export interface PipelineOptions {
   onRecord: (record: RequestRecord) => void;
   /** The protocols parsed; every registered one by default. */
   protocols?: readonly ProtocolDefinition[];
+  /** What is removed from records before onRecord sees them; the defaults when absent. */
+  redaction?: RedactionRules;
 }
 
 /** User-space losses, summed since start; the kernel's own are counted there. */
@@ -67,9 +71,13 @@ export class Pipeline {
   };
 
   private readonly registry: ProtocolRegistry;
+  private readonly redaction: RedactionRules;
+  private readonly redactor: RecordRedactor;
 
   constructor(private readonly options: PipelineOptions) {
     this.registry = new ProtocolRegistry(options.protocols);
+    this.redaction = options.redaction ?? DEFAULT_REDACTION_RULES;
+    this.redactor = new RecordRedactor(this.redaction);
     const classifyFirstBytes = (bytes: Buffer) => this.registry.classify(bytes)?.kind;
     this.tracker = new ConnectionTracker({ classifyFirstBytes, ...options.tracker }, (connection) =>
       this.onConnectionRemoved(connection),
@@ -175,7 +183,7 @@ export class Pipeline {
       this.registry.byKernelProtocol(event.protocol) ?? this.registry.classify(event.data)?.definition;
     let next: ProtocolState;
     if (definition !== undefined && connection.role !== Role.Unknown) {
-      const parser = definition.createParser();
+      const parser = definition.createParser({ redactedHeaders: this.redaction.headers });
       const runner = new ConnectionParserRunner(parser, this.parserCounters, (exchange) =>
         this.emit(connection, definition, exchange),
       );
@@ -193,7 +201,7 @@ export class Pipeline {
     const ends = this.resolver.describe(connection);
     if (ends === undefined) return;
     this.totals.recordsEmitted++;
-    this.options.onRecord(definition.toRecord(exchange, ends));
+    this.options.onRecord(this.redactor.apply(definition.toRecord(exchange, ends)));
   }
 
   private onConnectionRemoved(connection: Connection): void {

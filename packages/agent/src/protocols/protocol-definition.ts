@@ -3,6 +3,15 @@ import type { ObservedEnds } from "../records/observed-ends.js";
 import type { ProtocolName, RequestRecord } from "../records/request-record.js";
 import type { ConnectionProtocolParser } from "./message-decoder.js";
 
+/** What a parser is told by the pipeline's configuration. */
+export interface ParserOptions {
+  /**
+   * Lower-case header names whose values a parser must not keep even in its own
+   * state (HPACK's dynamic table lives as long as the connection).
+   */
+  readonly redactedHeaders?: ReadonlySet<string>;
+}
+
 /** What the first bytes a process wrote or read on a connection are, for this protocol. */
 export type FirstBytesKind = "request" | "response" | undefined;
 
@@ -22,7 +31,7 @@ export interface ProtocolDefinition<Exchange = unknown> {
    */
   classifyFirstBytes(bytes: Buffer): FirstBytesKind;
   /** A fresh parser for one connection. */
-  createParser(): ConnectionProtocolParser<unknown, unknown, Exchange>;
+  createParser(options?: ParserOptions): ConnectionProtocolParser<unknown, unknown, Exchange>;
   /** The record of one exchange, seen from `ends`. */
   toRecord(exchange: Exchange, ends: ObservedEnds): RequestRecord;
 }

@@ -18,6 +18,6 @@ export const http2Definition: ProtocolDefinition<Http2Exchange> = {
     if (length < 4) return undefined;
     return bytes.subarray(0, length).equals(CLIENT_PREFACE.subarray(0, length)) ? "request" : undefined;
   },
-  createParser: () => new Http2Parser(),
+  createParser: (options) => new Http2Parser(options),
   toRecord: http2ExchangeToRecord,
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_REDACTION_RULES } from "../../records/redaction-rules.js";
 import type { BufferReader } from "../buffer-reader.js";
 import type { MessageDecoder } from "../message-decoder.js";
 import { invalid, needsMoreData, ok, type ParseResult } from "../parse-result.js";
@@ -45,12 +46,7 @@ export type Http2Event =
   | { kind: "flush" };
 
 /** Values of these are replaced before they are stored, in the HPACK table too. */
-const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "set-cookie",
-]);
+const SENSITIVE_HEADERS: ReadonlySet<string> = DEFAULT_REDACTION_RULES.headers;
 
 /** A header block (HEADERS/PUSH_PROMISE + CONTINUATION) larger than this is refused. */
 const MAX_HEADER_BLOCK = 256 * 1024;
@@ -109,7 +105,7 @@ interface BlockInProgress {
 export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
   readonly boundaryLookback = 2 * FRAME_HEADER_LENGTH + CHAINED_CHECK_MAX_LENGTH - 1;
   readonly finished = false;
-  readonly hpack = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE, { redactedNames: SENSITIVE_HEADERS });
+  readonly hpack: HpackDecoder;
   /** The first bytes were not the start of the connection. */
   joinedMidConnection = false;
   /** Header blocks that failed to decode. */
@@ -124,7 +120,9 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
     readonly side: "client" | "server",
     /** True when the pairing side holds exchanges to hand out through a flush event. */
     private readonly hasPendingExchanges: () => boolean = () => false,
+    redactedHeaders: ReadonlySet<string> = SENSITIVE_HEADERS,
   ) {
+    this.hpack = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE, { redactedNames: redactedHeaders });
     this.phase = side === "client" ? { name: "preface" } : { name: "first-frame" };
   }
 

@@ -1,4 +1,5 @@
 import type { ConnectionProtocolParser, MessageTiming } from "../message-decoder.js";
+import type { ParserOptions } from "../protocol-definition.js";
 import type { HeaderField } from "./hpack/hpack-decoder.js";
 import { type Http2Event, Http2FrameDecoder } from "./http2-frame-decoder.js";
 
@@ -66,10 +67,10 @@ export class Http2Parser implements ConnectionProtocolParser<Http2Event, Http2Ev
   /** Streams dropped because too many were open, or left open when the connection ended. */
   droppedRequests = 0;
 
-  constructor() {
+  constructor(options: ParserOptions = {}) {
     const hasPending = () => this.completed.length > 0;
-    this.requests = new Http2FrameDecoder("client", hasPending);
-    this.responses = new Http2FrameDecoder("server", hasPending);
+    this.requests = new Http2FrameDecoder("client", hasPending, options.redactedHeaders);
+    this.responses = new Http2FrameDecoder("server", hasPending, options.redactedHeaders);
   }
 
   get unansweredRequests(): number {
