@@ -28,3 +28,16 @@ export function compileAndRunC(source: string): string {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Compiles a C program (test helpers for syscalls Node cannot issue) into a
+ * fresh temporary directory; returns the binary's path and a cleanup.
+ */
+export function compileCProgram(sourcePath: string): { binaryPath: string; dispose: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "periscope-c-"));
+  const binaryPath = join(dir, "main");
+  execFileSync("cc", ["-std=gnu11", "-O1", "-Wall", "-Werror", "-o", binaryPath, sourcePath], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return { binaryPath, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
