@@ -4,9 +4,12 @@
       "target_name": "periscope_native",
       "sources": [
         "src/native/addon.cc",
+        "src/native/bpf_object_util.cc",
         "src/native/libbpf_log.cc",
         "src/native/ring_poller.cc",
         "src/native/socket_trace_program.cc",
+        "src/native/tcp_health_addon.cc",
+        "src/native/tcp_health_program.cc",
         "src/native/tracefs.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -7,6 +7,8 @@ import { type KernelDropCounters, ZERO_KERNEL_DROPS } from "./capture/events.js"
 import { SocketTracer } from "./capture/socket-tracer.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { Exporter } from "./export/exporter.js";
+import { loadTcpHealthConfig, type TcpHealthConfig } from "./health/health-config.js";
+import { TcpHealthReporter } from "./health/tcp-health-reporter.js";
 import { ListeningSockets } from "./metadata/listening-sockets.js";
 import { LocalAddresses } from "./metadata/local-addresses.js";
 import { ProcessNames } from "./metadata/process-names.js";
@@ -41,6 +43,14 @@ try {
   console.error(`periscope-agent: invalid configuration: ${error.message}`);
   process.exit(2);
 }
+let tcpHealthConfig: TcpHealthConfig;
+try {
+  tcpHealthConfig = loadTcpHealthConfig(process.env);
+} catch (error) {
+  console.error(`periscope-agent: invalid configuration: ${messageOf(error)}`);
+  process.exit(2);
+}
+let tcpHealth: TcpHealthReporter | undefined;
 
 const clock = MonotonicClock.measure();
 const version = agentVersion();
@@ -83,6 +93,8 @@ function agentInfo(): AgentInfo {
       streamOverflowBytes: BigInt(userSpace.streamOverflowBytes),
       unansweredRequests: BigInt(userSpace.unansweredRequests),
       connectionsEvicted: BigInt(userSpace.connectionsEvicted),
+      tcpStatsMapFull: tcpHealth?.drops().statsMapFull ?? 0n,
+      tcpStatsClosedReplaced: tcpHealth?.drops().closedReplaced ?? 0n,
     }),
   });
 }
@@ -99,6 +111,15 @@ try {
   console.error(`periscope-agent: cannot start tracing: ${messageOf(error)}`);
   await exporter.close(0);
   process.exit(1);
+}
+
+try {
+  tcpHealth = TcpHealthReporter.start(tcpHealthConfig, process.pid, (stats) =>
+    exporter.addConnections(stats),
+  );
+} catch (error) {
+  // Requests still flow without it; say which kernel step refused.
+  console.error(`periscope-agent: TCP health disabled: ${messageOf(error)}`);
 }
 
 console.log(`periscope-agent: tracing, exporting to ${config.collectorAddress} as ${config.agentId}`);
@@ -118,6 +139,7 @@ async function shutdown(signal: string): Promise<void> {
     tracer = undefined;
   }
   pipeline.close();
+  tcpHealth?.stop();
   await exporter.close();
   console.log(`periscope-agent: stopped on ${signal}, ${exporter.counters.recordsSent} records exported`);
   process.exit(0);

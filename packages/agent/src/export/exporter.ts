@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import {
   type AgentInfo,
+  type ConnectionStats,
   create,
   ExportRequestSchema,
   type ExportResponse,
@@ -34,11 +35,14 @@ export interface ExporterCounters {
   recordsDropped: number;
   batchesDropped: number;
   retries: number;
+  /** TCP health records lost because the pending-batch queue was full or the exporter closed. */
+  connectionStatsDropped: number;
 }
 
 interface PendingBatch {
   seq: bigint;
   records: RequestRecord[];
+  connections: ConnectionStats[];
 }
 
 /**
@@ -54,11 +58,13 @@ export class Exporter {
     recordsDropped: 0,
     batchesDropped: 0,
     retries: 0,
+    connectionStatsDropped: 0,
   };
   private readonly client: grpc.Client;
   private readonly backoff: Backoff;
   private readonly settings: Required<Omit<ExporterOptions, "credentials">>;
   private current: RequestRecord[] = [];
+  private currentConnections: ConnectionStats[] = [];
   private readonly pending: PendingBatch[] = [];
   private nextSeq = 1n;
   private sending = false;
@@ -102,11 +108,22 @@ export class Exporter {
     if (this.current.length >= this.settings.maxBatchRecords) this.flush();
   }
 
+  /** TCP health records of one interval; they travel in the same batches as requests. */
+  addConnections(stats: readonly ConnectionStats[]): void {
+    if (this.closed) {
+      this.counters.connectionStatsDropped += stats.length;
+      return;
+    }
+    this.currentConnections.push(...stats);
+    if (this.current.length + this.currentConnections.length >= this.settings.maxBatchRecords) this.flush();
+  }
+
   /** Seals the records gathered so far into a batch and starts sending it. */
   flush(): void {
-    if (this.current.length === 0) return;
-    this.seal(this.current);
+    if (this.current.length === 0 && this.currentConnections.length === 0) return;
+    this.seal(this.current, this.currentConnections);
     this.current = [];
+    this.currentConnections = [];
   }
 
   /** Flushes, waits for pending batches to be accepted (or `timeoutMs`), then closes the channel. */
@@ -132,24 +149,29 @@ export class Exporter {
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     const unsent = this.pending.reduce((sum, batch) => sum + batch.records.length, 0);
     this.counters.recordsDropped += unsent;
+    this.counters.connectionStatsDropped += this.pending.reduce(
+      (sum, batch) => sum + batch.connections.length,
+      0,
+    );
     this.pending.length = 0;
     this.client.close();
   }
 
   private onTick(): void {
-    if (this.current.length > 0) this.flush();
+    if (this.current.length > 0 || this.currentConnections.length > 0) this.flush();
     else if (this.pending.length === 0 && Date.now() - this.lastSendMs >= this.settings.heartbeatIntervalMs) {
       this.seal([]);
     }
   }
 
-  private seal(records: RequestRecord[]): void {
+  private seal(records: RequestRecord[], connections: ConnectionStats[] = []): void {
     if (this.pending.length >= this.settings.maxPendingBatches) {
       this.counters.batchesDropped++;
       this.counters.recordsDropped += records.length;
+      this.counters.connectionStatsDropped += connections.length;
       return;
     }
-    this.pending.push({ seq: this.nextSeq++, records });
+    this.pending.push({ seq: this.nextSeq++, records, connections });
     if (!this.sending && this.retryTimer === undefined) this.sendNext();
   }
 
@@ -166,6 +188,7 @@ export class Exporter {
       batchSeq: batch.seq,
       agent: this.settings.agentInfo(),
       requests: batch.records,
+      connections: batch.connections,
     });
     const { export: method } = ingestServiceDefinition;
     this.client.makeUnaryRequest<typeof request, ExportResponse>(

@@ -9,6 +9,7 @@
 #include "../../../../bpf/common/socket_trace.h"
 #include "ring_poller.h"
 #include "socket_trace_program.h"
+#include "tcp_health_addon.h"
 #include "tracefs.h"
 
 namespace periscope {
@@ -200,6 +201,7 @@ Napi::Value EnsureTracefs(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTracer", NativeTracer::Define(env));
+  exports.Set("NativeTcpHealth", DefineNativeTcpHealth(env));
   exports.Set("ensureTracefs", Napi::Function::New(env, EnsureTracefs));
   exports.Set("maxCaptureBytes", Napi::Number::New(env, PERISCOPE_MAX_CAPTURE));
   exports.Set("defaultCaptureBytes", Napi::Number::New(env, PERISCOPE_DEFAULT_CAPTURE));

@@ -1,6 +1,12 @@
 // Checks an Export batch before anything is stored. A batch is stored whole
 // or not at all, so one bad record rejects it; the reason names the record.
-import { type Endpoint, type ExportRequest, type RequestRecord, Side } from "@periscope/proto";
+import {
+  type ConnectionStats,
+  type Endpoint,
+  type ExportRequest,
+  type RequestRecord,
+  Side,
+} from "@periscope/proto";
 
 export type BatchVerdict = { ok: true } | { ok: false; reason: string };
 
@@ -36,6 +42,17 @@ function recordProblem(record: RequestRecord, nowNanos: bigint): string | undefi
   return endpointProblem("client", record.client) ?? endpointProblem("server", record.server);
 }
 
+const MAX_STATE_LENGTH = 32;
+
+function connectionProblem(stats: ConnectionStats, nowNanos: bigint): string | undefined {
+  if (stats.timeUnixNano < EARLIEST_START_NANOS) return "time_unix_nano is before the year 2000";
+  if (stats.timeUnixNano > nowNanos + ALLOWED_FUTURE_SKEW_NANOS)
+    return "time_unix_nano is more than an hour in the future";
+  if (stats.state.length > MAX_STATE_LENGTH) return `state is longer than ${MAX_STATE_LENGTH} characters`;
+  if ((stats.local?.port ?? 0) > 65_535 || (stats.remote?.port ?? 0) > 65_535) return "a port is above 65535";
+  return undefined;
+}
+
 export function validateExportRequest(request: ExportRequest, nowMs: number = Date.now()): BatchVerdict {
   if (request.agentId.trim() === "") return { ok: false, reason: "agent_id is empty" };
   if (request.agentId.length > MAX_AGENT_ID_LENGTH) {
@@ -49,6 +66,12 @@ export function validateExportRequest(request: ExportRequest, nowMs: number = Da
     if (problem === undefined) return;
     badRecords += 1;
     if (reasons.length < MAX_REASONS) reasons.push(`requests[${index}]: ${problem}`);
+  });
+  request.connections.forEach((stats, index) => {
+    const problem = connectionProblem(stats, nowNanos);
+    if (problem === undefined) return;
+    badRecords += 1;
+    if (reasons.length < MAX_REASONS) reasons.push(`connections[${index}]: ${problem}`);
   });
   if (badRecords === 0) return { ok: true };
   const more = badRecords > reasons.length ? ` (and ${badRecords - reasons.length} more)` : "";

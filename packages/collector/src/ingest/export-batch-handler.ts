@@ -3,6 +3,7 @@
 import type { ExportRequest } from "@periscope/proto";
 import { BatchSequenceMemory } from "./batch-sequence-memory.js";
 import { validateExportRequest } from "./batch-validation.js";
+import { toConnectionRow } from "./connection-row.js";
 import type { IngestStats } from "./ingest-stats.js";
 import { type RequestRow, toRequestRow } from "./request-row.js";
 
@@ -55,6 +56,12 @@ export class ExportBatchHandler {
     try {
       rows = request.requests.map((record) => toRequestRow(request.agentId, record));
       await this.sink.insertRows("requests", rows);
+      // TCP health rows go to their own table. Not atomic with the requests
+      // insert: a failure here has the agent retry the whole batch.
+      if (request.connections.length > 0) {
+        const connections = request.connections.map((stats) => toConnectionRow(request.agentId, stats));
+        await this.sink.insertRows("connections", connections);
+      }
     } catch (cause) {
       this.stats.counters.batchesFailedStorage += 1;
       return { kind: "storage-failed", cause };

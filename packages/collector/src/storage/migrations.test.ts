@@ -71,6 +71,7 @@ describe("migrations", () => {
     expect(await syncRetention(storage, settings)).toEqual([]);
     expect(await syncRetention(storage, { retentionDays: 30, rollupRetentionDays: 60 })).toEqual([
       "requests",
+      "connections",
       "trace_index",
       "rollup_edges_1m",
       "rollup_services_1m",

@@ -15,6 +15,7 @@ interface TableTtl {
 
 export const TABLE_TTLS: readonly TableTtl[] = [
   { table: "requests", timeExpression: "toDateTime(time)", setting: "retentionDays" },
+  { table: "connections", timeExpression: "toDateTime(time)", setting: "retentionDays" },
   { table: "trace_index", timeExpression: "day", setting: "retentionDays" },
   { table: "rollup_edges_1m", timeExpression: "minute", setting: "rollupRetentionDays" },
   { table: "rollup_services_1m", timeExpression: "minute", setting: "rollupRetentionDays" },

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { IntervalTracker } from "./interval-tracker.js";
+import type { TcpConnSnapshot } from "./snapshot.js";
+
+function snapshot(overrides: Partial<TcpConnSnapshot> = {}): TcpConnSnapshot {
+  return {
+    sockId: 0xffff_8880_0000_1000n,
+    openedNs: 1_000n,
+    connectNs: 0n,
+    bytesAcked: 0n,
+    bytesReceived: 0n,
+    tgid: 42,
+    comm: "curl",
+    retransmits: 0,
+    resetsSent: 0,
+    resetsReceived: 0,
+    stateChanges: 1,
+    srttUs: 0,
+    family: 2,
+    localIp: "127.0.0.1",
+    localPort: 40000,
+    remoteIp: "127.0.0.1",
+    remotePort: 80,
+    state: "SYN_SENT",
+    role: 1,
+    connectFailed: false,
+    closed: false,
+    ...overrides,
+  };
+}
+
+describe("IntervalTracker", () => {
+  it("reports deltas per interval and the connect time once", () => {
+    const tracker = new IntervalTracker();
+    const first = tracker.update([snapshot({ state: "ESTABLISHED", connectNs: 50_000n, bytesAcked: 100n })]);
+    expect(first.intervals).toHaveLength(1);
+    expect(first.intervals[0]).toMatchObject({ opened: true, bytesSent: 100n, connectNs: 50_000n });
+
+    const second = tracker.update([
+      snapshot({
+        state: "ESTABLISHED",
+        connectNs: 50_000n,
+        bytesAcked: 250n,
+        retransmits: 2,
+        bytesReceived: 7n,
+      }),
+    ]);
+    expect(second.intervals[0]).toMatchObject({
+      opened: false,
+      bytesSent: 150n,
+      bytesReceived: 7n,
+      retransmits: 2,
+      connectNs: 0n,
+    });
+  });
+
+  it("skips a connection that did nothing in an interval", () => {
+    const tracker = new IntervalTracker();
+    tracker.update([snapshot({ bytesAcked: 10n })]);
+    expect(tracker.update([snapshot({ bytesAcked: 10n })]).intervals).toEqual([]);
+  });
+
+  it("frees a closed entry only after it was reported closed, so a late reset still counts", () => {
+    const tracker = new IntervalTracker();
+    const closing = tracker.update([snapshot({ state: "CLOSE", closed: true, stateChanges: 3 })]);
+    expect(closing.intervals[0]?.closed).toBe(true);
+    expect(closing.removable).toEqual([]);
+    const after = tracker.update([
+      snapshot({ state: "CLOSE", closed: true, stateChanges: 3, resetsSent: 1 }),
+    ]);
+    expect(after.intervals[0]).toMatchObject({ closed: false, resetsSent: 1 });
+    expect(after.removable).toEqual([0xffff_8880_0000_1000n]);
+  });
+
+  it("treats a reused socket address as a new connection", () => {
+    const tracker = new IntervalTracker();
+    tracker.update([snapshot({ bytesAcked: 500n, closed: true })]);
+    const reused = tracker.update([snapshot({ openedNs: 9_000n, bytesAcked: 20n })]);
+    expect(reused.intervals[0]).toMatchObject({ opened: true, bytesSent: 20n });
+    expect(reused.removable).toEqual([]);
+  });
+});

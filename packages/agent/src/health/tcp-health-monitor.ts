@@ -1,0 +1,68 @@
+// Loads tcp_health.bpf.o and, every interval, reads the kernel's per-socket
+// stats in one batch, reports per-connection deltas and frees the entries of
+// connections reported closed.
+import { fileURLToPath } from "node:url";
+import { loadNativeBinding, type NativeTcpHealth } from "../native/native.js";
+import { type ConnectionInterval, IntervalTracker } from "./interval-tracker.js";
+import { TCP_HEALTH_DEFAULT_MAX_CONNS } from "./layout.js";
+import { decodeTcpSnapshots } from "./snapshot.js";
+
+export interface TcpHealthOptions {
+  bpfObjectPath?: string;
+  excludeTgid: number;
+  maxConnections?: number;
+}
+
+export interface TcpHealthDrops {
+  statsMapFull: bigint;
+  closedReplaced: bigint;
+}
+
+export function defaultTcpHealthObjectPath(): string {
+  return (
+    process.env.PERISCOPE_TCP_HEALTH_OBJECT ??
+    fileURLToPath(new URL("../../../../bpf/build/tcp_health.bpf.o", import.meta.url))
+  );
+}
+
+export class TcpHealthMonitor {
+  private readonly tracker = new IntervalTracker();
+  private lastDrops: TcpHealthDrops = { statsMapFull: 0n, closedReplaced: 0n };
+
+  private constructor(private native: NativeTcpHealth | undefined) {}
+
+  static open(options: TcpHealthOptions): TcpHealthMonitor {
+    const maxConnections = options.maxConnections ?? TCP_HEALTH_DEFAULT_MAX_CONNS;
+    if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > 1 << 22) {
+      throw new Error(`tcp health: maxConnections must be an integer in 1..${1 << 22}`);
+    }
+    const binding = loadNativeBinding();
+    return new TcpHealthMonitor(
+      new binding.NativeTcpHealth({
+        bpfObjectPath: options.bpfObjectPath ?? defaultTcpHealthObjectPath(),
+        excludeTgid: options.excludeTgid,
+        maxConnections,
+      }),
+    );
+  }
+
+  /** One interval: the connections that changed since the last call. */
+  collect(): ConnectionInterval[] {
+    if (!this.native) return [];
+    const { intervals, removable } = this.tracker.update(decodeTcpSnapshots(this.native.read()));
+    if (removable.length > 0) this.native.remove(BigUint64Array.from(removable));
+    return intervals;
+  }
+
+  drops(): TcpHealthDrops {
+    if (this.native) this.lastDrops = this.native.readDropCounters();
+    return this.lastDrops;
+  }
+
+  close(): void {
+    if (!this.native) return;
+    this.lastDrops = this.native.readDropCounters();
+    this.native.close();
+    this.native = undefined;
+  }
+}
