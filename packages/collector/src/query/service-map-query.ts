@@ -1,18 +1,27 @@
-// Service map: one edge per (client, server) pair with RED figures.
+// Service map over the per-minute edge roll-up: one edge per (client, server)
+// pair with RED figures.
 //
 // Both ends of a call can be observed (one row each, side=client/server). Per
-// edge the client-side rows count when the edge has any in the range — the
+// edge the client-side figures count when the edge has any in the range — the
 // caller's view includes network time and calls to servers without an agent —
-// otherwise the server-side rows, so a call seen at both ends counts once.
+// otherwise the server-side ones, so a call seen at both ends counts once.
 // One scan computes both sides' aggregates; the choice is made per edge below.
-import type { Storage } from "../storage/storage.js";
-import { CLIENT_NAME_SQL, SERVER_NAME_SQL } from "./service-naming.js";
-import { TIME_RANGE_CONDITION, type TimeRange, timeRangeParams } from "./time-range.js";
+import type { QueryParams, Storage } from "../storage/storage.js";
+import {
+  type ObservedSide,
+  ROLLUP_MINUTE_CONDITION,
+  rollupRangeParams,
+  sideAggregatesSql,
+  sideFigures,
+} from "./rollup-range.js";
+import type { TimeRange } from "./time-range.js";
 
 export interface ServiceMapNode {
   id: string;
   label: string;
-  kind: "service" | "external";
+  kind: "service" | "external" | "namespace";
+  /** Kubernetes namespace; absent when unknown (on a host, or no metadata). */
+  namespace?: string;
   requestCount: number;
   errorCount: number;
 }
@@ -25,7 +34,11 @@ export interface ServiceMapEdge {
   requestCount: number;
   errorCount: number;
   p50Ms: number;
+  p90Ms: number;
   p99Ms: number;
+  meanMs: number;
+  /** Which end's observation these figures come from. */
+  observedFrom: ObservedSide;
 }
 
 export interface ServiceMap {
@@ -33,97 +46,132 @@ export interface ServiceMap {
   edges: ServiceMapEdge[];
 }
 
-interface EdgeAggregateRow {
+export interface ServiceMapFilter {
+  range: TimeRange;
+  protocol?: string;
+  /** Only edges with at least one error (and the nodes they join). */
+  errorsOnly?: boolean;
+  /** Node names (or namespaces when grouped) left out with every edge touching them. */
+  hidden?: readonly string[];
+  /** Only edges with an end in this namespace. */
+  namespace?: string;
+  /** "namespace": one node per namespace ("" is shown as "(none)"). */
+  groupBy?: "service" | "namespace";
+}
+
+interface EdgeAggregateRow extends Record<string, unknown> {
   client_name: string;
   server_name: string;
+  /** Namespaces named with a different alias than the columns: an alias would shadow them in WHERE. */
+  client_ns: string;
+  server_ns: string;
   client_named: number;
   server_named: number;
-  client_requests: string;
-  client_errors: string;
-  client_quantiles: (number | null)[];
   client_protocols: string[];
-  server_requests: string;
-  server_errors: string;
-  server_quantiles: (number | null)[];
   server_protocols: string[];
 }
 
-const EDGE_AGGREGATES_SQL = (protocolFilter: boolean) => `
-SELECT
-  ${CLIENT_NAME_SQL} AS client_name,
-  ${SERVER_NAME_SQL} AS server_name,
-  max(client_service != '') AS client_named,
-  max(server_service != '') AS server_named,
-  countIf(side = 'client') AS client_requests,
-  countIf(side = 'client' AND error) AS client_errors,
-  quantilesIf(0.5, 0.99)(duration_ns, side = 'client') AS client_quantiles,
-  groupUniqArrayIf(protocol, side = 'client') AS client_protocols,
-  countIf(side = 'server') AS server_requests,
-  countIf(side = 'server' AND error) AS server_errors,
-  quantilesIf(0.5, 0.99)(duration_ns, side = 'server') AS server_quantiles,
-  groupUniqArrayIf(protocol, side = 'server') AS server_protocols
-FROM requests
-WHERE ${TIME_RANGE_CONDITION}${protocolFilter ? " AND protocol = {protocol:String}" : ""}
-GROUP BY client_name, server_name
-ORDER BY client_name, server_name`;
+export const NO_NAMESPACE = "(none)";
 
-function nanosToMillis(nanos: number | null | undefined): number {
-  if (nanos === null || nanos === undefined || !Number.isFinite(nanos)) return 0;
-  return Math.round(nanos / 1_000) / 1_000;
+function edgeAggregatesSql(filter: ServiceMapFilter): string {
+  const byNamespace = filter.groupBy === "namespace";
+  // Grouping columns are fixed SQL chosen here, never request text.
+  const clientKey = byNamespace
+    ? `if(client_namespace = '', '${NO_NAMESPACE}', client_namespace)`
+    : "client_name";
+  const serverKey = byNamespace
+    ? `if(server_namespace = '', '${NO_NAMESPACE}', server_namespace)`
+    : "server_name";
+  const conditions = [ROLLUP_MINUTE_CONDITION];
+  if (filter.protocol !== undefined) conditions.push("protocol = {protocol:String}");
+  if (filter.namespace !== undefined) {
+    conditions.push("(client_namespace = {namespace:String} OR server_namespace = {namespace:String})");
+  }
+  const having =
+    filter.hidden !== undefined && filter.hidden.length > 0
+      ? "HAVING client_key NOT IN {hidden:Array(String)} AND server_key NOT IN {hidden:Array(String)}"
+      : "";
+  return `
+SELECT
+  ${clientKey} AS client_key,
+  ${serverKey} AS server_key,
+  anyIf(client_namespace, client_namespace != '') AS client_ns,
+  anyIf(server_namespace, server_namespace != '') AS server_ns,
+  max(client_named) AS client_named,
+  max(server_named) AS server_named,
+  ${sideAggregatesSql("client")},
+  groupUniqArrayIf(protocol, side = 'client') AS client_protocols,
+  ${sideAggregatesSql("server")},
+  groupUniqArrayIf(protocol, side = 'server') AS server_protocols
+FROM rollup_edges_1m
+WHERE ${conditions.join(" AND ")}
+GROUP BY client_key, server_key
+${having}
+ORDER BY client_key, server_key`;
 }
 
 function toEdge(row: EdgeAggregateRow): ServiceMapEdge {
-  const useClientSide = Number(row.client_requests) > 0;
-  const quantiles = useClientSide ? row.client_quantiles : row.server_quantiles;
+  const client = sideFigures(row, "client");
+  const observedFrom: ObservedSide = client.requests > 0 ? "client" : "server";
+  const figures = observedFrom === "client" ? client : sideFigures(row, "server");
   return {
-    id: `${row.client_name}->${row.server_name}`,
-    source: row.client_name,
-    target: row.server_name,
-    protocols: [...(useClientSide ? row.client_protocols : row.server_protocols)].sort(),
-    requestCount: Number(useClientSide ? row.client_requests : row.server_requests),
-    errorCount: Number(useClientSide ? row.client_errors : row.server_errors),
-    p50Ms: nanosToMillis(quantiles[0]),
-    p99Ms: nanosToMillis(quantiles[1]),
+    id: `${row.client_key}->${row.server_key}`,
+    source: String(row.client_key),
+    target: String(row.server_key),
+    protocols: [...(observedFrom === "client" ? row.client_protocols : row.server_protocols)].sort(),
+    requestCount: figures.requests,
+    errorCount: figures.errors,
+    p50Ms: figures.p50Ms,
+    p90Ms: figures.p90Ms,
+    p99Ms: figures.p99Ms,
+    meanMs: figures.meanMs,
+    observedFrom,
   };
 }
 
 /** Nodes are the edges' ends; a node's counts are the requests it served. */
-function nodesOf(rows: readonly EdgeAggregateRow[], edges: readonly ServiceMapEdge[]): ServiceMapNode[] {
+function nodesOf(
+  rows: readonly EdgeAggregateRow[],
+  edges: readonly ServiceMapEdge[],
+  byNamespace: boolean,
+): ServiceMapNode[] {
   const nodes = new Map<string, ServiceMapNode>();
-  const touch = (id: string, named: boolean) => {
+  const touch = (id: string, named: boolean, namespace: string) => {
     const existing = nodes.get(id);
     if (existing) {
-      if (named) existing.kind = "service";
+      if (named && existing.kind === "external") existing.kind = "service";
+      if (existing.namespace === undefined && namespace !== "") existing.namespace = namespace;
       return existing;
     }
-    const node: ServiceMapNode = {
-      id,
-      label: id,
-      kind: named ? "service" : "external",
-      requestCount: 0,
-      errorCount: 0,
-    };
+    const kind = byNamespace ? "namespace" : named ? "service" : "external";
+    const node: ServiceMapNode = { id, label: id, kind, requestCount: 0, errorCount: 0 };
+    if (namespace !== "" && !byNamespace) node.namespace = namespace;
     nodes.set(id, node);
     return node;
   };
-  rows.forEach((row, index) => {
-    const edge = edges[index];
-    if (edge === undefined) return;
-    touch(row.client_name, Number(row.client_named) === 1);
-    const server = touch(row.server_name, Number(row.server_named) === 1);
+  edges.forEach((edge, index) => {
+    const row = rows[index];
+    if (row === undefined) return;
+    touch(edge.source, Number(row.client_named) === 1, row.client_ns ?? "");
+    const server = touch(edge.target, Number(row.server_named) === 1, row.server_ns ?? "");
     server.requestCount += edge.requestCount;
     server.errorCount += edge.errorCount;
   });
   return [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export async function queryServiceMap(
-  storage: Storage,
-  range: TimeRange,
-  protocol?: string,
-): Promise<ServiceMap> {
-  const params = protocol === undefined ? timeRangeParams(range) : { ...timeRangeParams(range), protocol };
-  const rows = await storage.select<EdgeAggregateRow>(EDGE_AGGREGATES_SQL(protocol !== undefined), params);
-  const edges = rows.map(toEdge);
-  return { nodes: nodesOf(rows, edges), edges };
+export async function queryServiceMap(storage: Storage, filter: ServiceMapFilter): Promise<ServiceMap> {
+  const params: QueryParams = { ...rollupRangeParams(filter.range) };
+  if (filter.protocol !== undefined) params.protocol = filter.protocol;
+  if (filter.namespace !== undefined) params.namespace = filter.namespace;
+  if (filter.hidden !== undefined && filter.hidden.length > 0) params.hidden = filter.hidden;
+  const rows = await storage.select<EdgeAggregateRow>(edgeAggregatesSql(filter), params);
+  let edges = rows.map(toEdge);
+  let kept = rows;
+  if (filter.errorsOnly === true) {
+    const keep = edges.map((edge) => edge.errorCount > 0);
+    edges = edges.filter((_edge, index) => keep[index]);
+    kept = rows.filter((_row, index) => keep[index]);
+  }
+  return { nodes: nodesOf(kept, edges, filter.groupBy === "namespace"), edges };
 }

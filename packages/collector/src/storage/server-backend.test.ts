@@ -81,7 +81,10 @@ describe("server backend over HTTP", () => {
         requestCount: 1,
         errorCount: 0,
         p50Ms: 2,
+        p90Ms: 2,
         p99Ms: 2,
+        meanMs: 2,
+        observedFrom: "client",
       },
     ]);
 

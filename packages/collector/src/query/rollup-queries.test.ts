@@ -1,0 +1,419 @@
+// Map, map diff, RED, endpoints and flame graphs through the real HTTP routes,
+// over the embedded engine: requests go in through the ingest row mapping and
+// the materialized views, figures come out of the roll-ups.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { create, RequestRecordSchema } from "@periscope/proto";
+import Fastify, { type FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectorApp } from "../app.js";
+import { type RecordSpec, requestRecord } from "../fixtures/ingest-client.js";
+import { IngestStats } from "../ingest/ingest-stats.js";
+import { toRequestRow } from "../ingest/request-row.js";
+import { applyMigrations, loadMigrations } from "../storage/migrations.js";
+import { openStorage, type Storage } from "../storage/storage.js";
+
+let dataDir: string;
+let storage: Storage;
+let app: FastifyInstance;
+
+// Whole minutes, so each group of calls falls in a known roll-up minute.
+const M = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+const range = `from=${M - 60_000}&to=${M + 5 * 60_000}`;
+const baselineRange = `baselineFrom=${M - 30 * 60_000}&baselineTo=${M - 15 * 60_000}`;
+
+const web = { service: "web", ip: "10.0.0.1", port: 40000 };
+const api = { service: "api", ip: "10.0.0.2", port: 8080 };
+const shop = (side: "client" | "server") => ({ [`k8s.${side}.namespace`]: "shop" });
+
+function record(spec: RecordSpec, attributes: Record<string, string> = {}) {
+  return create(RequestRecordSchema, { ...requestRecord(spec), attributes });
+}
+
+async function store(records: ReturnType<typeof record>[]): Promise<void> {
+  await storage.insertRows(
+    "requests",
+    records.map((r) => toRequestRow("agent-1", r)),
+  );
+}
+
+async function get<T>(url: string): Promise<{ status: number; body: T }> {
+  const response = await app.inject({ method: "GET", url });
+  return { status: response.statusCode, body: response.json() as T };
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "periscope-rollups-"));
+  storage = openStorage({ kind: "embedded", dataDir });
+  await applyMigrations(storage, await loadMigrations({ retentionDays: 7 }));
+  app = Fastify({ logger: { level: process.env.TEST_LOG ?? "silent" } });
+  await app.register(collectorApp, { storage, ingestStats: new IngestStats() });
+
+  const webToApi = { client: web, server: api, target: "/users/42?full=1" };
+  const namespaced = { ...shop("client"), ...shop("server") };
+  await store([
+    // web -> api seen at both ends: client side 10 ms with one error, server side 8 ms.
+    ...[0, 1, 2].map((i) =>
+      record(
+        {
+          ...webToApi,
+          side: "client",
+          startMs: M + i,
+          durationMs: 10,
+          error: i === 2,
+          status: i === 2 ? 500 : 200,
+        },
+        namespaced,
+      ),
+    ),
+    ...[0, 1, 2].map((i) =>
+      record(
+        { ...webToApi, side: "server", startMs: M + i, durationMs: 8, target: `/users/${40 + i}` },
+        namespaced,
+      ),
+    ),
+    // api -> an unnamed PostgreSQL, seen by the client only.
+    ...[0, 1].map((i) =>
+      record(
+        {
+          protocol: "postgres",
+          side: "client",
+          startMs: M + 60_000 + i,
+          durationMs: 5,
+          client: api,
+          server: { ip: "10.0.0.5", port: 5432 },
+          operation: "SELECT",
+          target: "orders",
+        },
+        shop("client"),
+      ),
+    ),
+    // An unknown client calling web, seen by web only.
+    ...[0, 1].map((i) =>
+      record({
+        side: "server",
+        startMs: M + 120_000 + i,
+        durationMs: 3,
+        client: { ip: "192.168.1.9", port: 50000 },
+        server: { ...web, port: 3000 },
+      }),
+    ),
+    // A host process without a service name, and a remote peer known by its DNS name.
+    record({
+      side: "client",
+      startMs: M + 1000,
+      durationMs: 2,
+      client: web,
+      server: { ip: "10.0.0.7", port: 8081, processName: "nginx", pid: 7 },
+    }),
+    record(
+      {
+        side: "client",
+        startMs: M + 2000,
+        durationMs: 40,
+        client: web,
+        server: { ip: "203.0.113.9", port: 443 },
+      },
+      { "http.host": "payments.example.com" },
+    ),
+    // Baseline: web -> api at a lower rate, and an edge that has since vanished.
+    record({ ...webToApi, side: "client", startMs: M - 20 * 60_000, durationMs: 10 }, namespaced),
+    record({
+      side: "client",
+      startMs: M - 20 * 60_000,
+      durationMs: 10,
+      client: api,
+      server: { service: "legacy", ip: "10.0.0.9", port: 80 },
+    }),
+  ]);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await storage?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface MapBody {
+  nodes: { id: string; kind: string; namespace?: string; requestCount: number; errorCount: number }[];
+  edges: {
+    id: string;
+    requestCount: number;
+    errorCount: number;
+    p50Ms: number;
+    p99Ms: number;
+    observedFrom: string;
+    protocols: string[];
+  }[];
+}
+
+describe("GET /api/v1/map over the roll-ups", () => {
+  it("counts a call seen at both ends once, from the client side, and names every kind of peer", async () => {
+    const { status, body } = await get<MapBody>(`/api/v1/map?${range}`);
+    expect(status).toBe(200);
+    expect(body.edges.map((e) => e.id)).toEqual([
+      "192.168.1.9->web",
+      "api->10.0.0.5:5432",
+      "web->api",
+      "web->nginx:8081",
+      "web->payments.example.com",
+    ]);
+    expect(body.edges.find((e) => e.id === "web->api")).toMatchObject({
+      requestCount: 3,
+      errorCount: 1,
+      p50Ms: 10,
+      p99Ms: 10,
+      observedFrom: "client",
+    });
+    expect(body.edges.find((e) => e.id === "192.168.1.9->web")).toMatchObject({
+      requestCount: 2,
+      observedFrom: "server",
+      p50Ms: 3,
+    });
+    const kinds = Object.fromEntries(body.nodes.map((n) => [n.id, n.kind]));
+    expect(kinds).toEqual({
+      "10.0.0.5:5432": "external",
+      "192.168.1.9": "external",
+      api: "service",
+      "nginx:8081": "service",
+      "payments.example.com": "external",
+      web: "service",
+    });
+    expect(body.nodes.find((n) => n.id === "api")).toMatchObject({
+      namespace: "shop",
+      requestCount: 3,
+      errorCount: 1,
+    });
+  });
+
+  it("filters: errors only, protocol, hidden nodes, one namespace", async () => {
+    const errors = await get<MapBody>(`/api/v1/map?${range}&errorsOnly=true`);
+    expect(errors.body.edges.map((e) => e.id)).toEqual(["web->api"]);
+    expect(errors.body.nodes.map((n) => n.id)).toEqual(["api", "web"]);
+    const postgres = await get<MapBody>(`/api/v1/map?${range}&protocol=postgres`);
+    expect(postgres.body.edges.map((e) => e.id)).toEqual(["api->10.0.0.5:5432"]);
+    const hidden = await get<MapBody>(`/api/v1/map?${range}&hide=api,192.168.1.9`);
+    expect(hidden.body.edges.map((e) => e.id)).toEqual(["web->nginx:8081", "web->payments.example.com"]);
+    const inShop = await get<MapBody>(`/api/v1/map?${range}&namespace=shop`);
+    expect(inShop.body.edges.map((e) => e.id)).toEqual(["api->10.0.0.5:5432", "web->api"]);
+  });
+
+  it("groups nodes by namespace", async () => {
+    const { body } = await get<MapBody>(`/api/v1/map?${range}&groupBy=namespace`);
+    expect(body.nodes.map((n) => `${n.id}:${n.kind}`)).toEqual(["(none):namespace", "shop:namespace"]);
+    expect(body.edges.find((e) => e.id === "shop->shop")).toMatchObject({ requestCount: 3, errorCount: 1 });
+    expect(body.edges.find((e) => e.id === "shop->(none)")).toMatchObject({ requestCount: 2 });
+  });
+
+  it("rejects bad filters with a 400 that names the parameter", async () => {
+    const tooMany = Array.from({ length: 201 }, (_, i) => `n${i}`).join(",");
+    for (const [query, message] of [
+      [`hide=${tooMany}`, /hide lists at most 200 names/],
+      ["groupBy=pod", /groupBy must be one of service, namespace/],
+      ["errorsOnly=maybe", /errorsOnly must be boolean/],
+    ] as const) {
+      const { status, body } = await get<{ error: { message: string } }>(`/api/v1/map?${range}&${query}`);
+      expect(status, query).toBe(400);
+      expect(body.error.message).toMatch(message);
+    }
+  });
+
+  it("treats SQL-looking names as literals", async () => {
+    const { status, body } = await get<MapBody>(
+      `/api/v1/map?${range}&namespace=${encodeURIComponent("x' OR 1=1 --")}`,
+    );
+    expect(status).toBe(200);
+    expect(body.edges).toEqual([]);
+  });
+});
+
+describe("GET /api/v1/map-diff", () => {
+  interface DiffBody {
+    edges: { id: string; status: string; delta: { requestsPerSecond: number } | null }[];
+    newNodes: string[];
+    vanishedNodes: string[];
+  }
+
+  it("reports new, vanished and changed edges between two ranges", async () => {
+    const { status, body } = await get<DiffBody>(
+      `/api/v1/map-diff?from=${M - 15 * 60_000}&to=${M + 5 * 60_000}&${baselineRange}`,
+    );
+    expect(status).toBe(200);
+    const byId = Object.fromEntries(body.edges.map((e) => [e.id, e.status]));
+    expect(byId).toMatchObject({
+      "api->legacy": "vanished",
+      "web->api": "changed",
+      "web->nginx:8081": "new",
+    });
+    expect(body.vanishedNodes).toEqual(["legacy"]);
+    expect(body.newNodes).toContain("payments.example.com");
+    const webToApi = body.edges.find((e) => e.id === "web->api");
+    expect(webToApi?.delta?.requestsPerSecond).toBeGreaterThan(0);
+  });
+
+  it("defaults the baseline to the range just before, and checks it", async () => {
+    const ok = await get<{ baselineFrom: string; baselineTo: string }>(
+      `/api/v1/map-diff?from=${M}&to=${M + 60_000}`,
+    );
+    expect(ok.body).toMatchObject({
+      baselineFrom: new Date(M - 60_000).toISOString(),
+      baselineTo: new Date(M).toISOString(),
+    });
+    const bad = await get<{ error: { message: string } }>(`/api/v1/map-diff?${range}&baselineFrom=soon`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^baseline: from must be/);
+  });
+});
+
+describe("GET /api/v1/red", () => {
+  interface RedBody {
+    scope: { kind: string };
+    stepSeconds: number;
+    observedFrom: string;
+    points: { time: string; requests: number; errors: number; p50Ms: number; requestsPerSecond: number }[];
+  }
+
+  it("gives a service's series from its own (server) side, one point per step, zeros where idle", async () => {
+    const { status, body } = await get<RedBody>(`/api/v1/red?service=api&${range}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ scope: { kind: "service" }, stepSeconds: 60, observedFrom: "server" });
+    expect(body.points).toHaveLength(6);
+    expect(body.points.map((p) => p.requests)).toEqual([0, 3, 0, 0, 0, 0]);
+    expect(body.points[1]).toMatchObject({
+      time: new Date(M).toISOString(),
+      errors: 0,
+      p50Ms: 8,
+      requestsPerSecond: 0.05,
+    });
+  });
+
+  it("gives an edge's series from the client side, and an endpoint's by normalised target", async () => {
+    const edge = await get<RedBody>(`/api/v1/red?client=web&server=api&${range}`);
+    expect(edge.body.observedFrom).toBe("client");
+    expect(edge.body.points[1]).toMatchObject({ requests: 3, errors: 1, p50Ms: 10 });
+    const endpoint = await get<RedBody>(
+      `/api/v1/red?service=api&operation=GET&target=${encodeURIComponent("/users/{id}")}&${range}`,
+    );
+    expect(endpoint.body.scope.kind).toBe("endpoint");
+    expect(endpoint.body.points[1]).toMatchObject({ requests: 3 });
+  });
+
+  it("picks a coarser step for long ranges and bounds the points", async () => {
+    const hour = Math.floor(M / 3_600_000) * 3_600_000;
+    const day = await get<RedBody>(`/api/v1/red?service=api&from=${hour - 86_400_000}&to=${hour}`);
+    expect(day.body.stepSeconds).toBe(900);
+    expect(day.body.points).toHaveLength(96);
+    const month = await get<RedBody>(`/api/v1/red?service=api&from=${M - 31 * 86_400_000}&to=${M}`);
+    expect(month.body.points.length).toBeLessThanOrEqual(500);
+  });
+
+  it.each([
+    ["", /service is required/],
+    ["client=web", /an edge needs both client and server/],
+    ["service=api&operation=GET", /an endpoint needs service, operation and target/],
+    ["service=api&step=90", /step must be a whole number of minutes/],
+    ["service=api&step=30", /step must be >= 60/],
+    [`service=api&step=60&from=${M - 31 * 86_400_000}&to=${M}`, /more than 500 points/],
+  ])("rejects %s with a 400", async (query, message) => {
+    const { status, body } = await get<{ error: { message: string } }>(`/api/v1/red?${query}`);
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(message);
+  });
+});
+
+describe("GET /api/v1/endpoints", () => {
+  interface EndpointsBody {
+    endpoints: {
+      service: string;
+      operation: string;
+      target: string;
+      requestCount: number;
+      errorCount: number;
+      observedFrom: string;
+    }[];
+  }
+
+  it("lists endpoints with ids folded, server side first, sorted and limited", async () => {
+    const { status, body } = await get<EndpointsBody>(`/api/v1/endpoints?${range}&service=api`);
+    expect(status).toBe(200);
+    expect(body.endpoints).toEqual([
+      expect.objectContaining({
+        service: "api",
+        operation: "GET",
+        target: "/users/{id}",
+        requestCount: 3,
+        errorCount: 0,
+        observedFrom: "server",
+      }),
+    ]);
+    const all = await get<EndpointsBody>(`/api/v1/endpoints?${range}&sort=requests&limit=2`);
+    expect(all.body.endpoints.map((e) => `${e.service} ${e.target} ${e.requestCount}`)).toEqual([
+      "api /users/{id} 3",
+      "10.0.0.5:5432 orders 2",
+    ]);
+    const bad = await get<{ error: { message: string } }>(`/api/v1/endpoints?sort=slowest`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/sort must be one of requests, errors, p99/);
+  });
+});
+
+describe("GET /api/v1/flamegraph", () => {
+  interface FlameBody {
+    names: string[];
+    levels: number[];
+    values: number[];
+    selfs: number[];
+    total: number;
+  }
+
+  beforeAll(async () => {
+    const seen = new Date(M).toISOString().slice(0, 19).replace("T", " ");
+    await storage.insertRows("profile_stacks", [
+      { stack_hash: "1", frames: ["main", "handle", "parse"], last_seen: seen },
+      { stack_hash: "2", frames: ["main", "handle", "render"], last_seen: seen },
+      { stack_hash: "3", frames: ["main", "gc"], last_seen: seen },
+    ]);
+    const sample = (stack: string, samples: number, pid = 100) => ({
+      time: seen,
+      agent_id: "agent-1",
+      service: "api",
+      pid,
+      process: "node",
+      stack_hash: stack,
+      samples,
+    });
+    await storage.insertRows("profile_samples", [
+      sample("1", 5),
+      sample("2", 3),
+      sample("3", 2),
+      sample("1", 4, 200),
+    ]);
+  });
+
+  it("builds the tree of a service's stacks in depth-first order", async () => {
+    const { status, body } = await get<FlameBody>(`/api/v1/flamegraph?service=api&${range}`);
+    expect(status).toBe(200);
+    expect(body.total).toBe(14);
+    expect(
+      body.names.map(
+        (name, i) => `${"  ".repeat(body.levels[i] ?? 0)}${name} ${body.values[i]}/${body.selfs[i]}`,
+      ),
+    ).toEqual([
+      "total 14/0",
+      "  main 14/0",
+      "    gc 2/2",
+      "    handle 12/0",
+      "      parse 9/9",
+      "      render 3/3",
+    ]);
+  });
+
+  it("narrows to a pid, and requires a scope", async () => {
+    const { body } = await get<FlameBody>(`/api/v1/flamegraph?service=api&pid=200&${range}`);
+    expect(body.total).toBe(4);
+    const bad = await get<{ error: { message: string } }>(`/api/v1/flamegraph?${range}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe("service or pid is required");
+  });
+});
