@@ -1,6 +1,7 @@
 // The whole Periscope stack on one host: collector (embedded ClickHouse), agent,
 // UI, and optionally the demo workload. `make demo` runs this file; the e2e
 // tests import startStack from it, so both exercise the same wiring.
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +26,8 @@ export interface StackOptions {
 export interface RunningStack {
   uiUrl: string;
   apiUrl: string;
+  /** Admin token of this run's collector API (the UI's server holds it too). */
+  apiToken: string;
   demoUrl: string | undefined;
   stop(): Promise<void>;
 }
@@ -51,6 +54,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const demoBasePort = options.demoBasePort ?? 3100;
   const apiUrl = `http://127.0.0.1:${httpPort}`;
   const uiUrl = `http://127.0.0.1:${uiPort}`;
+  // A fresh admin token per run: the API is authenticated as in production, and
+  // the UI's server adds it to what it proxies (the browser never holds it).
+  const apiToken = `psk_${randomBytes(24).toString("base64url")}`;
   const common = {
     cwd: repoRoot,
     logDir: options.logDir ?? path.join(repoRoot, ".periscope", "logs"),
@@ -74,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       // Request-per-line logging would bury the other processes' output here.
       PERISCOPE_LOG_LEVEL: process.env.PERISCOPE_LOG_LEVEL ?? "warn",
       PERISCOPE_DATA_DIR: options.dataDir ?? path.join(repoRoot, ".periscope", "data"),
+      PERISCOPE_ADMIN_TOKEN: apiToken,
     });
     await waitUntil(
       "the collector's health check",
@@ -91,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       HOSTNAME: "127.0.0.1",
       PORT: String(uiPort),
       PERISCOPE_API_URL: apiUrl,
+      PERISCOPE_API_TOKEN: apiToken,
       NEXT_TELEMETRY_DISABLED: "1",
     });
     await waitUntil("the UI", ui, () => httpOk(uiUrl), 30_000);
@@ -110,7 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       await waitUntil("the demo frontend", services[2], () => httpOk(frontendHealth), 15_000);
       node("demo-loadgen", "demo/dist/loadgen.js", demoEnv);
     }
-    return { uiUrl, apiUrl, demoUrl, stop };
+    return { uiUrl, apiUrl, apiToken, demoUrl, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -120,6 +128,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 async function main(): Promise<void> {
   const stack = await startStack({ echo: process.env.PERISCOPE_QUIET !== "1" });
   console.log(`\nPeriscope is running.\n  UI:   ${stack.uiUrl}\n  API:  ${stack.apiUrl}/api/v1/map`);
+  console.log(`  API token (admin, this run only): ${stack.apiToken}  (Authorization: Bearer …)`);
   console.log(`  Demo: ${stack.demoUrl}/checkout\nPress Ctrl-C to stop.\n`);
   let stopping = false;
   const shutdown = () => {

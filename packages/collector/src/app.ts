@@ -2,19 +2,21 @@
 // decide how it runs (logger, address, lifecycle).
 import fastifySwagger from "@fastify/swagger";
 import type { FastifyPluginAsync } from "fastify";
+import { registerAuthHook } from "./auth/auth-hook.js";
 import { registerErrorHandling } from "./http/error-handler.js";
 import { agentsRoutes } from "./routes/api/v1/agents/index.js";
-import { healthRoutes } from "./routes/api/v1/health/index.js";
-import { linksRoutes } from "./routes/api/v1/links/index.js";
 import { endpointsRoutes } from "./routes/api/v1/endpoints/index.js";
 import { flameGraphRoutes } from "./routes/api/v1/flamegraph/index.js";
+import { healthRoutes } from "./routes/api/v1/health/index.js";
+import { linksRoutes } from "./routes/api/v1/links/index.js";
 import { mapRoutes } from "./routes/api/v1/map/index.js";
 import { mapDiffRoutes } from "./routes/api/v1/map-diff/index.js";
-import { redRoutes } from "./routes/api/v1/red/index.js";
 import { openApiRoutes } from "./routes/api/v1/openapi/index.js";
+import { redRoutes } from "./routes/api/v1/red/index.js";
 import { requestsRoutes } from "./routes/api/v1/requests/index.js";
 import { servicesRoutes } from "./routes/api/v1/services/index.js";
 import { statsRoutes } from "./routes/api/v1/stats/index.js";
+import { tokensRoutes } from "./routes/api/v1/tokens/index.js";
 import { traceRoutes } from "./routes/api/v1/trace/index.js";
 import type { RouteDependencies } from "./routes/route-dependencies.js";
 
@@ -22,10 +24,16 @@ export type { RouteDependencies as AppDependencies } from "./routes/route-depend
 
 const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, dependencies) => {
   registerErrorHandling(app);
+  registerAuthHook(app, dependencies.tokens);
   // Registered before any route: it collects each route's schema as it is added.
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: "Periscope collector API", version: "1" },
+      components: {
+        securitySchemes: { apiToken: { type: "http", scheme: "bearer", description: "API token (psk_…)" } },
+      },
+      // Enforced only when the collector runs with tokens (PERISCOPE_ADMIN_TOKEN).
+      security: [{ apiToken: [] }],
     },
   });
   await app.register(healthRoutes, { ...dependencies, prefix: "/api/v1/health" });
@@ -39,6 +47,7 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   await app.register(traceRoutes, { ...dependencies, prefix: "/api/v1/trace" });
   await app.register(linksRoutes, { ...dependencies, prefix: "/api/v1/links" });
   await app.register(agentsRoutes, { ...dependencies, prefix: "/api/v1/agents" });
+  await app.register(tokensRoutes, { ...dependencies, prefix: "/api/v1/tokens" });
   await app.register(statsRoutes, { ...dependencies, prefix: "/api/v1/stats" });
   await app.register(openApiRoutes, { ...dependencies, prefix: "/api/v1/openapi.json" });
 };

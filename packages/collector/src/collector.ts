@@ -1,7 +1,12 @@
 // Starts the whole collector: storage (migrated), gRPC ingest and the HTTP API.
-import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
+import { ServerCredentials } from "@grpc/grpc-js";
+import type { FastifyBaseLogger, FastifyServerOptions } from "fastify";
 import { collectorApp } from "./app.js";
+import { agentTokenInterceptor } from "./auth/agent-token-interceptor.js";
+import { ApiTokenStore } from "./auth/api-token-store.js";
+import { planSecurity, type SecurityPlan } from "./auth/startup-policy.js";
 import { type CollectorConfig, loadConfig } from "./config.js";
+import { createHttpApp } from "./http/create-http-app.js";
 import { ExportBatchHandler } from "./ingest/export-batch-handler.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
 import { IngestStats } from "./ingest/ingest-stats.js";
@@ -54,6 +59,19 @@ async function prepareStorage(config: CollectorConfig, log: FastifyBaseLogger): 
   }
 }
 
+function grpcSecurity(security: SecurityPlan, config: CollectorConfig) {
+  return {
+    credentials: security.tls
+      ? ServerCredentials.createSsl(
+          null,
+          [{ cert_chain: security.tls.cert, private_key: security.tls.key }],
+          false,
+        )
+      : undefined,
+    interceptors: security.grpcAuth ? [agentTokenInterceptor(config.agentToken)] : [],
+  };
+}
+
 /**
  * Options override the environment (PERISCOPE_* variables, see config.ts),
  * which overrides the defaults.
@@ -65,15 +83,18 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   );
   const config: CollectorConfig = { ...loadConfig(), ...definedOverrides };
 
-  const app = Fastify({ logger });
+  // Refuse an unsafe exposure before anything is opened or listening.
+  const security = planSecurity(config);
+  const app = createHttpApp(logger, security.tls);
   const storage = await prepareStorage(config, app.log);
   const ingestStats = new IngestStats();
   const handler = new ExportBatchHandler(storage, ingestStats, config.maxInflightInserts);
 
   let grpc: Awaited<ReturnType<typeof startGrpcIngestServer>> | undefined;
   try {
-    grpc = await startGrpcIngestServer(config.grpcAddress, handler, app.log);
-    await app.register(collectorApp, { storage, ingestStats });
+    grpc = await startGrpcIngestServer(config.grpcAddress, handler, app.log, grpcSecurity(security, config));
+    const tokens = security.httpAuth ? new ApiTokenStore(storage, config.adminToken) : undefined;
+    await app.register(collectorApp, { storage, ingestStats, tokens });
     await app.listen({ host: config.httpHost, port: config.httpPort });
   } catch (error) {
     await grpc?.close();
@@ -87,7 +108,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   const ingest = grpc;
   let closing: Promise<void> | undefined;
   return {
-    httpUrl: `http://${urlHost(config.httpHost)}:${httpPort}`,
+    httpUrl: `${security.tls ? "https" : "http"}://${urlHost(config.httpHost)}:${httpPort}`,
     grpcAddress: ingest.address,
     close: () => {
       // Stop taking batches first so nothing is mid-insert when storage closes.

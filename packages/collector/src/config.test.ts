@@ -17,7 +17,18 @@ describe("loadConfig", () => {
       storageCluster: "",
       maxInflightInserts: 8,
       logLevel: "info",
+      adminToken: "",
+      agentToken: "",
+      authDisabled: false,
+      tlsCertFile: "",
+      tlsKeyFile: "",
     });
+  });
+
+  it("refuses short tokens and unclear booleans", () => {
+    expect(() => loadConfig({ PERISCOPE_ADMIN_TOKEN: "short", PERISCOPE_AUTH_DISABLED: "yes" })).toThrow(
+      /PERISCOPE_ADMIN_TOKEN: a token must be at least 16 characters; PERISCOPE_AUTH_DISABLED: expected true or false/,
+    );
   });
 
   it("reads the variables", () => {

@@ -21,6 +21,15 @@ export interface CollectorConfig {
   /** Inserts allowed in flight at once; further batches are refused (and counted) so agents retry. */
   maxInflightInserts: number;
   logLevel: string;
+  /** Bootstrap admin API token; set, the HTTP API requires a token on every request but health. */
+  adminToken: string;
+  /** Token agents present in gRPC metadata; set, ingest and control streams require it. */
+  agentToken: string;
+  /** Allows listening on a non-loopback address without tokens (behind another auth layer). */
+  authDisabled: boolean;
+  /** PEM certificate and key files; both set serve HTTPS and gRPC over TLS. */
+  tlsCertFile: string;
+  tlsKeyFile: string;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -89,6 +98,23 @@ function logLevel(raw: string): string {
   const value = raw.trim().toLowerCase();
   if (!LOG_LEVELS.includes(value)) throw new ConfigError(`expected one of ${LOG_LEVELS.join(", ")}`);
   return value;
+}
+
+function secretOrEmpty(raw: string): string {
+  const value = raw.trim();
+  if (value !== "" && value.length < 16) throw new ConfigError("a token must be at least 16 characters");
+  return value;
+}
+
+function trueOrFalse(raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new ConfigError(`expected true or false, got "${raw}"`);
+}
+
+function textOrEmpty(raw: string): string {
+  return raw.trim();
 }
 
 const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } = {
@@ -184,6 +210,43 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
     description: "pino log level of the collector",
     defaultValue: "info",
     parse: logLevel,
+  },
+  adminToken: {
+    name: "PERISCOPE_ADMIN_TOKEN",
+    key: "adminToken",
+    description:
+      "Bootstrap admin API token (≥ 16 chars); when set, every API request needs a token (Authorization: Bearer)",
+    defaultValue: "",
+    parse: secretOrEmpty,
+  },
+  agentToken: {
+    name: "PERISCOPE_AGENT_TOKEN",
+    key: "agentToken",
+    description: "Token agents send as gRPC metadata (authorization: Bearer …); when set, required",
+    defaultValue: "",
+    parse: secretOrEmpty,
+  },
+  authDisabled: {
+    name: "PERISCOPE_AUTH_DISABLED",
+    key: "authDisabled",
+    description:
+      "true lets the collector listen beyond loopback without tokens (another layer authenticates)",
+    defaultValue: false,
+    parse: trueOrFalse,
+  },
+  tlsCertFile: {
+    name: "PERISCOPE_TLS_CERT",
+    key: "tlsCertFile",
+    description: "PEM certificate chain file; with PERISCOPE_TLS_KEY, HTTPS and gRPC over TLS",
+    defaultValue: "",
+    parse: textOrEmpty,
+  },
+  tlsKeyFile: {
+    name: "PERISCOPE_TLS_KEY",
+    key: "tlsKeyFile",
+    description: "PEM private key file for PERISCOPE_TLS_CERT",
+    defaultValue: "",
+    parse: textOrEmpty,
   },
 };
 

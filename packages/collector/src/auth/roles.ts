@@ -19,6 +19,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The least role a route needs; GET routes default to viewer, others to admin. */
     minimumRole?: Role;
+    /** Reachable without a token (health checks). */
+    public?: boolean;
   }
   interface FastifyRequest {
     /** Set by the auth hook; absent only when the app runs without auth (tests of single routes). */

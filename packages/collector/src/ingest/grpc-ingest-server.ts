@@ -1,7 +1,15 @@
 // gRPC transport for ingest: maps ExportBatchHandler outcomes onto status codes
 // an agent can act on (INVALID_ARGUMENT and INTERNAL: drop the batch;
 // RESOURCE_EXHAUSTED and UNAVAILABLE: retry the same batch_seq later).
-import { type handleUnaryCall, Server, ServerCredentials, status } from "@grpc/grpc-js";
+import {
+  type handleUnaryCall,
+  Server,
+  ServerCredentials,
+  type ServerInterceptor,
+  type ServiceDefinition,
+  status,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import {
   create,
   type ExportRequest,
@@ -71,15 +79,27 @@ function hostOf(address: string): string {
   return address.slice(0, address.lastIndexOf(":"));
 }
 
+/** Transport security and the other services sharing the agents' port (auth and control). */
+export interface GrpcServerExtras {
+  credentials?: ServerCredentials;
+  interceptors?: ServerInterceptor[];
+  services?: { definition: ServiceDefinition; implementation: UntypedServiceImplementation }[];
+}
+
 export async function startGrpcIngestServer(
   address: string,
   handler: ExportBatchHandler,
   logger: IngestLogger,
+  extras: GrpcServerExtras = {},
 ): Promise<GrpcIngestServer> {
-  const server = new Server({ "grpc.max_receive_message_length": MAX_RECEIVE_MESSAGE_BYTES });
+  const server = new Server({
+    "grpc.max_receive_message_length": MAX_RECEIVE_MESSAGE_BYTES,
+    interceptors: extras.interceptors ?? [],
+  });
   server.addService(ingestServiceDefinition, { export: exportCallHandler(handler, logger) });
+  for (const service of extras.services ?? []) server.addService(service.definition, service.implementation);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) =>
+    server.bindAsync(address, extras.credentials ?? ServerCredentials.createInsecure(), (error, boundPort) =>
       error ? reject(error) : resolve(boundPort),
     );
   });

@@ -1,3 +1,4 @@
+import type { ApiTokenStore } from "../auth/api-token-store.js";
 import type { IngestStats } from "../ingest/ingest-stats.js";
 import type { AgentConfigState } from "../query/agents-query.js";
 import type { Storage } from "../storage/storage.js";
@@ -8,6 +9,8 @@ export interface RouteDependencies {
   ingestStats: IngestStats;
   /** Agent control (config push); absent where the app runs without the gRPC side. */
   agentControl?: AgentControlPort;
+  /** API tokens; absent means auth is off and every request acts as admin. */
+  tokens?: ApiTokenStore;
 }
 
 /** What the HTTP routes need from agent control. */

@@ -14,7 +14,7 @@ const healthSchema = {
 } as const;
 
 export const healthRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { storage }) => {
-  app.get("/", { schema: healthSchema }, async (request, reply) => {
+  app.get("/", { schema: healthSchema, config: { public: true } }, async (request, reply) => {
     const reachable = await storage.isReachable().catch((error: unknown) => {
       request.log.warn({ err: error }, "storage ping failed");
       return false;

@@ -15,7 +15,8 @@ export interface LinkParams {
 }
 
 const instant = {
-  type: ["string", "integer"],
+  // A JSON number is accepted too: AJV coerces it to the string parsed below.
+  type: "string",
   description: "absolute: epoch milliseconds or ISO-8601 (a link must not drift with the clock)",
 } as const;
 
