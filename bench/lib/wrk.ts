@@ -1,0 +1,31 @@
+// Runs wrk (Debian's) against a URL and reads its summary: requests/s, the
+// total count, and the p99 latency from --latency's distribution.
+import { spawnSync } from "node:child_process";
+
+export interface WrkResult {
+  requests: number;
+  requestsPerSecond: number;
+  p99Ms: number;
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+function toMs(text: string): number {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
+  if (!match) throw new Error(`wrk: cannot read latency "${text}"`);
+  return Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 1);
+}
+
+export function runWrk(url: string, seconds: number, connections: number): WrkResult {
+  const run = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", url], {
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.error?.message}`);
+  const out = run.stdout;
+  const total = /(\d+) requests in/.exec(out);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const p99 = /\s99%\s+([\d.]+\w+)/.exec(out);
+  if (!total || !rps || !p99) throw new Error(`wrk: unexpected output:\n${out}`);
+  if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk: the server answered errors:\n${out}`);
+  return { requests: Number(total[1]), requestsPerSecond: Number(rps[1]), p99Ms: toMs(p99[1] ?? "0ms") };
+}
