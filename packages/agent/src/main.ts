@@ -93,6 +93,8 @@ function agentInfo(): AgentInfo {
       streamOverflowBytes: BigInt(userSpace.streamOverflowBytes),
       unansweredRequests: BigInt(userSpace.unansweredRequests),
       connectionsEvicted: BigInt(userSpace.connectionsEvicted),
+      connectionsDisabled: BigInt(userSpace.connectionsDisabled),
+      parserResyncs: BigInt(userSpace.parserResyncs),
       tcpStatsMapFull: tcpHealth?.drops().statsMapFull ?? 0n,
       tcpStatsClosedReplaced: tcpHealth?.drops().closedReplaced ?? 0n,
     }),

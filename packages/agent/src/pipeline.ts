@@ -5,6 +5,7 @@ import { EndpointResolver } from "./metadata/endpoint-resolver.js";
 import type { ListeningSockets } from "./metadata/listening-sockets.js";
 import type { LocalAddresses } from "./metadata/local-addresses.js";
 import type { ProcessNames } from "./metadata/process-names.js";
+import type { RecoveryCounters } from "./protocols/connection-health.js";
 import { ConnectionParserRunner } from "./protocols/connection-parser-runner.js";
 import type { ConnectionProtocolParser } from "./protocols/message-decoder.js";
 import type { ProtocolDefinition } from "./protocols/protocol-definition.js";
@@ -24,6 +25,20 @@ export interface PipelineOptions {
   protocols?: readonly ProtocolDefinition[];
   /** What is removed from records before onRecord sees them; the defaults when absent. */
   redaction?: RedactionRules;
+  /**
+   * A connection's parser was given up on (its bytes kept failing to parse: most
+   * likely the kernel's inference was a false positive). The capture layer can
+   * stop copying that connection's bytes in the kernel.
+   */
+  onConnectionDisabled?: (connection: DisabledConnection) => void;
+}
+
+/** Which connection was disabled: the kernel's (tgid, fd, generation) and the tracker's key. */
+export interface DisabledConnection {
+  pid: number;
+  fd: number;
+  generation: number;
+  key: string;
 }
 
 /** User-space losses, summed since start; the kernel's own are counted there. */
@@ -39,6 +54,10 @@ export interface PipelineCounters {
   unansweredRequests: number;
   recordsEmitted: number;
   connectionsEvicted: number;
+  /** Connections whose parser was given up on after repeated parse failures. */
+  connectionsDisabled: number;
+  /** Times a parser found a frame boundary again after bad bytes or a gap. */
+  parserResyncs: number;
 }
 
 type ProtocolState =
@@ -48,8 +67,12 @@ type ProtocolState =
       definition: ProtocolDefinition;
       parser: ConnectionProtocolParser<unknown, unknown, unknown>;
       runner: ConnectionParserRunner<unknown, unknown, unknown>;
+      /** The parser's malformedMessages already added to parseErrors. */
+      malformedCounted: number;
     }
-  | { kind: "ignored" };
+  | { kind: "ignored" }
+  /** Parsing was given up on: the bytes kept failing to parse. */
+  | { kind: "disabled" };
 
 /** Data events inspected before a connection is judged not to carry a protocol we parse. */
 const MAX_UNDECIDED_EVENTS = 8;
@@ -63,11 +86,13 @@ export class Pipeline {
   readonly tracker: ConnectionTracker;
   private readonly resolver: EndpointResolver;
   private readonly parserCounters: ParserCounters = { parseErrors: 0, streamGaps: 0 };
+  private readonly recoveryCounters: RecoveryCounters = { parserResyncs: 0 };
   private readonly totals = {
     uncapturedBytes: 0,
     streamOverflowBytes: 0,
     unansweredRequests: 0,
     recordsEmitted: 0,
+    connectionsDisabled: 0,
   };
 
   private readonly registry: ProtocolRegistry;
@@ -146,6 +171,8 @@ export class Pipeline {
       unansweredRequests: this.totals.unansweredRequests,
       recordsEmitted: this.totals.recordsEmitted,
       connectionsEvicted: trackerCounters.evictedForSpace + trackerCounters.evictedIdle,
+      connectionsDisabled: this.totals.connectionsDisabled,
+      parserResyncs: this.recoveryCounters.parserResyncs,
     };
   }
 
@@ -160,6 +187,11 @@ export class Pipeline {
     const responses = connection.responseStream;
     if (requests === undefined || responses === undefined) return;
     state.runner.drain(requests, responses);
+    this.countMalformed(state);
+    if (state.runner.disabled) {
+      this.disable(connection, state);
+      return;
+    }
     if (state.runner.finished) {
       // The connection switched protocols (WebSocket, CONNECT tunnel): stop buffering it.
       connection.protocolState = { kind: "ignored" } satisfies ProtocolState;
@@ -184,10 +216,13 @@ export class Pipeline {
     let next: ProtocolState;
     if (definition !== undefined && connection.role !== Role.Unknown) {
       const parser = definition.createParser({ redactedHeaders: this.redaction.headers });
-      const runner = new ConnectionParserRunner(parser, this.parserCounters, (exchange) =>
-        this.emit(connection, definition, exchange),
+      const runner = new ConnectionParserRunner(
+        parser,
+        this.parserCounters,
+        (exchange) => this.emit(connection, definition, exchange),
+        this.recoveryCounters,
       );
-      next = { kind: "parsing", definition, parser, runner };
+      next = { kind: "parsing", definition, parser, runner, malformedCounted: 0 };
     } else if (current.dataEvents + 1 >= MAX_UNDECIDED_EVENTS) {
       next = { kind: "ignored" };
     } else {
@@ -195,6 +230,28 @@ export class Pipeline {
     }
     connection.protocolState = next;
     return next;
+  }
+
+  /** Messages that framed but whose content could not be decoded (an HPACK block) are parse errors too. */
+  private countMalformed(state: Extract<ProtocolState, { kind: "parsing" }>): void {
+    const malformed = state.parser.malformedMessages ?? 0;
+    this.parserCounters.parseErrors += malformed - state.malformedCounted;
+    state.malformedCounted = malformed;
+  }
+
+  private disable(connection: Connection, state: Extract<ProtocolState, { kind: "parsing" }>): void {
+    this.totals.connectionsDisabled++;
+    // Requests still waiting will never be answered now.
+    this.totals.unansweredRequests += state.parser.unansweredRequests + (state.parser.droppedRequests ?? 0);
+    connection.protocolState = { kind: "disabled" } satisfies ProtocolState;
+    connection.egress.clear();
+    connection.ingress.clear();
+    this.options.onConnectionDisabled?.({
+      pid: connection.pid,
+      fd: connection.id.fd,
+      generation: connection.id.generation,
+      key: connection.key,
+    });
   }
 
   private emit(connection: Connection, definition: ProtocolDefinition, exchange: unknown): void {
@@ -210,6 +267,7 @@ export class Pipeline {
       const requests = connection.requestStream;
       const responses = connection.responseStream;
       if (requests !== undefined && responses !== undefined) state.runner.end(requests, responses);
+      this.countMalformed(state);
       this.totals.unansweredRequests += state.parser.unansweredRequests + (state.parser.droppedRequests ?? 0);
     }
     for (const stream of [connection.egress, connection.ingress]) {

@@ -1,4 +1,5 @@
 import type { StreamBuffer } from "../connections/stream-buffer.js";
+import { ConnectionHealth, type RecoveryCounters } from "./connection-health.js";
 import type { ConnectionProtocolParser } from "./message-decoder.js";
 import { type ParserCounters, StreamDriver } from "./stream-driver.js";
 
@@ -10,12 +11,16 @@ import { type ParserCounters, StreamDriver } from "./stream-driver.js";
 export class ConnectionParserRunner<Request, Response, Exchange> {
   private readonly requestDriver: StreamDriver<Request>;
   private readonly responseDriver: StreamDriver<Response>;
+  /** Judges whether the bytes still make sense; only when the caller counts recoveries (the pipeline). */
+  private readonly health: ConnectionHealth | undefined;
 
   constructor(
     readonly parser: ConnectionProtocolParser<Request, Response, Exchange>,
     counters: ParserCounters,
     private readonly onExchange: (exchange: Exchange) => void,
+    recovery?: RecoveryCounters,
   ) {
+    this.health = recovery === undefined ? undefined : new ConnectionHealth(recovery);
     this.requestDriver = new StreamDriver(
       parser.requests,
       counters,
@@ -25,21 +30,33 @@ export class ConnectionParserRunner<Request, Response, Exchange> {
         this.emitReady();
       },
       (firstByteNs) => parser.onRequestStart?.(firstByteNs),
+      this.health,
     );
-    this.responseDriver = new StreamDriver(parser.responses, counters, (message, timing) => {
-      const exchange = parser.onResponse(message, timing);
-      if (exchange !== undefined) onExchange(exchange);
-      this.emitReady();
-      // A response can unblock requests held back (a declined Upgrade): read them
-      // before the next response, which may answer one of them.
-      if (this.requestStream !== undefined) this.requestDriver.drain(this.requestStream);
-    });
+    this.responseDriver = new StreamDriver(
+      parser.responses,
+      counters,
+      (message, timing) => {
+        const exchange = parser.onResponse(message, timing);
+        if (exchange !== undefined) onExchange(exchange);
+        this.emitReady();
+        // A response can unblock requests held back (a declined Upgrade): read them
+        // before the next response, which may answer one of them.
+        if (this.requestStream !== undefined) this.requestDriver.drain(this.requestStream);
+      },
+      undefined,
+      this.health,
+    );
   }
 
   private requestStream: StreamBuffer | undefined;
 
   private emitReady(): void {
     for (const exchange of this.parser.takeReadyExchanges?.() ?? []) this.onExchange(exchange);
+  }
+
+  /** True once the bytes stopped making sense for good (repeated parse failures): stop parsing. */
+  get disabled(): boolean {
+    return this.health?.disabled ?? false;
   }
 
   /** True once both directions left the protocol (upgrade, tunnel): stop buffering. */

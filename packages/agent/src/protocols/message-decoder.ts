@@ -72,4 +72,9 @@ export interface ConnectionProtocolParser<Request, Response, Exchange> {
   readonly unansweredRequests: number;
   /** Requests given up on before the end (a full pipelining queue). */
   readonly droppedRequests?: number;
+  /**
+   * Messages that framed correctly but whose content could not be decoded (an
+   * HPACK header block), so far; the pipeline counts them as parse errors.
+   */
+  readonly malformedMessages?: number;
 }

@@ -1,5 +1,6 @@
 import type { StreamBuffer } from "../connections/stream-buffer.js";
 import { BufferReader } from "./buffer-reader.js";
+import type { StreamHealth } from "./connection-health.js";
 import type { MessageDecoder, MessageTiming } from "./message-decoder.js";
 
 const NO_BYTES = Buffer.alloc(0);
@@ -32,10 +33,13 @@ export class StreamDriver<Message> {
     private readonly counters: ParserCounters,
     private readonly onMessage: (message: Message, timing: MessageTiming) => void,
     private readonly onMessageStart?: (firstByteNs: bigint) => void,
+    /** Told how parsing goes, to disable a connection whose bytes never make sense. */
+    private readonly health?: StreamHealth,
   ) {}
 
   drain(stream: StreamBuffer): void {
     while (!this.decoder.finished) {
+      if (this.health?.disabled) return;
       const gap = stream.takeGap();
       if (gap !== undefined) {
         if (this.decoder.midMessage && this.decoder.absorbGap(gap.length)) {
@@ -68,11 +72,13 @@ export class StreamDriver<Message> {
           if (discard > 0) {
             stream.consume(discard);
             this.resyncFrom = 1;
+            this.health?.discarded(discard);
           }
           return;
         }
         stream.consume(boundary);
         this.resyncing = false;
+        this.health?.resynced();
         continue;
       }
       if (!this.decoder.midMessage) {
@@ -85,6 +91,7 @@ export class StreamDriver<Message> {
       if (reader.position > 0) this.lastByteNs = stream.timestampAt(reader.position - 1);
       if (result.status === "invalid") {
         this.counters.parseErrors++;
+        this.health?.invalid();
         this.decoder.reset();
         // The search restarts one byte further, or the same frame would fail forever;
         // the byte before it stays as context.
@@ -110,6 +117,7 @@ export class StreamDriver<Message> {
   }
 
   private emit(message: Message): void {
+    this.health?.message();
     this.onMessage(message, {
       firstByteNs: this.firstByteNs,
       lastByteNs: this.lastByteNs,

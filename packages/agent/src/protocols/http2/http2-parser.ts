@@ -73,6 +73,11 @@ export class Http2Parser implements ConnectionProtocolParser<Http2Event, Http2Ev
     this.responses = new Http2FrameDecoder("server", hasPending, options.redactedHeaders);
   }
 
+  /** Header blocks HPACK could not decode, both directions. */
+  get malformedMessages(): number {
+    return this.requests.hpackErrors + this.responses.hpackErrors;
+  }
+
   get unansweredRequests(): number {
     return this.streams.size;
   }
