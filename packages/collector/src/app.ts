@@ -9,6 +9,7 @@ import { endpointsRoutes } from "./routes/api/v1/endpoints/index.js";
 import { flameGraphRoutes } from "./routes/api/v1/flamegraph/index.js";
 import { healthRoutes } from "./routes/api/v1/health/index.js";
 import { linksRoutes } from "./routes/api/v1/links/index.js";
+import { liveRoutes } from "./routes/api/v1/live/index.js";
 import { mapRoutes } from "./routes/api/v1/map/index.js";
 import { mapDiffRoutes } from "./routes/api/v1/map-diff/index.js";
 import { openApiRoutes } from "./routes/api/v1/openapi/index.js";
@@ -48,6 +49,7 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   await app.register(linksRoutes, { ...dependencies, prefix: "/api/v1/links" });
   await app.register(agentsRoutes, { ...dependencies, prefix: "/api/v1/agents" });
   await app.register(tokensRoutes, { ...dependencies, prefix: "/api/v1/tokens" });
+  await app.register(liveRoutes, { ...dependencies, prefix: "/api/v1/live" });
   await app.register(statsRoutes, { ...dependencies, prefix: "/api/v1/stats" });
   await app.register(openApiRoutes, { ...dependencies, prefix: "/api/v1/openapi.json" });
 };

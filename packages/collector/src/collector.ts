@@ -10,6 +10,7 @@ import { createHttpApp } from "./http/create-http-app.js";
 import { ExportBatchHandler } from "./ingest/export-batch-handler.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
 import { IngestStats } from "./ingest/ingest-stats.js";
+import { LiveHub } from "./live/live-hub.js";
 import { storageTargetFrom } from "./storage/clickhouse-client.js";
 import type { SchemaSettings } from "./storage/ddl-template.js";
 import { applyMigrations, loadMigrations } from "./storage/migrations.js";
@@ -88,16 +89,18 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   const app = createHttpApp(logger, security.tls);
   const storage = await prepareStorage(config, app.log);
   const ingestStats = new IngestStats();
-  const handler = new ExportBatchHandler(storage, ingestStats, config.maxInflightInserts);
+  const live = new LiveHub();
+  const handler = new ExportBatchHandler(storage, ingestStats, config.maxInflightInserts, live.publish);
 
   let grpc: Awaited<ReturnType<typeof startGrpcIngestServer>> | undefined;
   try {
     grpc = await startGrpcIngestServer(config.grpcAddress, handler, app.log, grpcSecurity(security, config));
     const tokens = security.httpAuth ? new ApiTokenStore(storage, config.adminToken) : undefined;
-    await app.register(collectorApp, { storage, ingestStats, tokens });
+    await app.register(collectorApp, { storage, ingestStats, tokens, live });
     await app.listen({ host: config.httpHost, port: config.httpPort });
   } catch (error) {
     await grpc?.close();
+    live.close();
     await app.close();
     await storage.close();
     throw error;
@@ -114,6 +117,8 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       // Stop taking batches first so nothing is mid-insert when storage closes.
       closing ??= (async () => {
         await ingest.close();
+        // Live streams never end on their own; app.close() would wait for them.
+        live.close();
         await app.close();
         await storage.close();
       })();

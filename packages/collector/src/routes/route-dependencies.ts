@@ -1,5 +1,6 @@
 import type { ApiTokenStore } from "../auth/api-token-store.js";
 import type { IngestStats } from "../ingest/ingest-stats.js";
+import type { LiveHub } from "../live/live-hub.js";
 import type { AgentConfigState } from "../query/agents-query.js";
 import type { Storage } from "../storage/storage.js";
 
@@ -11,6 +12,8 @@ export interface RouteDependencies {
   agentControl?: AgentControlPort;
   /** API tokens; absent means auth is off and every request acts as admin. */
   tokens?: ApiTokenStore;
+  /** Live updates hub; absent where the app runs without ingest. */
+  live?: LiveHub;
 }
 
 /** What the HTTP routes need from agent control. */
