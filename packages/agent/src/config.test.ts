@@ -10,6 +10,7 @@ describe("loadConfig", () => {
       agentId: hostname(),
       captureBytes: 4096,
       bpfObjectPath: undefined,
+      apiAddress: "127.0.0.1:4781",
       redaction: DEFAULT_REDACTION_RULES,
     });
   });
@@ -27,6 +28,7 @@ describe("loadConfig", () => {
       agentId: "node-7",
       captureBytes: 16384,
       bpfObjectPath: "/opt/periscope/socket_trace.bpf.o",
+      apiAddress: "127.0.0.1:4781",
       redaction: DEFAULT_REDACTION_RULES,
     });
     expect(loadConfig({ PERISCOPE_COLLECTOR_ADDR: "[::1]:4770" }).collectorAddress).toBe("[::1]:4770");
@@ -39,6 +41,7 @@ describe("loadConfig", () => {
     [{ PERISCOPE_COLLECTOR_ADDR: "localhost" }, /PERISCOPE_COLLECTOR_ADDR .*host:port, got "localhost"/],
     [{ PERISCOPE_COLLECTOR_ADDR: "host:99999" }, /PERISCOPE_COLLECTOR_ADDR/],
     [{ PERISCOPE_AGENT_ID: "  " }, /PERISCOPE_AGENT_ID/],
+    [{ PERISCOPE_AGENT_API_ADDR: "4781" }, /PERISCOPE_AGENT_API_ADDR .*host:port/],
     [
       { PERISCOPE_REDACTION: '{"maskPatterns":["("]}' },
       /PERISCOPE_REDACTION .*maskPatterns\[0\]: not a regular/,

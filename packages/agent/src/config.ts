@@ -12,6 +12,8 @@ export interface AgentConfig {
   captureBytes: number;
   /** Compiled eBPF object; the tracer's built-in default when undefined. */
   bpfObjectPath: string | undefined;
+  /** host:port of the agent's local HTTP API (config, stats, metrics). */
+  apiAddress: string;
   /** What is removed from records before they leave the agent (packages/agent/README.md, Redaction). */
   redaction: RedactionRules;
 }
@@ -52,6 +54,11 @@ const variables = {
       return value;
     },
   },
+  apiAddress: {
+    name: "PERISCOPE_AGENT_API_ADDR",
+    description: "the agent's local HTTP API, host:port (loopback by default: it changes what is captured)",
+    parse: (raw) => parseHostPort(raw ?? "127.0.0.1:4781"),
+  },
   bpfObjectPath: {
     name: "PERISCOPE_BPF_OBJECT",
     description: "path of the compiled eBPF object",
@@ -80,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     agentId: read("agentId"),
     captureBytes: read("captureBytes"),
     bpfObjectPath: read("bpfObjectPath"),
+    apiAddress: read("apiAddress"),
     redaction: read("redaction"),
   };
 }

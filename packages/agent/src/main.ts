@@ -6,6 +6,9 @@ import type { DecoderCounters } from "./capture/decoder.js";
 import { type KernelDropCounters, ZERO_KERNEL_DROPS } from "./capture/events.js";
 import { SocketTracer } from "./capture/socket-tracer.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { buildAgentStats } from "./control/agent-stats.js";
+import { CaptureStats } from "./control/capture-stats.js";
+import { type ControlPlane, startControlPlane } from "./control/control-plane.js";
 import { Exporter } from "./export/exporter.js";
 import { loadTcpHealthConfig, type TcpHealthConfig } from "./health/health-config.js";
 import { TcpHealthReporter } from "./health/tcp-health-reporter.js";
@@ -58,6 +61,8 @@ let tracer: SocketTracer | undefined;
 // The tracer's counters, kept when it closes: the last export still reports them.
 let finalKernelDrops: KernelDropCounters = ZERO_KERNEL_DROPS;
 let finalDecoderCounters: DecoderCounters | undefined;
+const captureStats = new CaptureStats();
+let controlPlane: ControlPlane | undefined;
 
 const pipeline = new Pipeline({
   tracker: {
@@ -93,8 +98,6 @@ function agentInfo(): AgentInfo {
       streamOverflowBytes: BigInt(userSpace.streamOverflowBytes),
       unansweredRequests: BigInt(userSpace.unansweredRequests),
       connectionsEvicted: BigInt(userSpace.connectionsEvicted),
-      connectionsDisabled: BigInt(userSpace.connectionsDisabled),
-      parserResyncs: BigInt(userSpace.parserResyncs),
       tcpStatsMapFull: tcpHealth?.drops().statsMapFull ?? 0n,
       tcpStatsClosedReplaced: tcpHealth?.drops().closedReplaced ?? 0n,
     }),
@@ -106,8 +109,25 @@ const exporter = new Exporter({ address: config.collectorAddress, agentId: confi
 try {
   tracer = SocketTracer.open(
     { bpfObjectPath: config.bpfObjectPath, captureBytes: config.captureBytes, excludeTgid: process.pid },
-    (events) => pipeline.handleBatch(events),
+    (events) => {
+      captureStats.observe(events);
+      pipeline.handleBatch(events);
+    },
   );
+  controlPlane = await startControlPlane({
+    tracer,
+    apiAddress: config.apiAddress,
+    captureBytes: config.captureBytes,
+    stats: (configVersion) =>
+      buildAgentStats({
+        configVersion,
+        kernel: tracer?.dropCounters() ?? finalKernelDrops,
+        decoder: tracer?.decoderCounters() ?? finalDecoderCounters,
+        pipeline: pipeline.counters(),
+        exporter: exporter.counters,
+        capture: captureStats,
+      }),
+  });
 } catch (error) {
   // Not root, no BTF, no tracefs…: the message says which; a stack trace would not help.
   console.error(`periscope-agent: cannot start tracing: ${messageOf(error)}`);
@@ -140,6 +160,7 @@ async function shutdown(signal: string): Promise<void> {
     tracer.close();
     tracer = undefined;
   }
+  await controlPlane?.close();
   pipeline.close();
   tcpHealth?.stop();
   await exporter.close();

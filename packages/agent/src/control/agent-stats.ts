@@ -1,0 +1,157 @@
+// One snapshot of the agent's counters, as /v1/stats (JSON) and /metrics
+// (Prometheus text exposition format 0.0.4) serve it.
+
+import type { KernelDropCounters } from "../capture/events.js";
+import type { CaptureStats } from "./capture-stats.js";
+
+export interface AgentStats {
+  configVersion: number;
+  capture: { batches: number; events: number; capturedBytes: number; connectionsOpen: number };
+  /** Connections whose payload copies the agent turned off in the kernel. */
+  connectionsDisabled: number;
+  records: { emitted: number; exported: number; dropped: number };
+  exportBatches: { sent: number; dropped: number };
+  /** Every loss, and the not-a-loss skips (sampledOut), by name. */
+  drops: Record<string, number>;
+}
+
+interface Metric {
+  name: string;
+  help: string;
+  type: "counter" | "gauge";
+  samples: Array<[labels: string, value: number]>;
+}
+
+function metricsOf(stats: AgentStats): Metric[] {
+  const counter = (name: string, help: string, value: number): Metric => ({
+    name,
+    help,
+    type: "counter",
+    samples: [["", value]],
+  });
+  return [
+    counter(
+      "periscope_agent_kernel_batches_total",
+      "Ring-buffer batches delivered to the agent.",
+      stats.capture.batches,
+    ),
+    counter("periscope_agent_kernel_events_total", "Kernel events decoded.", stats.capture.events),
+    counter(
+      "periscope_agent_captured_bytes_total",
+      "Payload bytes copied by the kernel.",
+      stats.capture.capturedBytes,
+    ),
+    counter(
+      "periscope_agent_records_total",
+      "Request records produced by the parsers.",
+      stats.records.emitted,
+    ),
+    counter(
+      "periscope_agent_records_exported_total",
+      "Records the collector accepted.",
+      stats.records.exported,
+    ),
+    counter(
+      "periscope_agent_export_batches_total",
+      "Batches sent to the collector.",
+      stats.exportBatches.sent,
+    ),
+    counter(
+      "periscope_agent_connections_disabled_total",
+      "Connections whose payload copying was turned off in the kernel.",
+      stats.connectionsDisabled,
+    ),
+    {
+      name: "periscope_agent_drops_total",
+      help: "Data lost or skipped, by reason (sampled_out is sampling, not a loss).",
+      type: "counter",
+      samples: Object.entries(stats.drops).map(([reason, value]) => [`reason="${reason}"`, value]),
+    },
+    {
+      name: "periscope_agent_ringbuf_full_total",
+      help: "Kernel records lost because the ring buffer was full.",
+      type: "counter",
+      samples: [["", stats.drops.ringbuf_full ?? 0]],
+    },
+    {
+      name: "periscope_agent_connections_tracked",
+      help: "Connections open as the kernel reported them.",
+      type: "gauge",
+      samples: [["", stats.capture.connectionsOpen]],
+    },
+    {
+      name: "periscope_agent_config_version",
+      help: "Version of the run-time capture config in force.",
+      type: "gauge",
+      samples: [["", stats.configVersion]],
+    },
+  ];
+}
+
+export function renderPrometheus(stats: AgentStats): string {
+  const lines: string[] = [];
+  for (const metric of metricsOf(stats)) {
+    lines.push(`# HELP ${metric.name} ${metric.help}`, `# TYPE ${metric.name} ${metric.type}`);
+    for (const [labels, value] of metric.samples) {
+      lines.push(`${metric.name}${labels ? `{${labels}}` : ""} ${value}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The agent's counters gathered from each part, named as /v1/stats and /metrics show them. */
+export interface AgentStatsSources {
+  configVersion: number;
+  kernel: KernelDropCounters;
+  decoder: { truncatedFrames: number; badSize: number; unknownType: number } | undefined;
+  pipeline: {
+    streamGaps: number;
+    parseErrors: number;
+    uncapturedBytes: number;
+    streamOverflowBytes: number;
+    unansweredRequests: number;
+    recordsEmitted: number;
+    connectionsEvicted: number;
+  };
+  exporter: { batchesSent: number; batchesDropped: number; recordsSent: number; recordsDropped: number };
+  capture: CaptureStats;
+}
+
+export function buildAgentStats(s: AgentStatsSources): AgentStats {
+  const k = s.kernel;
+  return {
+    configVersion: s.configVersion,
+    capture: {
+      batches: s.capture.batches,
+      events: s.capture.events,
+      capturedBytes: s.capture.capturedBytes,
+      connectionsOpen: s.capture.connectionsOpen,
+    },
+    connectionsDisabled: s.capture.connectionsDisabled,
+    records: {
+      emitted: s.pipeline.recordsEmitted,
+      exported: s.exporter.recordsSent,
+      dropped: s.exporter.recordsDropped,
+    },
+    exportBatches: { sent: s.exporter.batchesSent, dropped: s.exporter.batchesDropped },
+    drops: {
+      ringbuf_full: Number(k.ringbufFull),
+      conn_map_full: Number(k.connMapFull),
+      kernel_read_failed: Number(k.readFailed),
+      mmsg_truncated: Number(k.mmsgTruncated),
+      disabled_payload_events: Number(k.disabledPayload),
+      disable_failed: s.capture.disableFailed,
+      sampled_out: Number(k.sampledOut),
+      records_malformed: s.decoder
+        ? s.decoder.truncatedFrames + s.decoder.badSize + s.decoder.unknownType
+        : 0,
+      stream_gaps: s.pipeline.streamGaps,
+      parse_errors: s.pipeline.parseErrors,
+      uncaptured_bytes: s.pipeline.uncapturedBytes,
+      stream_overflow_bytes: s.pipeline.streamOverflowBytes,
+      unanswered_requests: s.pipeline.unansweredRequests,
+      connections_evicted: s.pipeline.connectionsEvicted,
+      export_queue_full: s.exporter.recordsDropped,
+    },
+  };
+}
