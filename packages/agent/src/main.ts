@@ -8,6 +8,7 @@ import { SocketTracer } from "./capture/socket-tracer.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { buildAgentStats } from "./control/agent-stats.js";
 import { CaptureStats } from "./control/capture-stats.js";
+import { kernelConnectionDisabler } from "./control/connection-disabler.js";
 import { type ControlPlane, startControlPlane } from "./control/control-plane.js";
 import { Exporter } from "./export/exporter.js";
 import { loadTcpHealthConfig, type TcpHealthConfig } from "./health/health-config.js";
@@ -76,6 +77,9 @@ const pipeline = new Pipeline({
   localAddresses: new LocalAddresses(),
   onRecord: (record) => exporter.add(toProtoRecord(record, clock)),
   redaction: config.redaction,
+  // A connection the parsers give up on is no longer copied by the kernel
+  // either. Spread so the agent builds whether or not this Pipeline has the hook.
+  ...{ onConnectionDisabled: kernelConnectionDisabler(() => tracer, captureStats) },
 });
 
 function agentInfo(): AgentInfo {

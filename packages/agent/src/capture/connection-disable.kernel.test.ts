@@ -1,0 +1,86 @@
+// disableConnection() on the real kernel: the connection's later data events
+// keep their sizes and offsets but carry no payload, flagged; other
+// connections are untouched; the kernel counts each event it skipped.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Direction } from "./events.js";
+import {
+  EventLog,
+  HTTP_SERVER_SCRIPT,
+  isRoot,
+  type NodeChild,
+  nextLine,
+  requireRootInCi,
+  startNode,
+  waitFor,
+} from "./fixtures/kernel-processes.js";
+import { SocketTracer } from "./socket-tracer.js";
+
+requireRootInCi("connection-disable.kernel.test.ts");
+
+const KEEPALIVE_CLIENT = `
+const http = require("node:http");
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+process.stdin.on("data", (line) => {
+  http.get({ host: "127.0.0.1", port: Number(process.argv[1]), path: String(line).trim(), agent }, (res) => {
+    res.resume();
+    res.on("end", () => console.log(res.statusCode));
+  });
+});
+console.log("ready");
+`;
+
+describe.skipIf(!isRoot)(
+  "disabling a connection in the kernel (root only; skipped otherwise outside CI)",
+  () => {
+    const log = new EventLog();
+    let tracer: SocketTracer;
+    let server: NodeChild;
+
+    beforeAll(async () => {
+      tracer = SocketTracer.open({}, log.add);
+      server = await startNode(HTTP_SERVER_SCRIPT);
+    });
+
+    afterAll(() => {
+      server?.child.kill();
+      tracer?.close();
+    });
+
+    it("stops copying that connection's payload, sizes and offsets still come", async () => {
+      const client = await startNode(KEEPALIVE_CLIENT, [server.firstLine]);
+      try {
+        const request = async (path: string) => {
+          client.child.stdin?.write(`${path}\n`);
+          expect(await nextLine(client.child)).toBe("200");
+        };
+        await request("/copied");
+        const open = await waitFor("the client's conn-open", () => log.openOf(client.pid));
+        const [first] = await log.firstData(open.conn, Direction.Egress);
+        expect(first?.data.toString("latin1")).toMatch(/^GET \/copied /);
+        const skippedBefore = tracer.dropCounters().disabledPayload;
+
+        tracer.disableConnection(open.conn);
+        await request("/not-copied");
+        const later = await waitFor("the second request's event", () => {
+          const events = log.dataOf(open.conn, Direction.Egress);
+          return events.length > 1 ? events[1] : undefined;
+        });
+        expect(later).toMatchObject({ payloadDisabled: true, streamOffset: BigInt(first?.syscallLen ?? -1) });
+        expect(later.syscallLen).toBeGreaterThan(0);
+        expect(later.data.length).toBe(0);
+        expect(tracer.dropCounters().disabledPayload).toBeGreaterThan(skippedBefore);
+
+        // The server's end of the same connection is another connection: still copied.
+        const serverSide = await waitFor("the server's conn-open", () =>
+          log.openOf(server.pid, (e) => e.remotePort === open.localPort),
+        );
+        await waitFor("the server reading /not-copied", () =>
+          log.stream(serverSide.conn, Direction.Ingress).text.includes("GET /not-copied") ? true : undefined,
+        );
+      } finally {
+        client.child.kill();
+      }
+    });
+  },
+);
