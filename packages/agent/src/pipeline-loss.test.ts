@@ -77,4 +77,28 @@ describe("Pipeline loss accounting", () => {
     ]);
     expect(pipeline.counters().parseErrors).toBe(1);
   });
+
+  it("steps to a gap that starts inside a message's header and parses what follows at once", () => {
+    const { pipeline, records } = makePipeline();
+    const client = side(CONN, Role.Client, KernelProtocol.Redis);
+    // One pipelined write of which the kernel captured only the first 16 bytes: the
+    // second command's header ("*1" of "*1\r\n") ends at the capture cap.
+    const write = "*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n";
+    const captured = write.slice(0, 16);
+    expect(captured.endsWith("*1")).toBe(true);
+    pipeline.handleBatch([
+      client.open(["127.0.0.1", 51000], ["127.0.0.1", 6379]),
+      client.data(Direction.Egress, captured, { moved: write.length }),
+      client.data(Direction.Egress, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"),
+      client.data(Direction.Ingress, "+PONG\r\n"),
+    ]);
+    expect(records.map((record) => record.operation)).toEqual(["PING"]);
+    // The GET after the gap was read without waiting for 64 KiB more traffic.
+    pipeline.handleBatch([client.data(Direction.Ingress, "+PONG\r\n$1\r\nv\r\n")]);
+    expect(records.map((record) => [record.operation, record.target])).toEqual([
+      ["PING", ""],
+      ["GET", "k"],
+    ]);
+    expect(pipeline.counters()).toMatchObject({ streamGaps: 1, parseErrors: 0 });
+  });
 });

@@ -69,4 +69,18 @@ describe("StreamBuffer", () => {
     expect(stream.takeGap()).toMatchObject({ length: 2 });
     expect(stream.headBytes().toString()).toBe("23456789");
   });
+
+  it("folds head bytes cut short by a gap into the gap, counting them lost, and only then", () => {
+    const stream = new StreamBuffer(1024);
+    stream.watchFromStart();
+    stream.append(0n, bytes("*1"), 10, 1n);
+    stream.append(10n, bytes("next"), 4, 2n);
+    expect(stream.foldHeadIntoGap()).toBe(true);
+    expect(stream.takeGap()).toMatchObject({ length: 10, lost: true });
+    expect(stream.counters.lostBytes).toBe(10);
+    expect(stream.buffered).toBe(4);
+    // "next" is followed by nothing yet: more bytes may complete it.
+    expect(stream.foldHeadIntoGap()).toBe(false);
+    expect(stream.headBytes().toString()).toBe("next");
+  });
 });

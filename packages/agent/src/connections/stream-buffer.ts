@@ -132,6 +132,24 @@ export class StreamBuffer {
     head.marks = dropLeadingMarks(head.marks, taken);
   }
 
+  /**
+   * When the head's bytes are followed by a gap, folds them into it and returns
+   * true: a frame header cut short by the gap can never complete, so a parser
+   * waiting on it would wait until the stream cap turned later bytes into a gap.
+   * Those few captured bytes are lost with the gap and counted as such.
+   */
+  foldHeadIntoGap(): boolean {
+    const head = this.segments[0];
+    const next = this.segments[1];
+    if (head?.kind !== "data" || next?.kind !== "gap") return false;
+    this.segments.shift();
+    this.bufferedBytes -= head.bytes.length;
+    this.counters.lostBytes += head.bytes.length;
+    next.length += head.bytes.length;
+    next.lost = true;
+    return true;
+  }
+
   /** Removes the head gap, returning it. */
   takeGap(): StreamGap | undefined {
     const head = this.segments[0];

@@ -68,6 +68,8 @@ export class StreamDriver<Message> {
       if (this.resyncing) {
         const boundary = this.decoder.findFrameBoundary(bytes, this.resyncFrom);
         if (boundary < 0) {
+          // Bytes kept as lookback cannot meet a frame start across a gap.
+          if (stream.foldHeadIntoGap()) continue;
           const discard = bytes.length - this.decoder.boundaryLookback - 1;
           if (discard > 0) {
             stream.consume(discard);
@@ -102,8 +104,10 @@ export class StreamDriver<Message> {
       }
       stream.consume(reader.position);
       if (result.status === "needs-more-data") {
-        if (reader.position === 0) return;
-        continue;
+        if (reader.position > 0) continue;
+        // A header cut short by a gap: step to the gap now and resync after it.
+        if (stream.foldHeadIntoGap()) continue;
+        return;
       }
       this.emit(result.value);
     }
