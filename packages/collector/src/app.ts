@@ -4,6 +4,7 @@ import fastifySwagger from "@fastify/swagger";
 import type { FastifyPluginAsync } from "fastify";
 import { registerAuthHook } from "./auth/auth-hook.js";
 import { registerErrorHandling } from "./http/error-handler.js";
+import { metricsRoutes, registerRequestTiming } from "./metrics/metrics-route.js";
 import { agentsRoutes } from "./routes/api/v1/agents/index.js";
 import { endpointsRoutes } from "./routes/api/v1/endpoints/index.js";
 import { flameGraphRoutes } from "./routes/api/v1/flamegraph/index.js";
@@ -26,6 +27,7 @@ export type { RouteDependencies as AppDependencies } from "./routes/route-depend
 const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, dependencies) => {
   registerErrorHandling(app);
   registerAuthHook(app, dependencies.tokens);
+  if (dependencies.metrics) registerRequestTiming(app, dependencies.metrics);
   // Registered before any route: it collects each route's schema as it is added.
   await app.register(fastifySwagger, {
     openapi: {
@@ -51,6 +53,7 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   await app.register(tokensRoutes, { ...dependencies, prefix: "/api/v1/tokens" });
   await app.register(liveRoutes, { ...dependencies, prefix: "/api/v1/live" });
   await app.register(statsRoutes, { ...dependencies, prefix: "/api/v1/stats" });
+  if (dependencies.metrics) await app.register(metricsRoutes, { metrics: dependencies.metrics });
   await app.register(openApiRoutes, { ...dependencies, prefix: "/api/v1/openapi.json" });
 };
 

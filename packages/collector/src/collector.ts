@@ -7,10 +7,11 @@ import { ApiTokenStore } from "./auth/api-token-store.js";
 import { planSecurity, type SecurityPlan } from "./auth/startup-policy.js";
 import { type CollectorConfig, loadConfig } from "./config.js";
 import { createHttpApp } from "./http/create-http-app.js";
-import { ExportBatchHandler } from "./ingest/export-batch-handler.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
 import { IngestStats } from "./ingest/ingest-stats.js";
 import { LiveHub } from "./live/live-hub.js";
+import { CollectorMetrics } from "./metrics/collector-metrics.js";
+import { MeasuredExportBatchHandler } from "./metrics/measured-batch-handler.js";
 import { storageTargetFrom } from "./storage/clickhouse-client.js";
 import type { SchemaSettings } from "./storage/ddl-template.js";
 import { applyMigrations, loadMigrations } from "./storage/migrations.js";
@@ -90,13 +91,19 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   const storage = await prepareStorage(config, app.log);
   const ingestStats = new IngestStats();
   const live = new LiveHub();
-  const handler = new ExportBatchHandler(storage, ingestStats, config.maxInflightInserts, live.publish);
+  const metrics = new CollectorMetrics(ingestStats, live);
+  const handler = new MeasuredExportBatchHandler(
+    storage,
+    ingestStats,
+    config.maxInflightInserts,
+    live.publish,
+  ).measureWith(metrics);
 
   let grpc: Awaited<ReturnType<typeof startGrpcIngestServer>> | undefined;
   try {
     grpc = await startGrpcIngestServer(config.grpcAddress, handler, app.log, grpcSecurity(security, config));
     const tokens = security.httpAuth ? new ApiTokenStore(storage, config.adminToken) : undefined;
-    await app.register(collectorApp, { storage, ingestStats, tokens, live });
+    await app.register(collectorApp, { storage, ingestStats, tokens, live, metrics });
     await app.listen({ host: config.httpHost, port: config.httpPort });
   } catch (error) {
     await grpc?.close();

@@ -1,6 +1,7 @@
 import type { ApiTokenStore } from "../auth/api-token-store.js";
 import type { IngestStats } from "../ingest/ingest-stats.js";
 import type { LiveHub } from "../live/live-hub.js";
+import type { CollectorMetrics } from "../metrics/collector-metrics.js";
 import type { AgentConfigState } from "../query/agents-query.js";
 import type { Storage } from "../storage/storage.js";
 
@@ -14,6 +15,8 @@ export interface RouteDependencies {
   tokens?: ApiTokenStore;
   /** Live updates hub; absent where the app runs without ingest. */
   live?: LiveHub;
+  /** Self-observability; absent, /metrics is not served. */
+  metrics?: CollectorMetrics;
 }
 
 /** What the HTTP routes need from agent control. */

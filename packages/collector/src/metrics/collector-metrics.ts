@@ -1,0 +1,103 @@
+// The collector's own Prometheus metrics. Counters that already exist
+// elsewhere (IngestStats, the live hub, agents' drop reports) are read at
+// scrape time rather than mirrored, so there is one source of truth for each.
+// Each collector has its own registry: tests run several in one process.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { IngestStats } from "../ingest/ingest-stats.js";
+import type { LiveHub } from "../live/live-hub.js";
+
+export class CollectorMetrics {
+  readonly registry = new Registry();
+  readonly batchDuration: Histogram<"outcome">;
+  readonly batchesInFlight: Gauge;
+  readonly httpDuration: Histogram<"method" | "route" | "status_code">;
+
+  constructor(ingestStats: IngestStats, live: LiveHub | undefined) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: "periscope_collector_" });
+
+    this.batchDuration = new Histogram({
+      name: "periscope_ingest_batch_duration_seconds",
+      help: "Time to handle one Export batch (validate, dedupe, insert), by outcome",
+      labelNames: ["outcome"],
+      // Inserts into the embedded engine take milliseconds to a few seconds under load.
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.batchesInFlight = new Gauge({
+      name: "periscope_ingest_batches_in_flight",
+      help: "Export batches being handled now (the ingest queue depth; bounded by PERISCOPE_INGEST_MAX_INFLIGHT)",
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: "periscope_http_request_duration_seconds",
+      help: "HTTP API latency by route template (query latency per endpoint)",
+      labelNames: ["method", "route", "status_code"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+
+    const counters = ingestStats.counters;
+    new Counter({
+      name: "periscope_ingest_batches_total",
+      help: "Export batches by outcome (stored, duplicate, invalid, busy, storage_failed)",
+      labelNames: ["outcome"],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ outcome: "stored" }, counters.batchesStored);
+        this.inc({ outcome: "duplicate" }, counters.batchesDuplicate);
+        this.inc({ outcome: "invalid" }, counters.batchesRejectedInvalid);
+        this.inc({ outcome: "busy" }, counters.batchesRefusedBusy);
+        this.inc({ outcome: "storage_failed" }, counters.batchesFailedStorage);
+      },
+    });
+    new Counter({
+      name: "periscope_ingest_records_total",
+      help: "Request records stored (rate() of this is the ingest rate)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(counters.recordsStored);
+      },
+    });
+    new Gauge({
+      name: "periscope_agent_drops",
+      help: "Losses each agent reported in its latest batch, cumulative since the agent started",
+      labelNames: ["agent_id", "counter"],
+      registers,
+      collect() {
+        this.reset();
+        for (const agent of ingestStats.agentStatuses()) {
+          for (const [counter, value] of Object.entries(agent.drops)) {
+            this.set({ agent_id: agent.agentId, counter }, Number(value));
+          }
+        }
+      },
+    });
+    if (live !== undefined) this.registerLive(live, registers);
+  }
+
+  private registerLive(live: LiveHub, registers: Registry[]): void {
+    new Gauge({
+      name: "periscope_live_clients",
+      help: "Live (SSE) subscribers connected",
+      registers,
+      collect() {
+        this.set(live.clientCount);
+      },
+    });
+    new Counter({
+      name: "periscope_live_drops_total",
+      help: "Live feed losses: slow clients disconnected, clients refused (full), requests left out of events",
+      labelNames: ["kind"],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ kind: "slow_client" }, live.counters.clientsDroppedSlow);
+        this.inc({ kind: "refused_full" }, live.counters.clientsRefusedFull);
+        this.inc({ kind: "request_omitted" }, live.counters.requestsOmitted);
+      },
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// GET /metrics on a real collector after real ingest and API traffic.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CollectorUnderTest,
+  call,
+  startCollectorUnderTest,
+} from "../http/fixtures/running-collector.js";
+
+let t: CollectorUnderTest;
+let text: string;
+
+/** The value of one sample line, e.g. sample('periscope_ingest_records_total'). */
+function sample(series: string): number | undefined {
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+beforeAll(async () => {
+  t = await startCollectorUnderTest();
+  const requests = [1, 2, 3].map((i) =>
+    call({ side: "client", timeNs: BigInt(Date.now()) * 1_000_000n + BigInt(i), target: `/m/${i}` }),
+  );
+  expect(await t.ingest.send({ agentId: "node-m", batchSeq: 1n, requests })).toMatchObject({ ok: true });
+  expect(await t.ingest.send({ agentId: "node-m", batchSeq: 1n, requests })).toMatchObject({ ok: true });
+  expect(await t.ingest.send({ agentId: "", requests })).toMatchObject({ ok: false });
+  expect((await t.get("/api/v1/requests?limit=5")).status).toBe(200);
+  expect((await t.get("/api/v1/requests?limit=0")).status).toBe(400);
+  const response = await fetch(`${t.collector.httpUrl}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  text = await response.text();
+});
+
+afterAll(() => t?.close());
+
+describe("GET /metrics", () => {
+  it("counts ingested records and batches by outcome", () => {
+    expect(sample("periscope_ingest_records_total")).toBe(3);
+    expect(sample('periscope_ingest_batches_total{outcome="stored"}')).toBe(1);
+    expect(sample('periscope_ingest_batches_total{outcome="duplicate"}')).toBe(1);
+    expect(sample('periscope_ingest_batches_total{outcome="invalid"}')).toBe(1);
+  });
+
+  it("has a batch latency histogram and the ingest queue depth", () => {
+    expect(sample('periscope_ingest_batch_duration_seconds_count{outcome="stored"}')).toBe(1);
+    expect(sample('periscope_ingest_batch_duration_seconds_bucket{le="+Inf",outcome="stored"}')).toBe(1);
+    expect(sample("periscope_ingest_batches_in_flight")).toBe(0);
+  });
+
+  it("exposes agents' drop counters and the live feed's losses", () => {
+    expect(sample('periscope_agent_drops{agent_id="node-m",counter="ringbufFull"}')).toBe(0);
+    expect(sample('periscope_live_drops_total{kind="slow_client"}')).toBe(0);
+    expect(sample("periscope_live_clients")).toBe(0);
+  });
+
+  it("times API queries per route template and status", () => {
+    const series = (status: string) =>
+      `periscope_http_request_duration_seconds_count{method="GET",route="/api/v1/requests",status_code="${status}"}`;
+    expect(sample(series("200"))).toBe(1);
+    expect(sample(series("400"))).toBe(1);
+    expect(text).toContain("periscope_collector_process_cpu_seconds_total");
+  });
+});
