@@ -1,3 +1,5 @@
 export { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+export { CONTROL_CONNECT_PATH, controlServiceDefinition } from "./control-grpc.js";
+export * from "./gen/periscope/agent/v1/control_pb.js";
 export * from "./gen/periscope/agent/v1/ingest_pb.js";
 export { INGEST_EXPORT_PATH, ingestServiceDefinition } from "./grpc.js";
