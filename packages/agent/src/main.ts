@@ -13,8 +13,10 @@ import { type ControlPlane, startControlPlane } from "./control/control-plane.js
 import { Exporter } from "./export/exporter.js";
 import { loadTcpHealthConfig, type TcpHealthConfig } from "./health/health-config.js";
 import { TcpHealthReporter } from "./health/tcp-health-reporter.js";
+import { observeProcesses, withProcessInfo } from "./metadata/endpoint-process.js";
 import { ListeningSockets } from "./metadata/listening-sockets.js";
 import { LocalAddresses } from "./metadata/local-addresses.js";
+import { ProcessInfoCache } from "./metadata/process-info.js";
 import { ProcessNames } from "./metadata/process-names.js";
 import { lookupSocketEndpoints } from "./metadata/socket-endpoints.js";
 import { Pipeline } from "./pipeline.js";
@@ -63,6 +65,7 @@ let tracer: SocketTracer | undefined;
 let finalKernelDrops: KernelDropCounters = ZERO_KERNEL_DROPS;
 let finalDecoderCounters: DecoderCounters | undefined;
 const captureStats = new CaptureStats();
+const processInfo = new ProcessInfoCache({ maxProcesses: 4096 });
 let controlPlane: ControlPlane | undefined;
 
 const pipeline = new Pipeline({
@@ -75,7 +78,7 @@ const pipeline = new Pipeline({
   processNames: new ProcessNames(),
   listeners: new ListeningSockets({ minRefreshIntervalMs: 5_000, maxListeners: 4096 }),
   localAddresses: new LocalAddresses(),
-  onRecord: (record) => exporter.add(toProtoRecord(record, clock)),
+  onRecord: (record) => exporter.add(withProcessInfo(toProtoRecord(record, clock), processInfo)),
   redaction: config.redaction,
   // A connection the parsers give up on is no longer copied by the kernel
   // either. Spread so the agent builds whether or not this Pipeline has the hook.
@@ -97,11 +100,17 @@ function agentInfo(): AgentInfo {
       parseErrors: BigInt(userSpace.parseErrors),
       exportQueueFull: BigInt(exporter.counters.recordsDropped),
       kernelReadFailed: kernel.readFailed,
+      mmsgMessagesTruncated: kernel.mmsgTruncated,
+      disabledPayloadEvents: kernel.disabledPayload,
+      connectionDisableFailed: BigInt(captureStats.disableFailed),
+      connectionsSampledOut: kernel.sampledOut,
       recordsMalformed: BigInt(decoder ? decoder.truncatedFrames + decoder.badSize + decoder.unknownType : 0),
       uncapturedBytes: BigInt(userSpace.uncapturedBytes),
       streamOverflowBytes: BigInt(userSpace.streamOverflowBytes),
       unansweredRequests: BigInt(userSpace.unansweredRequests),
       connectionsEvicted: BigInt(userSpace.connectionsEvicted),
+      connectionsDisabled: BigInt(userSpace.connectionsDisabled),
+      parserResyncs: BigInt(userSpace.parserResyncs),
       tcpStatsMapFull: tcpHealth?.drops().statsMapFull ?? 0n,
       tcpStatsClosedReplaced: tcpHealth?.drops().closedReplaced ?? 0n,
     }),
@@ -115,6 +124,7 @@ try {
     { bpfObjectPath: config.bpfObjectPath, captureBytes: config.captureBytes, excludeTgid: process.pid },
     (events) => {
       captureStats.observe(events);
+      observeProcesses(events, processInfo);
       pipeline.handleBatch(events);
     },
   );
@@ -150,7 +160,10 @@ try {
 
 console.log(`periscope-agent: tracing, exporting to ${config.collectorAddress} as ${config.agentId}`);
 
-const idleTimer = setInterval(() => pipeline.evictIdle(clock.nowMonotonicNs()), IDLE_CHECK_INTERVAL_MS);
+const idleTimer = setInterval(() => {
+  pipeline.evictIdle(clock.nowMonotonicNs());
+  processInfo.sweep();
+}, IDLE_CHECK_INTERVAL_MS);
 idleTimer.unref();
 
 let stopping = false;

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file periscope/agent/v1/ingest.proto.
  */
 export const file_periscope_agent_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEi0QEKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkEjgKC2Nvbm5lY3Rpb25zGAUgAygLMiMucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3Rpb25TdGF0cyI1Cg5FeHBvcnRSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoDRIRCglkdXBsaWNhdGUYAiABKAgibwoJQWdlbnRJbmZvEhAKCGhvc3RuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDgoGa2VybmVsGAMgASgJEi8KBWRyb3BzGAQgASgLMiAucGVyaXNjb3BlLmFnZW50LnYxLkRyb3BDb3VudGVycyKgAwoMRHJvcENvdW50ZXJzEhQKDHJpbmdidWZfZnVsbBgBIAEoBBIVCg1jb25uX21hcF9mdWxsGAIgASgEEhMKC3N0cmVhbV9nYXBzGAMgASgEEhQKDHBhcnNlX2Vycm9ycxgEIAEoBBIZChFleHBvcnRfcXVldWVfZnVsbBgFIAEoBBIaChJrZXJuZWxfcmVhZF9mYWlsZWQYBiABKAQSGQoRcmVjb3Jkc19tYWxmb3JtZWQYByABKAQSGAoQdW5jYXB0dXJlZF9ieXRlcxgIIAEoBBIdChVzdHJlYW1fb3ZlcmZsb3dfYnl0ZXMYCSABKAQSGwoTdW5hbnN3ZXJlZF9yZXF1ZXN0cxgKIAEoBBIbChNjb25uZWN0aW9uc19ldmljdGVkGAsgASgEEhwKFGNvbm5lY3Rpb25zX2Rpc2FibGVkGAwgASgEEhYKDnBhcnNlcl9yZXN5bmNzGA0gASgEEhoKEnRjcF9zdGF0c19tYXBfZnVsbBgOIAEoBBIhChl0Y3Bfc3RhdHNfY2xvc2VkX3JlcGxhY2VkGA8gASgEIlgKCEVuZHBvaW50EgoKAmlwGAEgASgJEgwKBHBvcnQYAiABKA0SDwoHc2VydmljZRgDIAEoCRILCgNwaWQYBCABKA0SFAoMcHJvY2Vzc19uYW1lGAUgASgJIpMECg1SZXF1ZXN0UmVjb3JkEhAKCHByb3RvY29sGAEgASgJEiYKBHNpZGUYAiABKA4yGC5wZXJpc2NvcGUuYWdlbnQudjEuU2lkZRIcChRzdGFydF90aW1lX3VuaXhfbmFubxgDIAEoBhIVCg1kdXJhdGlvbl9uYW5vGAQgASgEEiwKBmNsaWVudBgFIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIsCgZzZXJ2ZXIYBiABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSEQoJb3BlcmF0aW9uGAcgASgJEg4KBnRhcmdldBgIIAEoCRIOCgZzdGF0dXMYCSABKAUSDQoFZXJyb3IYCiABKAgSFQoNcmVxdWVzdF9ieXRlcxgLIAEoBBIWCg5yZXNwb25zZV9ieXRlcxgMIAEoBBJFCgphdHRyaWJ1dGVzGA0gAygLMjEucGVyaXNjb3BlLmFnZW50LnYxLlJlcXVlc3RSZWNvcmQuQXR0cmlidXRlc0VudHJ5EhAKCHRyYWNlX2lkGA4gASgJEg8KB3NwYW5faWQYDyABKAkSFgoOcGFyZW50X3NwYW5faWQYECABKAkSEQoJdHJ1bmNhdGVkGBEgASgIGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBItcDCg9Db25uZWN0aW9uU3RhdHMSFgoOdGltZV91bml4X25hbm8YASABKAYSFQoNaW50ZXJ2YWxfbmFubxgCIAEoBBImCgRyb2xlGAMgASgOMhgucGVyaXNjb3BlLmFnZW50LnYxLlNpZGUSKwoFbG9jYWwYBCABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSLAoGcmVtb3RlGAUgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EhIKCmJ5dGVzX3NlbnQYBiABKAQSFgoOYnl0ZXNfcmVjZWl2ZWQYByABKAQSEwoLcmV0cmFuc21pdHMYCCABKA0SEwoLcmVzZXRzX3NlbnQYCSABKA0SFwoPcmVzZXRzX3JlY2VpdmVkGAogASgNEhUKDXN0YXRlX2NoYW5nZXMYCyABKA0SFgoOY29ubmVjdF9mYWlsZWQYDCABKAgSHQoVY29ubmVjdF9kdXJhdGlvbl9uYW5vGA0gASgEEg8KB3NydHRfdXMYDiABKA0SDQoFc3RhdGUYDyABKAkSDgoGb3BlbmVkGBAgASgIEg4KBmNsb3NlZBgRIAEoCBIVCg1jb25uZWN0aW9uX2lkGBIgASgGKj4KBFNpZGUSFAoQU0lERV9VTlNQRUNJRklFRBAAEg8KC1NJREVfQ0xJRU5UEAESDwoLU0lERV9TRVJWRVIQAjJgCg1Jbmdlc3RTZXJ2aWNlEk8KBkV4cG9ydBIhLnBlcmlzY29wZS5hZ2VudC52MS5FeHBvcnRSZXF1ZXN0GiIucGVyaXNjb3BlLmFnZW50LnYxLkV4cG9ydFJlc3BvbnNlYgZwcm90bzM");
+  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEi0QEKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkEjgKC2Nvbm5lY3Rpb25zGAUgAygLMiMucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3Rpb25TdGF0cyI1Cg5FeHBvcnRSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoDRIRCglkdXBsaWNhdGUYAiABKAgibwoJQWdlbnRJbmZvEhAKCGhvc3RuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDgoGa2VybmVsGAMgASgJEi8KBWRyb3BzGAQgASgLMiAucGVyaXNjb3BlLmFnZW50LnYxLkRyb3BDb3VudGVycyKmBAoMRHJvcENvdW50ZXJzEhQKDHJpbmdidWZfZnVsbBgBIAEoBBIVCg1jb25uX21hcF9mdWxsGAIgASgEEhMKC3N0cmVhbV9nYXBzGAMgASgEEhQKDHBhcnNlX2Vycm9ycxgEIAEoBBIZChFleHBvcnRfcXVldWVfZnVsbBgFIAEoBBIaChJrZXJuZWxfcmVhZF9mYWlsZWQYBiABKAQSGQoRcmVjb3Jkc19tYWxmb3JtZWQYByABKAQSGAoQdW5jYXB0dXJlZF9ieXRlcxgIIAEoBBIdChVzdHJlYW1fb3ZlcmZsb3dfYnl0ZXMYCSABKAQSGwoTdW5hbnN3ZXJlZF9yZXF1ZXN0cxgKIAEoBBIbChNjb25uZWN0aW9uc19ldmljdGVkGAsgASgEEhwKFGNvbm5lY3Rpb25zX2Rpc2FibGVkGAwgASgEEhYKDnBhcnNlcl9yZXN5bmNzGA0gASgEEhoKEnRjcF9zdGF0c19tYXBfZnVsbBgOIAEoBBIhChl0Y3Bfc3RhdHNfY2xvc2VkX3JlcGxhY2VkGA8gASgEEh8KF21tc2dfbWVzc2FnZXNfdHJ1bmNhdGVkGBQgASgEEh8KF2Rpc2FibGVkX3BheWxvYWRfZXZlbnRzGBUgASgEEiEKGWNvbm5lY3Rpb25fZGlzYWJsZV9mYWlsZWQYFiABKAQSHwoXY29ubmVjdGlvbnNfc2FtcGxlZF9vdXQYFyABKAQisAEKCEVuZHBvaW50EgoKAmlwGAEgASgJEgwKBHBvcnQYAiABKA0SDwoHc2VydmljZRgDIAEoCRILCgNwaWQYBCABKA0SFAoMcHJvY2Vzc19uYW1lGAUgASgJEhQKDGNvbnRhaW5lcl9pZBgGIAEoCRIPCgdjbWRsaW5lGAcgASgJEgsKA2V4ZRgIIAEoCRIiChpwcm9jZXNzX3N0YXJ0X3RpbWVfdW5peF9tcxgJIAEoBCKTBAoNUmVxdWVzdFJlY29yZBIQCghwcm90b2NvbBgBIAEoCRImCgRzaWRlGAIgASgOMhgucGVyaXNjb3BlLmFnZW50LnYxLlNpZGUSHAoUc3RhcnRfdGltZV91bml4X25hbm8YAyABKAYSFQoNZHVyYXRpb25fbmFubxgEIAEoBBIsCgZjbGllbnQYBSABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSLAoGc2VydmVyGAYgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EhEKCW9wZXJhdGlvbhgHIAEoCRIOCgZ0YXJnZXQYCCABKAkSDgoGc3RhdHVzGAkgASgFEg0KBWVycm9yGAogASgIEhUKDXJlcXVlc3RfYnl0ZXMYCyABKAQSFgoOcmVzcG9uc2VfYnl0ZXMYDCABKAQSRQoKYXR0cmlidXRlcxgNIAMoCzIxLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkLkF0dHJpYnV0ZXNFbnRyeRIQCgh0cmFjZV9pZBgOIAEoCRIPCgdzcGFuX2lkGA8gASgJEhYKDnBhcmVudF9zcGFuX2lkGBAgASgJEhEKCXRydW5jYXRlZBgRIAEoCBoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLXAwoPQ29ubmVjdGlvblN0YXRzEhYKDnRpbWVfdW5peF9uYW5vGAEgASgGEhUKDWludGVydmFsX25hbm8YAiABKAQSJgoEcm9sZRgDIAEoDjIYLnBlcmlzY29wZS5hZ2VudC52MS5TaWRlEisKBWxvY2FsGAQgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EiwKBnJlbW90ZRgFIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBISCgpieXRlc19zZW50GAYgASgEEhYKDmJ5dGVzX3JlY2VpdmVkGAcgASgEEhMKC3JldHJhbnNtaXRzGAggASgNEhMKC3Jlc2V0c19zZW50GAkgASgNEhcKD3Jlc2V0c19yZWNlaXZlZBgKIAEoDRIVCg1zdGF0ZV9jaGFuZ2VzGAsgASgNEhYKDmNvbm5lY3RfZmFpbGVkGAwgASgIEh0KFWNvbm5lY3RfZHVyYXRpb25fbmFubxgNIAEoBBIPCgdzcnR0X3VzGA4gASgNEg0KBXN0YXRlGA8gASgJEg4KBm9wZW5lZBgQIAEoCBIOCgZjbG9zZWQYESABKAgSFQoNY29ubmVjdGlvbl9pZBgSIAEoBio+CgRTaWRlEhQKEFNJREVfVU5TUEVDSUZJRUQQABIPCgtTSURFX0NMSUVOVBABEg8KC1NJREVfU0VSVkVSEAIyYAoNSW5nZXN0U2VydmljZRJPCgZFeHBvcnQSIS5wZXJpc2NvcGUuYWdlbnQudjEuRXhwb3J0UmVxdWVzdBoiLnBlcmlzY29wZS5hZ2VudC52MS5FeHBvcnRSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message periscope.agent.v1.ExportRequest
@@ -219,6 +219,34 @@ export type DropCounters = Message<"periscope.agent.v1.DropCounters"> & {
    * @generated from field: uint64 tcp_stats_closed_replaced = 15;
    */
   tcpStatsClosedReplaced: bigint;
+
+  /**
+   * Kernel: sendmmsg/recvmmsg messages past the per-call bound (16), not reported at all.
+   *
+   * @generated from field: uint64 mmsg_messages_truncated = 20;
+   */
+  mmsgMessagesTruncated: bigint;
+
+  /**
+   * Kernel: data events sent without payload because their connection was disabled.
+   *
+   * @generated from field: uint64 disabled_payload_events = 21;
+   */
+  disabledPayloadEvents: bigint;
+
+  /**
+   * Agent: requests to disable a connection in the kernel that the kernel refused.
+   *
+   * @generated from field: uint64 connection_disable_failed = 22;
+   */
+  connectionDisableFailed: bigint;
+
+  /**
+   * Not a loss: new connections that connection sampling did not keep (keep 1 in N).
+   *
+   * @generated from field: uint64 connections_sampled_out = 23;
+   */
+  connectionsSampledOut: bigint;
 };
 
 /**
@@ -263,6 +291,34 @@ export type Endpoint = Message<"periscope.agent.v1.Endpoint"> & {
    * @generated from field: string process_name = 5;
    */
   processName: string;
+
+  /**
+   * Container of that process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers.
+   *
+   * @generated from field: string container_id = 6;
+   */
+  containerId: string;
+
+  /**
+   * The process's command line, arguments joined by spaces (at most 4 KiB).
+   *
+   * @generated from field: string cmdline = 7;
+   */
+  cmdline: string;
+
+  /**
+   * The process's executable path.
+   *
+   * @generated from field: string exe = 8;
+   */
+  exe: string;
+
+  /**
+   * Process start, Unix epoch milliseconds: with pid, one process across pid reuse.
+   *
+   * @generated from field: uint64 process_start_time_unix_ms = 9;
+   */
+  processStartTimeUnixMs: bigint;
 };
 
 /**
@@ -432,7 +488,8 @@ export type ConnectionStats = Message<"periscope.agent.v1.ConnectionStats"> & {
   remote?: Endpoint | undefined;
 
   /**
-   * Bytes the peer acknowledged (tcpi_bytes_acked) and bytes received (tcpi_bytes_received).
+   * Bytes the peer acknowledged (tcpi_bytes_acked) and bytes received (tcpi_bytes_received);
+   * the kernel counts sequence space, so a SYN and a FIN add one each.
    *
    * @generated from field: uint64 bytes_sent = 6;
    */
