@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SocketTracer } from "./capture/socket-tracer.js";
-import { ListeningSockets } from "./metadata/listening-sockets.js";
-import { LocalAddresses } from "./metadata/local-addresses.js";
-import { ProcessNames } from "./metadata/process-names.js";
-import { lookupSocketEndpoints } from "./metadata/socket-endpoints.js";
-import { Pipeline } from "./pipeline.js";
-import type { RequestRecord } from "./records/request-record.js";
+import {
+  firstLineOf,
+  type KernelCapture,
+  runNodeScript,
+  startKernelCapture,
+  startNodeScript,
+} from "./protocols/testing/kernel-capture.js";
 
 // The whole user-space path behind the real eBPF tracer: real node processes on
 // loopback, named with process.title as the demo names its services.
@@ -44,39 +44,23 @@ const get = (path) => new Promise((resolve, reject) => {
 
 let server: ChildProcess;
 let serverPort: number;
-let tracer: SocketTracer;
-const records: RequestRecord[] = [];
+let capture: KernelCapture;
 
 beforeAll(async () => {
-  const pipeline = new Pipeline({
-    tracker: {
-      maxConnections: 4096,
-      maxStreamBytes: 64 * 1024,
-      idleTimeoutNs: 60_000_000_000n,
-      lookupEndpoints: lookupSocketEndpoints,
-    },
-    processNames: new ProcessNames(),
-    listeners: new ListeningSockets({ minRefreshIntervalMs: 1000, maxListeners: 4096 }),
-    localAddresses: new LocalAddresses(),
-    onRecord: (record) => records.push(record),
-  });
-  tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
-  server = spawn(process.execPath, ["-e", SERVER_SCRIPT]);
-  serverPort = await new Promise<number>((resolve) =>
-    server.stdout?.once("data", (line) => resolve(Number(line))),
-  );
+  capture = startKernelCapture(undefined);
+  server = startNodeScript(SERVER_SCRIPT);
+  serverPort = Number(await firstLineOf(server));
 });
 
 afterAll(() => {
-  tracer?.close();
+  capture?.close();
   server?.kill();
 });
 
 describe("Pipeline behind the real socket tracer", () => {
   it("records each request from both ends, with services, status, sizes and trace context", async () => {
-    const client = spawn(process.execPath, ["-e", CLIENT_SCRIPT, String(serverPort)]);
-    await new Promise((resolve) => client.once("exit", resolve));
-    const ours = () => records.filter((record) => record.server.port === serverPort);
+    await runNodeScript(CLIENT_SCRIPT, [String(serverPort)]);
+    const ours = () => capture.records.filter((record) => record.server.port === serverPort);
     await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(6);
     const seen = ours()
       .map((record) => ({

@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SocketTracer } from "../../capture/socket-tracer.js";
-import { ListeningSockets } from "../../metadata/listening-sockets.js";
-import { LocalAddresses } from "../../metadata/local-addresses.js";
-import { ProcessNames } from "../../metadata/process-names.js";
-import { lookupSocketEndpoints } from "../../metadata/socket-endpoints.js";
-import { Pipeline } from "../../pipeline.js";
-import type { RequestRecord } from "../../records/request-record.js";
+import {
+  firstLineOf,
+  type KernelCapture,
+  runNodeScript,
+  startKernelCapture,
+  startNodeScript,
+} from "../testing/kernel-capture.js";
 import { http2Definition } from "./http2-definition.js";
 
 // gRPC between two real node processes on loopback (@grpc/grpc-js at both
@@ -59,40 +59,23 @@ const unary = (name) => new Promise((resolve) => client[name](Buffer.from("ping"
 
 let server: ChildProcess;
 let serverPort: number;
-let tracer: SocketTracer;
-const records: RequestRecord[] = [];
+let capture: KernelCapture;
 
 beforeAll(async () => {
-  const pipeline = new Pipeline({
-    tracker: {
-      maxConnections: 4096,
-      maxStreamBytes: 64 * 1024,
-      idleTimeoutNs: 60_000_000_000n,
-      lookupEndpoints: lookupSocketEndpoints,
-    },
-    processNames: new ProcessNames(),
-    listeners: new ListeningSockets({ minRefreshIntervalMs: 1000, maxListeners: 4096 }),
-    localAddresses: new LocalAddresses(),
-    onRecord: (record) => records.push(record),
-    protocols: [http2Definition],
-  });
-  tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
-  server = spawn(process.execPath, ["-e", SERVER_SCRIPT]);
-  serverPort = await new Promise<number>((resolve) =>
-    server.stdout?.once("data", (line) => resolve(Number(line))),
-  );
+  capture = startKernelCapture([http2Definition]);
+  server = startNodeScript(SERVER_SCRIPT);
+  serverPort = Number(await firstLineOf(server));
 });
 
 afterAll(() => {
-  tracer?.close();
+  capture?.close();
   server?.kill();
 });
 
 describe("gRPC behind the real socket tracer", () => {
   it("records unary, streaming and failing calls from both ends", async () => {
-    const client = spawn(process.execPath, ["-e", CLIENT_SCRIPT, String(serverPort)]);
-    await new Promise((resolve) => client.once("exit", resolve));
-    const ours = () => records.filter((record) => record.server.port === serverPort);
+    await runNodeScript(CLIENT_SCRIPT, [String(serverPort)]);
+    const ours = () => capture.records.filter((record) => record.server.port === serverPort);
     await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(8);
     const seen = ours()
       .map((record) => ({

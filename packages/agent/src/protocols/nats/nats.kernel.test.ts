@@ -1,12 +1,5 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SocketTracer } from "../../capture/socket-tracer.js";
-import { ListeningSockets } from "../../metadata/listening-sockets.js";
-import { LocalAddresses } from "../../metadata/local-addresses.js";
-import { ProcessNames } from "../../metadata/process-names.js";
-import { lookupSocketEndpoints } from "../../metadata/socket-endpoints.js";
-import { Pipeline } from "../../pipeline.js";
-import type { RequestRecord } from "../../records/request-record.js";
+import { type KernelCapture, runNodeScript, startKernelCapture } from "../testing/kernel-capture.js";
 import { natsDefinition } from "./nats-definition.js";
 
 // nats.js in a child process against the local nats-server (scripts/setup/services.sh),
@@ -29,34 +22,19 @@ const { connect } = require("nats");
 })();
 `;
 
-let tracer: SocketTracer;
-const records: RequestRecord[] = [];
+let capture: KernelCapture;
 
 beforeAll(() => {
-  const pipeline = new Pipeline({
-    tracker: {
-      maxConnections: 4096,
-      maxStreamBytes: 64 * 1024,
-      idleTimeoutNs: 60_000_000_000n,
-      lookupEndpoints: lookupSocketEndpoints,
-    },
-    processNames: new ProcessNames(),
-    listeners: new ListeningSockets({ minRefreshIntervalMs: 1000, maxListeners: 4096 }),
-    localAddresses: new LocalAddresses(),
-    protocols: [natsDefinition],
-    onRecord: (record) => records.push(record),
-  });
-  tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
+  capture = startKernelCapture([natsDefinition]);
 });
 
-afterAll(() => tracer?.close());
+afterAll(() => capture?.close());
 
 describe("NATS behind the real socket tracer", () => {
   it("records a publish, its delivery to the subscriber, and the server's -ERR", async () => {
-    const client = spawn(process.execPath, ["-e", CLIENT_SCRIPT], { cwd: process.cwd() });
-    await new Promise((resolve) => client.once("exit", resolve));
+    await runNodeScript(CLIENT_SCRIPT);
     const ours = () =>
-      records.filter((record) => record.side === "client" && record.client.service === "pscope-nats");
+      capture.records.filter((record) => record.side === "client" && record.client.service === "pscope-nats");
     await expect
       .poll(() => ours().some((record) => record.operation === "ERR"), { timeout: 10_000 })
       .toBe(true);

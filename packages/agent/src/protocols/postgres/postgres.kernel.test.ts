@@ -1,20 +1,10 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SocketTracer } from "../../capture/socket-tracer.js";
-import { ListeningSockets } from "../../metadata/listening-sockets.js";
-import { LocalAddresses } from "../../metadata/local-addresses.js";
-import { ProcessNames } from "../../metadata/process-names.js";
-import { lookupSocketEndpoints } from "../../metadata/socket-endpoints.js";
-import { Pipeline } from "../../pipeline.js";
-import type { RequestRecord } from "../../records/request-record.js";
+import { type KernelCapture, runNodeScript, startKernelCapture } from "../testing/kernel-capture.js";
 import { postgresDefinition } from "./postgres-definition.js";
 
 // The real pg client in a child process against the local PostgreSQL server
 // (scripts/setup/services.sh), captured by the real eBPF tracer and parsed by
 // the pipeline restricted to PostgreSQL.
-
-const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 const CLIENT_SCRIPT = `
 process.title = "pscope-pg";
@@ -31,36 +21,19 @@ const { Client } = require("pg");
 })();
 `;
 
-let tracer: SocketTracer;
-const records: RequestRecord[] = [];
+let capture: KernelCapture;
 
 beforeAll(() => {
-  const pipeline = new Pipeline({
-    tracker: {
-      maxConnections: 4096,
-      maxStreamBytes: 64 * 1024,
-      idleTimeoutNs: 60_000_000_000n,
-      lookupEndpoints: lookupSocketEndpoints,
-    },
-    processNames: new ProcessNames(),
-    listeners: new ListeningSockets({ minRefreshIntervalMs: 1000, maxListeners: 4096 }),
-    localAddresses: new LocalAddresses(),
-    onRecord: (record) => records.push(record),
-    protocols: [postgresDefinition],
-  });
-  tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
+  capture = startKernelCapture([postgresDefinition]);
 });
 
-afterAll(() => {
-  tracer?.close();
-});
+afterAll(() => capture?.close());
 
 describe("PostgreSQL behind the real socket tracer", () => {
   it("records the pg client's queries, prepared statements and errors from the client's end", async () => {
-    const client = spawn(process.execPath, ["-e", CLIENT_SCRIPT], { cwd: packageRoot });
-    await new Promise((resolve) => client.once("exit", resolve));
+    const client = await runNodeScript(CLIENT_SCRIPT);
     const ours = () =>
-      records.filter((record) => record.side === "client" && record.client.pid === client.pid);
+      capture.records.filter((record) => record.side === "client" && record.client.pid === client.pid);
     await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(5);
     expect(
       ours().map((record) => ({
@@ -125,7 +98,7 @@ describe("PostgreSQL behind the real socket tracer", () => {
       expect(JSON.stringify(record.attributes)).not.toContain("SCRAM");
     }
     // The server's end (a postgres backend) sees the same rounds.
-    const serverSide = records.filter(
+    const serverSide = capture.records.filter(
       (record) => record.side === "server" && record.client.port === ours()[0]?.client.port,
     );
     expect(serverSide.map((record) => record.target)).toEqual(ours().map((record) => record.target));

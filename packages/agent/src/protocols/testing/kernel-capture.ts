@@ -23,9 +23,9 @@ export interface KernelCapture {
   close(): void;
 }
 
-/** Opens the real tracer and a pipeline that parses only `protocols`. */
+/** Opens the real tracer and a pipeline that parses only `protocols` (every registered one when undefined). */
 export function startKernelCapture(
-  protocols: readonly ProtocolDefinition[],
+  protocols: readonly ProtocolDefinition[] | undefined,
   options: Partial<PipelineOptions> = {},
 ): KernelCapture {
   const records: RequestRecord[] = [];
@@ -39,7 +39,7 @@ export function startKernelCapture(
     processNames: new ProcessNames(),
     listeners: new ListeningSockets({ minRefreshIntervalMs: 1000, maxListeners: 4096 }),
     localAddresses: new LocalAddresses(),
-    protocols,
+    ...(protocols === undefined ? {} : { protocols }),
     onRecord: (record) => records.push(record),
     ...options,
   });
