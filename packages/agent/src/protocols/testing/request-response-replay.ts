@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StreamBuffer } from "../../connections/stream-buffer.js";
+import type { ObservedEnds } from "../../records/observed-ends.js";
+import type { RequestRecord } from "../../records/request-record.js";
 import { ConnectionParserRunner } from "../connection-parser-runner.js";
 import type { ConnectionProtocolParser } from "../message-decoder.js";
 import type { ParserCounters } from "../stream-driver.js";
@@ -79,4 +81,46 @@ function feed(
     }
     drain();
   }
+}
+
+const FIXTURE_ENDPOINT = { ip: "127.0.0.1", port: 0, service: "", pid: 0, processName: "" };
+
+/**
+ * One protocol's fixtures under the shared replay: `<folder>/<name>.requests.bin`
+ * and `.responses.bin`, its parser, and the fields a user reads off its records.
+ */
+export function requestResponseFixtures<Exchange>(
+  folder: string,
+  createParser: ParserFactory<Exchange>,
+  toRecord: (exchange: Exchange, ends: ObservedEnds) => RequestRecord,
+  serverPort: number,
+) {
+  const ends: ObservedEnds = {
+    side: "client",
+    client: FIXTURE_ENDPOINT,
+    server: { ...FIXTURE_ENDPOINT, port: serverPort },
+  };
+  return {
+    ends,
+    loadFixture: (name: string): Fixture => loadBinFixture(folder, name),
+    replay: (fixture: Fixture, chunkSize: number): ReplayResult<Exchange> =>
+      replayInOrder(createParser, fixture, chunkSize),
+    /** As replay(), but the response bytes in [gap.start, gap.end) are lost. */
+    replayWithResponseGap: (fixture: Fixture, gap: { start: number; end: number }, chunkSize: number) =>
+      replayWithResponseGap(createParser, fixture, gap, chunkSize),
+    /** The fields a user reads off a record, for comparing replays. */
+    summarize(exchange: Exchange) {
+      const record = toRecord(exchange, ends);
+      return {
+        operation: record.operation,
+        target: record.target,
+        status: record.status,
+        error: record.error,
+        attributes: record.attributes,
+        requestBytes: record.requestBytes,
+        responseBytes: record.responseBytes,
+        truncated: record.truncated,
+      };
+    },
+  };
 }
