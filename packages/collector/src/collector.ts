@@ -23,6 +23,9 @@ export interface StartCollectorOptions extends Partial<CollectorConfig> {
   logger?: FastifyServerOptions["logger"];
 }
 
+// How long close() waits for queued and outage-held batches to reach storage.
+const SHUTDOWN_FLUSH_MS = 5_000;
+
 export interface RunningCollector {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:8080 (actual port when 0 was asked). */
   httpUrl: string;
@@ -97,6 +100,11 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     ingestStats,
     config.maxInflightInserts,
     live.publish,
+    {
+      maxRowsPerInsert: config.maxRowsPerInsert,
+      maxQueuedRows: config.ingestBufferRows,
+      maxQueuedBytes: config.ingestBufferMegabytes * 1024 * 1024,
+    },
   ).measureWith(metrics);
 
   let grpc: Awaited<ReturnType<typeof startGrpcIngestServer>> | undefined;
@@ -124,6 +132,9 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       // Stop taking batches first so nothing is mid-insert when storage closes.
       closing ??= (async () => {
         await ingest.close();
+        // Batches accepted but not yet stored (queued, or held through an outage) get a last chance.
+        const held = await handler.shutdown(SHUTDOWN_FLUSH_MS);
+        if (held > 0) app.log.error({ batches: held }, "storage unavailable at shutdown; held batches are lost");
         // Live streams never end on their own; app.close() would wait for them.
         live.close();
         await app.close();

@@ -18,8 +18,14 @@ export interface CollectorConfig {
   agentRetentionDays: number;
   /** ClickHouse cluster name for ReplicatedMergeTree + Distributed tables; empty is one node. */
   storageCluster: string;
-  /** Inserts allowed in flight at once; further batches are refused (and counted) so agents retry. */
+  /** INSERT statements running at once; batches arriving meanwhile queue and are coalesced. */
   maxInflightInserts: number;
+  /** Rows one coalesced INSERT takes at most. */
+  maxRowsPerInsert: number;
+  /** Rows the insert queue (and outage buffer) holds before batches are refused. */
+  ingestBufferRows: number;
+  /** Serialised megabytes the insert queue (and outage buffer) holds before batches are refused. */
+  ingestBufferMegabytes: number;
   logLevel: string;
   /** Bootstrap admin API token; set, the HTTP API requires a token on every request but health. */
   adminToken: string;
@@ -200,9 +206,34 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
   maxInflightInserts: {
     name: "PERISCOPE_INGEST_MAX_INFLIGHT",
     key: "maxInflightInserts",
-    description: "Batches being inserted at once before new ones are refused with RESOURCE_EXHAUSTED",
-    defaultValue: 8,
-    parse: integerInRange(1, 1024),
+    description:
+      "INSERT statements running at once; batches arriving meanwhile are queued and coalesced into the next insert",
+    defaultValue: 2,
+    parse: integerInRange(1, 64),
+  },
+  maxRowsPerInsert: {
+    name: "PERISCOPE_INGEST_MAX_ROWS_PER_INSERT",
+    key: "maxRowsPerInsert",
+    description:
+      "Rows one coalesced INSERT takes at most (larger inserts amortise ClickHouse's per-part cost)",
+    defaultValue: 100_000,
+    parse: integerInRange(1_000, 10_000_000),
+  },
+  ingestBufferRows: {
+    name: "PERISCOPE_INGEST_BUFFER_ROWS",
+    key: "ingestBufferRows",
+    description:
+      "Rows queued for insert, or held while storage is down, before new batches are refused (RESOURCE_EXHAUSTED; agents keep and retry them)",
+    defaultValue: 1_000_000,
+    parse: integerInRange(1_000, 100_000_000),
+  },
+  ingestBufferMegabytes: {
+    name: "PERISCOPE_INGEST_BUFFER_MB",
+    key: "ingestBufferMegabytes",
+    description:
+      "Megabytes of serialised rows queued or held while storage is down, before new batches are refused",
+    defaultValue: 256,
+    parse: integerInRange(1, 65_536),
   },
   logLevel: {
     name: "PERISCOPE_LOG_LEVEL",

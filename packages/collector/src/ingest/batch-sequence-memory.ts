@@ -23,4 +23,9 @@ export class BatchSequenceMemory {
       if (oldest !== undefined) this.lastStored.delete(oldest);
     }
   }
+
+  /** Undoes remember() for a batch that was accepted but could not be stored after all. */
+  forget(agentId: string, batchSeq: bigint): void {
+    if (this.lastStored.get(agentId) === batchSeq) this.lastStored.delete(agentId);
+  }
 }

@@ -1,40 +1,89 @@
 // The ingest decision for one Export batch, independent of gRPC: validate,
-// skip a retried duplicate, bound concurrent inserts, store in one insert.
+// skip a retried duplicate, map to rows, and hand the batch to the insert
+// queue (which coalesces batches into large inserts and holds them through a
+// storage outage; see insert-queue.ts).
 import type { ExportRequest } from "@periscope/proto";
 import { BatchSequenceMemory } from "./batch-sequence-memory.js";
 import { validateExportRequest } from "./batch-validation.js";
 import { toConnectionRow } from "./connection-row.js";
 import type { IngestStats } from "./ingest-stats.js";
+import {
+  DEFAULT_INSERT_QUEUE_OPTIONS,
+  InsertQueue,
+  type InsertQueueOptions,
+  type RowSink,
+} from "./insert-queue.js";
 import { type RequestRow, toRequestRow } from "./request-row.js";
 
+export type { RowSink } from "./insert-queue.js";
+
 export type ExportOutcome =
-  | { kind: "stored"; accepted: number }
+  /** Stored, or (buffered) accepted and held by the collector until storage is back. */
+  | { kind: "stored"; accepted: number; buffered?: boolean }
   | { kind: "duplicate" }
   | { kind: "invalid"; reason: string }
   | { kind: "busy"; reason: string }
   | { kind: "storage-failed"; cause: unknown };
 
-export interface RowSink {
-  insertRows(table: string, rows: readonly object[]): Promise<void>;
-}
-
 /**
  * Told about every batch once it is stored (never about duplicates or
  * failures), with the rows exactly as stored — what live updates push to the UI.
- * Called synchronously after the insert; it must not throw or block.
+ * Called synchronously after the insert; it must not throw or block. Batches
+ * held through a storage outage are not reported when they are finally stored
+ * (their rows are not kept in memory, only their serialised form).
  */
 export type StoredBatchListener = (rows: readonly RequestRow[], agentId: string) => void;
 
 export class ExportBatchHandler {
-  private inflight = 0;
   private readonly sequences = new BatchSequenceMemory();
+  private readonly queue: InsertQueue;
 
+  /**
+   * @param concurrentInserts INSERT statements running at once
+   *   (PERISCOPE_INGEST_MAX_INFLIGHT); batches beyond wait in the bounded queue.
+   */
   constructor(
-    private readonly sink: RowSink,
+    sink: RowSink,
     private readonly stats: IngestStats,
-    private readonly maxInflightInserts: number,
-    private readonly onStored?: StoredBatchListener,
-  ) {}
+    concurrentInserts: number,
+    onStored?: StoredBatchListener,
+    queueOptions: Partial<InsertQueueOptions> = {},
+  ) {
+    this.queue = new InsertQueue(
+      sink,
+      stats,
+      { ...DEFAULT_INSERT_QUEUE_OPTIONS, concurrentInserts, ...queueOptions },
+      onStored,
+      (agentId, batchSeq) => this.sequences.forget(agentId, batchSeq),
+    );
+  }
+
+  /** Queue depth and whether storage is currently failing (for /metrics and stats). */
+  get queueState(): { batches: number; rows: number; bytes: number; storageDown: boolean } {
+    return { ...this.queue.depth, storageDown: this.queue.storageDown };
+  }
+
+  /** Resolves when every accepted batch has been stored (tests, shutdown). */
+  drained(): Promise<void> {
+    return this.queue.drained();
+  }
+
+  /**
+   * Gives queued and held batches up to timeoutMs to reach storage, then stops
+   * retrying; returns how many batches were still held (lost with the process).
+   */
+  async shutdown(timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.queue.drained(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.queue.close();
+    return this.queue.depth.batches;
+  }
 
   async handle(request: ExportRequest): Promise<ExportOutcome> {
     const verdict = validateExportRequest(request);
@@ -43,35 +92,37 @@ export class ExportBatchHandler {
       return { kind: "invalid", reason: verdict.reason };
     }
     this.stats.recordAgent(request.agentId, request.agent);
-    if (this.sequences.isDuplicate(request.agentId, request.batchSeq)) {
+    const { agentId, batchSeq } = request;
+    // A retry of a batch still queued is a duplicate too: the queued one will be stored.
+    if (this.sequences.isDuplicate(agentId, batchSeq) || this.queue.isPending(agentId, batchSeq)) {
       this.stats.counters.batchesDuplicate += 1;
       return { kind: "duplicate" };
     }
-    if (this.inflight >= this.maxInflightInserts) {
-      this.stats.counters.batchesRefusedBusy += 1;
-      return { kind: "busy", reason: `collector is storing ${this.inflight} batches already; retry later` };
+    const requests = request.requests.map((record) => toRequestRow(agentId, record));
+    const extra =
+      request.connections.length === 0
+        ? []
+        : [
+            {
+              table: "connections",
+              rows: request.connections.map((stats) => toConnectionRow(agentId, stats)),
+            },
+          ];
+    const outcome = await this.queue.submit({ agentId, batchSeq, requests, extra });
+    switch (outcome.kind) {
+      case "stored":
+      case "buffered":
+        this.sequences.remember(agentId, batchSeq);
+        return {
+          kind: "stored",
+          accepted: requests.length,
+          ...(outcome.kind === "buffered" ? { buffered: true } : {}),
+        };
+      case "refused":
+        this.stats.counters.batchesRefusedBusy += 1;
+        return { kind: "busy", reason: outcome.reason };
+      case "failed":
+        return { kind: "storage-failed", cause: outcome.cause };
     }
-    this.inflight += 1;
-    let rows: RequestRow[];
-    try {
-      rows = request.requests.map((record) => toRequestRow(request.agentId, record));
-      await this.sink.insertRows("requests", rows);
-      // TCP health rows go to their own table. Not atomic with the requests
-      // insert: a failure here has the agent retry the whole batch.
-      if (request.connections.length > 0) {
-        const connections = request.connections.map((stats) => toConnectionRow(request.agentId, stats));
-        await this.sink.insertRows("connections", connections);
-      }
-    } catch (cause) {
-      this.stats.counters.batchesFailedStorage += 1;
-      return { kind: "storage-failed", cause };
-    } finally {
-      this.inflight -= 1;
-    }
-    this.sequences.remember(request.agentId, request.batchSeq);
-    this.stats.counters.batchesStored += 1;
-    this.stats.counters.recordsStored += request.requests.length;
-    this.onStored?.(rows, request.agentId);
-    return { kind: "stored", accepted: request.requests.length };
   }
 }

@@ -10,15 +10,10 @@ import {
   status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import {
-  create,
-  type ExportRequest,
-  type ExportResponse,
-  ExportResponseSchema,
-  ingestServiceDefinition,
-} from "@periscope/proto";
+import { create, type ExportRequest, type ExportResponse, ExportResponseSchema } from "@periscope/proto";
 import { isTransientStorageError } from "../storage/storage-errors.js";
 import type { ExportBatchHandler } from "./export-batch-handler.js";
+import { collectorIngestServiceDefinition } from "./ingest-service-definition.js";
 
 // Agents batch ~hundreds of records per call; the 4 MiB default would make a
 // large but legitimate batch fail on size alone.
@@ -96,7 +91,7 @@ export async function startGrpcIngestServer(
     "grpc.max_receive_message_length": MAX_RECEIVE_MESSAGE_BYTES,
     interceptors: extras.interceptors ?? [],
   });
-  server.addService(ingestServiceDefinition, { export: exportCallHandler(handler, logger) });
+  server.addService(collectorIngestServiceDefinition, { export: exportCallHandler(handler, logger) });
   for (const service of extras.services ?? []) server.addService(service.definition, service.implementation);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, extras.credentials ?? ServerCredentials.createInsecure(), (error, boundPort) =>

@@ -10,6 +10,16 @@ export interface IngestCounters {
   /** Refused because too many inserts were already in flight; the agent retries. */
   batchesRefusedBusy: number;
   batchesFailedStorage: number;
+  /** Accepted while storage was failing: held in the outage buffer, stored when it returns. */
+  batchesBuffered: number;
+  /** Refused because the queue/outage buffer was at its row or byte bound; the agent keeps them. */
+  batchesRefusedBufferFull: number;
+  /** Records acknowledged as buffered but later refused by storage for good (bad data); lost. */
+  recordsDroppedAfterAccept: number;
+  /** INSERT statements run; recordsStored / this is the coalescing factor. */
+  insertStatements: number;
+  /** Inserts that failed with a transient error and were retried later. */
+  insertRetries: number;
 }
 
 export interface AgentStatus {
@@ -30,6 +40,11 @@ export class IngestStats {
     batchesRejectedInvalid: 0,
     batchesRefusedBusy: 0,
     batchesFailedStorage: 0,
+    batchesBuffered: 0,
+    batchesRefusedBufferFull: 0,
+    recordsDroppedAfterAccept: 0,
+    insertStatements: 0,
+    insertRetries: 0,
   };
   private readonly agents = new Map<string, AgentStatus>();
 

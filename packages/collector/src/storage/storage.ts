@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { createClickHouseClient, type StorageTarget } from "./clickhouse-client.js";
 
@@ -16,11 +17,16 @@ export interface Storage {
   close(): Promise<void>;
 }
 
+/** The ingest hot path: pre-serialised TabSeparated lines into these columns, in one INSERT. */
+export interface TsvInserter {
+  insertTsv(table: string, columns: readonly string[], body: string): Promise<void>;
+}
+
 // Quoting 64-bit integers makes both backends return the same JSON (chdb's
 // default leaves them unquoted) and keeps values above 2^53 exact.
 const SELECT_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
 
-class ClickHouseStorage implements Storage {
+class ClickHouseStorage implements Storage, TsvInserter {
   constructor(
     readonly kind: StorageTarget["kind"],
     private readonly client: ClickHouseClient,
@@ -45,6 +51,17 @@ class ClickHouseStorage implements Storage {
     await this.client.insert({ table, values: rows as object[], format: "JSONEachRow" });
   }
 
+  async insertTsv(table: string, columns: readonly string[], body: string): Promise<void> {
+    if (body === "") return;
+    await this.client.insert({
+      table,
+      columns: columns as [string, ...string[]],
+      // A byte stream (not object mode) is what the client sends as the raw body.
+      values: Readable.from([Buffer.from(body)], { objectMode: false }),
+      format: "TabSeparated",
+    });
+  }
+
   async isReachable(): Promise<boolean> {
     const result = await this.client.ping();
     return result.success;
@@ -55,6 +72,6 @@ class ClickHouseStorage implements Storage {
   }
 }
 
-export function openStorage(target: StorageTarget): Storage {
+export function openStorage(target: StorageTarget): Storage & TsvInserter {
   return new ClickHouseStorage(target.kind, createClickHouseClient(target));
 }
