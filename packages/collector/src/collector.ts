@@ -6,6 +6,9 @@ import { agentTokenInterceptor } from "./auth/agent-token-interceptor.js";
 import { ApiTokenStore } from "./auth/api-token-store.js";
 import { planSecurity, type SecurityPlan } from "./auth/startup-policy.js";
 import { type CollectorConfig, loadConfig } from "./config.js";
+import { AgentConfigStore } from "./control/agent-config-store.js";
+import { AgentControl } from "./control/agent-control.js";
+import { controlService } from "./control/control-service.js";
 import { createHttpApp } from "./http/create-http-app.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
 import { IngestStats } from "./ingest/ingest-stats.js";
@@ -107,11 +110,21 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     },
   ).measureWith(metrics);
 
+  const agentConfigs = await AgentConfigStore.open(storage).catch(async (error: unknown) => {
+    live.close();
+    await storage.close();
+    throw error;
+  });
+  const agentControl = new AgentControl(agentConfigs);
+
   let grpc: Awaited<ReturnType<typeof startGrpcIngestServer>> | undefined;
   try {
-    grpc = await startGrpcIngestServer(config.grpcAddress, handler, app.log, grpcSecurity(security, config));
+    grpc = await startGrpcIngestServer(config.grpcAddress, handler, app.log, {
+      ...grpcSecurity(security, config),
+      services: [controlService(agentControl, app.log)],
+    });
     const tokens = security.httpAuth ? new ApiTokenStore(storage, config.adminToken) : undefined;
-    await app.register(collectorApp, { storage, ingestStats, tokens, live, metrics });
+    await app.register(collectorApp, { storage, ingestStats, tokens, live, metrics, agentControl });
     await app.listen({ host: config.httpHost, port: config.httpPort });
   } catch (error) {
     await grpc?.close();
@@ -131,10 +144,13 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     close: () => {
       // Stop taking batches first so nothing is mid-insert when storage closes.
       closing ??= (async () => {
+        // Control streams stay open for the agents' lifetime; end them so the gRPC server can stop.
+        agentControl.closeAll();
         await ingest.close();
         // Batches accepted but not yet stored (queued, or held through an outage) get a last chance.
         const held = await handler.shutdown(SHUTDOWN_FLUSH_MS);
-        if (held > 0) app.log.error({ batches: held }, "storage unavailable at shutdown; held batches are lost");
+        if (held > 0)
+          app.log.error({ batches: held }, "storage unavailable at shutdown; held batches are lost");
         // Live streams never end on their own; app.close() would wait for them.
         live.close();
         await app.close();

@@ -14,6 +14,10 @@ export interface AgentConfigState {
   appliedVersion: number;
   /** Whether the agent holds its control stream open now. */
   connected: boolean;
+  /** Why the agent refused the latest config it was sent ("" when it applied it). */
+  lastError: string;
+  /** Settings of the applied config that this agent cannot apply and ignored. */
+  unsupported: string[];
 }
 
 export interface AgentView extends AgentStatus {
@@ -47,6 +51,8 @@ export async function queryAgents(
   storage: Storage,
   ingestStats: IngestStats,
   configOf: (agentId: string) => AgentConfigState,
+  /** Agents on the control stream, listed even before their first batch. */
+  connected: readonly { agentId: string; connectedAt: string }[] = [],
   nowMs: number = Date.now(),
 ): Promise<AgentView[]> {
   const byId = new Map<string, AgentStatus>();
@@ -64,6 +70,11 @@ export async function queryAgents(
     const remembered = byId.get(live.agentId);
     if (remembered === undefined || Date.parse(live.lastSeen) >= Date.parse(remembered.lastSeen)) {
       byId.set(live.agentId, live);
+    }
+  }
+  for (const { agentId, connectedAt } of connected) {
+    if (!byId.has(agentId)) {
+      byId.set(agentId, { agentId, hostname: "", version: "", kernel: "", lastSeen: connectedAt, drops: {} });
     }
   }
   return [...byId.values()]

@@ -1,4 +1,6 @@
 import type { ApiTokenStore } from "../auth/api-token-store.js";
+import type { StoredConfig } from "../control/agent-config-store.js";
+import type { CollectionConfigBody } from "../control/collection-config.js";
 import type { IngestStats } from "../ingest/ingest-stats.js";
 import type { LiveHub } from "../live/live-hub.js";
 import type { CollectorMetrics } from "../metrics/collector-metrics.js";
@@ -22,4 +24,11 @@ export interface RouteDependencies {
 /** What the HTTP routes need from agent control. */
 export interface AgentControlPort {
   configState(agentId: string): AgentConfigState;
+  connectedAgents(): { agentId: string; connectedAt: string }[];
+  setConfig(
+    scope: string,
+    config: CollectionConfigBody,
+    updatedBy: string,
+  ): Promise<StoredConfig & { pushedTo: number }>;
+  configFor(scope: string): StoredConfig | undefined;
 }

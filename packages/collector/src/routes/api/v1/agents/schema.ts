@@ -2,11 +2,17 @@ import { errorResponses } from "../../../../http/shared-schemas.js";
 
 export const agentConfigStateSchema = {
   type: "object",
-  required: ["desiredVersion", "appliedVersion", "connected"],
+  required: ["desiredVersion", "appliedVersion", "connected", "lastError", "unsupported"],
   properties: {
     desiredVersion: { type: "integer", description: "config version the collector wants the agent to run" },
     appliedVersion: { type: "integer", description: "config version the agent last reported applied" },
     connected: { type: "boolean", description: "the agent holds its control stream open" },
+    lastError: { type: "string", description: "why the agent refused the latest config (empty: applied)" },
+    unsupported: {
+      type: "array",
+      items: { type: "string" },
+      description: "settings the agent cannot apply and ignored",
+    },
   },
 } as const;
 

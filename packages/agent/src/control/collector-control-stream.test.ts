@@ -1,0 +1,190 @@
+// End to end: a real collector process (tsx packages/collector/src/server.ts)
+// pushes collection config over ControlService to this agent-side client,
+// which applies it through RuntimeControls (kernel writes recorded by a fake
+// target) and acknowledges it; the collector's agents API shows the version.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CollectionConfigSchema, create } from "@periscope/proto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CollectorControlStream, toRuntimeConfig } from "./collector-control-stream.js";
+import { defaultRuntimeConfig, parseRuntimeConfig } from "./runtime-config.js";
+import { RuntimeControls } from "./runtime-controls.js";
+
+const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+const ADMIN = "e2e-admin-token-0123456789abcdef";
+const AGENT = "e2e-agent-token-0123456789abcdef";
+const auth = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
+
+interface AgentsBody {
+  agents: {
+    agentId: string;
+    config: { desiredVersion: number; appliedVersion: number; connected: boolean; unsupported: string[] };
+  }[];
+}
+
+let collector: ChildProcess;
+let dataDir: string;
+let httpUrl: string;
+let grpcAddress: string;
+const kernelWrites: { captureBytes: readonly number[]; sampleEvery: number }[] = [];
+const controls = new RuntimeControls({
+  setControls: (written) =>
+    kernelWrites.push({ captureBytes: written.captureBytes, sampleEvery: written.sampleEvery }),
+  replaceFilter: () => {},
+});
+let stream: CollectorControlStream;
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function agentState() {
+  const response = await fetch(`${httpUrl}/api/v1/agents`, { headers: auth });
+  const body = (await response.json()) as AgentsBody;
+  return body.agents.find((agent) => agent.agentId === "agent-e2e")?.config;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "periscope-control-e2e-"));
+  collector = spawn(join(repoRoot, "node_modules/.bin/tsx"), ["packages/collector/src/server.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PERISCOPE_HTTP_PORT: "0",
+      PERISCOPE_GRPC_ADDR: "127.0.0.1:0",
+      PERISCOPE_DATA_DIR: dataDir,
+      PERISCOPE_STORAGE_URL: "",
+      PERISCOPE_ADMIN_TOKEN: ADMIN,
+      PERISCOPE_AGENT_TOKEN: AGENT,
+      PERISCOPE_LOG_LEVEL: "error",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  collector.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const match = await until(() => /periscope collector: http (\S+) grpc (\S+)/.exec(output) ?? undefined);
+  httpUrl = match[1] as string;
+  grpcAddress = match[2] as string;
+  await controls.apply(parseRuntimeConfig({ captureBytes: { default: 4096 } }));
+  stream = new CollectorControlStream({
+    address: grpcAddress,
+    agentId: "agent-e2e",
+    controls,
+    defaultCaptureBytes: 4096,
+    token: AGENT,
+    reconnectDelayMs: { initial: 100, max: 1000 },
+    log: () => {},
+  }).start();
+}, 60_000);
+
+afterAll(async () => {
+  stream?.close();
+  if (collector && collector.exitCode === null) {
+    const exited = new Promise((resolve) => collector.once("exit", resolve));
+    collector.kill("SIGTERM");
+    await exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("collection config over the control stream", () => {
+  it("is applied without restart and its version shows in the agents API", async () => {
+    await until(async () => ((await agentState())?.connected ? true : undefined));
+
+    const put = await fetch(`${httpUrl}/api/v1/agents/config`, {
+      method: "PUT",
+      headers: auth,
+      body: JSON.stringify({
+        disabledProtocols: ["redis"],
+        captureBytes: 512,
+        sampleOneIn: 4,
+        includeNamespaces: ["shop"],
+      }),
+    });
+    expect(put.status).toBe(200);
+    const stored = (await put.json()) as { version: number; pushedTo: number; scope: string };
+    expect(stored).toMatchObject({ scope: "*", pushedTo: 1 });
+
+    const state = await until(async () => {
+      const current = await agentState();
+      return current?.appliedVersion === stored.version ? current : undefined;
+    });
+    expect(state).toEqual({
+      desiredVersion: stored.version,
+      appliedVersion: stored.version,
+      connected: true,
+      lastError: "",
+      unsupported: ["include_namespaces"],
+    });
+    const running = controls.current().config;
+    expect(running.protocols.redis).toBe(false);
+    expect(running.protocols.http1).toBe(true);
+    expect(running.captureBytes.default).toBe(512);
+    expect(running.sampling.keepOneIn).toBe(4);
+    // What reached the (fake) kernel target: the cap for every syscall, 1 in 4 connections.
+    expect(new Set(kernelWrites.at(-1)?.captureBytes)).toEqual(new Set([512]));
+    expect(kernelWrites.at(-1)?.sampleEvery).toBe(4);
+    expect(stream.appliedVersion).toBe(stored.version);
+  });
+
+  it("lets one agent's config override the fleet's", async () => {
+    const put = await fetch(`${httpUrl}/api/v1/agents/agent-e2e/config`, {
+      method: "PUT",
+      headers: auth,
+      body: JSON.stringify({ captureBytes: 1024 }),
+    });
+    const stored = (await put.json()) as { version: number };
+    await until(async () => ((await agentState())?.appliedVersion === stored.version ? true : undefined));
+    expect(controls.current().config.captureBytes.default).toBe(1024);
+    expect(controls.current().config.protocols.redis).toBe(true);
+    const read = await fetch(`${httpUrl}/api/v1/agents/agent-e2e/config`, { headers: auth });
+    expect(await read.json()).toMatchObject({
+      scope: "agent-e2e",
+      version: stored.version,
+      config: { captureBytes: 1024 },
+    });
+  });
+
+  it("refuses config changes without a token and invalid configs with a 400", async () => {
+    const anonymous = await fetch(`${httpUrl}/api/v1/agents/config`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(anonymous.status).toBe(401);
+    const invalid = await fetch(`${httpUrl}/api/v1/agents/config`, {
+      method: "PUT",
+      headers: auth,
+      body: JSON.stringify({ disabledProtocols: ["gopher"], captureBytes: 1_000_000 }),
+    });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { message: string } }).error.message).toMatch(
+      /disabledProtocols/,
+    );
+  });
+});
+
+describe("toRuntimeConfig", () => {
+  it("keeps the local pid filters and names what it cannot apply", () => {
+    const current = { ...defaultRuntimeConfig(), pids: { include: [42], exclude: [] } };
+    const wire = create(CollectionConfigSchema, {
+      version: 3n,
+      redactFields: ["authorization"],
+      redactSqlLiterals: true,
+    });
+    const { config, unsupported } = toRuntimeConfig(wire, current, 4096);
+    expect(config.pids.include).toEqual([42]);
+    expect(config.captureBytes.default).toBe(4096);
+    expect(config.sampling.keepOneIn).toBe(1);
+    expect(unsupported).toEqual(["redact_fields", "redact_sql_literals"]);
+  });
+});

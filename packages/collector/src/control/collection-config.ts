@@ -1,0 +1,74 @@
+// The collection config as the API accepts it, and its wire form for agents.
+import { type CollectionConfig, CollectionConfigSchema, create } from "@periscope/proto";
+
+/** Protocols by the names the agent's kernel inference uses (agent runtime-config PROTOCOL_CODES). */
+export const CONTROL_PROTOCOLS = [
+  "http1",
+  "http2",
+  "postgres",
+  "mysql",
+  "redis",
+  "dns",
+  "kafka",
+  "amqp",
+  "nats",
+  "mongo",
+  "mqtt",
+] as const;
+
+/** The agent's capture cap per syscall (bpf/common MAX_CAPTURE_BYTES). */
+export const MAX_CAPTURE_BYTES = 16_384;
+
+export interface CollectionConfigBody {
+  disabledProtocols?: string[];
+  captureBytes?: number;
+  sampleOneIn?: number;
+  redactFields?: string[];
+  redactSqlLiterals?: boolean;
+  includeNamespaces?: string[];
+  excludeNamespaces?: string[];
+}
+
+// A Kubernetes namespace is a DNS label (RFC 1123).
+const NAMESPACE = { type: "string", pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" } as const;
+
+export const collectionConfigSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    disabledProtocols: {
+      type: "array",
+      maxItems: CONTROL_PROTOCOLS.length,
+      uniqueItems: true,
+      items: { type: "string", enum: [...CONTROL_PROTOCOLS] },
+    },
+    captureBytes: {
+      type: "integer",
+      minimum: 0,
+      maximum: MAX_CAPTURE_BYTES,
+      description: "0: agent default",
+    },
+    sampleOneIn: { type: "integer", minimum: 0, maximum: 1_000_000, description: "keep 1 in N connections" },
+    redactFields: {
+      type: "array",
+      maxItems: 64,
+      items: { type: "string", minLength: 1, maxLength: 128 },
+    },
+    redactSqlLiterals: { type: "boolean" },
+    includeNamespaces: { type: "array", maxItems: 256, items: NAMESPACE },
+    excludeNamespaces: { type: "array", maxItems: 256, items: NAMESPACE },
+  },
+} as const;
+
+export function toWireConfig(version: number, body: CollectionConfigBody): CollectionConfig {
+  return create(CollectionConfigSchema, {
+    version: BigInt(version),
+    disabledProtocols: body.disabledProtocols ?? [],
+    captureBytes: body.captureBytes ?? 0,
+    sampleOneIn: body.sampleOneIn ?? 0,
+    redactFields: body.redactFields ?? [],
+    redactSqlLiterals: body.redactSqlLiterals ?? false,
+    includeNamespaces: body.includeNamespaces ?? [],
+    excludeNamespaces: body.excludeNamespaces ?? [],
+  });
+}
