@@ -8,6 +8,7 @@ import { SocketTracer } from "./capture/socket-tracer.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { buildAgentStats } from "./control/agent-stats.js";
 import { CaptureStats } from "./control/capture-stats.js";
+import { CollectorControlStream } from "./control/collector-control-stream.js";
 import { kernelConnectionDisabler } from "./control/connection-disabler.js";
 import { type ControlPlane, startControlPlane } from "./control/control-plane.js";
 import { Exporter } from "./export/exporter.js";
@@ -67,6 +68,8 @@ let finalDecoderCounters: DecoderCounters | undefined;
 const captureStats = new CaptureStats();
 const processInfo = new ProcessInfoCache({ maxProcesses: 4096 });
 let controlPlane: ControlPlane | undefined;
+// The collector's config push (ControlService), applied through controlPlane.controls.
+let controlStream: CollectorControlStream | undefined;
 
 const pipeline = new Pipeline({
   tracker: {
@@ -142,6 +145,12 @@ try {
         capture: captureStats,
       }),
   });
+  controlStream = new CollectorControlStream({
+    address: config.collectorAddress,
+    agentId: config.agentId,
+    controls: controlPlane.controls,
+    defaultCaptureBytes: config.captureBytes,
+  }).start();
 } catch (error) {
   // Not root, no BTF, no tracefs…: the message says which; a stack trace would not help.
   console.error(`periscope-agent: cannot start tracing: ${messageOf(error)}`);
@@ -177,6 +186,7 @@ async function shutdown(signal: string): Promise<void> {
     tracer.close();
     tracer = undefined;
   }
+  controlStream?.close();
   await controlPlane?.close();
   pipeline.close();
   tcpHealth?.stop();
