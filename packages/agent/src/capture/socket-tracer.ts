@@ -100,8 +100,18 @@ export class SocketTracer {
     this.native.disableConnection(conn.tgid, conn.fd, conn.generation);
   }
 
+  /** What the kernel still holds for a process: all zero/false once it exited. */
+  processState(tgid: number): { connections: number; disabled: number; traced: boolean } {
+    return this.native.processState(tgid);
+  }
+
   dropCounters(): KernelDropCounters {
     return this.native.readDropCounters();
+  }
+
+  /** TLS plaintext from this binary or library (see tls/tls-attacher.ts); returns the probe count. */
+  attachTls(path: string): number {
+    return this.native.attachTls(path);
   }
 
   /** Records the decoder skipped as malformed (should stay zero). */

@@ -11,6 +11,7 @@
 #include "socket_trace_program.h"
 #include "tcp_health_addon.h"
 #include "tracefs.h"
+#include "uprobe_attach.h"
 
 namespace periscope {
 namespace {
@@ -41,8 +42,10 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
                         InstanceMethod<&NativeTracer::SetControls>("setControls"),
                         InstanceMethod<&NativeTracer::ReplaceFilter>("replaceFilter"),
                         InstanceMethod<&NativeTracer::DisableConnection>("disableConnection"),
+                        InstanceMethod<&NativeTracer::ProcessState>("processState"),
                         InstanceMethod<&NativeTracer::ReadDropCounters>("readDropCounters"),
                         InstanceMethod<&NativeTracer::Ref>("ref"), InstanceMethod<&NativeTracer::Unref>("unref"),
+                        InstanceMethod<&NativeTracer::AttachTls>("attachTls"),
                         InstanceMethod<&NativeTracer::Close>("close")});
   }
 
@@ -96,6 +99,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     poller_.reset();
     if (on_batch_) on_batch_.Release();
     on_batch_ = Napi::ThreadSafeFunction();
+    tls_.reset();  // its links before the object they belong to
     program_.reset();
     if (cleanup_hook_env_ != nullptr) napi_remove_env_cleanup_hook(cleanup_hook_env_, &NativeTracer::OnEnvCleanup, this);
     cleanup_hook_env_ = nullptr;
@@ -161,6 +165,21 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     }
   }
 
+  Napi::Value ProcessState(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    SocketTraceProgram::ProcessState state{};
+    try {
+      state = RequireOpen(env).process_state(info[0].As<Napi::Number>().Uint32Value());
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(env, error.what());
+    }
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("connections", Napi::Number::New(env, state.connections));
+    result.Set("disabled", Napi::Number::New(env, state.disabled));
+    result.Set("traced", Napi::Boolean::New(env, state.traced));
+    return result;
+  }
+
   Napi::Value ReadDropCounters(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     DropCounters counters;
@@ -189,7 +208,21 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
 
   void Close(const Napi::CallbackInfo&) { Shutdown(); }
 
+  // attachTls(path): the TLS uprobes on one binary or library; returns the probe count.
+  Napi::Value AttachTls(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    SocketTraceProgram& program = RequireOpen(env);
+    if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "attachTls(path: string)");
+    try {
+      if (!tls_) tls_ = std::make_unique<TlsUprobes>(program.object());
+      return Napi::Number::New(env, tls_->attach(info[0].As<Napi::String>().Utf8Value()));
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(env, error.what());
+    }
+  }
+
   std::unique_ptr<SocketTraceProgram> program_;
+  std::unique_ptr<TlsUprobes> tls_;
   Napi::ThreadSafeFunction on_batch_;
   std::unique_ptr<RingPoller> poller_;
   napi_env cleanup_hook_env_ = nullptr;

@@ -39,8 +39,16 @@ export interface NativeTracer {
   replaceFilter(which: "pid" | "cgroup", entries: Array<[bigint, number]>): void;
   /** Stops payload copies of (tgid, fd, generation) until it closes; throws when the map refuses. */
   disableConnection(tgid: number, fd: number, generation: number): void;
+  /** Kernel state held for one process (conn_map, disabled_conns entries; traced_tgids). */
+  processState(tgid: number): { connections: number; disabled: number; traced: boolean };
   /** Kernel drop counters summed over CPUs. */
   readDropCounters(): KernelDropCounters;
+  /**
+   * Attaches the TLS uprobes (SSL_read/SSL_write and _ex) to a binary or
+   * library exporting them, for every process mapping it; returns the probe
+   * count. Throws naming the symbol and reason (e.g. a file without SSL_write).
+   */
+  attachTls(path: string): number;
   /** Keeps the event loop alive while open (the default). */
   ref(): void;
   /** Lets the process exit while the tracer is open. */

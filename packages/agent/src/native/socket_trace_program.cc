@@ -11,6 +11,7 @@
 
 #include "../../../../bpf/common/socket_trace.h"
 #include "libbpf_log.h"
+#include "uprobe_attach.h"
 
 namespace periscope {
 namespace {
@@ -115,6 +116,8 @@ void SocketTraceProgram::size_scratch_per_cpu() {
 void SocketTraceProgram::attach_all() {
   bpf_program* program = nullptr;
   bpf_object__for_each_program(program, object_) {
+    // TLS uprobes (bpf/tls/) name no binary: uprobe_attach.cc attaches them per library.
+    if (is_tls_uprobe(program)) continue;
     clear_libbpf_log();
     bpf_link* link = bpf_program__attach(program);
     if (link == nullptr) fail(attach_step(program), errno);
@@ -217,6 +220,25 @@ DropCounters SocketTraceProgram::read_drop_counters() const {
   }
   return DropCounters{totals[DROP_RINGBUF_FULL], totals[DROP_CONN_MAP_FULL],    totals[DROP_READ_FAILED],
                       totals[DROP_SAMPLED_OUT],  totals[DROP_DISABLED_PAYLOAD], totals[DROP_MMSG_TRUNCATED]};
+}
+
+SocketTraceProgram::ProcessState SocketTraceProgram::process_state(uint32_t tgid) const {
+  auto count_keys_of = [&](const char* name) {
+    bpf_map* map = require_map(object_, name);
+    uint32_t count = 0;
+    uint64_t key = 0, next = 0;
+    const void* previous = nullptr;
+    while (bpf_map__get_next_key(map, previous, &next, sizeof(next)) == 0) {
+      if (static_cast<uint32_t>(next >> 32) == tgid) count++;
+      key = next;
+      previous = &key;
+    }
+    return count;
+  };
+  uint8_t present = 0;
+  bool traced =
+      bpf_map__lookup_elem(require_map(object_, "traced_tgids"), &tgid, sizeof(tgid), &present, sizeof(present), 0) == 0;
+  return ProcessState{count_keys_of("conn_map"), count_keys_of("disabled_conns"), traced};
 }
 
 int SocketTraceProgram::events_map_fd() const { return bpf_map__fd(require_map(object_, "events")); }

@@ -61,7 +61,17 @@ class SocketTraceProgram {
   // Stops payload copies for (tgid, fd, generation) until it closes.
   void disable_connection(uint32_t tgid, int32_t fd, uint32_t generation);
   DropCounters read_drop_counters() const;
+  // Kernel state kept for one process: conn_map and disabled_conns entries,
+  // and whether traced_tgids lists it (tests check all are released at exit).
+  struct ProcessState {
+    uint32_t connections;
+    uint32_t disabled;
+    bool traced;
+  };
+  ProcessState process_state(uint32_t tgid) const;
   int events_map_fd() const;
+  // For TlsUprobes, which attaches this object's uprobe programs per binary.
+  bpf_object* object() const { return object_; }
 
  private:
   void set_self_tgid(uint32_t tgid);
