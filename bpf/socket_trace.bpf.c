@@ -440,3 +440,6 @@ int exit_sendfile64(struct trace_event_raw_sys_exit *ctx)
 	on_data_exit(ctx->ret, DIR_EGRESS);
 	return 0;
 }
+
+/* TLS plaintext (uprobes on OpenSSL), sharing this object's maps and data path. */
+#include "tls/tls_probes.h"

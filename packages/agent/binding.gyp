@@ -10,7 +10,8 @@
         "src/native/socket_trace_program.cc",
         "src/native/tcp_health_addon.cc",
         "src/native/tcp_health_program.cc",
-        "src/native/tracefs.cc"
+        "src/native/tracefs.cc",
+        "src/native/uprobe_attach.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

@@ -23,6 +23,7 @@ import { lookupSocketEndpoints } from "./metadata/socket-endpoints.js";
 import { Pipeline } from "./pipeline.js";
 import { MonotonicClock } from "./records/monotonic-clock.js";
 import { toProtoRecord } from "./records/to-proto.js";
+import { startTlsCapture, tlsScanIntervalMs } from "./tls/tls-capture.js";
 
 const IDLE_CHECK_INTERVAL_MS = 5_000;
 const CONNECTION_IDLE_TIMEOUT_NS = 5n * 60n * 1_000_000_000n;
@@ -51,13 +52,16 @@ try {
   process.exit(2);
 }
 let tcpHealthConfig: TcpHealthConfig;
+let tlsScanMs: number;
 try {
   tcpHealthConfig = loadTcpHealthConfig(process.env);
+  tlsScanMs = tlsScanIntervalMs(process.env);
 } catch (error) {
   console.error(`periscope-agent: invalid configuration: ${messageOf(error)}`);
   process.exit(2);
 }
 let tcpHealth: TcpHealthReporter | undefined;
+let tlsCapture: ReturnType<typeof startTlsCapture>;
 
 const clock = MonotonicClock.measure();
 const version = agentVersion();
@@ -158,6 +162,9 @@ try {
   process.exit(1);
 }
 
+// TLS plaintext: uprobes on the OpenSSL files processes use (tls/tls-capture.ts).
+tlsCapture = startTlsCapture(tracer, tlsScanMs);
+
 try {
   tcpHealth = TcpHealthReporter.start(tcpHealthConfig, process.pid, (stats) =>
     exporter.addConnections(stats),
@@ -180,6 +187,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(idleTimer);
+  tlsCapture?.stop();
   if (tracer) {
     finalKernelDrops = tracer.dropCounters();
     finalDecoderCounters = tracer.decoderCounters();

@@ -14,6 +14,7 @@ import type { ParserCounters } from "./protocols/stream-driver.js";
 import { RecordRedactor } from "./records/record-redactor.js";
 import { DEFAULT_REDACTION_RULES, type RedactionRules } from "./records/redaction-rules.js";
 import type { RequestRecord } from "./records/request-record.js";
+import { isTlsConnectionFd, TLS_ATTRIBUTE } from "./tls/tls-connection.js";
 
 export interface PipelineOptions {
   tracker: ConnectionTrackerOptions;
@@ -258,7 +259,9 @@ export class Pipeline {
     const ends = this.resolver.describe(connection);
     if (ends === undefined) return;
     this.totals.recordsEmitted++;
-    this.options.onRecord(this.redactor.apply(definition.toRecord(exchange, ends)));
+    const record = definition.toRecord(exchange, ends);
+    if (isTlsConnectionFd(connection.id.fd)) record.attributes[TLS_ATTRIBUTE] = "true";
+    this.options.onRecord(this.redactor.apply(record));
   }
 
   private onConnectionRemoved(connection: Connection): void {

@@ -1,0 +1,59 @@
+// Attaches the TLS uprobes to every OpenSSL file processes use: at start for
+// all processes, then every scan for processes that appeared since (a /proc
+// scan rather than an exec tracepoint: a new process matters only when it
+// maps a file not attached yet, and that is known only once it has mapped it).
+import { listPids, type TlsTarget, tlsFilesOf } from "./tls-targets.js";
+
+export interface TlsAttacherOptions {
+  /** Attaches the uprobes to one file; returns the probe count or throws why not. */
+  attach: (path: string) => number;
+  scanIntervalMs: number;
+  /** Files given up on stay here: a file without SSL_write is not retried. */
+  onError?: (target: TlsTarget, error: Error) => void;
+  procRoot?: string;
+  /** Bound on the files remembered (attached or failed). */
+  maxFiles?: number;
+}
+
+export class TlsAttacher {
+  private readonly files = new Map<string, "attached" | "failed">();
+  private seenPids = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  readonly attached: TlsTarget[] = [];
+
+  constructor(private readonly options: TlsAttacherOptions) {}
+
+  start(): void {
+    this.scan();
+    this.timer = setInterval(() => this.scan(), this.options.scanIntervalMs);
+    this.timer.unref();
+  }
+
+  /** One pass over the pids not seen in the previous pass. */
+  scan(): void {
+    const procRoot = this.options.procRoot ?? "/proc";
+    const pids = listPids(procRoot);
+    const maxFiles = this.options.maxFiles ?? 1024;
+    for (const pid of pids) {
+      if (this.seenPids.has(pid)) continue;
+      for (const target of tlsFilesOf(pid, procRoot)) {
+        if (this.files.has(target.fileId) || this.files.size >= maxFiles) continue;
+        try {
+          this.options.attach(target.path);
+          this.files.set(target.fileId, "attached");
+          this.attached.push(target);
+        } catch (error) {
+          this.files.set(target.fileId, "failed");
+          this.options.onError?.(target, error as Error);
+        }
+      }
+    }
+    // Only the live pids are remembered: a reused pid is scanned again.
+    this.seenPids = new Set(pids);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

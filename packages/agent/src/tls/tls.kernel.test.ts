@@ -1,0 +1,153 @@
+// TLS plaintext on the real kernel: a Node HTTPS server (OpenSSL inside the
+// node binary, memory BIOs) with a certificate made by openssl at test time,
+// called by curl (the system libssl.so.3, socket BIO) and by a Node HTTPS
+// client. The plaintext requests come out of the ordinary HTTP path as
+// records with method and path, marked tls=true.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isRoot, nextLine, requireRootInCi } from "../capture/fixtures/kernel-processes.js";
+import { SocketTracer } from "../capture/socket-tracer.js";
+import { ListeningSockets } from "../metadata/listening-sockets.js";
+import { LocalAddresses } from "../metadata/local-addresses.js";
+import { ProcessNames } from "../metadata/process-names.js";
+import { lookupSocketEndpoints } from "../metadata/socket-endpoints.js";
+import { Pipeline } from "../pipeline.js";
+import type { RequestRecord } from "../records/request-record.js";
+import { TlsAttacher } from "./tls-attacher.js";
+
+requireRootInCi("tls.kernel.test.ts");
+
+const HTTPS_SERVER = `
+const fs = require("node:fs");
+const [key, cert] = [process.argv[1], process.argv[2]].map((p) => fs.readFileSync(p));
+const server = require("node:https").createServer({ key, cert }, (req, res) => {
+  req.resume();
+  req.on("end", () => { res.writeHead(200, { "content-type": "text/plain" }); res.end("secret " + req.url); });
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+`;
+
+const HTTPS_CLIENT = `
+require("node:https").get({ host: "127.0.0.1", port: Number(process.argv[1]), path: process.argv[2],
+  rejectUnauthorized: false, agent: false }, (res) => {
+  let body = ""; res.on("data", (c) => body += c); res.on("end", () => { console.log(res.statusCode, body); });
+});
+`;
+
+describe.skipIf(!isRoot)("TLS plaintext on the real kernel (root only; skipped otherwise outside CI)", () => {
+  const records: RequestRecord[] = [];
+  let tracer: SocketTracer;
+  let attacher: TlsAttacher;
+  let dir: string;
+  let server: ReturnType<typeof spawn>;
+  let port: number;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "periscope-tls-"));
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
+    const pipeline = new Pipeline({
+      tracker: {
+        maxConnections: 4096,
+        maxStreamBytes: 64 * 1024,
+        idleTimeoutNs: 60_000_000_000n,
+        lookupEndpoints: lookupSocketEndpoints,
+      },
+      processNames: new ProcessNames(),
+      listeners: new ListeningSockets({ minRefreshIntervalMs: 1000, maxListeners: 4096 }),
+      localAddresses: new LocalAddresses(),
+      onRecord: (record) => records.push(record),
+    });
+    tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
+    server = spawn(process.execPath, ["-e", HTTPS_SERVER, join(dir, "key.pem"), join(dir, "cert.pem")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    port = Number(await nextLine(server));
+    // The server's node binary is mapped now; curl's libssl.so.3 is found by
+    // the next scan once curl runs, as for any process starting after the agent.
+    attacher = new TlsAttacher({ attach: (path) => tracer.attachTls(path), scanIntervalMs: 60_000 });
+    attacher.scan();
+  }, 30_000);
+
+  afterAll(() => {
+    attacher?.stop();
+    tracer?.close();
+    server?.kill();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("attaches to the node binary that runs the server", () => {
+    expect(
+      attacher.attached.some((target) => target.path.endsWith(`/${process.execPath.split("/").pop()}`)),
+    ).toBe(true);
+  });
+
+  it("records curl's HTTPS request in plaintext from both ends, marked tls", async () => {
+    // A process that starts after the agent and maps libssl.so.3 (openssl's
+    // own client, kept open on stdin): the next scan finds the library in its
+    // maps and attaches it once, for every process using that file — curl too.
+    const opensslClient = spawn("openssl", ["s_client", "-quiet", "-connect", `127.0.0.1:${port}`], {
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    try {
+      await expect
+        .poll(
+          () => {
+            attacher.scan();
+            return attacher.attached.some((target) => /\/libssl\.so\.3$/.test(target.path));
+          },
+          { timeout: 5000 },
+        )
+        .toBe(true);
+    } finally {
+      opensslClient.kill();
+    }
+    const out = execFileSync("curl", ["-sk", "--http1.1", `https://127.0.0.1:${port}/tls/curl?x=1`], {
+      encoding: "utf8",
+    });
+    expect(out).toBe("secret /tls/curl?x=1");
+    const ours = () => records.filter((r) => r.target === "/tls/curl?x=1");
+    await expect.poll(() => ours().length, { timeout: 5000 }).toBe(2);
+    for (const record of ours()) {
+      expect(record.operation).toBe("GET");
+      expect(record.status).toBe(200);
+      expect(record.attributes.tls).toBe("true");
+      expect(record.server.port).toBe(port);
+    }
+    expect(
+      ours()
+        .map((r) => r.side)
+        .sort(),
+    ).toEqual(["client", "server"]);
+  });
+
+  it("records a Node HTTPS client's request in plaintext, marked tls", async () => {
+    const client = spawn(process.execPath, ["-e", HTTPS_CLIENT, String(port), "/tls/node"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    expect(await nextLine(client)).toBe("200 secret /tls/node");
+    const ours = () => records.filter((r) => r.target === "/tls/node");
+    await expect.poll(() => ours().length, { timeout: 5000 }).toBe(2);
+    expect(ours().every((r) => r.operation === "GET" && r.attributes.tls === "true")).toBe(true);
+  });
+});
