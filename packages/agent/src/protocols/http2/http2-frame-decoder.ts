@@ -1,4 +1,3 @@
-import { DEFAULT_REDACTION_RULES } from "../../records/redaction-rules.js";
 import type { BufferReader } from "../buffer-reader.js";
 import type { MessageDecoder } from "../message-decoder.js";
 import { invalid, needsMoreData, ok, type ParseResult } from "../parse-result.js";
@@ -11,49 +10,15 @@ import {
   FrameType,
   isPlausibleFrameHeader,
   readFrameHeader,
-  SettingsParameter,
 } from "./frame-syntax.js";
-import { GrpcMessageCounter } from "./grpc-message-counter.js";
-import { DEFAULT_HEADER_TABLE_SIZE, type HeaderField, HpackDecoder } from "./hpack/hpack-decoder.js";
+import type { HpackDecoder } from "./hpack/hpack-decoder.js";
+import type { Http2Event } from "./http2-event.js";
+import { Http2FrameHandler } from "./http2-frame-handler.js";
 
-/** What one direction's frames tell the pairing side; one per frame that matters to a stream. */
-export type Http2Event =
-  | {
-      kind: "headers";
-      streamId: number;
-      endStream: boolean;
-      fields: HeaderField[];
-      /** Fields that could not be decoded (dynamic-table entries from before we joined). */
-      unknownFields: number;
-      /** False when the block failed to decode (its fields are then empty). */
-      decoded: boolean;
-      /** Set for PUSH_PROMISE: the stream the promised request opens. */
-      promisedStreamId?: number;
-      wireBytes: number;
-    }
-  | {
-      kind: "data";
-      streamId: number;
-      endStream: boolean;
-      wireBytes: number;
-      /** gRPC messages completed on the stream in this direction so far; absent on non-gRPC streams. */
-      grpc?: { messages: number; inSync: boolean };
-    }
-  | { kind: "reset"; streamId: number; errorCode: number; wireBytes: number }
-  | { kind: "goaway"; lastStreamId: number; errorCode: number }
-  | { kind: "settings"; headerTableSize?: number; maxFrameSize?: number }
-  /** No bytes: the pairing side has exchanges waiting to be handed out (see Http2Parser). */
-  | { kind: "flush" };
+export type { Http2Event };
 
-/** Values of these are replaced before they are stored, in the HPACK table too. */
-const SENSITIVE_HEADERS: ReadonlySet<string> = DEFAULT_REDACTION_RULES.headers;
-
-/** A header block (HEADERS/PUSH_PROMISE + CONTINUATION) larger than this is refused. */
-const MAX_HEADER_BLOCK = 256 * 1024;
 /** Frames up to this long need a plausible successor to count as a resync point. */
 const CHAINED_CHECK_MAX_LENGTH = 55;
-/** Streams whose gRPC framing is followed at once, per direction; the oldest is dropped past it. */
-const MAX_TRACKED_STREAMS = 1024;
 
 type Phase =
   | { name: "preface" }
@@ -78,18 +43,6 @@ type Phase =
       lost: boolean;
     };
 
-/** A header block waiting for its CONTINUATION frames (§6.10). */
-interface BlockInProgress {
-  streamId: number;
-  endStream: boolean;
-  promisedStreamId: number | undefined;
-  fragments: Buffer[];
-  fragmentBytes: number;
-  wireBytes: number;
-  /** A fragment went uncaptured: the block cannot be decoded. */
-  lost: boolean;
-}
-
 /**
  * One direction of an HTTP/2 connection (RFC 9113), frame by frame. The
  * client's direction starts with the connection preface, the server's with a
@@ -100,34 +53,41 @@ interface BlockInProgress {
  * its own first byte. Frame headers are consumed as soon as they are whole, so
  * uncaptured bytes inside a frame are stepped over with the frame boundary
  * kept. DATA payloads stream through without being buffered; other payloads
- * are gathered (at most SETTINGS_MAX_FRAME_SIZE) and read once whole.
+ * are gathered (at most SETTINGS_MAX_FRAME_SIZE) and read once whole; what
+ * each whole frame means is Http2FrameHandler's concern.
  */
 export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
   readonly boundaryLookback = 2 * FRAME_HEADER_LENGTH + CHAINED_CHECK_MAX_LENGTH - 1;
   readonly finished = false;
-  readonly hpack: HpackDecoder;
   /** The first bytes were not the start of the connection. */
   joinedMidConnection = false;
-  /** Header blocks that failed to decode. */
-  hpackErrors = 0;
   private phase: Phase;
-  private block: BlockInProgress | undefined;
+  private readonly frames: Http2FrameHandler;
   /** The receiving peer's SETTINGS_MAX_FRAME_SIZE (§4.2), largest announced. */
   private frameSizeLimit: number = FrameSizeLimit.initial;
-  private readonly grpcStreams = new Map<number, GrpcMessageCounter>();
 
   constructor(
     readonly side: "client" | "server",
     /** True when the pairing side holds exchanges to hand out through a flush event. */
     private readonly hasPendingExchanges: () => boolean = () => false,
-    redactedHeaders: ReadonlySet<string> = SENSITIVE_HEADERS,
+    redactedHeaders?: ReadonlySet<string>,
   ) {
-    this.hpack = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE, { redactedNames: redactedHeaders });
+    this.frames = new Http2FrameHandler(redactedHeaders);
     this.phase = side === "client" ? { name: "preface" } : { name: "first-frame" };
   }
 
+  /** This direction's HPACK decoder (the peer's SETTINGS resize its table). */
+  get hpack(): HpackDecoder {
+    return this.frames.hpack;
+  }
+
+  /** Header blocks that failed to decode. */
+  get hpackErrors(): number {
+    return this.frames.hpackErrors;
+  }
+
   get midMessage(): boolean {
-    return this.phase.name === "data" || this.phase.name === "payload" || this.block !== undefined;
+    return this.phase.name === "data" || this.phase.name === "payload" || this.frames.inHeaderBlock;
   }
 
   /** The peer that reads this direction announced SETTINGS_MAX_FRAME_SIZE. */
@@ -181,14 +141,7 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
       if (header.type !== FrameType.Settings) this.joinMidConnection();
       this.phase = { name: "frames" };
     }
-    const block = this.block;
-    if (
-      block !== undefined &&
-      (header.type !== FrameType.Continuation || header.streamId !== block.streamId)
-    ) {
-      // §6.10: nothing may interleave with a header block.
-      return refuse("header block interrupted");
-    }
+    if (this.frames.interrupts(header)) return refuse("header block interrupted");
     if (header.type === FrameType.Data) {
       if (header.streamId === 0) return refuse("DATA on stream 0");
       const padded = (header.flags & FrameFlag.Padded) !== 0;
@@ -202,7 +155,7 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
       return this.readData(reader, this.phase);
     }
     if (reader.remaining >= header.length) {
-      const outcome = this.handleFrame(header, reader.readBytes(header.length));
+      const outcome = this.frames.handleFrame(header, reader.readBytes(header.length));
       if (typeof outcome === "string") return refuse(outcome);
       return outcome === undefined ? needsMoreData : ok(outcome);
     }
@@ -218,188 +171,14 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
     if (phase.received < phase.header.length) return needsMoreData;
     this.phase = { name: "frames" };
     const outcome = phase.lost
-      ? this.lostFrame(phase.header)
-      : this.handleFrame(phase.header, Buffer.concat(phase.chunks));
+      ? this.frames.lostFrame(phase.header)
+      : this.frames.handleFrame(phase.header, Buffer.concat(phase.chunks));
     if (typeof outcome === "string") return invalid(outcome);
     return outcome === undefined ? needsMoreData : ok(outcome);
   }
 
-  /**
-   * A frame whose payload went partly uncaptured. A header block's loss leaves
-   * the HPACK table unknown; the stream id and END_STREAM in the frame header
-   * still say which stream it belonged to and whether it ended there.
-   */
-  private lostFrame(header: FrameHeader): Http2Event | undefined {
-    const { type, flags, streamId } = header;
-    const wireBytes = FRAME_HEADER_LENGTH + header.length;
-    if (type !== FrameType.Headers && type !== FrameType.PushPromise && type !== FrameType.Continuation) {
-      return undefined;
-    }
-    this.hpack.loseContext();
-    if (type === FrameType.Headers) {
-      this.block = {
-        streamId,
-        endStream: (flags & FrameFlag.EndStream) !== 0,
-        promisedStreamId: undefined,
-        fragments: [],
-        fragmentBytes: 0,
-        wireBytes: 0,
-        lost: true,
-      };
-    } else if (type === FrameType.PushPromise) {
-      // The promised stream's id is in the lost payload: the push goes unreported.
-      if ((flags & FrameFlag.EndHeaders) === 0) this.block = undefined;
-      return undefined;
-    }
-    const block = this.block;
-    if (block === undefined) return undefined;
-    block.lost = true;
-    block.wireBytes += wireBytes;
-    if ((flags & FrameFlag.EndHeaders) === 0) return undefined;
-    this.block = undefined;
-    return this.headerBlock(block);
-  }
-
-  /** A whole non-DATA frame: its event, undefined when it tells a stream nothing, or why it is malformed. */
-  private handleFrame(header: FrameHeader, payload: Buffer): Http2Event | undefined | string {
-    const { type, flags, streamId } = header;
-    const wireBytes = FRAME_HEADER_LENGTH + header.length;
-    switch (type) {
-      case FrameType.Headers:
-      case FrameType.PushPromise: {
-        if (streamId === 0) return "header block on stream 0";
-        const padded = (flags & FrameFlag.Padded) !== 0;
-        let offset = padded ? 1 : 0;
-        const padLength = padded ? (payload[0] ?? 0) : 0;
-        let promisedStreamId: number | undefined;
-        if (type === FrameType.Headers && flags & FrameFlag.Priority) offset += 5; // §6.2 E + dependency + weight
-        if (type === FrameType.PushPromise) {
-          if (payload.length < offset + 4) return "PUSH_PROMISE too short";
-          promisedStreamId = payload.readUInt32BE(offset) & 0x7fffffff;
-          offset += 4;
-        }
-        // §6.2, §6.6: padding that exceeds the payload is a PROTOCOL_ERROR.
-        if (offset + padLength > payload.length) return "padding exceeds the frame";
-        const fragment = payload.subarray(offset, payload.length - padLength);
-        const endStream = type === FrameType.Headers && (flags & FrameFlag.EndStream) !== 0;
-        const block: BlockInProgress = {
-          streamId,
-          endStream,
-          promisedStreamId,
-          fragments: [fragment],
-          fragmentBytes: fragment.length,
-          wireBytes,
-          lost: false,
-        };
-        if (flags & FrameFlag.EndHeaders) return this.headerBlock(block);
-        // The fragment is a view into bytes the stream buffer will drop.
-        block.fragments = [Buffer.from(fragment)];
-        this.block = block;
-        return undefined;
-      }
-      case FrameType.Continuation: {
-        const block = this.block;
-        if (block === undefined) return "CONTINUATION without a header block";
-        block.fragments.push(Buffer.from(payload));
-        block.fragmentBytes += payload.length;
-        block.wireBytes += wireBytes;
-        if (block.fragmentBytes > MAX_HEADER_BLOCK) return "header block too large";
-        if ((flags & FrameFlag.EndHeaders) === 0) return undefined;
-        this.block = undefined;
-        return this.headerBlock(block);
-      }
-      case FrameType.RstStream:
-        if (streamId === 0 || payload.length !== 4) return "malformed RST_STREAM";
-        this.grpcStreams.delete(streamId);
-        return { kind: "reset", streamId, errorCode: payload.readUInt32BE(0), wireBytes };
-      case FrameType.Settings:
-        return this.settings(header, payload);
-      case FrameType.GoAway:
-        if (streamId !== 0 || payload.length < 8) return "malformed GOAWAY";
-        return {
-          kind: "goaway",
-          lastStreamId: payload.readUInt32BE(0) & 0x7fffffff,
-          errorCode: payload.readUInt32BE(4),
-        };
-      default:
-        // PRIORITY, PING, WINDOW_UPDATE say nothing about a request; unknown types
-        // must be ignored (§4.1, §5.5).
-        return undefined;
-    }
-  }
-
-  private settings(header: FrameHeader, payload: Buffer): Http2Event | undefined | string {
-    if (header.streamId !== 0 || payload.length % 6 !== 0) return "malformed SETTINGS";
-    if (header.flags & FrameFlag.Ack) return undefined;
-    const event: Http2Event & { kind: "settings" } = { kind: "settings" };
-    for (let at = 0; at < payload.length; at += 6) {
-      const value = payload.readUInt32BE(at + 2);
-      switch (payload.readUInt16BE(at)) {
-        case SettingsParameter.HeaderTableSize:
-          event.headerTableSize = value;
-          break;
-        case SettingsParameter.MaxFrameSize:
-          // §6.5.2: valid from 2^14 to 2^24-1.
-          if (value < FrameSizeLimit.initial || value > FrameSizeLimit.largest)
-            return "bad SETTINGS_MAX_FRAME_SIZE";
-          event.maxFrameSize = value;
-          break;
-      }
-    }
-    return event;
-  }
-
-  private headerBlock(block: BlockInProgress): Http2Event {
-    const { streamId, endStream, promisedStreamId, fragments, wireBytes } = block;
-    let fields: HeaderField[] = [];
-    let unknownFields = 0;
-    let decoded = false;
-    if (!block.lost) {
-      const result = this.hpack.decode(
-        fragments.length === 1 ? (fragments[0] ?? Buffer.alloc(0)) : Buffer.concat(fragments),
-      );
-      if (result.status === "ok") {
-        fields = result.fields;
-        unknownFields = result.unknownFields;
-        decoded = true;
-      } else {
-        // A peer would end the connection (COMPRESSION_ERROR, RFC 7541 §2.3.3); we
-        // keep reading, with the table no longer trusted.
-        this.hpackErrors++;
-        this.hpack.loseContext();
-      }
-    }
-    if (promisedStreamId === undefined) this.trackGrpc(streamId, fields, endStream);
-    const event: Http2Event = {
-      kind: "headers",
-      streamId,
-      endStream,
-      fields,
-      unknownFields,
-      decoded,
-      wireBytes,
-    };
-    if (promisedStreamId !== undefined) event.promisedStreamId = promisedStreamId;
-    return event;
-  }
-
-  private trackGrpc(streamId: number, fields: HeaderField[], endStream: boolean): void {
-    if (endStream) {
-      this.grpcStreams.delete(streamId);
-      return;
-    }
-    const contentType = fields.find((field) => field.name === "content-type")?.value;
-    if (contentType === undefined || !contentType.startsWith("application/grpc")) return;
-    if (this.grpcStreams.has(streamId)) return;
-    if (this.grpcStreams.size >= MAX_TRACKED_STREAMS) {
-      const oldest = this.grpcStreams.keys().next().value;
-      if (oldest !== undefined) this.grpcStreams.delete(oldest);
-    }
-    this.grpcStreams.set(streamId, new GrpcMessageCounter());
-  }
-
   private readData(reader: BufferReader, phase: Phase & { name: "data" }): ParseResult<Http2Event> {
-    const counter = this.grpcStreams.get(phase.header.streamId);
+    const counter = this.frames.grpcCounter(phase.header.streamId);
     if (phase.padLength === undefined) {
       if (reader.remaining === 0) return needsMoreData;
       const padLength = reader.readBytes(1)[0] ?? 0;
@@ -424,13 +203,7 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
 
   private finishData(phase: Phase & { name: "data" }): Http2Event {
     this.phase = { name: "frames" };
-    const { streamId, flags, length } = phase.header;
-    const endStream = (flags & FrameFlag.EndStream) !== 0;
-    const counter = this.grpcStreams.get(streamId);
-    if (endStream) this.grpcStreams.delete(streamId);
-    const event: Http2Event = { kind: "data", streamId, endStream, wireBytes: FRAME_HEADER_LENGTH + length };
-    if (counter !== undefined) event.grpc = { messages: counter.completed, inSync: counter.inSync };
-    return event;
+    return this.frames.dataEvent(phase.header);
   }
 
   absorbGap(length: number): boolean {
@@ -442,7 +215,7 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
       return true;
     }
     if (phase.name !== "data" || length > phase.payloadRemaining) return false;
-    const counter = this.grpcStreams.get(phase.header.streamId);
+    const counter = this.frames.grpcCounter(phase.header.streamId);
     if (phase.padLength === undefined) {
       // The pad length went missing: where the data ends is unknown, so the rest is opaque.
       if (counter !== undefined) counter.inSync = false;
@@ -462,11 +235,11 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
     const phase = this.phase;
     if (phase.name === "payload") {
       this.phase = { name: "frames" };
-      const outcome = this.lostFrame(phase.header);
+      const outcome = this.frames.lostFrame(phase.header);
       return typeof outcome === "object" ? outcome : undefined;
     }
     if (phase.name !== "data") return undefined;
-    const counter = this.grpcStreams.get(phase.header.streamId);
+    const counter = this.frames.grpcCounter(phase.header.streamId);
     if (counter !== undefined) counter.inSync = false;
     return this.finishData(phase);
   }
@@ -496,19 +269,14 @@ export class Http2FrameDecoder implements MessageDecoder<Http2Event> {
 
   /** Lost place (a gap, a malformed frame): header blocks may have gone unseen. */
   reset(): void {
-    if (this.phase.name === "preface" || this.phase.name === "first-frame") {
-      this.joinMidConnection();
-    } else {
-      this.hpack.loseContext();
-    }
-    for (const counter of this.grpcStreams.values()) counter.inSync = false;
+    if (this.phase.name === "preface" || this.phase.name === "first-frame") this.joinMidConnection();
+    this.frames.loseContext();
     this.phase = { name: "frames" };
-    this.block = undefined;
   }
 
   private joinMidConnection(): void {
     this.joinedMidConnection = true;
-    this.hpack.loseContext();
+    this.frames.hpack.loseContext();
     // The peers' SETTINGS went unseen: any size up to the protocol's limit may be in force.
     this.frameSizeLimit = FrameSizeLimit.largest;
     this.phase = { name: "frames" };

@@ -1,7 +1,8 @@
 import type { ConnectionProtocolParser, MessageTiming } from "../message-decoder.js";
 import type { ParserOptions } from "../protocol-definition.js";
 import type { HeaderField } from "./hpack/hpack-decoder.js";
-import { type Http2Event, Http2FrameDecoder } from "./http2-frame-decoder.js";
+import type { Http2Event } from "./http2-event.js";
+import { Http2FrameDecoder } from "./http2-frame-decoder.js";
 
 /** The header fields of one block, by name; repeated names joined as RFC 9110 §5.3 allows. */
 export type HeaderMap = Map<string, string>;
