@@ -8,6 +8,7 @@ import { planSecurity, type SecurityPlan } from "./auth/startup-policy.js";
 import { type CollectorConfig, loadConfig } from "./config.js";
 import { AgentConfigStore } from "./control/agent-config-store.js";
 import { AgentControl } from "./control/agent-control.js";
+import { AgentSnapshots } from "./control/agent-snapshots.js";
 import { controlService } from "./control/control-service.js";
 import { createHttpApp } from "./http/create-http-app.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
@@ -116,6 +117,12 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     throw error;
   });
   const agentControl = new AgentControl(agentConfigs);
+  const agentSnapshots = new AgentSnapshots(
+    storage,
+    ingestStats,
+    (agentId) => agentControl.configState(agentId).appliedVersion,
+    (error) => app.log.warn({ err: error }, "writing agent snapshots failed"),
+  );
 
   let grpc: Awaited<ReturnType<typeof startGrpcIngestServer>> | undefined;
   try {
@@ -128,6 +135,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     await app.listen({ host: config.httpHost, port: config.httpPort });
   } catch (error) {
     await grpc?.close();
+    await agentSnapshots.close();
     live.close();
     await app.close();
     await storage.close();
@@ -147,6 +155,8 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
         // Control streams stay open for the agents' lifetime; end them so the gRPC server can stop.
         agentControl.closeAll();
         await ingest.close();
+        // After ingest stops, so the last state of every agent is kept.
+        await agentSnapshots.close();
         // Batches accepted but not yet stored (queued, or held through an outage) get a last chance.
         const held = await handler.shutdown(SHUTDOWN_FLUSH_MS);
         if (held > 0)
