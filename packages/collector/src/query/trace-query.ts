@@ -23,6 +23,27 @@ WHERE ${TIME_RANGE_CONDITION} AND trace_id = {trace_id:String}
 ORDER BY time, row_hash
 LIMIT {limit:UInt32}`;
 
+const TRACE_SPAN_SQL = `
+SELECT count() AS days,
+       toString(toUnixTimestamp64Milli(min(start_time))) AS start_ms,
+       toString(toUnixTimestamp64Milli(max(end_time))) AS end_ms
+FROM trace_index
+WHERE trace_id = {trace_id:String}`;
+
+/**
+ * Where a trace lives, from the trace index (maintained by a materialized
+ * view on requests), so fetching it by id alone reads only its hours.
+ * Undefined when the index does not know the trace.
+ */
+export async function traceTimeRange(storage: Storage, traceId: string): Promise<TimeRange | undefined> {
+  const [row] = await storage.select<{ days: string; start_ms: string; end_ms: string }>(TRACE_SPAN_SQL, {
+    trace_id: traceId,
+  });
+  if (row === undefined || Number(row.days) === 0) return undefined;
+  // Half-open ranges: one millisecond past the last span's end includes it.
+  return { fromMs: Number(row.start_ms), toMs: Number(row.end_ms) + 1 };
+}
+
 export async function queryTrace(storage: Storage, traceId: string, range: TimeRange): Promise<TraceView> {
   const rows = await storage.select<RequestRowOut>(TRACE_SQL, {
     ...timeRangeParams(range),

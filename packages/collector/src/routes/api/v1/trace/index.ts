@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { notFound } from "../../../../http/api-error.js";
 import { parseTimeRange } from "../../../../query/time-range.js";
-import { queryTrace } from "../../../../query/trace-query.js";
+import { queryTrace, traceTimeRange } from "../../../../query/trace-query.js";
 import type { RouteDependencies } from "../../../route-dependencies.js";
 import { type TraceParams, type TraceQuery, traceSchema } from "./schema.js";
 
@@ -15,15 +15,19 @@ export const traceRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { 
     { schema: traceSchema },
     async (request) => {
       const { from, to } = request.query;
+      const traceId = request.params.traceId.toLowerCase();
       const nowMs = Date.now();
+      const given = (from ?? "") !== "" || (to ?? "") !== "";
+      // No range given: the trace index says where the trace is, else the last 24 h.
+      const indexed = given ? undefined : await traceTimeRange(storage, traceId);
       const range =
-        from === undefined || from === ""
+        indexed ??
+        (from === undefined || from === ""
           ? parseTimeRange(
               { to, from: String(parseTimeRange({ to }, nowMs).toMs - DEFAULT_TRACE_WINDOW_MS) },
               nowMs,
             )
-          : parseTimeRange({ from, to }, nowMs);
-      const traceId = request.params.traceId.toLowerCase();
+          : parseTimeRange({ from, to }, nowMs));
       const trace = await queryTrace(storage, traceId, range);
       if (trace.requestCount === 0) throw notFound(`no requests of trace ${traceId} between the given times`);
       return { ...trace, from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() };

@@ -42,7 +42,10 @@ export const traceSchema = {
   querystring: {
     type: "object",
     properties: {
-      from: { ...timeRangeQueryProperties.from, description: "epoch ms or ISO-8601; default to − 24 h" },
+      from: {
+        ...timeRangeQueryProperties.from,
+        description: "epoch ms or ISO-8601; default: the trace's span from the trace index, else to − 24 h",
+      },
       to: timeRangeQueryProperties.to,
     },
   },

@@ -10,6 +10,7 @@ import type { TraceSpan } from "../../../../query/trace-tree.js";
 type Trace = { traceId: string; requestCount: number; truncated: boolean; spans: TraceSpan[] };
 
 const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+const oldTraceId = "00f067aa0ba902b700f067aa0ba902b7";
 const loadgen = { service: "loadgen", ip: "10.3.0.9", port: 41000 };
 const frontend = { service: "frontend", ip: "10.3.0.1", port: 3000 };
 const orders = { service: "orders", ip: "10.3.0.2", port: 3001 };
@@ -57,6 +58,14 @@ beforeAll(async () => {
       target: "/users/2",
     }),
     call({ side: "client", timeNs: baseNs, durationMs: 1, traceId: "ffffffffffffffffffffffffffffffff" }),
+    // Three days old: outside any default window, found through the trace index.
+    call({
+      side: "client",
+      timeNs: baseNs - 3n * 86_400_000n * ms,
+      durationMs: 2,
+      traceId: oldTraceId,
+      target: "/old",
+    }),
   ];
   expect(await t.ingest.send({ agentId: "node-a", requests })).toMatchObject({ ok: true });
 });
@@ -79,6 +88,12 @@ describe("GET /api/v1/trace/:traceId", () => {
     expect(root?.request.side).toBe("client");
     expect(root?.childSpanIds).toEqual(["b000000000000002"]);
     expect(body.spans[1]?.childSpanIds).toEqual(["c000000000000003", "c000000000000004"]);
+  });
+
+  it("finds an old trace by id alone through the trace index", async () => {
+    const { status, body } = await t.get<Trace>(`/api/v1/trace/${oldTraceId}`);
+    expect(status).toBe(200);
+    expect(body.spans.map((s) => s.request.target)).toEqual(["/old"]);
   });
 
   it("answers 404 outside the trace's time range and 400 for a malformed id", async () => {
