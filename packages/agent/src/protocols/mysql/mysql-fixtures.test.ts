@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadFixture, replay, summarize } from "./fixtures/replay.js";
+import { describeFixtureReplays, type FixtureCase } from "../testing/fixture-replay-cases.js";
+import * as mysql from "./fixtures/replay.js";
 import { clientHandshake } from "./mysql-messages.js";
-
-interface Expected {
-  name: string;
-  records: Array<{ operation: string; target: string; status: number; error: boolean; attributes?: object }>;
-  /** Request bytes no record counts: COM_QUIT and COM_STMT_CLOSE get no answer. */
-  unansweredBytes: number;
-}
 
 const CONNECT = {
   operation: "CONNECT",
@@ -36,7 +30,7 @@ const INSERT = {
 const QUIT = 5;
 const STMT_CLOSE = 9;
 
-const cases: Expected[] = [
+const cases: FixtureCase[] = [
   {
     name: "text-query",
     records: [
@@ -66,7 +60,7 @@ const cases: Expected[] = [
       },
       { operation: "COM_PING", target: "", status: 0, error: false },
     ],
-    unansweredBytes: QUIT,
+    unansweredRequestBytes: QUIT,
   },
   {
     name: "deprecate-eof",
@@ -95,7 +89,7 @@ const cases: Expected[] = [
         attributes: { "db.rows": "1", "db.mysql.command": "COM_STMT_EXECUTE" },
       },
     ],
-    unansweredBytes: QUIT,
+    unansweredRequestBytes: QUIT,
   },
   {
     name: "prepared",
@@ -140,7 +134,7 @@ const cases: Expected[] = [
         attributes: { "db.rows": "3" },
       },
     ],
-    unansweredBytes: QUIT + 2 * STMT_CLOSE,
+    unansweredRequestBytes: QUIT + 2 * STMT_CLOSE,
   },
   {
     name: "failing-query",
@@ -165,7 +159,7 @@ const cases: Expected[] = [
       },
       { operation: "SELECT", target: "SELECT 2 AS recovered", status: 0, error: false },
     ],
-    unansweredBytes: QUIT,
+    unansweredRequestBytes: QUIT,
   },
   {
     name: "auth-failure",
@@ -178,55 +172,23 @@ const cases: Expected[] = [
         attributes: { "db.user": "periscope", "db.sqlstate": "28000" },
       },
     ],
-    unansweredBytes: 0,
+    unansweredRequestBytes: 0,
   },
 ];
 
 describe("MySQL fixtures recorded from the real MariaDB server and mysql2 client", () => {
-  for (const expected of cases) {
-    describe(expected.name, () => {
-      const fixture = loadFixture(expected.name);
-      const longest = Math.max(fixture.requests.length, fixture.responses.length);
-      const whole = replay(fixture, longest);
-
-      it("yields the expected records when replayed whole", () => {
-        expect(whole.exchanges.map(summarize)).toMatchObject(expected.records);
-        expect(whole.exchanges).toHaveLength(expected.records.length);
-        expect(whole.counters).toEqual({ parseErrors: 0, streamGaps: 0 });
-        expect(whole.exchanges.every((exchange) => !exchange.truncated)).toBe(true);
-        const responseBytes = whole.exchanges.reduce((sum, exchange) => sum + exchange.response.wireBytes, 0);
-        expect(responseBytes).toBe(fixture.responses.length);
-        const requestBytes = whole.exchanges.reduce((sum, exchange) => sum + exchange.request.wireBytes, 0);
-        expect(fixture.requests.length - requestBytes).toBe(expected.unansweredBytes);
-      });
-
-      it("yields the same records at every chunk size, byte by byte included", () => {
-        const reference = whole.exchanges.map(summarize);
-        for (let chunkSize = 1; chunkSize <= longest; chunkSize++) {
-          const result = replay(fixture, chunkSize);
-          expect(result.exchanges.map(summarize), `chunk size ${chunkSize}`).toEqual(reference);
-          expect(result.counters.parseErrors, `chunk size ${chunkSize}`).toBe(0);
-        }
-      });
-
-      it("stamps each record from its first request byte to its last response byte", () => {
-        const byteByByte = replay(fixture, 1);
-        // replay() stamps byte i of the request stream 1_000_000 + i, of the response stream 2_000_000 + i.
-        expect(byteByByte.exchanges[0]?.startNs).toBe(1_000_000n);
-        expect(byteByByte.exchanges.at(-1)?.endNs).toBe(2_000_000n + BigInt(fixture.responses.length - 1));
-      });
-    });
-  }
+  // unansweredRequestBytes: COM_QUIT and COM_STMT_CLOSE get no answer.
+  describeFixtureReplays(mysql, cases);
 
   it("names an executed statement by the id its prepare answer gave", () => {
-    const records = replay(loadFixture("prepared"), 64).exchanges.map(summarize);
+    const records = mysql.replay(mysql.loadFixture("prepared"), 64).exchanges.map(mysql.summarize);
     const ids = records.slice(5, 8).map((record) => record.attributes["db.mysql.statement_id"]);
     expect(ids[0]).toMatch(/^\d+$/);
     expect(new Set(ids).size).toBe(1);
   });
 
   it("never keeps the auth data: the handshake response's scramble is zeroed once read", () => {
-    const fixture = loadFixture("text-query");
+    const fixture = mysql.loadFixture("text-query");
     const payload = Buffer.from(fixture.requests.subarray(4, 4 + fixture.requests.readUIntLE(0, 3)));
     const userEnd = payload.indexOf(0, 32);
     const authLength = payload[userEnd + 1] as number;

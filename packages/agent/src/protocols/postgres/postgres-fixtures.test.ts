@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadFixture, replay, summarize } from "./fixtures/replay.js";
-
-interface Expected {
-  name: string;
-  records: Array<{ operation: string; target: string; status: number; error: boolean; attributes?: object }>;
-}
+import { describeFixtureReplays, type FixtureCase } from "../testing/fixture-replay-cases.js";
+import * as postgres from "./fixtures/replay.js";
 
 const STARTUP = {
   operation: "STARTUP",
@@ -14,7 +10,7 @@ const STARTUP = {
   attributes: { "db.user": "periscope", "db.name": "periscope", "db.pg.authentication": "sasl" },
 };
 
-const cases: Expected[] = [
+const cases: Omit<FixtureCase, "unansweredRequestBytes">[] = [
   {
     name: "simple-query",
     records: [
@@ -144,48 +140,18 @@ const cases: Expected[] = [
   },
 ];
 
-const TERMINATE_BYTES = 5;
-
 describe("PostgreSQL fixtures recorded from the real server and pg client", () => {
-  for (const expected of cases) {
-    describe(expected.name, () => {
-      const fixture = loadFixture(expected.name);
-      const longest = Math.max(fixture.requests.length, fixture.responses.length);
-      const whole = replay(fixture, longest);
-
-      it("yields the expected records when replayed whole", () => {
-        expect(whole.exchanges.map(summarize)).toMatchObject(expected.records);
-        expect(whole.exchanges).toHaveLength(expected.records.length);
-        expect(whole.counters).toEqual({ parseErrors: 0, streamGaps: 0 });
-        expect(whole.exchanges.every((exchange) => !exchange.truncated)).toBe(true);
-        const responseBytes = whole.exchanges.reduce((sum, exchange) => sum + exchange.response.wireBytes, 0);
-        expect(responseBytes).toBe(fixture.responses.length);
-        const requestBytes = whole.exchanges.reduce((sum, exchange) => sum + exchange.request.wireBytes, 0);
-        // Every request byte is in a record but the Terminate a clean close ends with.
-        expect(fixture.requests.length - requestBytes).toBeLessThanOrEqual(TERMINATE_BYTES);
-      });
-
-      it("yields the same records at every chunk size, byte by byte included", () => {
-        const reference = whole.exchanges.map(summarize);
-        for (let chunkSize = 1; chunkSize <= longest; chunkSize++) {
-          const result = replay(fixture, chunkSize);
-          expect(result.exchanges.map(summarize), `chunk size ${chunkSize}`).toEqual(reference);
-          expect(result.counters.parseErrors, `chunk size ${chunkSize}`).toBe(0);
-        }
-      });
-
-      it("stamps each record from its first request byte to its last response byte", () => {
-        const byteByByte = replay(fixture, 1);
-        // replay() stamps byte i of the request stream 1_000_000 + i, of the response stream 2_000_000 + i.
-        expect(byteByByte.exchanges[0]?.startNs).toBe(1_000_000n);
-        expect(byteByByte.exchanges.at(-1)?.endNs).toBe(2_000_000n + BigInt(fixture.responses.length - 1));
-      });
-    });
-  }
+  // Every request byte is in a record but the Terminate (5 bytes) a clean close ends with.
+  describeFixtureReplays(
+    postgres,
+    cases.map((expected) => ({ ...expected, unansweredRequestBytes: { atMost: 5 } })),
+  );
 
   it("never stores the password: SCRAM messages are counted, not read", () => {
-    const fixture = loadFixture("extended-query");
-    const startup = replay(fixture, 7).exchanges[0];
-    expect(JSON.stringify(summarize(startup as NonNullable<typeof startup>))).not.toMatch(/SCRAM|p=|n,,/);
+    const fixture = postgres.loadFixture("extended-query");
+    const startup = postgres.replay(fixture, 7).exchanges[0];
+    expect(JSON.stringify(postgres.summarize(startup as NonNullable<typeof startup>))).not.toMatch(
+      /SCRAM|p=|n,,/,
+    );
   });
 });
