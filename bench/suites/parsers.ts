@@ -16,104 +16,55 @@ interface ProtocolCase extends ConnectionShape {
   conversations: Conversation[];
 }
 
+/** A client connection to `serverPort` over TCP, tagged `kernelProtocol` by the kernel. */
+function overTcp(
+  protocol: string,
+  kernelProtocol: ProtocolCase["kernelProtocol"],
+  serverPort: number,
+  conversations: Conversation[],
+): ProtocolCase {
+  return { protocol, kernelProtocol, transport: "tcp", serverPort, conversations };
+}
+
+const pairs = (folder: string, ext: string, names: string[]) =>
+  names.map((name) => requestsAndResponses(folder, name, ext));
+const transcripts = (folder: string, names: string[]) => names.map((name) => transcript(folder, name));
+
 // KernelProtocol numbers from packages/agent/src/capture/events.ts.
 const CASES: ProtocolCase[] = [
-  {
-    protocol: "http",
-    kernelProtocol: 1,
-    transport: "tcp",
-    serverPort: 8080,
-    conversations: ["keep-alive", "pipelined", "chunked-trailers", "head", "not-modified"].map((name) =>
-      requestsAndResponses("http1", name, "http"),
+  overTcp(
+    "http",
+    1,
+    8080,
+    pairs("http1", "http", ["keep-alive", "pipelined", "chunked-trailers", "head", "not-modified"]),
+  ),
+  overTcp("http2", 2, 8443, pairs("http2", "h2", ["http2-streams"])),
+  overTcp(
+    "grpc",
+    2,
+    50051,
+    pairs(
+      "http2",
+      "h2",
+      ["unary", "server-streaming", "client-streaming", "failing", "trailers-only"].map(
+        (name) => `grpc-${name}`,
+      ),
     ),
-  },
-  {
-    protocol: "http2",
-    kernelProtocol: 2,
-    transport: "tcp",
-    serverPort: 8443,
-    conversations: [requestsAndResponses("http2", "http2-streams", "h2")],
-  },
-  {
-    protocol: "grpc",
-    kernelProtocol: 2,
-    transport: "tcp",
-    serverPort: 50051,
-    conversations: ["unary", "server-streaming", "client-streaming", "failing", "trailers-only"].map((name) =>
-      requestsAndResponses("http2", `grpc-${name}`, "h2"),
-    ),
-  },
-  {
-    protocol: "postgres",
-    kernelProtocol: 3,
-    transport: "tcp",
-    serverPort: 5432,
-    conversations: ["simple-query", "extended-query", "failing-query"].map((name) =>
-      requestsAndResponses("postgres", name, "bin"),
-    ),
-  },
-  {
-    protocol: "mysql",
-    kernelProtocol: 4,
-    transport: "tcp",
-    serverPort: 3306,
-    conversations: ["text-query", "prepared", "failing-query", "deprecate-eof"].map((name) =>
-      requestsAndResponses("mysql", name, "bin"),
-    ),
-  },
-  {
-    protocol: "redis",
-    kernelProtocol: 5,
-    transport: "tcp",
-    serverPort: 6379,
-    conversations: ["resp2-commands", "resp3-types", "pubsub-resp2"].map((name) =>
-      requestsAndResponses("redis", name, "bin"),
-    ),
-  },
-  {
-    protocol: "dns",
-    kernelProtocol: 6,
-    transport: "udp",
-    serverPort: 53,
-    conversations: [transcript("dns", "udp-queries")],
-  },
-  {
-    protocol: "kafka",
-    kernelProtocol: 7,
-    transport: "tcp",
-    serverPort: 9092,
-    conversations: [transcript("kafka", "classic"), transcript("kafka", "flexible")],
-  },
-  {
-    protocol: "amqp",
-    kernelProtocol: 8,
-    transport: "tcp",
-    serverPort: 5672,
-    conversations: ["publish-consume", "confirms", "channel-error"].map((name) => transcript("amqp", name)),
-  },
-  {
-    protocol: "nats",
-    kernelProtocol: 9,
-    transport: "tcp",
-    serverPort: 4222,
-    conversations: ["pub-sub", "verbose", "invalid-subject"].map((name) =>
-      requestsAndResponses("nats", name, "bin"),
-    ),
-  },
-  {
-    protocol: "mongo",
-    kernelProtocol: 10,
-    transport: "tcp",
-    serverPort: 27017,
-    conversations: [transcript("mongo", "handshake-find"), transcript("mongo", "writes-errors")],
-  },
-  {
-    protocol: "mqtt",
-    kernelProtocol: 11,
-    transport: "tcp",
-    serverPort: 1883,
-    conversations: ["v311", "v5"].map((name) => requestsAndResponses("mqtt", name, "bin")),
-  },
+  ),
+  overTcp("postgres", 3, 5432, pairs("postgres", "bin", ["simple-query", "extended-query", "failing-query"])),
+  overTcp(
+    "mysql",
+    4,
+    3306,
+    pairs("mysql", "bin", ["text-query", "prepared", "failing-query", "deprecate-eof"]),
+  ),
+  overTcp("redis", 5, 6379, pairs("redis", "bin", ["resp2-commands", "resp3-types", "pubsub-resp2"])),
+  { ...overTcp("dns", 6, 53, transcripts("dns", ["udp-queries"])), transport: "udp" },
+  overTcp("kafka", 7, 9092, transcripts("kafka", ["classic", "flexible"])),
+  overTcp("amqp", 8, 5672, transcripts("amqp", ["publish-consume", "confirms", "channel-error"])),
+  overTcp("nats", 9, 4222, pairs("nats", "bin", ["pub-sub", "verbose", "invalid-subject"])),
+  overTcp("mongo", 10, 27017, transcripts("mongo", ["handshake-find", "writes-errors"])),
+  overTcp("mqtt", 11, 1883, pairs("mqtt", "bin", ["v311", "v5"])),
 ];
 
 const WARM_UP_MS = 500;
