@@ -44,4 +44,17 @@ describe("Pipeline redaction", () => {
     expect(record?.attributes["http.user_agent"]).toBe(REDACTED);
     expect(record?.attributes).not.toHaveProperty("http.host");
   });
+
+  it("takes new rules at run time for every record emitted after the change", () => {
+    const { pipeline, records } = makePipeline();
+    const server = side({ tgid: SERVER_PID, fd: 9, generation: 1 }, Role.Server);
+    pipeline.handleBatch([
+      server.open(["127.0.0.1", 8080], ["127.0.0.1", 51000]),
+      server.data(Direction.Ingress, REQUEST),
+      server.data(Direction.Egress, RESPONSE),
+    ]);
+    pipeline.setRedaction(parseRedactionRules(JSON.stringify({ dropAttributes: ["http.user_agent"] })));
+    pipeline.handleBatch([server.data(Direction.Ingress, REQUEST), server.data(Direction.Egress, RESPONSE)]);
+    expect(records.map((record) => record.attributes["http.user_agent"])).toEqual(["shop/1.0", undefined]);
+  });
 });

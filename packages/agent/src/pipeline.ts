@@ -97,8 +97,8 @@ export class Pipeline {
   };
 
   private readonly registry: ProtocolRegistry;
-  private readonly redaction: RedactionRules;
-  private readonly redactor: RecordRedactor;
+  private redaction: RedactionRules;
+  private redactor: RecordRedactor;
 
   constructor(private readonly options: PipelineOptions) {
     this.registry = new ProtocolRegistry(options.protocols);
@@ -133,6 +133,15 @@ export class Pipeline {
           break;
       }
     }
+  }
+
+  /**
+   * New rules from a runtime control: every record emitted from now on follows
+   * them; connections opened from now on also hand their header names to HPACK.
+   */
+  setRedaction(rules: RedactionRules): void {
+    this.redaction = rules;
+    this.redactor = new RecordRedactor(rules);
   }
 
   /** Forgets connections idle for the tracker's timeout. */
