@@ -33,25 +33,15 @@ export function conversationPasses(
   let generation = 0;
   return () => {
     generation += 1;
-    const events: KernelEvent[] = [];
+    // A listening socket the client process keeps open throughout, as a real one
+    // keeps some socket: the process stays known, so its name is looked up once,
+    // not once per pass after its last connection closed.
+    const events: KernelEvent[] =
+      generation === 1 ? [open({ tgid: PID, fd: 9, generation: 0 }, now, 0, shape)] : [];
     conversations.forEach((conversation, index) => {
       const conn = { tgid: PID, fd: 10 + index, generation };
       now += 10_000n;
-      events.push({
-        kind: "open",
-        timestampNs: now,
-        conn,
-        pid: PID,
-        family: "ipv4",
-        localAddr: "127.0.0.1",
-        localPort: 40_000 + index,
-        remoteAddr: "10.1.2.3",
-        remotePort: shape.serverPort,
-        role: ROLE_CLIENT,
-        source: SYSCALL.connect,
-        comm: "bench-client",
-        transport: shape.transport,
-      });
+      events.push(open(conn, now, 40_000 + index, shape));
       const offsets = { egress: 0n, ingress: 0n };
       for (const { fromClient, bytes } of conversation.segments) {
         now += 20_000n;
@@ -82,5 +72,28 @@ export function conversationPasses(
       });
     });
     return events;
+  };
+}
+
+function open(
+  conn: KernelEvent["conn"],
+  timestampNs: bigint,
+  localPort: number,
+  shape: ConnectionShape,
+): KernelEvent {
+  return {
+    kind: "open",
+    timestampNs,
+    conn,
+    pid: PID,
+    family: "ipv4",
+    localAddr: "127.0.0.1",
+    localPort,
+    remoteAddr: "10.1.2.3",
+    remotePort: shape.serverPort,
+    role: ROLE_CLIENT,
+    source: SYSCALL.connect,
+    comm: "bench-client",
+    transport: shape.transport,
   };
 }
