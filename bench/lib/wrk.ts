@@ -1,6 +1,6 @@
 // Runs wrk (Debian's) against a URL and reads its summary: requests/s, the
 // total count, and the p99 latency from --latency's distribution.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 
 export interface WrkResult {
   requests: number;
@@ -16,12 +16,24 @@ function toMs(text: string): number {
   return Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 1);
 }
 
-export function runWrk(url: string, seconds: number, connections: number): WrkResult {
-  const run = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", url], {
-    encoding: "utf8",
+/** Asynchronous, so the bench's own event loop (the agent's gRPC sink) keeps running. */
+export async function runWrk(url: string, seconds: number, connections: number): Promise<WrkResult> {
+  const child = spawn("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", url], {
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.error?.message}`);
-  const out = run.stdout;
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk;
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    err += chunk;
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`wrk failed (${code}): ${err}`);
   const total = /(\d+) requests in/.exec(out);
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   const p99 = /\s99%\s+([\d.]+\w+)/.exec(out);

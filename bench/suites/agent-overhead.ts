@@ -1,12 +1,18 @@
 // Agent overhead on a traced keep-alive HTTP server: wrk against nginx and a
-// Node http server, with the agent off and on, alternating within one run so
-// drift in the machine's load hits both sides alike. Full HTTP capture (the
-// agent's defaults). Prints and writes throughput and p99 ratios (on/off),
-// the agent's CPU seconds per 10k requests and its peak RSS.
+// Node http server, alternating within one run (so drift in the machine's
+// load hits every mode alike) between
+//   off          no agent,
+//   full         the agent with its defaults: full HTTP capture and parsing,
+//   kernel-only  the agent with HTTP payload capture off (protocols.http1 =
+//                false through its local API): the kernel hooks still run on
+//                every syscall and segment, but nothing is copied or parsed.
+// Prints and writes throughput and p99 ratios (full vs off; the
+// kernel-only ones too), the agent's CPU seconds per 10k requests, its peak
+// RSS, and how many records and ring-buffer drops it had per request.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type RunningAgent, startAgent, startCountingSink } from "../lib/agent-process.js";
+import { type Sink, startAgent, startSink } from "../lib/agent-process.js";
 import { writeResults } from "../lib/results.js";
 import {
   ensureDebianPackages,
@@ -16,60 +22,76 @@ import {
 } from "../lib/traced-servers.js";
 import { runWrk, type WrkResult } from "../lib/wrk.js";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = 16;
 
-interface Phase {
-  off: WrkResult[];
-  on: WrkResult[];
-  agentCpuSeconds: number;
-  agentRequests: number;
+interface AgentRun {
+  load: WrkResult;
+  cpuSeconds: number;
   peakRssMb: number;
-  recordsExported: number;
+  records: number;
+  ringbufFull: number;
+}
+
+interface Figures {
+  off: WrkResult[];
+  full: AgentRun[];
+  kernelOnly: AgentRun[];
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
-async function measure(server: TracedServer, sinkAddress: string, sink: { records: number }): Promise<Phase> {
-  const phase: Phase = {
-    off: [],
-    on: [],
-    agentCpuSeconds: 0,
-    agentRequests: 0,
-    peakRssMb: 0,
-    recordsExported: 0,
-  };
-  runWrk(server.url, 2, CONNECTIONS); // warm-up: JIT, caches, keep-alive pools
-  for (let round = 0; round < ROUNDS; round++) {
-    phase.off.push(runWrk(server.url, SECONDS, CONNECTIONS));
-    const agent: RunningAgent = await startAgent(sinkAddress);
-    const recordsBefore = sink.records;
+async function withAgent(server: TracedServer, sink: Sink, config?: object): Promise<AgentRun> {
+  const agent = await startAgent(sink.address);
+  try {
+    if (config) await agent.configure(config);
+    const before = await agent.stats();
     const cpuBefore = agent.cpuSeconds();
-    const on = runWrk(server.url, SECONDS, CONNECTIONS);
-    phase.agentCpuSeconds += agent.cpuSeconds() - cpuBefore;
-    phase.agentRequests += on.requests;
-    phase.peakRssMb = Math.max(phase.peakRssMb, agent.peakRssMb());
-    await agent.stop(); // flushes its last batch
-    phase.recordsExported += sink.records - recordsBefore;
-    phase.on.push(on);
+    const load = await runWrk(server.url, SECONDS, CONNECTIONS);
+    const cpuSeconds = agent.cpuSeconds() - cpuBefore;
+    // Records still in the agent's pipeline after the load are not counted.
+    const after = await agent.stats();
+    return {
+      load,
+      cpuSeconds,
+      peakRssMb: agent.peakRssMb(),
+      records: after.records.emitted - before.records.emitted,
+      ringbufFull: (after.drops.ringbuf_full ?? 0) - (before.drops.ringbuf_full ?? 0),
+    };
+  } finally {
+    await agent.stop();
+  }
+}
+
+async function measure(server: TracedServer, sink: Sink): Promise<Figures> {
+  const figures: Figures = { off: [], full: [], kernelOnly: [] };
+  await runWrk(server.url, 2, CONNECTIONS); // warm-up: JIT, caches, keep-alive pools
+  for (let round = 0; round < ROUNDS; round++) {
+    const off = await runWrk(server.url, SECONDS, CONNECTIONS);
+    const full = await withAgent(server, sink);
+    const kernelOnly = await withAgent(server, sink, { protocols: { http1: false } });
+    figures.off.push(off);
+    figures.full.push(full);
+    figures.kernelOnly.push(kernelOnly);
+    const show = (r: WrkResult) => `${Math.round(r.requestsPerSecond)} req/s p99 ${r.p99Ms} ms`;
     console.log(
-      `${server.name} round ${round + 1}: off ${Math.round(phase.off[round]?.requestsPerSecond ?? 0)} req/s p99 ${phase.off[round]?.p99Ms} ms; ` +
-        `on ${Math.round(on.requestsPerSecond)} req/s p99 ${on.p99Ms} ms`,
+      `${server.name} round ${round + 1}: off ${show(off)}; full ${show(full.load)}; kernel-only ${show(kernelOnly.load)}`,
     );
   }
-  return phase;
+  return figures;
 }
 
 ensureDebianPackages(["wrk", "nginx-light"]);
 const dir = mkdtempSync(path.join(tmpdir(), "periscope-overhead-"));
-const sink = await startCountingSink();
-const phases: Record<string, Phase> = {};
+const sink = await startSink();
+const byServer: Record<string, Figures> = {};
 try {
   for (const start of [() => startNginx(dir, 18_081), () => startNodeServer(18_082)]) {
     const server = await start();
     try {
-      phases[server.name] = await measure(server, sink.address, sink);
+      byServer[server.name] = await measure(server, sink);
     } finally {
       server.stop();
     }
@@ -79,25 +101,34 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const all = Object.values(phases);
-const perServer = (pick: (p: Phase) => number) =>
-  Object.fromEntries(Object.entries(phases).map(([name, p]) => [name, Number(pick(p).toFixed(3))]));
-const throughputRatio = (p: Phase) =>
-  mean(p.on.map((r) => r.requestsPerSecond)) / mean(p.off.map((r) => r.requestsPerSecond));
-const p99Ratio = (p: Phase) => mean(p.on.map((r) => r.p99Ms)) / mean(p.off.map((r) => r.p99Ms));
-const cpuPer10k = (p: Phase) => (p.agentCpuSeconds / Math.max(p.agentRequests, 1)) * 10_000;
-// HTTP records exported per request served while on: shows capture was really on
-// (each request is observed at the server; wrk itself is traced too, so up to 2).
-const recordsPerRequest = (p: Phase) => p.recordsExported / Math.max(p.agentRequests, 1);
+const offRps = (f: Figures) => mean(f.off.map((r) => r.requestsPerSecond));
+const offP99 = (f: Figures) => mean(f.off.map((r) => r.p99Ms));
+const throughputRatio = (runs: AgentRun[], f: Figures) =>
+  mean(runs.map((r) => r.load.requestsPerSecond)) / offRps(f);
+const p99Ratio = (runs: AgentRun[], f: Figures) => mean(runs.map((r) => r.load.p99Ms)) / offP99(f);
+const requests = (runs: AgentRun[]) => Math.max(sum(runs.map((r) => r.load.requests)), 1);
+const cpuPer10k = (runs: AgentRun[]) => (sum(runs.map((r) => r.cpuSeconds)) / requests(runs)) * 10_000;
+const perServer = (pick: (f: Figures) => number) =>
+  Object.fromEntries(Object.entries(byServer).map(([name, f]) => [name, Number(pick(f).toFixed(3))]));
+const overall = (pick: (f: Figures) => number) => Number(mean(Object.values(byServer).map(pick)).toFixed(3));
 
 writeResults("agent-overhead", {
-  throughput_ratio: Number(mean(all.map(throughputRatio)).toFixed(3)),
-  p99_ratio: Number(mean(all.map(p99Ratio)).toFixed(3)),
-  agent_cpu_s_per_10k_requests: Number(mean(all.map(cpuPer10k)).toFixed(3)),
-  agent_peak_rss_mb: Number(Math.max(...all.map((p) => p.peakRssMb)).toFixed(1)),
-  throughput_ratio_by_server: perServer(throughputRatio),
-  p99_ratio_by_server: perServer(p99Ratio),
-  agent_cpu_s_per_10k_requests_by_server: perServer(cpuPer10k),
-  records_per_request_by_server: perServer(recordsPerRequest),
-  off_requests_per_second_by_server: perServer((p) => mean(p.off.map((r) => r.requestsPerSecond))),
+  throughput_ratio: overall((f) => throughputRatio(f.full, f)),
+  p99_ratio: overall((f) => p99Ratio(f.full, f)),
+  agent_cpu_s_per_10k_requests: overall((f) => cpuPer10k(f.full)),
+  agent_peak_rss_mb: Number(
+    Math.max(...Object.values(byServer).flatMap((f) => f.full.map((r) => r.peakRssMb))).toFixed(1),
+  ),
+  throughput_ratio_kernel_only: overall((f) => throughputRatio(f.kernelOnly, f)),
+  p99_ratio_kernel_only: overall((f) => p99Ratio(f.kernelOnly, f)),
+  agent_cpu_s_per_10k_requests_kernel_only: overall((f) => cpuPer10k(f.kernelOnly)),
+  throughput_ratio_by_server: perServer((f) => throughputRatio(f.full, f)),
+  p99_ratio_by_server: perServer((f) => p99Ratio(f.full, f)),
+  throughput_ratio_kernel_only_by_server: perServer((f) => throughputRatio(f.kernelOnly, f)),
+  // Each request is seen by the server and by wrk, so complete capture is 2 records per request.
+  records_per_request_by_server: perServer((f) => sum(f.full.map((r) => r.records)) / requests(f.full)),
+  ringbuf_drops_per_request_by_server: perServer(
+    (f) => sum(f.full.map((r) => r.ringbufFull)) / requests(f.full),
+  ),
+  off_requests_per_second_by_server: perServer(offRps),
 });
