@@ -1,6 +1,6 @@
 // How a `requests` row is selected and shown by the API; shared by search,
 // request detail and traces so the three always agree on a request's shape.
-import { formatRequestId, ROW_HASH_SQL } from "./request-id.js";
+import { formatRequestId, rowHash } from "./request-id.js";
 
 export interface EndpointView {
   service: string;
@@ -39,7 +39,6 @@ export interface RequestDetailView extends RequestView {
 
 export interface RequestRowOut {
   time_ns: string;
-  row_hash: string;
   protocol: string;
   side: "client" | "server";
   client_service: string;
@@ -72,7 +71,6 @@ export interface RequestDetailRowOut extends RequestRowOut {
 
 export const REQUEST_COLUMNS_SQL = `
   toString(toUnixTimestamp64Nano(time)) AS time_ns,
-  ${ROW_HASH_SQL} AS row_hash,
   protocol, side,
   client_service, client_ip, client_port, client_pid, client_process,
   server_service, server_ip, server_port, server_pid, server_process,
@@ -84,7 +82,7 @@ export const REQUEST_DETAIL_COLUMNS_SQL = `${REQUEST_COLUMNS_SQL}, attributes, t
 export function toRequestView(row: RequestRowOut): RequestView {
   const nanos = BigInt(row.time_ns);
   return {
-    id: formatRequestId({ timeNs: row.time_ns, hash: row.row_hash }),
+    id: formatRequestId({ timeNs: row.time_ns, hash: rowHash(row) }),
     time: new Date(Number(nanos / 1_000_000n)).toISOString(),
     timeUnixNano: row.time_ns,
     protocol: row.protocol,
@@ -115,6 +113,22 @@ export function toRequestView(row: RequestRowOut): RequestView {
     parentSpanId: row.parent_span_id,
     agentId: row.agent_id,
   };
+}
+
+/** A row with its identity hash, in the API's order: newest first, then hash descending. */
+export interface KeyedRow<Row extends RequestRowOut = RequestRowOut> {
+  row: Row;
+  timeNs: bigint;
+  hash: string;
+}
+
+export function keyed<Row extends RequestRowOut>(row: Row): KeyedRow<Row> {
+  return { row, timeNs: BigInt(row.time_ns), hash: rowHash(row) };
+}
+
+export function newestFirst(a: KeyedRow, b: KeyedRow): number {
+  if (a.timeNs !== b.timeNs) return a.timeNs > b.timeNs ? -1 : 1;
+  return a.hash === b.hash ? 0 : a.hash > b.hash ? -1 : 1;
 }
 
 export function toRequestDetailView(row: RequestDetailRowOut): RequestDetailView {

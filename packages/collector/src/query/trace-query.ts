@@ -20,7 +20,7 @@ const TRACE_SQL = `
 SELECT ${REQUEST_COLUMNS_SQL}
 FROM requests
 WHERE ${TIME_RANGE_CONDITION} AND trace_id = {trace_id:String}
-ORDER BY time, row_hash
+ORDER BY time
 LIMIT {limit:UInt32}`;
 
 const TRACE_SPAN_SQL = `

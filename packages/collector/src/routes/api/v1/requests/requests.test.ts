@@ -65,12 +65,31 @@ beforeAll(async () => {
       attributes: { "db.name": "shop" },
     }),
   ];
+  // shop -> stock: 30 calls seen at both ends, then 3 seen only by the server.
+  const shop = { service: "shop", ip: "10.2.0.7", port: 41000 };
+  const stock = { service: "stock", ip: "10.2.0.8", port: 9000 };
+  const shopCalls = Array.from({ length: 30 }, (_, i) => {
+    const timeNs = baseNs - BigInt(i + 1) * 1_000_000n;
+    return [
+      call({ side: "client", timeNs, client: shop, server: stock, target: `/s/${i}` }),
+      call({ side: "server", timeNs: timeNs + 500n, client: shop, server: stock, target: `/s/${i}` }),
+    ];
+  }).flat();
+  const serverOnly = Array.from({ length: 3 }, (_, i) =>
+    call({
+      side: "server",
+      timeNs: baseNs - BigInt(40 + i) * 1_000_000n,
+      client: { ...shop, port: 41001 },
+      server: stock,
+      target: `/untraced-client/${i}`,
+    }),
+  );
   const result = await t.ingest.send({
     agentId: "node-a",
     batchSeq: 1n,
-    requests: [...ties, ...spread, ...both],
+    requests: [...ties, ...spread, ...both, ...shopCalls, ...serverOnly],
   });
-  expect(result).toMatchObject({ ok: true, response: { accepted: 34 } });
+  expect(result).toMatchObject({ ok: true, response: { accepted: 97 } });
 });
 
 afterAll(() => t?.close());
@@ -101,6 +120,21 @@ describe("pagination", () => {
     expect(seen).toEqual(whole.requests.map((r) => r.id));
     const tieTargets = whole.requests.filter((r) => r.target.startsWith("/tie/")).map((r) => r.target);
     expect(new Set(tieTargets).size).toBe(12);
+  });
+
+  it("lists each call once across pages when both ends were traced, and server-only calls too", async () => {
+    const targets: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await search(`service=stock&limit=4${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.requests.length).toBeLessThanOrEqual(4);
+      targets.push(...page.requests.map((r) => `${r.side} ${r.target}`));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(targets).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => `client /s/${i}`),
+      ...Array.from({ length: 3 }, (_, i) => `server /untraced-client/${i}`),
+    ]);
   });
 
   it("orders newest first", async () => {
@@ -159,7 +193,7 @@ describe("filters", () => {
     const blank = await search(
       "service=&peer=&operation=&target=&status=&error=&minDurationMs=&traceId=&cursor=",
     );
-    expect(blank.requests).toHaveLength(33);
+    expect(blank.requests).toHaveLength(66);
   });
 
   const bad: [string, RegExp][] = [
