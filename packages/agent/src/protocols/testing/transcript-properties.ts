@@ -54,3 +54,77 @@ export function itHoldsOnHostileInput<Exchange>(subject: HostileInputSubject<Exc
     );
   });
 }
+
+/**
+ * Random bytes, pieces of a recorded conversation's first 64 bytes per segment,
+ * and the protocol's own header fields: input close enough to the protocol to
+ * reach deep into its decoder.
+ */
+export function bytesLike(conversation: readonly Segment[], fields: readonly Buffer[]): fc.Arbitrary<Buffer> {
+  return fc
+    .array(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 24 }).map((bytes) => Buffer.from(bytes)),
+        fc.constantFrom(...conversation.map((segment) => segment.bytes.subarray(0, 64))),
+        fc.constantFrom(...fields),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => Buffer.concat(parts));
+}
+
+/**
+ * Zero bytes after a recorded conversation's first segment (for these protocols
+ * a frame size or type of 0, which the resync must step over) are counted as a
+ * parse error, and the records after them are what `expectRecords` wants.
+ */
+export function itRecoversAfterGarbage<Exchange>(
+  subject: HostileInputSubject<Exchange>,
+  conversation: readonly Segment[],
+  expectRecords: (records: unknown[]) => void,
+): void {
+  it("recovers at the next message after garbage", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 32 }), (length, chunkSize) => {
+        const [first, ...rest] = conversation;
+        if (first === undefined) throw new Error("conversation is empty");
+        const garbage = { fromClient: true, bytes: Buffer.alloc(length, 0) };
+        const result = replayTranscript([first, garbage, ...rest], subject.createParser(), chunkSize);
+        expect(result.counters.parseErrors).toBeGreaterThan(0);
+        expectRecords(subject.summarize(result.exchanges));
+      }),
+      { numRuns: 200 },
+    );
+  });
+}
+
+/** Changed bytes in a recorded conversation never throw, and add at most one record each. */
+export function itSurvivesMutationsOf<Exchange>(
+  subject: HostileInputSubject<Exchange>,
+  conversation: readonly Segment[],
+): void {
+  it("survives mutations of a recorded conversation, yielding at most one extra record per changed byte", () => {
+    const records = (segments: Segment[], chunkSize: number) =>
+      subject.summarize(replayTranscript(segments, subject.createParser(), chunkSize).exchanges).length;
+    const reference = records([...conversation], 4096);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.integer({ min: 1, max: 512 }),
+        (mutations, chunkSize) => {
+          const mutated = conversation.map((segment) => ({ ...segment, bytes: Buffer.from(segment.bytes) }));
+          for (const [which, position, value] of mutations) {
+            const segment = mutated[which % mutated.length];
+            if (segment !== undefined && segment.bytes.length > 0)
+              segment.bytes[position % segment.bytes.length] = value;
+          }
+          expect(records(mutated, chunkSize)).toBeLessThanOrEqual(reference + mutations.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+}
