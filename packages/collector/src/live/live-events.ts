@@ -1,12 +1,13 @@
 // What live subscribers receive, built from rows exactly as ingest stored them.
 import type { RequestRow } from "../ingest/request-row.js";
+import { formatRequestId, rowHash } from "../query/request-id.js";
 import type { RequestView } from "../query/request-view.js";
 
 export const LIVE_TOPICS = ["requests", "map"] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
-/** A stored request as search shows it, minus the id (the storage engine computes that). */
-export type LiveRequest = Omit<RequestView, "id">;
+/** A stored request exactly as search shows it, id included. */
+export type LiveRequest = RequestView;
 
 export interface LiveRequestsEvent {
   requests: LiveRequest[];
@@ -31,6 +32,7 @@ export interface LiveMapEvent {
 export function toLiveRequest(row: RequestRow): LiveRequest {
   const nanos = BigInt(row.time);
   return {
+    id: formatRequestId({ timeNs: row.time, hash: rowHash(row) }),
     time: new Date(Number(nanos / 1_000_000n)).toISOString(),
     timeUnixNano: row.time,
     protocol: row.protocol,

@@ -47,6 +47,11 @@ describe("GET /api/v1/live", () => {
       ["/live/2", "client", "node-live"],
       ["/live/1", "client", "node-live"],
     ]);
+    // The same ids search gives, so a live row opens its detail directly.
+    const searched = await t.get<{ requests: { id: string }[] }>(
+      "/api/v1/requests?service=web&observations=all",
+    );
+    expect(pushed.requests.map((r) => r.id)).toEqual(searched.body.requests.map((r) => r.id));
     const map = (await reader.next((e) => e.event === "map")).data as LiveMapEvent;
     // The call seen at both ends counts once, and the edge id is the one the map uses.
     expect(map.edges).toEqual([
