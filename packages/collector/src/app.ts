@@ -6,6 +6,7 @@ import { registerAuthHook } from "./auth/auth-hook.js";
 import { registerErrorHandling } from "./http/error-handler.js";
 import { metricsRoutes, registerRequestTiming } from "./metrics/metrics-route.js";
 import { agentsRoutes } from "./routes/api/v1/agents/index.js";
+import { connectionsRoutes } from "./routes/api/v1/connections/index.js";
 import { endpointsRoutes } from "./routes/api/v1/endpoints/index.js";
 import { flameGraphRoutes } from "./routes/api/v1/flamegraph/index.js";
 import { healthRoutes } from "./routes/api/v1/health/index.js";
@@ -47,6 +48,7 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   await app.register(endpointsRoutes, { ...dependencies, prefix: "/api/v1/endpoints" });
   await app.register(flameGraphRoutes, { ...dependencies, prefix: "/api/v1/flamegraph" });
   await app.register(requestsRoutes, { ...dependencies, prefix: "/api/v1/requests" });
+  await app.register(connectionsRoutes, { ...dependencies, prefix: "/api/v1/connections" });
   await app.register(traceRoutes, { ...dependencies, prefix: "/api/v1/trace" });
   await app.register(linksRoutes, { ...dependencies, prefix: "/api/v1/links" });
   await app.register(agentsRoutes, { ...dependencies, prefix: "/api/v1/agents" });
