@@ -50,6 +50,28 @@ export class CollectorMetrics {
         this.inc({ outcome: "invalid" }, counters.batchesRejectedInvalid);
         this.inc({ outcome: "busy" }, counters.batchesRefusedBusy);
         this.inc({ outcome: "storage_failed" }, counters.batchesFailedStorage);
+        this.inc({ outcome: "buffered" }, counters.batchesBuffered);
+        this.inc({ outcome: "refused_buffer_full" }, counters.batchesRefusedBufferFull);
+      },
+    });
+    new Counter({
+      name: "periscope_ingest_records_dropped_total",
+      help: "Records acknowledged to an agent, then refused by storage for good (lost)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(counters.recordsDroppedAfterAccept);
+      },
+    });
+    new Counter({
+      name: "periscope_ingest_inserts_total",
+      help: "INSERT statements run (records_total / this is how many records each insert coalesces), and retries",
+      labelNames: ["kind"],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ kind: "statement" }, counters.insertStatements);
+        this.inc({ kind: "retry" }, counters.insertRetries);
       },
     });
     new Counter({
@@ -76,6 +98,33 @@ export class CollectorMetrics {
       },
     });
     if (live !== undefined) this.registerLive(live, registers);
+  }
+
+  /** The ingest queue (coalescing inserts, holding batches through a storage outage). */
+  watchIngestQueue(source: {
+    readonly queueState: { batches: number; rows: number; bytes: number; storageDown: boolean };
+  }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: "periscope_ingest_queue_depth",
+      help: "Batches, rows and bytes accepted and waiting to be stored (bounded; beyond it agents are refused)",
+      labelNames: ["unit"],
+      registers,
+      collect() {
+        const state = source.queueState;
+        this.set({ unit: "batches" }, state.batches);
+        this.set({ unit: "rows" }, state.rows);
+        this.set({ unit: "bytes" }, state.bytes);
+      },
+    });
+    new Gauge({
+      name: "periscope_storage_down",
+      help: "1 while inserts fail with a transient storage error and batches are being held",
+      registers,
+      collect() {
+        this.set(source.queueState.storageDown ? 1 : 0);
+      },
+    });
   }
 
   private registerLive(live: LiveHub, registers: Registry[]): void {

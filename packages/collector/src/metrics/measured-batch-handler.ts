@@ -17,6 +17,7 @@ export class MeasuredExportBatchHandler extends ExportBatchHandler {
 
   measureWith(metrics: CollectorMetrics): this {
     this.metrics = metrics;
+    metrics.watchIngestQueue(this);
     return this;
   }
 

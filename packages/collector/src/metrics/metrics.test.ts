@@ -45,6 +45,8 @@ describe("GET /metrics", () => {
     expect(sample('periscope_ingest_batch_duration_seconds_count{outcome="stored"}')).toBe(1);
     expect(sample('periscope_ingest_batch_duration_seconds_bucket{le="+Inf",outcome="stored"}')).toBe(1);
     expect(sample("periscope_ingest_batches_in_flight")).toBe(0);
+    expect(sample('periscope_ingest_queue_depth{unit="batches"}')).toBe(0);
+    expect(sample("periscope_storage_down")).toBe(0);
   });
 
   it("exposes agents' drop counters and the live feed's losses", () => {
