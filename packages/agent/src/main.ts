@@ -69,6 +69,7 @@ let tracer: SocketTracer | undefined;
 // The tracer's counters, kept when it closes: the last export still reports them.
 let finalKernelDrops: KernelDropCounters = ZERO_KERNEL_DROPS;
 let finalDecoderCounters: DecoderCounters | undefined;
+let finalTlsDrops = { callsFull: 0n, noSocket: 0n };
 const captureStats = new CaptureStats();
 const processInfo = new ProcessInfoCache({ maxProcesses: 4096 });
 let controlPlane: ControlPlane | undefined;
@@ -120,6 +121,8 @@ function agentInfo(): AgentInfo {
       parserResyncs: BigInt(userSpace.parserResyncs),
       tcpStatsMapFull: tcpHealth?.drops().statsMapFull ?? 0n,
       tcpStatsClosedReplaced: tcpHealth?.drops().closedReplaced ?? 0n,
+      tlsCallsFull: (tracer?.tlsDropCounters() ?? finalTlsDrops).callsFull,
+      tlsNoSocket: (tracer?.tlsDropCounters() ?? finalTlsDrops).noSocket,
     }),
   });
 }
@@ -191,6 +194,7 @@ async function shutdown(signal: string): Promise<void> {
   if (tracer) {
     finalKernelDrops = tracer.dropCounters();
     finalDecoderCounters = tracer.decoderCounters();
+    finalTlsDrops = tracer.tlsDropCounters();
     tracer.close();
     tracer = undefined;
   }

@@ -114,6 +114,10 @@ export class SocketTracer {
     return this.native.attachTls(path);
   }
 
+  tlsDropCounters(): { callsFull: bigint; noSocket: bigint } {
+    return this.native.readTlsDropCounters();
+  }
+
   /** Records the decoder skipped as malformed (should stay zero). */
   decoderCounters(): Readonly<DecoderCounters> {
     return { ...this.decoder.counters };

@@ -46,6 +46,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
                         InstanceMethod<&NativeTracer::ReadDropCounters>("readDropCounters"),
                         InstanceMethod<&NativeTracer::Ref>("ref"), InstanceMethod<&NativeTracer::Unref>("unref"),
                         InstanceMethod<&NativeTracer::AttachTls>("attachTls"),
+                        InstanceMethod<&NativeTracer::ReadTlsDropCounters>("readTlsDropCounters"),
                         InstanceMethod<&NativeTracer::Close>("close")});
   }
 
@@ -207,6 +208,20 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   }
 
   void Close(const Napi::CallbackInfo&) { Shutdown(); }
+
+  Napi::Value ReadTlsDropCounters(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    TlsDropCounters counters;
+    try {
+      counters = read_tls_drops(RequireOpen(env).object());
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(env, error.what());
+    }
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("callsFull", Napi::BigInt::New(env, counters.calls_full));
+    result.Set("noSocket", Napi::BigInt::New(env, counters.no_socket));
+    return result;
+  }
 
   // attachTls(path): the TLS uprobes on one binary or library; returns the probe count.
   Napi::Value AttachTls(const Napi::CallbackInfo& info) {

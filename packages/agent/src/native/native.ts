@@ -49,6 +49,8 @@ export interface NativeTracer {
    * count. Throws naming the symbol and reason (e.g. a file without SSL_write).
    */
   attachTls(path: string): number;
+  /** The TLS probes' drops: SSL calls not followed (map full), plaintext with no socket found. */
+  readTlsDropCounters(): { callsFull: bigint; noSocket: bigint };
   /** Keeps the event loop alive while open (the default). */
   ref(): void;
   /** Lets the process exit while the tracer is open. */

@@ -34,6 +34,21 @@ bool is_tls_uprobe(bpf_program* program) {
   return strncmp(section, "uprobe", 6) == 0 || strncmp(section, "uretprobe", 9) == 0;
 }
 
+TlsDropCounters read_tls_drops(bpf_object* object) {
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) fail_bpf_step("count possible CPUs", -cpus);
+  bpf_map* map = find_bpf_map(object, "tls_drops");
+  uint64_t totals[2] = {};
+  std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
+  for (uint32_t key = 0; key < 2; key++) {
+    if (bpf_map__lookup_elem(map, &key, sizeof(key), per_cpu.data(), per_cpu.size() * sizeof(uint64_t), 0) != 0) {
+      fail_bpf_step("read map tls_drops", errno);
+    }
+    for (uint64_t value : per_cpu) totals[key] += value;
+  }
+  return TlsDropCounters{totals[0], totals[1]};
+}
+
 TlsUprobes::~TlsUprobes() {
   for (bpf_link* link : links_) bpf_link__destroy(link);
 }

@@ -3,6 +3,7 @@
 // process mapping that file, now and later (uprobes live on the inode).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@ namespace periscope {
 
 // True for the programs this file attaches (section "uprobe"/"uretprobe").
 bool is_tls_uprobe(bpf_program* program);
+
+// The TLS probes' drop counters (tls_drops, enum tls_drop order) summed over CPUs.
+struct TlsDropCounters {
+  uint64_t calls_full;
+  uint64_t no_socket;
+};
+TlsDropCounters read_tls_drops(bpf_object* object);
 
 class TlsUprobes {
  public:
