@@ -39,6 +39,9 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
       // Enforced only when the collector runs with tokens (PERISCOPE_ADMIN_TOKEN).
       security: [{ apiToken: [] }],
     },
+    // Routes are declared as "/" under a prefix; clients call them without the
+    // trailing slash, so the document names them that way.
+    transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/$/, "") : url }),
   });
   await app.register(healthRoutes, { ...dependencies, prefix: "/api/v1/health" });
   await app.register(servicesRoutes, { ...dependencies, prefix: "/api/v1/services" });

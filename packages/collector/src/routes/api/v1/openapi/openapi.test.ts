@@ -39,11 +39,11 @@ describe("GET /api/v1/openapi.json", () => {
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
-        "/api/v1/health/",
-        "/api/v1/services/",
-        "/api/v1/map/",
-        "/api/v1/requests/",
-        "/api/v1/stats/",
+        "/api/v1/health",
+        "/api/v1/services",
+        "/api/v1/map",
+        "/api/v1/requests",
+        "/api/v1/stats",
       ]),
     );
   });
@@ -62,7 +62,7 @@ describe("GET /api/v1/openapi.json", () => {
   });
 
   it("documents query parameters with the constraints the server enforces", () => {
-    const search = document.paths["/api/v1/requests/"]?.get;
+    const search = document.paths["/api/v1/requests"]?.get;
     const names = (search?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(["from", "to", "protocol", "service", "limit"]));
     expect(search?.responses["400"]).toBeDefined();
