@@ -43,6 +43,11 @@ export interface MessageTiming {
   readonly truncated: boolean;
 }
 
+/** An exchange's extent: from its first message's first byte to its last message's last byte. */
+export function exchangeSpan(start: MessageTiming, end: MessageTiming) {
+  return { startNs: start.firstByteNs, endNs: end.lastByteNs, truncated: start.truncated || end.truncated };
+}
+
 /**
  * Pairs the messages of both directions of one connection into exchanges.
  * `requests`/`responses` are the decoders for the request and response streams.

@@ -1,4 +1,4 @@
-import type { ConnectionProtocolParser, MessageTiming } from "../message-decoder.js";
+import { type ConnectionProtocolParser, exchangeSpan, type MessageTiming } from "../message-decoder.js";
 import { type AmqpCommand, AmqpDecoder } from "./amqp-decoders.js";
 
 /** One record's worth of AMQP: a command, and the reply that settled it if any. */
@@ -97,7 +97,7 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
     if (command.name === "basic.publish") {
       const confirm = this.confirms.get(command.channel);
       if (confirm === undefined) {
-        this.push({ command, reply: undefined, from: "client", ...span(timing, timing) });
+        this.push({ command, reply: undefined, from: "client", ...exchangeSpan(timing, timing) });
         return;
       }
       confirm.next++;
@@ -111,7 +111,7 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
         reply: undefined,
         from: "client",
         settles: this.settleDeliveries(command),
-        ...span(timing, timing),
+        ...exchangeSpan(timing, timing),
       });
       return;
     }
@@ -135,10 +135,10 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
         break;
       case "basic.deliver":
         this.rememberDelivery(command);
-        this.push({ command, reply: undefined, from: "server", ...span(timing, timing) });
+        this.push({ command, reply: undefined, from: "server", ...exchangeSpan(timing, timing) });
         break;
       case "basic.return":
-        this.push({ command, reply: undefined, from: "server", ...span(timing, timing) });
+        this.push({ command, reply: undefined, from: "server", ...exchangeSpan(timing, timing) });
         break;
       case "basic.ack":
       case "basic.nack":
@@ -149,7 +149,7 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
         // The broker refused something: the oldest command still waiting on the channel.
         const refused = this.waiting.get(command.channel)?.shift();
         if (refused !== undefined) this.settle(refused, command, timing, "client");
-        else this.push({ command, reply: undefined, from: "server", ...span(timing, timing) });
+        else this.push({ command, reply: undefined, from: "server", ...exchangeSpan(timing, timing) });
         this.forgetChannel(command);
         break;
       }
@@ -231,7 +231,7 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
   }
 
   private settle(sent: Sent, reply: AmqpCommand, timing: MessageTiming, from: "client" | "server"): void {
-    this.push({ command: sent.command, reply, from, ...span(sent.timing, timing) });
+    this.push({ command: sent.command, reply, from, ...exchangeSpan(sent.timing, timing) });
   }
 
   private push(exchange: AmqpExchange): void {
@@ -241,8 +241,4 @@ export class AmqpParser implements ConnectionProtocolParser<AmqpCommand, AmqpCom
     }
     this.ready.push(exchange);
   }
-}
-
-function span(start: MessageTiming, end: MessageTiming) {
-  return { startNs: start.firstByteNs, endNs: end.lastByteNs, truncated: start.truncated || end.truncated };
 }

@@ -1,4 +1,5 @@
 import type { BufferReader } from "../buffer-reader.js";
+import { LargeMessageSkip } from "../large-message-skip.js";
 import type { MessageDecoder } from "../message-decoder.js";
 import { invalid, needsMoreData, ok, type ParseResult } from "../parse-result.js";
 import { decodeRequest, type KafkaRequest } from "./kafka-request.js";
@@ -19,23 +20,17 @@ const DECODED_PREFIX = 16 * 1024;
 abstract class KafkaFrameDecoder<Message> implements MessageDecoder<Message> {
   readonly finished = false;
   abstract readonly boundaryLookback: number;
-  private skipping: { message: Message; remaining: number } | undefined;
+  private readonly tail = new LargeMessageSkip<Message>();
 
   get midMessage(): boolean {
-    return this.skipping !== undefined;
+    return this.tail.active;
   }
 
   protected abstract decodeFrame(prefix: Buffer, size: number, partial: boolean): Message | string;
   protected abstract plausibleFrameAt(bytes: Buffer, at: number): boolean;
 
   decode(reader: BufferReader): ParseResult<Message> {
-    if (this.skipping !== undefined) {
-      this.skipping.remaining -= reader.readBytes(this.skipping.remaining).length;
-      if (this.skipping.remaining > 0) return needsMoreData;
-      const { message } = this.skipping;
-      this.skipping = undefined;
-      return ok(message);
-    }
+    if (this.tail.active) return this.tail.continue(reader);
     if (reader.remaining < 4) return needsMoreData;
     const start = reader.position;
     const size = reader.readBytes(4).readInt32BE(0);
@@ -56,20 +51,16 @@ abstract class KafkaFrameDecoder<Message> implements MessageDecoder<Message> {
       return invalid(message);
     }
     if (!partial) return ok(message);
-    this.skipping = { message, remaining: size - wanted };
-    return this.decode(reader);
+    this.tail.start(message, size - wanted);
+    return this.tail.continue(reader);
   }
 
   absorbGap(length: number): boolean {
-    if (this.skipping === undefined || length > this.skipping.remaining) return false;
-    this.skipping.remaining -= length;
-    return true;
+    return this.tail.absorbGap(length);
   }
 
   cutAtGap(): Message | undefined {
-    const message = this.skipping?.message;
-    this.skipping = undefined;
-    return message;
+    return this.tail.cutAtGap();
   }
 
   endOfStream(): Message | undefined {
@@ -83,7 +74,7 @@ abstract class KafkaFrameDecoder<Message> implements MessageDecoder<Message> {
   }
 
   reset(): void {
-    this.skipping = undefined;
+    this.tail.clear();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectionProtocolParser, MessageTiming } from "../message-decoder.js";
+import { type ConnectionProtocolParser, exchangeSpan, type MessageTiming } from "../message-decoder.js";
 import { KafkaRequestDecoder, KafkaResponseDecoder } from "./kafka-decoders.js";
 import type { KafkaRequest } from "./kafka-request.js";
 import { type KafkaResponse, responseErrorCode } from "./kafka-response.js";
@@ -41,7 +41,7 @@ export class KafkaParser implements ConnectionProtocolParser<KafkaRequest, Kafka
 
   onRequest(request: KafkaRequest, timing: MessageTiming): void {
     if (request.apiKey === ApiKey.Produce && request.acks === 0) {
-      this.push({ request, response: undefined, errorCode: 0, ...span(timing, timing) });
+      this.push({ request, response: undefined, errorCode: 0, ...exchangeSpan(timing, timing) });
       return;
     }
     if (this.pending.size >= MAX_PENDING) {
@@ -57,7 +57,7 @@ export class KafkaParser implements ConnectionProtocolParser<KafkaRequest, Kafka
     if (pending !== undefined) {
       this.pending.delete(response.correlationId);
       const errorCode = responseErrorCode(pending.request, response);
-      this.push({ request: pending.request, response, errorCode, ...span(pending.timing, timing) });
+      this.push({ request: pending.request, response, errorCode, ...exchangeSpan(pending.timing, timing) });
     }
     return this.ready.shift();
   }
@@ -73,8 +73,4 @@ export class KafkaParser implements ConnectionProtocolParser<KafkaRequest, Kafka
     }
     this.ready.push(exchange);
   }
-}
-
-function span(start: MessageTiming, end: MessageTiming) {
-  return { startNs: start.firstByteNs, endNs: end.lastByteNs, truncated: start.truncated || end.truncated };
 }

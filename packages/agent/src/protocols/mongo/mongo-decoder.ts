@@ -1,4 +1,5 @@
 import type { BufferReader } from "../buffer-reader.js";
+import { LargeMessageSkip } from "../large-message-skip.js";
 import type { MessageDecoder } from "../message-decoder.js";
 import { invalid, needsMoreData, ok, type ParseResult } from "../parse-result.js";
 import { decodeMessage, type MongoMessage } from "./mongo-message.js";
@@ -18,20 +19,14 @@ export class MongoDecoder implements MessageDecoder<MongoMessage> {
   readonly boundaryLookback = HEADER_BYTES;
   readonly finished = false;
   /** A large message whose prefix was decoded: the bytes of it still to skip. */
-  private skipping: { message: MongoMessage; remaining: number } | undefined;
+  private readonly tail = new LargeMessageSkip<MongoMessage>();
 
   get midMessage(): boolean {
-    return this.skipping !== undefined;
+    return this.tail.active;
   }
 
   decode(reader: BufferReader): ParseResult<MongoMessage> {
-    if (this.skipping !== undefined) {
-      this.skipping.remaining -= reader.readBytes(this.skipping.remaining).length;
-      if (this.skipping.remaining > 0) return needsMoreData;
-      const { message } = this.skipping;
-      this.skipping = undefined;
-      return ok(message);
-    }
+    if (this.tail.active) return this.tail.continue(reader);
     if (reader.remaining < HEADER_BYTES) return needsMoreData;
     const start = reader.position;
     const header = reader.readBytes(HEADER_BYTES);
@@ -45,21 +40,17 @@ export class MongoDecoder implements MessageDecoder<MongoMessage> {
     const message = decodeMessage(reader.readBytes(wanted), length, partial);
     if (typeof message === "string") return invalid(message);
     if (!partial) return ok(message);
-    this.skipping = { message, remaining: length - wanted };
-    return this.decode(reader);
+    this.tail.start(message, length - wanted);
+    return this.tail.continue(reader);
   }
 
   /** Uncaptured bytes inside a large message's documents are stepped over. */
   absorbGap(length: number): boolean {
-    if (this.skipping === undefined || length > this.skipping.remaining) return false;
-    this.skipping.remaining -= length;
-    return true;
+    return this.tail.absorbGap(length);
   }
 
   cutAtGap(): MongoMessage | undefined {
-    const message = this.skipping?.message;
-    this.skipping = undefined;
-    return message;
+    return this.tail.cutAtGap();
   }
 
   endOfStream(): MongoMessage | undefined {
@@ -74,7 +65,7 @@ export class MongoDecoder implements MessageDecoder<MongoMessage> {
   }
 
   reset(): void {
-    this.skipping = undefined;
+    this.tail.clear();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectionProtocolParser, MessageTiming } from "../message-decoder.js";
+import { type ConnectionProtocolParser, exchangeSpan, type MessageTiming } from "../message-decoder.js";
 import { MongoDecoder } from "./mongo-decoder.js";
 import type { MongoMessage } from "./mongo-message.js";
 
@@ -37,7 +37,7 @@ export class MongoParser implements ConnectionProtocolParser<MongoMessage, Mongo
 
   onRequest(message: MongoMessage, timing: MessageTiming): void {
     if (message.moreToCome) {
-      this.push({ request: message, response: undefined, ...span(timing, timing) });
+      this.push({ request: message, response: undefined, ...exchangeSpan(timing, timing) });
       return;
     }
     if (this.pending.size >= MAX_PENDING) {
@@ -54,7 +54,7 @@ export class MongoParser implements ConnectionProtocolParser<MongoMessage, Mongo
       this.pending.delete(message.responseTo);
       // Exhaust: the next reply answers this one.
       if (message.moreToCome) this.pending.set(message.requestId, { message: request.message, timing });
-      this.push({ request: request.message, response: message, ...span(request.timing, timing) });
+      this.push({ request: request.message, response: message, ...exchangeSpan(request.timing, timing) });
     }
     return this.ready.shift();
   }
@@ -70,8 +70,4 @@ export class MongoParser implements ConnectionProtocolParser<MongoMessage, Mongo
     }
     this.ready.push(exchange);
   }
-}
-
-function span(start: MessageTiming, end: MessageTiming) {
-  return { startNs: start.firstByteNs, endNs: end.lastByteNs, truncated: start.truncated || end.truncated };
 }
