@@ -3,13 +3,8 @@
 // (ids become {id}); see ENDPOINT_TARGET_SQL. Each endpoint counts its server
 // side when any was observed, else what its callers saw.
 import type { QueryParams, Storage } from "../storage/storage.js";
-import {
-  type ObservedSide,
-  ROLLUP_MINUTE_CONDITION,
-  rollupRangeParams,
-  sideAggregatesSql,
-  sideFigures,
-} from "./rollup-range.js";
+import { type ObservedSide, sideAggregatesSql, sideFigures } from "./rollup-range.js";
+import { rollupSource } from "./rollup-source.js";
 import type { TimeRange } from "./time-range.js";
 
 export const ENDPOINT_SORTS = ["requests", "errors", "p99"] as const;
@@ -55,8 +50,8 @@ const SORT_SQL: Record<EndpointSort, string> = {
 };
 
 export async function queryEndpoints(storage: Storage, filter: EndpointsFilter): Promise<EndpointSummary[]> {
-  const conditions = [ROLLUP_MINUTE_CONDITION];
-  const params: QueryParams = { ...rollupRangeParams(filter.range), limit: filter.limit };
+  const conditions: string[] = [];
+  const params: QueryParams = { limit: filter.limit };
   if (filter.service !== undefined) {
     conditions.push("service = {service:String}");
     params.service = filter.service;
@@ -65,13 +60,14 @@ export async function queryEndpoints(storage: Storage, filter: EndpointsFilter):
     conditions.push("protocol = {protocol:String}");
     params.protocol = filter.protocol;
   }
+  const source = rollupSource("endpoints", filter.range, conditions);
+  Object.assign(params, source.params);
   const sql = `
 SELECT
   service, protocol, operation, target,
   ${sideAggregatesSql("client")},
   ${sideAggregatesSql("server")}
-FROM rollup_endpoints_1m
-WHERE ${conditions.join(" AND ")}
+FROM ${source.sql}
 GROUP BY service, protocol, operation, target
 ORDER BY ${SORT_SQL[filter.sort]}, service, protocol, operation, target
 LIMIT {limit:UInt32}`;

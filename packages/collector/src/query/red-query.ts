@@ -7,13 +7,8 @@
 // what it served — when there is any, else what its callers saw.
 import type { QueryParams, Storage } from "../storage/storage.js";
 import { bucketStarts, chooseStep } from "./red-step.js";
-import {
-  type ObservedSide,
-  ROLLUP_MINUTE_CONDITION,
-  rollupRangeParams,
-  sideAggregatesSql,
-  sideFigures,
-} from "./rollup-range.js";
+import { type ObservedSide, sideAggregatesSql, sideFigures } from "./rollup-range.js";
+import { rollupSource } from "./rollup-source.js";
 import type { TimeRange } from "./time-range.js";
 
 export type RedScope =
@@ -41,7 +36,7 @@ export interface RedSeries {
 }
 
 interface ScopeSql {
-  table: string;
+  kind: "services" | "edges" | "endpoints";
   conditions: string[];
   params: QueryParams;
   preferred: ObservedSide;
@@ -51,21 +46,21 @@ function scopeSql(scope: RedScope): ScopeSql {
   switch (scope.kind) {
     case "service":
       return {
-        table: "rollup_services_1m",
+        kind: "services",
         conditions: ["service = {service:String}"],
         params: { service: scope.service },
         preferred: "server",
       };
     case "edge":
       return {
-        table: "rollup_edges_1m",
+        kind: "edges",
         conditions: ["client_name = {client:String}", "server_name = {server:String}"],
         params: { client: scope.client, server: scope.server },
         preferred: "client",
       };
     case "endpoint":
       return {
-        table: "rollup_endpoints_1m",
+        kind: "endpoints",
         conditions: [
           "service = {service:String}",
           "operation = {operation:String}",
@@ -84,20 +79,21 @@ export async function queryRed(
   options: { protocol?: string; stepSeconds?: number } = {},
 ): Promise<RedSeries> {
   const stepSeconds = chooseStep(range, options.stepSeconds);
-  const { table, conditions, params, preferred } = scopeSql(scope);
-  const where = [ROLLUP_MINUTE_CONDITION, ...conditions];
+  const { kind, conditions, params, preferred } = scopeSql(scope);
+  const where = [...conditions];
   if (options.protocol !== undefined) where.push("protocol = {protocol:String}");
+  // Hourly rows can only fill buckets that are whole hours.
+  const source = rollupSource(kind, range, where, stepSeconds % 3600 === 0);
   const sql = `
 SELECT
   toUnixTimestamp(toStartOfInterval(minute, toIntervalSecond({step:UInt32}))) * 1000 AS bucket_ms,
   ${sideAggregatesSql("client")},
   ${sideAggregatesSql("server")}
-FROM ${table}
-WHERE ${where.join(" AND ")}
+FROM ${source.sql}
 GROUP BY bucket_ms
 ORDER BY bucket_ms`;
   const rows = await storage.select<Record<string, unknown> & { bucket_ms: string }>(sql, {
-    ...rollupRangeParams(range),
+    ...source.params,
     ...params,
     ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
     step: stepSeconds,

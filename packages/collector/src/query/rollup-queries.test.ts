@@ -187,6 +187,25 @@ describe("GET /api/v1/map over the roll-ups", () => {
     });
   });
 
+  it("gives the same figures when whole hours come from the hourly roll-up", async () => {
+    // Three hours back: whole hours are read hourly, the ends by the minute.
+    const { body } = await get<MapBody>(
+      `/api/v1/map?from=${M - 3 * 3_600_000 + 30_000}&to=${M + 5 * 60_000}`,
+    );
+    expect(body.edges.find((e) => e.id === "web->api")).toMatchObject({
+      requestCount: 4,
+      errorCount: 1,
+      p50Ms: 10,
+    });
+    expect(body.edges.find((e) => e.id === "api->legacy")).toMatchObject({ requestCount: 1 });
+    const month = await get<{ stepSeconds: number; points: { requests: number; errors: number }[] }>(
+      `/api/v1/red?client=web&server=api&from=${M - 30 * 86_400_000}&to=${M + 5 * 60_000}`,
+    );
+    expect(month.body.stepSeconds % 3600).toBe(0);
+    expect(month.body.points.reduce((sum, p) => sum + p.requests, 0)).toBe(4);
+    expect(month.body.points.reduce((sum, p) => sum + p.errors, 0)).toBe(1);
+  });
+
   it("filters: errors only, protocol, hidden nodes, one namespace", async () => {
     const errors = await get<MapBody>(`/api/v1/map?${range}&errorsOnly=true`);
     expect(errors.body.edges.map((e) => e.id)).toEqual(["web->api"]);

@@ -1,16 +1,6 @@
-// Roll-ups hold whole minutes. A range selects every minute that overlaps it
-// (from is rounded down, to stays exclusive), so a query over roll-ups may
-// count up to a minute more at each end than the same range over raw rows.
-import type { TimeRange } from "./time-range.js";
-
-export const ROLLUP_MINUTE_CONDITION =
-  "minute >= toStartOfMinute(fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')) " +
-  "AND minute < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')";
-
-export function rollupRangeParams(range: TimeRange): { from_ms: number; to_ms: number } {
-  return { from_ms: range.fromMs, to_ms: range.toMs };
-}
-
+// Shared pieces of the roll-up queries: the latency levels the states were
+// built with, and each side's figures. Where the rows come from for a range
+// is rollup-source.ts.
 /** The quantile levels every roll-up's t-digest state was built with (migration 0004). */
 export const ROLLUP_QUANTILES = "0.5, 0.9, 0.99";
 

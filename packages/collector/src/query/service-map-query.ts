@@ -7,13 +7,8 @@
 // otherwise the server-side ones, so a call seen at both ends counts once.
 // One scan computes both sides' aggregates; the choice is made per edge below.
 import type { QueryParams, Storage } from "../storage/storage.js";
-import {
-  type ObservedSide,
-  ROLLUP_MINUTE_CONDITION,
-  rollupRangeParams,
-  sideAggregatesSql,
-  sideFigures,
-} from "./rollup-range.js";
+import { type ObservedSide, sideAggregatesSql, sideFigures } from "./rollup-range.js";
+import { rollupSource } from "./rollup-source.js";
 import type { TimeRange } from "./time-range.js";
 
 export interface ServiceMapNode {
@@ -73,7 +68,7 @@ interface EdgeAggregateRow extends Record<string, unknown> {
 
 export const NO_NAMESPACE = "(none)";
 
-function edgeAggregatesSql(filter: ServiceMapFilter): string {
+function edgeAggregatesSql(filter: ServiceMapFilter): { sql: string; params: QueryParams } {
   const byNamespace = filter.groupBy === "namespace";
   // Grouping columns are fixed SQL chosen here, never request text.
   const clientKey = byNamespace
@@ -82,7 +77,7 @@ function edgeAggregatesSql(filter: ServiceMapFilter): string {
   const serverKey = byNamespace
     ? `if(server_namespace = '', '${NO_NAMESPACE}', server_namespace)`
     : "server_name";
-  const conditions = [ROLLUP_MINUTE_CONDITION];
+  const conditions: string[] = [];
   if (filter.protocol !== undefined) conditions.push("protocol = {protocol:String}");
   if (filter.namespace !== undefined) {
     conditions.push("(client_namespace = {namespace:String} OR server_namespace = {namespace:String})");
@@ -91,7 +86,8 @@ function edgeAggregatesSql(filter: ServiceMapFilter): string {
     filter.hidden !== undefined && filter.hidden.length > 0
       ? "HAVING client_key NOT IN {hidden:Array(String)} AND server_key NOT IN {hidden:Array(String)}"
       : "";
-  return `
+  const source = rollupSource("edges", filter.range, conditions);
+  const sql = `
 SELECT
   ${clientKey} AS client_key,
   ${serverKey} AS server_key,
@@ -103,11 +99,11 @@ SELECT
   groupUniqArrayIf(protocol, side = 'client') AS client_protocols,
   ${sideAggregatesSql("server")},
   groupUniqArrayIf(protocol, side = 'server') AS server_protocols
-FROM rollup_edges_1m
-WHERE ${conditions.join(" AND ")}
+FROM ${source.sql}
 GROUP BY client_key, server_key
 ${having}
 ORDER BY client_key, server_key`;
+  return { sql, params: source.params };
 }
 
 function toEdge(row: EdgeAggregateRow): ServiceMapEdge {
@@ -161,11 +157,12 @@ function nodesOf(
 }
 
 export async function queryServiceMap(storage: Storage, filter: ServiceMapFilter): Promise<ServiceMap> {
-  const params: QueryParams = { ...rollupRangeParams(filter.range) };
+  const { sql, params: sourceParams } = edgeAggregatesSql(filter);
+  const params: QueryParams = { ...sourceParams };
   if (filter.protocol !== undefined) params.protocol = filter.protocol;
   if (filter.namespace !== undefined) params.namespace = filter.namespace;
   if (filter.hidden !== undefined && filter.hidden.length > 0) params.hidden = filter.hidden;
-  const rows = await storage.select<EdgeAggregateRow>(edgeAggregatesSql(filter), params);
+  const rows = await storage.select<EdgeAggregateRow>(sql, params);
   let edges = rows.map(toEdge);
   let kept = rows;
   if (filter.errorsOnly === true) {

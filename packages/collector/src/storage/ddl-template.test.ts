@@ -54,8 +54,11 @@ describe("materialized views", () => {
     );
     expect(views.map((view) => view.name)).toEqual([
       "picker_names_mv",
+      "rollup_edges_1h_mv",
       "rollup_edges_1m_mv",
+      "rollup_endpoints_1h_mv",
       "rollup_endpoints_1m_mv",
+      "rollup_services_1h_mv",
       "rollup_services_1m_mv",
       "trace_index_mv",
     ]);
@@ -151,7 +154,7 @@ describe("cluster mode", () => {
     expect(distributed.map((name) => `${name}_local`).sort()).toEqual([...localTables].sort());
     for (const view of all.filter((s) => s.startsWith("CREATE MATERIALIZED VIEW"))) {
       expect(view).toMatch(/\sTO \w+_local AS/);
-      expect(view).toMatch(/FROM requests_local\b/);
+      expect(view).toMatch(/FROM (requests|rollup_\w+_1m)_local\b/);
     }
   });
 

@@ -76,6 +76,9 @@ describe("migrations", () => {
       "rollup_edges_1m",
       "rollup_services_1m",
       "rollup_endpoints_1m",
+      "rollup_edges_1h",
+      "rollup_services_1h",
+      "rollup_endpoints_1h",
       "picker_names",
     ]);
     expect(await requestsEngine()).toContain("TTL toDateTime(time) + toIntervalDay(30)");
