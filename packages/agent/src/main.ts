@@ -157,6 +157,8 @@ try {
     agentId: config.agentId,
     controls: controlPlane.controls,
     defaultCaptureBytes: config.captureBytes,
+    // The collector's redaction adds to PERISCOPE_REDACTION's rules.
+    redaction: { base: config.redaction, apply: (rules) => pipeline.setRedaction(rules) },
   }).start();
 } catch (error) {
   // Not root, no BTF, no tracefs…: the message says which; a stack trace would not help.

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CollectionConfigSchema, create } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CollectorControlStream, toRuntimeConfig } from "./collector-control-stream.js";
+import { DEFAULT_REDACTION_RULES, type RedactionRules } from "../records/redaction-rules.js";
+import { CollectorControlStream, toRedactionRules, toRuntimeConfig } from "./collector-control-stream.js";
 import { defaultRuntimeConfig, parseRuntimeConfig } from "./runtime-config.js";
 import { RuntimeControls } from "./runtime-controls.js";
 
@@ -36,6 +37,7 @@ const controls = new RuntimeControls({
   replaceFilter: () => {},
 });
 let stream: CollectorControlStream;
+let redaction: RedactionRules = DEFAULT_REDACTION_RULES;
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
   for (;;) {
@@ -82,6 +84,12 @@ beforeAll(async () => {
     defaultCaptureBytes: 4096,
     token: AGENT,
     reconnectDelayMs: { initial: 100, max: 1000 },
+    redaction: {
+      base: DEFAULT_REDACTION_RULES,
+      apply: (rules) => {
+        redaction = rules;
+      },
+    },
     log: () => {},
   }).start();
 }, 60_000);
@@ -108,6 +116,8 @@ describe("collection config over the control stream", () => {
         captureBytes: 512,
         sampleOneIn: 4,
         includeNamespaces: ["shop"],
+        redactFields: ["X-Session-Id"],
+        redactSqlLiterals: true,
       }),
     });
     expect(put.status).toBe(200);
@@ -134,6 +144,10 @@ describe("collection config over the control stream", () => {
     expect(new Set(kernelWrites.at(-1)?.captureBytes)).toEqual(new Set([512]));
     expect(kernelWrites.at(-1)?.sampleEvery).toBe(4);
     expect(stream.appliedVersion).toBe(stored.version);
+    // Redaction went to the pipeline's rules, on top of the defaults.
+    expect(redaction.headers.has("x-session-id")).toBe(true);
+    expect(redaction.headers.has("authorization")).toBe(true);
+    expect(redaction.maskSqlLiterals).toBe(true);
   });
 
   it("lets one agent's config override the fleet's", async () => {
@@ -176,15 +190,23 @@ describe("collection config over the control stream", () => {
 describe("toRuntimeConfig", () => {
   it("keeps the local pid filters and names what it cannot apply", () => {
     const current = { ...defaultRuntimeConfig(), pids: { include: [42], exclude: [] } };
-    const wire = create(CollectionConfigSchema, {
-      version: 3n,
-      redactFields: ["authorization"],
-      redactSqlLiterals: true,
-    });
+    const wire = create(CollectionConfigSchema, { version: 3n, excludeNamespaces: ["kube-system"] });
     const { config, unsupported } = toRuntimeConfig(wire, current, 4096);
     expect(config.pids.include).toEqual([42]);
     expect(config.captureBytes.default).toBe(4096);
     expect(config.sampling.keepOneIn).toBe(1);
-    expect(unsupported).toEqual(["redact_fields", "redact_sql_literals"]);
+    expect(unsupported).toEqual(["exclude_namespaces"]);
+  });
+});
+
+describe("toRedactionRules", () => {
+  it("adds the collector's fields to the start-up rules and never removes one", () => {
+    const wire = create(CollectionConfigSchema, { redactFields: ["Session"], redactSqlLiterals: false });
+    const base = { ...DEFAULT_REDACTION_RULES, maskSqlLiterals: true };
+    const rules = toRedactionRules(wire, base);
+    expect(rules.headers.has("session")).toBe(true);
+    expect(rules.queryParameters.has("session")).toBe(true);
+    expect(rules.headers.has("cookie")).toBe(true);
+    expect(rules.maskSqlLiterals).toBe(true);
   });
 });

@@ -17,6 +17,7 @@ import {
   controlServiceDefinition,
   create,
 } from "@periscope/proto";
+import type { RedactionRules } from "../records/redaction-rules.js";
 import { PROTOCOL_CODES, type ProtocolKey, type RuntimeConfig } from "./runtime-config.js";
 
 /** The part of RuntimeControls this stream uses. */
@@ -35,7 +36,27 @@ export interface CollectorControlStreamOptions {
   /** Sent as `authorization: Bearer …` when the collector requires an agent token. */
   token?: string;
   reconnectDelayMs?: { initial: number; max: number };
+  /**
+   * Redaction: the start-up rules (PERISCOPE_REDACTION) and where new rules go
+   * (Pipeline.setRedaction). Without them redaction settings are reported unsupported.
+   */
+  redaction?: { base: RedactionRules; apply(rules: RedactionRules): void };
   log?: (line: string) => void;
+}
+
+/**
+ * The collector's redaction on top of the start-up rules: its field names are
+ * redacted as headers and as URL query parameters, and SQL literal masking can
+ * be switched on. It adds to the operator's rules and never removes one.
+ */
+export function toRedactionRules(wire: CollectionConfig, base: RedactionRules): RedactionRules {
+  const fields = wire.redactFields.map((name) => name.toLowerCase());
+  return {
+    ...base,
+    headers: new Set([...base.headers, ...fields]),
+    queryParameters: new Set([...base.queryParameters, ...fields]),
+    maskSqlLiterals: base.maskSqlLiterals || wire.redactSqlLiterals,
+  };
 }
 
 /**
@@ -58,10 +79,7 @@ export function toRuntimeConfig(
     if (name in PROTOCOL_CODES) protocols[name as ProtocolKey] = false;
     else unsupported.push(`disabled_protocols: ${name}`);
   }
-  // Redaction is fixed in each parser and namespaces need Kubernetes metadata;
-  // neither is a run-time control of this agent yet.
-  if (wire.redactFields.length > 0) unsupported.push("redact_fields");
-  if (wire.redactSqlLiterals) unsupported.push("redact_sql_literals");
+  // Namespaces need Kubernetes metadata, which this agent does not have yet.
   if (wire.includeNamespaces.length > 0) unsupported.push("include_namespaces");
   if (wire.excludeNamespaces.length > 0) unsupported.push("exclude_namespaces");
   return {
@@ -150,9 +168,15 @@ export class CollectorControlStream {
       this.options.controls.current().config,
       this.options.defaultCaptureBytes,
     );
+    const redaction = this.options.redaction;
+    if (redaction === undefined) {
+      if (wire.redactFields.length > 0) unsupported.push("redact_fields");
+      if (wire.redactSqlLiterals) unsupported.push("redact_sql_literals");
+    }
     let applied: { ok: boolean; error: string };
     try {
       await this.options.controls.apply(config);
+      redaction?.apply(toRedactionRules(wire, redaction.base));
       this.collectorVersion = Number(version);
       applied = { ok: true, error: "" };
     } catch (error) {

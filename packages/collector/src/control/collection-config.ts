@@ -52,7 +52,9 @@ export const collectionConfigSchema = {
     redactFields: {
       type: "array",
       maxItems: 64,
-      items: { type: "string", minLength: 1, maxLength: 128 },
+      description: "header and URL query parameter names whose values are redacted (added to the agent's own)",
+      // An RFC 9110 §5.1 token, as header names are.
+      items: { type: "string", minLength: 1, maxLength: 128, pattern: "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$" },
     },
     redactSqlLiterals: { type: "boolean" },
     includeNamespaces: { type: "array", maxItems: 256, items: NAMESPACE },
