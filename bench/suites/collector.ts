@@ -1,35 +1,51 @@
-// Collector figures on the embedded engine: records/s ingested over real gRPC
-// (batches as agents send them), then query latency of the map and the request
-// search over what was stored.
+// Collector figures on the embedded engine (make bench-collector):
+//  1. bulk-load BENCH_ROWS (default 10M) synthetic requests spread over the
+//     last 24 h (bench/lib/synthetic-requests.ts; INSERT … SELECT, the views
+//     fill the roll-ups as ingest would);
+//  2. gRPC ingest: BENCH_INGEST_RECORDS records in 1000-record batches from
+//     BENCH_AGENTS concurrent agents, timed until every batch is acknowledged
+//     stored. Batches are encoded before timing, so the figure is the
+//     collector's (decode, map, queue, insert), not this client's;
+//  3. query latency over everything stored: map, RED and request search, each
+//     the median of 5 after one warm-up, over the whole 24 h (all rows in
+//     range: the worst case) and over the last hour.
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Client, credentials } from "@grpc/grpc-js";
-import { startCollector } from "@periscope/collector";
+import { applyMigrations, loadMigrations, openStorage } from "@periscope/collector";
 import {
   create,
-  type ExportRequest,
   ExportRequestSchema,
   ingestServiceDefinition,
   type RequestRecord,
   RequestRecordSchema,
   Side,
+  toBinary,
 } from "@periscope/proto";
 import { writeResults } from "../lib/results.js";
+import { loadSyntheticRequests } from "../lib/synthetic-requests.js";
 
-const BATCHES = Number(process.env.BENCH_BATCHES ?? 300);
+const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
+const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 500_000);
+// A cluster's agents each send one batch at a time and wait for it to be
+// stored; 64 stands for a 64-node cluster.
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 64);
+const SERVER_JS = fileURLToPath(new URL("../../packages/collector/dist/server.js", import.meta.url));
 const RECORDS_PER_BATCH = 1_000;
-const IN_FLIGHT = 4;
+const DAY_MS = 24 * 3600_000;
 const SERVICES = ["frontend", "users", "orders", "payments", "search", "catalog", "cart", "auth"];
 
-function syntheticRecord(i: number, startMs: number): RequestRecord {
+function ingestRecord(i: number, startMs: number): RequestRecord {
   const client = SERVICES[i % SERVICES.length] ?? "frontend";
   const server = SERVICES[(i * 7 + 3) % SERVICES.length] ?? "users";
   const status = i % 50 === 0 ? 503 : 200;
   return create(RequestRecordSchema, {
     protocol: "http",
     side: i % 2 === 0 ? Side.CLIENT : Side.SERVER,
-    startTimeUnixNano: BigInt(startMs + (i % 600_000)) * 1_000_000n,
+    startTimeUnixNano: BigInt(startMs + (i % 60_000)) * 1_000_000n,
     durationNano: BigInt(200_000 + ((i * 7919) % 5_000_000)),
     client: { ip: "10.0.0.1", port: 40_000 + (i % 20_000), service: client, pid: 100, processName: client },
     server: { ip: "10.0.0.2", port: 8080, service: server, pid: 200, processName: server },
@@ -39,73 +55,179 @@ function syntheticRecord(i: number, startMs: number): RequestRecord {
     error: status >= 500,
     requestBytes: 120n,
     responseBytes: 900n,
+    attributes: { "http.host": server, "http.user_agent": "bench/1.0" },
+    traceId:
+      i % 4 === 0
+        ? `${(i * 2654435761).toString(16).padStart(16, "0")}${i.toString(16).padStart(16, "0")}`
+        : "",
   });
+}
+
+async function bulkLoad(dataDir: string, endMs: number): Promise<number> {
+  const storage = openStorage({ kind: "embedded", dataDir });
+  await applyMigrations(storage, await loadMigrations({ retentionDays: 7 }));
+  const began = performance.now();
+  await loadSyntheticRequests(storage, {
+    rows: ROWS,
+    endMs,
+    windowMs: DAY_MS,
+    onChunk: (loaded) => process.stdout.write(`\rloaded ${loaded.toLocaleString("en")} rows`),
+  });
+  const seconds = (performance.now() - began) / 1000;
+  process.stdout.write("\n");
+  await storage.close();
+  return Math.round(ROWS / seconds);
+}
+
+async function ingest(grpcAddress: string, startMs: number): Promise<number> {
+  // Pre-encoded: the client only frames bytes, as many remote agents would.
+  const batches = Array.from({ length: Math.ceil(INGEST_RECORDS / RECORDS_PER_BATCH) }, (_, seq) =>
+    Buffer.from(
+      toBinary(
+        ExportRequestSchema,
+        create(ExportRequestSchema, {
+          agentId: `bench-agent-${seq % AGENTS}`,
+          batchSeq: BigInt(Math.floor(seq / AGENTS) + 1),
+          agent: { hostname: `bench-${seq % AGENTS}`, version: "bench" },
+          requests: Array.from({ length: RECORDS_PER_BATCH }, (_, i) =>
+            ingestRecord(seq * RECORDS_PER_BATCH + i, startMs),
+          ),
+        }),
+      ),
+    ),
+  );
+  const call = ingestServiceDefinition.export;
+  const clients = Array.from({ length: AGENTS }, () => new Client(grpcAddress, credentials.createInsecure()));
+  const send = (client: Client, bytes: Buffer) =>
+    new Promise<void>((resolve, reject) =>
+      client.makeUnaryRequest(
+        call.path,
+        (b: Buffer) => b,
+        call.responseDeserialize,
+        bytes,
+        (error) => (error ? reject(error) : resolve()),
+      ),
+    );
+  let refused = 0;
+  const began = performance.now();
+  // Each agent sends its own batches in order, one at a time, retrying a refusal as an agent would.
+  await Promise.all(
+    clients.map(async (client, agent) => {
+      for (let seq = agent; seq < batches.length; seq += AGENTS) {
+        const bytes = batches[seq] as Buffer;
+        for (;;) {
+          try {
+            await send(client, bytes);
+            break;
+          } catch (error) {
+            if ((error as { code?: number }).code !== 8) throw error; // RESOURCE_EXHAUSTED
+            refused += 1;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - began) / 1000;
+  for (const client of clients) client.close();
+  if (refused > 0) console.log(`ingest: ${refused} batches refused (queue full) and retried`);
+  return Math.round((batches.length * RECORDS_PER_BATCH) / seconds);
+}
+
+async function medianMs(baseUrl: string, pathAndQuery: string): Promise<number> {
+  const once = async () => {
+    const t0 = performance.now();
+    const response = await fetch(`${baseUrl}${pathAndQuery}`);
+    if (!response.ok) throw new Error(`${pathAndQuery}: HTTP ${response.status} ${await response.text()}`);
+    await response.json();
+    return performance.now() - t0;
+  };
+  await once(); // warm caches, as a live UI would
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) samples.push(await once());
+  return Math.round(samples.sort((a, b) => a - b)[2] ?? 0);
+}
+
+interface CollectorProcess {
+  httpUrl: string;
+  grpcAddress: string;
+  child: ChildProcess;
+}
+
+/**
+ * The collector runs as its own process, as in production: this process's
+ * batch encoding and HTTP timing never share its event loop.
+ */
+function spawnCollector(dataDir: string): Promise<CollectorProcess> {
+  // BENCH_COLLECTOR_PROFILE=<dir> writes the collector's CPU profile there.
+  const profile = process.env.BENCH_COLLECTOR_PROFILE;
+  const nodeArgs = profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_JS], {
+    env: {
+      ...process.env,
+      PERISCOPE_DATA_DIR: dataDir,
+      PERISCOPE_STORAGE_URL: "",
+      PERISCOPE_HTTP_PORT: "0",
+      PERISCOPE_GRPC_ADDR: "127.0.0.1:0",
+      PERISCOPE_LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /periscope collector: http (\S+) grpc (\S+)/.exec(output);
+      if (match?.[1] !== undefined && match[2] !== undefined)
+        resolve({ httpUrl: match[1], grpcAddress: match[2], child });
+    });
+    child.once("exit", (code) => reject(new Error(`collector exited (${code}) before listening: ${output}`)));
+  });
+}
+
+async function stopCollector(collector: CollectorProcess): Promise<void> {
+  const exited = new Promise((resolve) => collector.child.once("exit", resolve));
+  collector.child.kill("SIGTERM");
+  await exited;
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "periscope-bench-"));
-  const collector = await startCollector({
-    httpPort: 0,
-    grpcAddress: "127.0.0.1:0",
-    dataDir,
-    storageUrl: "",
-  });
-  const client = new Client(collector.grpcAddress, credentials.createInsecure());
-  const call = ingestServiceDefinition.export;
-  const send = (request: ExportRequest) =>
-    new Promise<void>((resolve, reject) =>
-      client.makeUnaryRequest(call.path, call.requestSerialize, call.responseDeserialize, request, (error) =>
-        error ? reject(error) : resolve(),
-      ),
-    );
-  const startMs = Date.now() - 10 * 60_000;
-  const batch = (seq: number) =>
-    create(ExportRequestSchema, {
-      agentId: "bench-agent",
-      batchSeq: BigInt(seq + 1),
-      requests: Array.from({ length: RECORDS_PER_BATCH }, (_, i) =>
-        syntheticRecord(seq * RECORDS_PER_BATCH + i, startMs),
-      ),
-    });
-
+  const endMs = Date.now() - 60_000;
   try {
-    const batches = Array.from({ length: BATCHES }, (_, seq) => batch(seq));
-    let next = 0;
-    const began = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < batches.length) {
-          const request = batches[next++];
-          if (request) await send(request);
-        }
-      }),
-    );
-    const ingestSeconds = Number(process.hrtime.bigint() - began) / 1e9;
-    const rows = BATCHES * RECORDS_PER_BATCH;
-
-    const range = `from=${startMs - 60_000}&to=${Date.now() + 60_000}`;
-    const timeQuery = async (pathAndQuery: string) => {
-      await fetch(`${collector.httpUrl}${pathAndQuery}`); // warm caches, as a live UI would
-      const samples: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t0 = performance.now();
-        const response = await fetch(`${collector.httpUrl}${pathAndQuery}`);
-        if (!response.ok) throw new Error(`${pathAndQuery}: HTTP ${response.status}`);
-        await response.json();
-        samples.push(performance.now() - t0);
-      }
-      return Math.round(samples.sort((a, b) => a - b)[2] ?? 0); // median of five
-    };
-    writeResults("collector", {
-      rows,
-      ingest_records_per_s: Math.round(rows / ingestSeconds),
-      map_query_ms: await timeQuery(`/api/v1/map?${range}`),
-      services_query_ms: await timeQuery(`/api/v1/services?${range}`),
-      search_query_ms: await timeQuery(`/api/v1/requests?${range}&service=orders&limit=100`),
-    });
+    const bulkRowsPerSecond = await bulkLoad(dataDir, endMs);
+    const collector = await spawnCollector(dataDir);
+    try {
+      const ingestRecordsPerSecond = await ingest(collector.grpcAddress, Date.now() - 60_000);
+      const stats = (await (await fetch(`${collector.httpUrl}/api/v1/stats`)).json()) as {
+        ingest: { recordsStored: number; insertStatements: number };
+      };
+      const rowsPerInsert = Math.round(
+        stats.ingest.recordsStored / Math.max(1, stats.ingest.insertStatements),
+      );
+      console.log(`ingest: ${stats.ingest.insertStatements} inserts, ${rowsPerInsert} rows per insert`);
+      const now = Date.now();
+      const day = `from=${now - DAY_MS}&to=${now}`;
+      const hour = `from=${now - 3600_000}&to=${now}`;
+      const url = collector.httpUrl;
+      const figures = {
+        rows: ROWS + INGEST_RECORDS,
+        bulk_load_rows_per_s: bulkRowsPerSecond,
+        ingest_records_per_s: ingestRecordsPerSecond,
+        map_query_ms: await medianMs(url, `/api/v1/map?${day}`),
+        red_query_ms: await medianMs(url, `/api/v1/red?service=orders&${day}`),
+        search_query_ms: await medianMs(url, `/api/v1/requests?service=orders&limit=100&${day}`),
+        map_query_1h_ms: await medianMs(url, `/api/v1/map?${hour}`),
+        red_edge_query_ms: await medianMs(url, `/api/v1/red?client=gateway&server=orders&${day}`),
+        endpoints_query_ms: await medianMs(url, `/api/v1/endpoints?service=orders&${day}`),
+        search_query_1h_ms: await medianMs(url, `/api/v1/requests?service=orders&limit=100&${hour}`),
+        search_error_query_ms: await medianMs(url, `/api/v1/requests?error=true&limit=100&${day}`),
+      };
+      writeResults("collector", { ...figures, agents: AGENTS, ingest_rows_per_insert: rowsPerInsert });
+    } finally {
+      await stopCollector(collector);
+    }
   } finally {
-    client.close();
-    await collector.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -5,3 +5,6 @@ export { KNOWN_PROTOCOLS, type KnownProtocol } from "./query/known-protocols.js"
 export type { EndpointView, RequestView } from "./query/requests-query.js";
 export type { ServiceMap, ServiceMapEdge, ServiceMapNode } from "./query/service-map-query.js";
 export type { ServiceSummary } from "./query/services-query.js";
+// Storage access for tools that load data before a collector starts (bench/).
+export { applyMigrations, loadMigrations } from "./storage/migrations.js";
+export { openStorage, type Storage } from "./storage/storage.js";
