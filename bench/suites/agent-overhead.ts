@@ -9,10 +9,14 @@
 // Prints and writes throughput and p99 ratios (full vs off; the
 // kernel-only ones too), the agent's CPU seconds per 10k requests, its peak
 // RSS, and how many records and ring-buffer drops it had per request.
+// A last short run per server, with the kernel's BPF accounting on, says
+// which programs the kernel-side time per request goes to (every BPF
+// program on the host counts, the agent's and any other's).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Sink, startAgent, startSink } from "../lib/agent-process.js";
+import { measureBpfPrograms, type ProgramCost } from "../lib/bpf-program-stats.js";
 import { writeResults } from "../lib/results.js";
 import {
   ensureDebianPackages,
@@ -22,7 +26,7 @@ import {
 } from "../lib/traced-servers.js";
 import { runWrk, type WrkResult } from "../lib/wrk.js";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = 16;
 
@@ -35,6 +39,8 @@ interface AgentRun {
 }
 
 interface Figures {
+  bpfCosts: ProgramCost[];
+  bpfRequests: number;
   off: WrkResult[];
   full: AgentRun[];
   kernelOnly: AgentRun[];
@@ -66,7 +72,7 @@ async function withAgent(server: TracedServer, sink: Sink, config?: object): Pro
 }
 
 async function measure(server: TracedServer, sink: Sink): Promise<Figures> {
-  const figures: Figures = { off: [], full: [], kernelOnly: [] };
+  const figures: Figures = { off: [], full: [], kernelOnly: [], bpfCosts: [], bpfRequests: 1 };
   await runWrk(server.url, 2, CONNECTIONS); // warm-up: JIT, caches, keep-alive pools
   for (let round = 0; round < ROUNDS; round++) {
     const off = await runWrk(server.url, SECONDS, CONNECTIONS);
@@ -79,6 +85,14 @@ async function measure(server: TracedServer, sink: Sink): Promise<Figures> {
     console.log(
       `${server.name} round ${round + 1}: off ${show(off)}; full ${show(full.load)}; kernel-only ${show(kernelOnly.load)}`,
     );
+  }
+  const agent = await startAgent(sink.address);
+  try {
+    const { result, costs } = await measureBpfPrograms(() => runWrk(server.url, 4, CONNECTIONS));
+    figures.bpfCosts = costs;
+    figures.bpfRequests = Math.max(result.requests, 1);
+  } finally {
+    await agent.stop();
   }
   return figures;
 }
@@ -112,6 +126,20 @@ const perServer = (pick: (f: Figures) => number) =>
   Object.fromEntries(Object.entries(byServer).map(([name, f]) => [name, Number(pick(f).toFixed(3))]));
 const overall = (pick: (f: Figures) => number) => Number(mean(Object.values(byServer).map(pick)).toFixed(3));
 
+function topPrograms(): Array<[string, number]> {
+  const perRequest = new Map<string, number>();
+  const servers = Object.values(byServer);
+  for (const f of servers) {
+    for (const cost of f.bpfCosts) {
+      perRequest.set(
+        cost.name,
+        (perRequest.get(cost.name) ?? 0) + cost.totalNs / f.bpfRequests / servers.length,
+      );
+    }
+  }
+  return [...perRequest.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+}
+
 writeResults("agent-overhead", {
   throughput_ratio: overall((f) => throughputRatio(f.full, f)),
   p99_ratio: overall((f) => p99Ratio(f.full, f)),
@@ -131,4 +159,9 @@ writeResults("agent-overhead", {
     (f) => sum(f.full.map((r) => r.ringbufFull)) / requests(f.full),
   ),
   off_requests_per_second_by_server: perServer(offRps),
+  bpf_ns_per_request_by_server: perServer((f) => sum(f.bpfCosts.map((c) => c.totalNs)) / f.bpfRequests),
+  // The costliest programs (with full capture on), summed over servers' runs.
+  bpf_ns_per_request_by_program: Object.fromEntries(
+    topPrograms().map(([name, ns]) => [name, Number(ns.toFixed(0))]),
+  ),
 });

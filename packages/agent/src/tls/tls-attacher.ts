@@ -2,6 +2,9 @@
 // all processes, then every scan for processes that appeared since (a /proc
 // scan rather than an exec tracepoint: a new process matters only when it
 // maps a file not attached yet, and that is known only once it has mapped it).
+// Limit: a process is read once, soon after it appears; a libssl it dlopen()s
+// later (Python's ssl module on first import) is found only through another
+// process that maps the same file.
 import { listPids, type TlsTarget, tlsFilesOf } from "./tls-targets.js";
 
 export interface TlsAttacherOptions {
@@ -43,6 +46,9 @@ export class TlsAttacher {
           this.files.set(target.fileId, "attached");
           this.attached.push(target);
         } catch (error) {
+          // The process (and its /proc/<pid>/root path) went away mid-attach:
+          // not the file's fault, try again when another process shows it.
+          if (/No such file or directory/.test((error as Error).message)) continue;
           this.files.set(target.fileId, "failed");
           this.options.onError?.(target, error as Error);
         }

@@ -30,10 +30,13 @@ function fileId(path: string): string | undefined {
 export function tlsFilesOf(pid: number, procRoot = "/proc"): TlsTarget[] {
   const found = new Map<string, TlsTarget>();
   const add = (mappedPath: string) => {
-    // Through the process's own root, so a container's libssl is the container's file.
-    const path = `${procRoot}/${pid}/root${mappedPath}`;
-    const id = fileId(path);
-    if (id !== undefined && !found.has(id)) found.set(id, { path, fileId: id });
+    // Through the process's own root, so a container's libssl is the container's file;
+    // the plain path when it is the same file here, so the path outlives the process.
+    const viaProcess = `${procRoot}/${pid}/root${mappedPath}`;
+    const id = fileId(viaProcess);
+    if (id === undefined || found.has(id)) return;
+    const path = fileId(mappedPath) === id ? mappedPath : viaProcess;
+    found.set(id, { path, fileId: id });
   };
   try {
     const exe = readlinkSync(`${procRoot}/${pid}/exe`);
