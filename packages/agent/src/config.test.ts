@@ -1,5 +1,7 @@
-import { hostname } from "node:os";
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.js";
 import { DEFAULT_REDACTION_RULES } from "./records/redaction-rules.js";
 
@@ -12,6 +14,9 @@ describe("loadConfig", () => {
       bpfObjectPath: undefined,
       apiAddress: "127.0.0.1:4781",
       redaction: DEFAULT_REDACTION_RULES,
+      agentToken: undefined,
+      collectorTls: false,
+      collectorCa: undefined,
     });
   });
 
@@ -30,6 +35,9 @@ describe("loadConfig", () => {
       bpfObjectPath: "/opt/periscope/socket_trace.bpf.o",
       apiAddress: "127.0.0.1:4781",
       redaction: DEFAULT_REDACTION_RULES,
+      agentToken: undefined,
+      collectorTls: false,
+      collectorCa: undefined,
     });
     expect(loadConfig({ PERISCOPE_COLLECTOR_ADDR: "[::1]:4770" }).collectorAddress).toBe("[::1]:4770");
   });
@@ -42,6 +50,13 @@ describe("loadConfig", () => {
     [{ PERISCOPE_COLLECTOR_ADDR: "host:99999" }, /PERISCOPE_COLLECTOR_ADDR/],
     [{ PERISCOPE_AGENT_ID: "  " }, /PERISCOPE_AGENT_ID/],
     [{ PERISCOPE_AGENT_API_ADDR: "4781" }, /PERISCOPE_AGENT_API_ADDR .*host:port/],
+    [{ PERISCOPE_AGENT_TOKEN: "short-token" }, /PERISCOPE_AGENT_TOKEN .*at least 16 characters/],
+    [{ PERISCOPE_AGENT_TOKEN: "has a space in the token" }, /PERISCOPE_AGENT_TOKEN .*without spaces/],
+    [{ PERISCOPE_COLLECTOR_TLS: "yes" }, /PERISCOPE_COLLECTOR_TLS .*true or false, got "yes"/],
+    [
+      { PERISCOPE_COLLECTOR_CA: "/nonexistent/periscope-ca.pem" },
+      /PERISCOPE_COLLECTOR_CA .*cannot read "\/nonexistent\/periscope-ca.pem": ENOENT/,
+    ],
     [
       { PERISCOPE_REDACTION: '{"maskPatterns":["("]}' },
       /PERISCOPE_REDACTION .*maskPatterns\[0\]: not a regular/,
@@ -49,5 +64,51 @@ describe("loadConfig", () => {
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe("loadConfig: the connection to the collector", () => {
+  const dir = mkdtempSync(join(tmpdir(), "periscope-agent-config-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const caFile = join(dir, "ca.pem");
+  // Only the PEM framing is checked at start-up; grpc-js parses the certificate when it connects.
+  const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  writeFileSync(caFile, pem);
+  const notPem = join(dir, "key.txt");
+  writeFileSync(notPem, "not a certificate\n");
+
+  it("reads the token, TLS and a CA bundle, which implies TLS", () => {
+    const token = "agent-token-0123456789abcdef";
+    expect(
+      loadConfig({ PERISCOPE_AGENT_TOKEN: ` ${token}\n`, PERISCOPE_COLLECTOR_TLS: "true" }),
+    ).toMatchObject({
+      agentToken: token,
+      collectorTls: true,
+      collectorCa: undefined,
+    });
+    const withCa = loadConfig({ PERISCOPE_COLLECTOR_CA: caFile });
+    expect(withCa.collectorTls).toBe(true);
+    expect(withCa.collectorCa?.toString()).toBe(pem);
+    expect(loadConfig({ PERISCOPE_COLLECTOR_TLS: "false" }).collectorTls).toBe(false);
+  });
+
+  it("refuses a file without a certificate and a CA with TLS turned off", () => {
+    expect(() => loadConfig({ PERISCOPE_COLLECTOR_CA: notPem })).toThrow(
+      /PERISCOPE_COLLECTOR_CA .*holds no PEM certificate/,
+    );
+    expect(() => loadConfig({ PERISCOPE_COLLECTOR_CA: dir })).toThrow(/PERISCOPE_COLLECTOR_CA .*EISDIR/);
+    expect(() => loadConfig({ PERISCOPE_COLLECTOR_CA: caFile, PERISCOPE_COLLECTOR_TLS: "false" })).toThrow(
+      /PERISCOPE_COLLECTOR_CA implies TLS, but PERISCOPE_COLLECTOR_TLS is false/,
+    );
+  });
+
+  it("never puts the token in an error message", () => {
+    const secret = "Zm9vYmFy secret with spaces";
+    expect(() => loadConfig({ PERISCOPE_AGENT_TOKEN: secret })).toThrow(ConfigError);
+    try {
+      loadConfig({ PERISCOPE_AGENT_TOKEN: secret });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("Zm9vYmFy");
+    }
   });
 });

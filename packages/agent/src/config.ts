@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { parseRedactionRules, type RedactionRules } from "./records/redaction-rules.js";
 
@@ -16,6 +17,12 @@ export interface AgentConfig {
   apiAddress: string;
   /** What is removed from records before they leave the agent (packages/agent/README.md, Redaction). */
   redaction: RedactionRules;
+  /** Sent as `authorization: Bearer …` on every gRPC call; the collector's PERISCOPE_AGENT_TOKEN. */
+  agentToken: string | undefined;
+  /** gRPC to the collector over TLS (true when a CA bundle is given). */
+  collectorTls: boolean;
+  /** PEM CA bundle the collector's certificate must chain to; the system's roots when undefined. */
+  collectorCa: Buffer | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +76,49 @@ const variables = {
     description: "redaction rules as JSON, added to the defaults",
     parse: (raw) => parseRedactionRules(raw),
   },
+  agentToken: {
+    name: "PERISCOPE_AGENT_TOKEN",
+    description: "token sent to the collector's gRPC services (its PERISCOPE_AGENT_TOKEN)",
+    parse: (raw) => {
+      const value = raw?.trim() ?? "";
+      if (value === "") return undefined;
+      // The message never quotes the value: start-up errors are printed.
+      if (!/^[\x21-\x7e]+$/.test(value)) {
+        throw new ConfigError("must be printable ASCII without spaces (it travels as gRPC metadata)");
+      }
+      // The collector refuses shorter tokens (its PERISCOPE_AGENT_TOKEN), so this one could never match.
+      if (value.length < 16) throw new ConfigError("must be at least 16 characters, like the collector's");
+      return value;
+    },
+  },
+  collectorTls: {
+    name: "PERISCOPE_COLLECTOR_TLS",
+    description: "true: gRPC to the collector over TLS",
+    parse: (raw) => {
+      const value = raw?.trim().toLowerCase() ?? "";
+      if (value === "" || value === "false" || value === "0") return false;
+      if (value === "true" || value === "1") return true;
+      throw new ConfigError(`must be true or false, got "${raw}"`);
+    },
+  },
+  collectorCa: {
+    name: "PERISCOPE_COLLECTOR_CA",
+    description: "PEM CA bundle to trust for the collector's certificate (implies TLS)",
+    parse: (raw) => {
+      if (raw === undefined || raw === "") return undefined;
+      let pem: Buffer;
+      try {
+        pem = readFileSync(raw);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw new ConfigError(`cannot read "${raw}": ${code}`);
+      }
+      if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+        throw new ConfigError(`"${raw}" holds no PEM certificate`);
+      }
+      return pem;
+    },
+  },
 } satisfies { [K in keyof AgentConfig]: Variable<AgentConfig[K]> };
 
 /** Reads the configuration; throws ConfigError naming the variable at fault. */
@@ -82,6 +132,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
       throw new ConfigError(`${variable.name} (${variable.description}): ${reason}`);
     }
   };
+  const collectorCa = read("collectorCa");
+  const collectorTls = read("collectorTls");
+  // Set to false on purpose while a CA is given: one of the two is a mistake.
+  const tlsRefused = !collectorTls && (env[variables.collectorTls.name]?.trim() ?? "") !== "";
+  if (collectorCa !== undefined && tlsRefused) {
+    throw new ConfigError(
+      `${variables.collectorCa.name} implies TLS, but ${variables.collectorTls.name} is false: unset one of them`,
+    );
+  }
   return {
     collectorAddress: read("collectorAddress"),
     agentId: read("agentId"),
@@ -89,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     bpfObjectPath: read("bpfObjectPath"),
     apiAddress: read("apiAddress"),
     redaction: read("redaction"),
+    agentToken: read("agentToken"),
+    collectorTls: collectorTls || collectorCa !== undefined,
+    collectorCa,
   };
 }
 

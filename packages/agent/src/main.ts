@@ -11,6 +11,7 @@ import { CaptureStats } from "./control/capture-stats.js";
 import { CollectorControlStream } from "./control/collector-control-stream.js";
 import { kernelConnectionDisabler } from "./control/connection-disabler.js";
 import { type ControlPlane, startControlPlane } from "./control/control-plane.js";
+import { collectorCredentials, plaintextTokenWarning } from "./export/collector-credentials.js";
 import { Exporter } from "./export/exporter.js";
 import { loadTcpHealthConfig, type TcpHealthConfig } from "./health/health-config.js";
 import { TcpHealthReporter } from "./health/tcp-health-reporter.js";
@@ -127,7 +128,17 @@ function agentInfo(): AgentInfo {
   });
 }
 
-const exporter = new Exporter({ address: config.collectorAddress, agentId: config.agentId, agentInfo });
+// One set of credentials and one token for both channels to the collector (ingest and control).
+const credentials = collectorCredentials(config);
+const tokenWarning = plaintextTokenWarning(config);
+if (tokenWarning !== undefined) console.error(`periscope-agent: warning: ${tokenWarning}`);
+const exporter = new Exporter({
+  address: config.collectorAddress,
+  agentId: config.agentId,
+  agentInfo,
+  credentials,
+  token: config.agentToken,
+});
 
 try {
   tracer = SocketTracer.open(
@@ -157,6 +168,8 @@ try {
     agentId: config.agentId,
     controls: controlPlane.controls,
     defaultCaptureBytes: config.captureBytes,
+    credentials,
+    token: config.agentToken,
     // The collector's redaction adds to PERISCOPE_REDACTION's rules.
     redaction: { base: config.redaction, apply: (rules) => pipeline.setRedaction(rules) },
   }).start();
@@ -179,7 +192,10 @@ try {
   console.error(`periscope-agent: TCP health disabled: ${messageOf(error)}`);
 }
 
-console.log(`periscope-agent: tracing, exporting to ${config.collectorAddress} as ${config.agentId}`);
+console.log(
+  `periscope-agent: tracing, exporting to ${config.collectorAddress}` +
+    ` (${config.collectorTls ? "TLS" : "plaintext"}${config.agentToken ? ", agent token" : ""}) as ${config.agentId}`,
+);
 
 const idleTimer = setInterval(() => {
   pipeline.evictIdle(clock.nowMonotonicNs());

@@ -25,7 +25,10 @@ export interface ExporterOptions {
   requestTimeoutMs?: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /** TLS or plaintext (the default); see collector-credentials.ts. */
   credentials?: grpc.ChannelCredentials;
+  /** Sent as `authorization: Bearer …` on every Export call when the collector requires an agent token. */
+  token?: string;
 }
 
 export interface ExporterCounters {
@@ -62,7 +65,8 @@ export class Exporter {
   };
   private readonly client: grpc.Client;
   private readonly backoff: Backoff;
-  private readonly settings: Required<Omit<ExporterOptions, "credentials">>;
+  private readonly token: string | undefined;
+  private readonly settings: Required<Omit<ExporterOptions, "credentials" | "token">>;
   private current: RequestRecord[] = [];
   private currentConnections: ConnectionStats[] = [];
   private readonly pending: PendingBatch[] = [];
@@ -88,6 +92,7 @@ export class Exporter {
       agentId: options.agentId,
       agentInfo: options.agentInfo,
     };
+    this.token = options.token;
     this.client = new grpc.Client(options.address, options.credentials ?? grpc.credentials.createInsecure());
     this.backoff = new Backoff(this.settings.retryInitialMs, this.settings.retryMaxMs);
     this.flushTimer = setInterval(() => this.onTick(), this.settings.flushIntervalMs);
@@ -191,12 +196,14 @@ export class Exporter {
       connections: batch.connections,
     });
     const { export: method } = ingestServiceDefinition;
+    const metadata = new grpc.Metadata();
+    if (this.token !== undefined) metadata.set("authorization", `Bearer ${this.token}`);
     this.client.makeUnaryRequest<typeof request, ExportResponse>(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
       request,
-      new grpc.Metadata(),
+      metadata,
       { deadline: Date.now() + this.settings.requestTimeoutMs },
       (error) => {
         this.sending = false;
