@@ -69,6 +69,15 @@ describe("proxyRequest", () => {
     expect(seen.at(-1)?.headers["content-type"]).toBe("application/json");
   });
 
+  it("adds PERISCOPE_API_TOKEN unless the browser sent its own Authorization", async () => {
+    const env = { PERISCOPE_API_URL: collectorUrl, PERISCOPE_API_TOKEN: "ui-server-token-0123456789" };
+    await proxyRequest(uiRequest("/api/v1/services"), ["services"], env);
+    expect(seen.at(-1)?.headers.authorization).toBe("Bearer ui-server-token-0123456789");
+    const own = uiRequest("/api/v1/services", { headers: { authorization: "Bearer browser-token" } });
+    await proxyRequest(own, ["services"], env);
+    expect(seen.at(-1)?.headers.authorization).toBe("Bearer browser-token");
+  });
+
   it("answers 502 in the API's error shape when the collector is down", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

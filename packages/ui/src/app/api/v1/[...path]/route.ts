@@ -6,23 +6,11 @@ import { proxyRequest } from "../../../../proxy/proxyRequest";
 
 type Context = { params: Promise<{ path: string[] }> };
 
-/**
- * PERISCOPE_API_TOKEN (read per request, like the URL) authenticates the UI's
- * server to the collector; its role is what UI users may do. A browser that
- * sends its own Authorization header keeps it.
- */
-function withApiToken(request: Request): Request {
-  const token = process.env.PERISCOPE_API_TOKEN;
-  if (!token || request.headers.has("authorization")) return request;
-  const headers = new Headers(request.headers);
-  headers.set("authorization", `Bearer ${token}`);
-  // duplex is required by undici when a request body is re-wrapped as a stream.
-  return new Request(request, { headers, duplex: "half" } as RequestInit);
-}
-
+// PERISCOPE_API_TOKEN is added by proxyRequest: re-wrapping the Request here to add
+// it would loosen the link to the browser's abort signal (see UpstreamCall).
 async function forward(request: Request, context: Context): Promise<Response> {
   const { path } = await context.params;
-  return proxyRequest(withApiToken(request), path);
+  return proxyRequest(request, path);
 }
 
 export const GET = forward;
