@@ -57,6 +57,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   // A fresh admin token per run: the API is authenticated as in production, and
   // the UI's server adds it to what it proxies (the browser never holds it).
   const apiToken = `psk_${randomBytes(24).toString("base64url")}`;
+  // Likewise the agent proves itself to the collector's gRPC side with a token.
+  const agentToken = `pat_${randomBytes(24).toString("base64url")}`;
   const common = {
     cwd: repoRoot,
     logDir: options.logDir ?? path.join(repoRoot, ".periscope", "logs"),
@@ -81,6 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       PERISCOPE_LOG_LEVEL: process.env.PERISCOPE_LOG_LEVEL ?? "warn",
       PERISCOPE_DATA_DIR: options.dataDir ?? path.join(repoRoot, ".periscope", "data"),
       PERISCOPE_ADMIN_TOKEN: apiToken,
+      PERISCOPE_AGENT_TOKEN: agentToken,
     });
     await waitUntil(
       "the collector's health check",
@@ -91,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
     const agent = node("agent", "packages/agent/dist/main.js", {
       PERISCOPE_COLLECTOR_ADDR: `127.0.0.1:${grpcPort}`,
+      PERISCOPE_AGENT_TOKEN: agentToken,
     });
     await waitUntil("the agent to attach", agent, async () => /tracing/.test(agent.recentOutput()), 30_000);
 
