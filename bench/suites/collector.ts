@@ -199,13 +199,6 @@ async function main(): Promise<void> {
     const collector = await spawnCollector(dataDir);
     try {
       const ingestRecordsPerSecond = await ingest(collector.grpcAddress, Date.now() - 60_000);
-      const stats = (await (await fetch(`${collector.httpUrl}/api/v1/stats`)).json()) as {
-        ingest: { recordsStored: number; insertStatements: number };
-      };
-      const rowsPerInsert = Math.round(
-        stats.ingest.recordsStored / Math.max(1, stats.ingest.insertStatements),
-      );
-      console.log(`ingest: ${stats.ingest.insertStatements} inserts, ${rowsPerInsert} rows per insert`);
       const now = Date.now();
       const day = `from=${now - DAY_MS}&to=${now}`;
       const hour = `from=${now - 3600_000}&to=${now}`;
@@ -223,7 +216,7 @@ async function main(): Promise<void> {
         search_query_1h_ms: await medianMs(url, `/api/v1/requests?service=orders&limit=100&${hour}`),
         search_error_query_ms: await medianMs(url, `/api/v1/requests?error=true&limit=100&${day}`),
       };
-      writeResults("collector", { ...figures, agents: AGENTS, ingest_rows_per_insert: rowsPerInsert });
+      writeResults("collector", { ...figures, agents: AGENTS });
     } finally {
       await stopCollector(collector);
     }

@@ -108,6 +108,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       maxRowsPerInsert: config.maxRowsPerInsert,
       maxQueuedRows: config.ingestBufferRows,
       maxQueuedBytes: config.ingestBufferMegabytes * 1024 * 1024,
+      acknowledge: config.ingestAck,
     },
   ).measureWith(metrics);
 

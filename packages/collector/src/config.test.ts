@@ -19,6 +19,7 @@ describe("loadConfig", () => {
       maxRowsPerInsert: 100_000,
       ingestBufferRows: 1_000_000,
       ingestBufferMegabytes: 256,
+      ingestAck: "stored",
       logLevel: "info",
       adminToken: "",
       agentToken: "",

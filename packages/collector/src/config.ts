@@ -26,6 +26,8 @@ export interface CollectorConfig {
   ingestBufferRows: number;
   /** Serialised megabytes the insert queue (and outage buffer) holds before batches are refused. */
   ingestBufferMegabytes: number;
+  /** When an Export batch is acknowledged: once stored, or once queued for insert. */
+  ingestAck: "stored" | "queued";
   logLevel: string;
   /** Bootstrap admin API token; set, the HTTP API requires a token on every request but health. */
   adminToken: string;
@@ -95,6 +97,12 @@ function clusterNameOrEmpty(raw: string): string {
   if (value !== "" && !/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/.test(value)) {
     throw new ConfigError(`expected a cluster name (letters, digits, _ and -), got "${raw}"`);
   }
+  return value;
+}
+
+function ingestAck(raw: string): "stored" | "queued" {
+  const value = raw.trim().toLowerCase();
+  if (value !== "stored" && value !== "queued") throw new ConfigError('expected "stored" or "queued"');
   return value;
 }
 
@@ -226,6 +234,14 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
       "Rows queued for insert, or held while storage is down, before new batches are refused (RESOURCE_EXHAUSTED; agents keep and retry them)",
     defaultValue: 1_000_000,
     parse: integerInRange(1_000, 100_000_000),
+  },
+  ingestAck: {
+    name: "PERISCOPE_INGEST_ACK",
+    key: "ingestAck",
+    description:
+      'When agents get their OK: "stored" (after the insert) or "queued" (once in the bounded queue: larger inserts, higher throughput; a crash loses what is queued)',
+    defaultValue: "stored",
+    parse: ingestAck,
   },
   ingestBufferMegabytes: {
     name: "PERISCOPE_INGEST_BUFFER_MB",

@@ -195,3 +195,29 @@ describe("isTransientStorageError", () => {
     );
   });
 });
+
+describe("ExportBatchHandler acknowledging on queue", () => {
+  it("answers once a batch is queued, stores it after, and still tells the listener", async () => {
+    const sink = new RecordingSink();
+    sink.blocked = true;
+    const heard: string[] = [];
+    const stats = new IngestStats();
+    const handler = new ExportBatchHandler(
+      sink,
+      stats,
+      1,
+      (rows) => heard.push(...rows.map((row) => row.target)),
+      {
+        acknowledge: "queued",
+      },
+    );
+    expect(await handler.handle(batch("a", 1n, 2, "/q"))).toEqual({ kind: "stored", accepted: 2 });
+    expect(await handler.handle(batch("a", 1n, 2, "/q"))).toEqual({ kind: "duplicate" });
+    expect(sink.inserts).toEqual([]);
+    sink.unblock();
+    await handler.drained();
+    expect(sink.targets()).toEqual([["/q", "/q"]]);
+    expect(heard).toEqual(["/q", "/q"]);
+    expect(stats.counters).toMatchObject({ batchesStored: 1, batchesBuffered: 0 });
+  });
+});

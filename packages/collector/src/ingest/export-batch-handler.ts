@@ -111,6 +111,7 @@ export class ExportBatchHandler {
     const outcome = await this.queue.submit({ agentId, batchSeq, requests, extra });
     switch (outcome.kind) {
       case "stored":
+      case "queued":
       case "buffered":
         this.sequences.remember(agentId, batchSeq);
         return {

@@ -38,6 +38,14 @@ export interface InsertQueueOptions {
   /** First retry delay after a transient failure; doubles up to maxRetryDelayMs. */
   retryDelayMs: number;
   maxRetryDelayMs: number;
+  /**
+   * "stored": a submitter waits until its batch is stored (while storage is
+   * up). "queued": it is acknowledged once queued, so agents that send one
+   * batch at a time do not wait on insert latency and inserts grow to
+   * maxRowsPerInsert — at the price that a collector crash loses what is
+   * queued (bounded), as it does during an outage in either mode.
+   */
+  acknowledge: "stored" | "queued";
 }
 
 export const DEFAULT_INSERT_QUEUE_OPTIONS: InsertQueueOptions = {
@@ -47,11 +55,13 @@ export const DEFAULT_INSERT_QUEUE_OPTIONS: InsertQueueOptions = {
   maxQueuedBytes: 256 * 1024 * 1024,
   retryDelayMs: 250,
   maxRetryDelayMs: 10_000,
+  acknowledge: "stored",
 };
 
 export type SubmitOutcome =
   | { kind: "stored" }
   | { kind: "buffered" }
+  | { kind: "queued" }
   | { kind: "refused"; reason: string }
   | { kind: "failed"; cause: unknown };
 
@@ -158,6 +168,10 @@ export class InsertQueue {
       entry.settle = resolve;
     });
     if (this.outage) this.acknowledgeBuffered(entry);
+    else if (this.options.acknowledge === "queued") {
+      entry.settle?.({ kind: "queued" });
+      entry.settle = undefined;
+    }
     this.pump();
     return outcome;
   }
@@ -263,8 +277,12 @@ export class InsertQueue {
       this.stats.counters.insertRetries += 1;
       this.outage = true;
       for (const entry of group) entry.taken = false;
-      // Everything queued is now held through the outage, not just this group.
-      for (const entry of this.queue) this.acknowledgeBuffered(entry);
+      // Everything queued is now held through the outage, not just this group;
+      // only its serialised form is kept, to bound memory by the TSV.
+      for (const entry of this.queue) {
+        this.acknowledgeBuffered(entry);
+        entry.rows = undefined;
+      }
       this.scheduleRetry();
       return;
     }
