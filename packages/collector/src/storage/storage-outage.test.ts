@@ -9,7 +9,10 @@ import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningCollector, startCollector } from "../collector.js";
 import { requestRecord, TestIngestClient } from "../fixtures/ingest-client.js";
-import { type ClickHouseHttpStandIn, startClickHouseHttpStandIn } from "./fixtures/clickhouse-http-stand-in.js";
+import {
+  type ClickHouseHttpStandIn,
+  startClickHouseHttpStandIn,
+} from "./fixtures/clickhouse-http-stand-in.js";
 
 let standInDir: string;
 let standIn: ClickHouseHttpStandIn;
@@ -30,7 +33,9 @@ const records = (prefix: string, count: number) =>
   );
 
 async function storedTargets(): Promise<string[]> {
-  const response = await fetch(`${collector.httpUrl}/api/v1/requests?service=api&limit=1000&observations=all`);
+  const response = await fetch(
+    `${collector.httpUrl}/api/v1/requests?service=api&limit=1000&observations=all`,
+  );
   const body = (await response.json()) as { requests: { target: string }[] };
   return body.requests.map((request) => request.target).sort();
 }
@@ -58,7 +63,9 @@ afterAll(async () => {
 
 describe("storage outage", () => {
   it("holds accepted batches while storage is down and stores each exactly once when it returns", async () => {
-    expect(await ingest.send({ agentId: "node-a", batchSeq: 1n, requests: records("before", 3) })).toMatchObject({
+    expect(
+      await ingest.send({ agentId: "node-a", batchSeq: 1n, requests: records("before", 3) }),
+    ).toMatchObject({
       ok: true,
       response: { accepted: 3 },
     });
@@ -69,7 +76,9 @@ describe("storage outage", () => {
     expect(during1).toMatchObject({ ok: true, response: { accepted: 6, duplicate: false } });
     expect(during2).toMatchObject({ ok: true, response: { accepted: 6, duplicate: false } });
     // The agent's retry of a held batch is not held twice.
-    expect(await ingest.send({ agentId: "node-b", batchSeq: 1n, requests: records("during-b", 6) })).toMatchObject({
+    expect(
+      await ingest.send({ agentId: "node-b", batchSeq: 1n, requests: records("during-b", 6) }),
+    ).toMatchObject({
       ok: true,
       response: { duplicate: true },
     });
@@ -84,11 +93,9 @@ describe("storage outage", () => {
     expect(health.status).toBe(503);
 
     await standIn.start();
-    const expected = [
-      ...records("before", 3),
-      ...records("during-a", 6),
-      ...records("during-b", 6),
-    ].map((record) => record.target);
+    const expected = [...records("before", 3), ...records("during-a", 6), ...records("during-b", 6)].map(
+      (record) => record.target,
+    );
     // Delivery is retried with backoff; wait for it rather than for a fixed time.
     let seen: string[] = [];
     while (seen.length < expected.length) {
@@ -98,7 +105,9 @@ describe("storage outage", () => {
     expect(seen).toEqual(expected.sort());
 
     // The refused batch, retried by its agent now, is stored too.
-    expect(await ingest.send({ agentId: "node-c", batchSeq: 1n, requests: records("overflow", 6) })).toMatchObject({
+    expect(
+      await ingest.send({ agentId: "node-c", batchSeq: 1n, requests: records("overflow", 6) }),
+    ).toMatchObject({
       ok: true,
       response: { accepted: 6 },
     });
