@@ -30,8 +30,9 @@ const volatile u32 self_tgid = 0;
 /*
  * The entry of sk, created when missing. `starting` (SYN sent or received):
  * a closed entry under the same key belongs to an earlier socket at the same
- * address, freed and reused before the agent collected it; it is replaced
- * (user space tells them apart by opened_ns) and counted.
+ * address, freed and reused before the agent collected it; it moves to
+ * tcp_closed (counted when that is full) and a fresh entry takes its place
+ * (user space tells them apart by opened_ns).
  */
 static __always_inline struct tcp_conn_stats *track(const struct sock *sk, u8 role, bool in_task, bool starting)
 {
@@ -43,7 +44,10 @@ static __always_inline struct tcp_conn_stats *track(const struct sock *sk, u8 ro
 	if (stats && !(starting && (stats->flags & TCP_CONN_CLOSED)))
 		return stats;
 	if (stats) {
-		count_tcp_drop(TCP_DROP_CLOSED_REPLACED);
+		u64 closed_key = stats->sock_id ^ stats->opened_ns;
+
+		if (bpf_map_update_elem(&tcp_closed, &closed_key, stats, BPF_NOEXIST) != 0)
+			count_tcp_drop(TCP_DROP_CLOSED_REPLACED);
 		update_flags = BPF_EXIST;
 	}
 	fresh.sock_id = key;
@@ -79,8 +83,12 @@ int BPF_PROG(on_set_state, const struct sock *sk, int oldstate, int newstate)
 	struct tcp_conn_stats *stats;
 	u64 now = bpf_ktime_get_ns();
 
-	/* Listening sockets are not connections; the tracepoint also fires for SCTP/DCCP. */
-	if (!is_inet_tcp(sk) || oldstate == TCP_LISTEN || newstate == TCP_LISTEN)
+	/*
+	 * Listening sockets are not connections (the tracepoint also fires for
+	 * SCTP/DCCP). A listener's child is cloned with the listener's state, so
+	 * its first transition reads LISTEN -> SYN_RECV: that one is a connection.
+	 */
+	if (!is_inet_tcp(sk) || newstate == TCP_LISTEN || (oldstate == TCP_LISTEN && newstate != TCP_SYN_RECV))
 		return 0;
 
 	if (newstate == TCP_SYN_SENT) {

@@ -17,6 +17,19 @@ struct {
 	__type(value, struct tcp_conn_stats);
 } tcp_stats SEC(".maps");
 
+/*
+ * Closed connections whose socket was freed and reused for a new connection
+ * before the agent read them (sequential short connections reuse the same
+ * slab slot at once). Keyed by sock_id ^ opened_ns; the agent reads and
+ * deletes them in one BPF_MAP_LOOKUP_AND_DELETE_BATCH per interval.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TCP_HEALTH_MAX_CLOSED);
+	__type(key, u64);
+	__type(value, struct tcp_conn_stats);
+} tcp_closed SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, TCP_DROP_MAX);

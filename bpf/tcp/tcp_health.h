@@ -18,6 +18,8 @@ typedef __u64 u64;
 
 /* Entries the loader allocates unless the agent asks for another bound. */
 #define TCP_HEALTH_DEFAULT_MAX_CONNS 16384
+/* Closed connections displaced by a new one on the same socket, per interval. */
+#define TCP_HEALTH_MAX_CLOSED 8192
 
 enum tcp_conn_role {
 	TCP_ROLE_UNKNOWN = 0, /* adopted: the connection predates the agent */
@@ -32,7 +34,7 @@ enum tcp_conn_flags {
 
 enum tcp_health_drop {
 	TCP_DROP_STATS_MAP_FULL = 0, /* a connection could not be tracked */
-	TCP_DROP_CLOSED_REPLACED = 1, /* a closed connection's socket was reused before it was read */
+	TCP_DROP_CLOSED_REPLACED = 1, /* a closed connection displaced before it was read, tcp_closed full */
 	TCP_DROP_MAX = 2,
 };
 

@@ -80,3 +80,32 @@ describe("IntervalTracker", () => {
     expect(reused.removable).toEqual([]);
   });
 });
+
+describe("IntervalTracker with displaced connections", () => {
+  it("reports a displaced closed connection once and never frees the live entry now under its key", () => {
+    const tracker = new IntervalTracker();
+    const first = { sockId: 0xabcn, openedNs: 1n, closed: true, state: "CLOSE", connectFailed: true };
+    tracker.update([snapshot(first)]);
+    // The socket was reused: the old one comes back displaced, the new one is live under the same key.
+    const next = tracker.update(
+      [snapshot({ sockId: 0xabcn, openedNs: 2n, bytesAcked: 5n })],
+      [snapshot(first)],
+    );
+    expect(next.removable).toEqual([]);
+    expect(next.intervals.map((i) => [i.snapshot.openedNs, i.opened])).toEqual([[2n, true]]);
+  });
+
+  it("reports a connection displaced before it was ever read, closed and failed", () => {
+    const tracker = new IntervalTracker();
+    const result = tracker.update(
+      [],
+      [snapshot({ openedNs: 7n, closed: true, connectFailed: true, resetsReceived: 1 })],
+    );
+    expect(result.intervals[0]).toMatchObject({
+      opened: true,
+      closed: true,
+      connectFailed: true,
+      resetsReceived: 1,
+    });
+  });
+});

@@ -21,7 +21,7 @@ export interface ConnectionInterval {
 
 export interface IntervalResult {
   intervals: ConnectionInterval[];
-  /** Kernel entries to delete: closed, and already reported closed last time. */
+  /** Live-map entries to delete: closed, and already reported closed last time. */
   removable: bigint[];
 }
 
@@ -42,15 +42,25 @@ function keyOf(snapshot: TcpConnSnapshot): string {
 export class IntervalTracker {
   private previous = new Map<string, Seen>();
 
-  update(snapshots: readonly TcpConnSnapshot[]): IntervalResult {
+  /**
+   * `live`: the kernel's per-socket map. `displaced`: closed connections the
+   * kernel moved aside when their socket was reused; already deleted there,
+   * final, and never a reason to delete a live entry (whose key may now be
+   * the new connection's).
+   */
+  update(live: readonly TcpConnSnapshot[], displaced: readonly TcpConnSnapshot[] = []): IntervalResult {
     const next = new Map<string, Seen>();
     const intervals: ConnectionInterval[] = [];
     const removable: bigint[] = [];
-    for (const snapshot of snapshots) {
+    const all = [
+      ...live.map((snapshot) => ({ snapshot, isLive: true })),
+      ...displaced.map((snapshot) => ({ snapshot, isLive: false })),
+    ];
+    for (const { snapshot, isLive } of all) {
       const key = keyOf(snapshot);
       const before = this.previous.get(key)?.snapshot;
-      if (before?.closed && snapshot.closed) removable.push(snapshot.sockId);
-      next.set(key, { snapshot });
+      if (isLive && before?.closed && snapshot.closed) removable.push(snapshot.sockId);
+      if (isLive) next.set(key, { snapshot });
       const interval: ConnectionInterval = {
         snapshot,
         connectionId: snapshot.sockId ^ snapshot.openedNs,

@@ -49,7 +49,9 @@ export class TcpHealthMonitor {
   /** One interval: the connections that changed since the last call. */
   collect(): ConnectionInterval[] {
     if (!this.native) return [];
-    const { intervals, removable } = this.tracker.update(decodeTcpSnapshots(this.native.read()));
+    const live = decodeTcpSnapshots(this.native.read());
+    const displaced = decodeTcpSnapshots(this.native.takeDisplaced());
+    const { intervals, removable } = this.tracker.update(live, displaced);
     if (removable.length > 0) this.native.remove(BigUint64Array.from(removable));
     return intervals;
   }

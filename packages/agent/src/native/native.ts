@@ -71,6 +71,8 @@ export interface NativeTcpHealthOptions {
 export interface NativeTcpHealth {
   /** Every tracked connection as packed struct tcp_conn_stats records (one batch walk of the map). */
   read(): Buffer;
+  /** Closed connections displaced by a new one on their socket since the last call (read and deleted in batches). */
+  takeDisplaced(): Buffer;
   /** Frees the kernel entries of these sockets (one batch delete). */
   remove(sockIds: BigUint64Array): void;
   readDropCounters(): { statsMapFull: bigint; closedReplaced: bigint };

@@ -17,6 +17,7 @@ class NativeTcpHealth : public Napi::ObjectWrap<NativeTcpHealth> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "NativeTcpHealth",
                        {InstanceMethod<&NativeTcpHealth::Read>("read"),
+                        InstanceMethod<&NativeTcpHealth::TakeDisplaced>("takeDisplaced"),
                         InstanceMethod<&NativeTcpHealth::Remove>("remove"),
                         InstanceMethod<&NativeTcpHealth::ReadDropCounters>("readDropCounters"),
                         InstanceMethod<&NativeTcpHealth::Close>("close")});
@@ -42,17 +43,28 @@ class NativeTcpHealth : public Napi::ObjectWrap<NativeTcpHealth> {
     return *program_;
   }
 
-  Napi::Value Read(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    std::vector<tcp_conn_stats> all;
-    try {
-      all = RequireOpen(env).read_all();
-    } catch (const std::exception& error) {
-      throw Napi::Error::New(env, error.what());
-    }
+  static Napi::Value ToBuffer(Napi::Env env, const std::vector<tcp_conn_stats>& all) {
     auto buffer = Napi::Buffer<uint8_t>::New(env, all.size() * sizeof(tcp_conn_stats));
     if (!all.empty()) memcpy(buffer.Data(), all.data(), buffer.Length());
     return buffer;
+  }
+
+  Napi::Value Read(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    try {
+      return ToBuffer(env, RequireOpen(env).read_live());
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(env, error.what());
+    }
+  }
+
+  Napi::Value TakeDisplaced(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    try {
+      return ToBuffer(env, RequireOpen(env).take_displaced());
+    } catch (const std::exception& error) {
+      throw Napi::Error::New(env, error.what());
+    }
   }
 
   // remove(ids: BigUint64Array)

@@ -32,6 +32,7 @@ TcpHealthProgram::TcpHealthProgram(const TcpHealthConfig& config) {
     if (bpf_object__load(object_) != 0) fail_bpf_step("load BPF object " + config.object_path, errno);
     stats_fd_ = bpf_map__fd(find_bpf_map(object_, "tcp_stats"));
     drops_fd_ = bpf_map__fd(find_bpf_map(object_, "tcp_health_drops"));
+    closed_fd_ = bpf_map__fd(find_bpf_map(object_, "tcp_closed"));
     bpf_program* program = nullptr;
     bpf_object__for_each_program(program, object_) {
       clear_libbpf_log();
@@ -54,8 +55,11 @@ void TcpHealthProgram::destroy() {
   object_ = nullptr;
 }
 
-std::vector<tcp_conn_stats> TcpHealthProgram::read_all() const {
-  std::vector<tcp_conn_stats> out;
+namespace {
+
+// Appends every entry of a hash map, kBatchEntries per syscall; with `take`
+// the entries are deleted as they are read.
+void read_hash_batches(int fd, bool take, const char* map_name, std::vector<tcp_conn_stats>& out) {
   uint32_t chunk = kBatchEntries;
   std::vector<uint64_t> keys;
   std::vector<tcp_conn_stats> values;
@@ -66,18 +70,33 @@ std::vector<tcp_conn_stats> TcpHealthProgram::read_all() const {
     keys.resize(chunk);
     values.resize(chunk);
     uint32_t count = chunk;
-    int rc = bpf_map_lookup_batch(stats_fd_, first ? nullptr : &token, &token, keys.data(), values.data(), &count,
-                                  &opts);
+    int rc = take ? bpf_map_lookup_and_delete_batch(fd, first ? nullptr : &token, &token, keys.data(), values.data(),
+                                                    &count, &opts)
+                  : bpf_map_lookup_batch(fd, first ? nullptr : &token, &token, keys.data(), values.data(), &count,
+                                         &opts);
     int err = rc == 0 ? 0 : errno;
     if (rc != 0 && err == ENOSPC && count == 0) {
       chunk *= 2;  // a bucket larger than the chunk: retry the same cursor
       continue;
     }
-    if (rc != 0 && err != ENOENT) fail_bpf_step("read map tcp_stats (batch lookup)", err);
+    if (rc != 0 && err != ENOENT) fail_bpf_step(std::string("read map ") + map_name + " (batch)", err);
     out.insert(out.end(), values.begin(), values.begin() + count);
     if (rc != 0) break;  // ENOENT: the whole map was walked
     first = false;
   }
+}
+
+}  // namespace
+
+std::vector<tcp_conn_stats> TcpHealthProgram::read_live() const {
+  std::vector<tcp_conn_stats> out;
+  read_hash_batches(stats_fd_, false, "tcp_stats", out);
+  return out;
+}
+
+std::vector<tcp_conn_stats> TcpHealthProgram::take_displaced() {
+  std::vector<tcp_conn_stats> out;
+  read_hash_batches(closed_fd_, true, "tcp_closed", out);
   return out;
 }
 

@@ -28,7 +28,10 @@ class TcpHealthProgram {
   TcpHealthProgram& operator=(const TcpHealthProgram&) = delete;
 
   // Every tracked connection, through BPF_MAP_LOOKUP_BATCH (no per-entry syscall).
-  std::vector<tcp_conn_stats> read_all() const;
+  std::vector<tcp_conn_stats> read_live() const;
+  // Closed connections displaced by a new one on the same socket since the
+  // last call, taken out of tcp_closed with BPF_MAP_LOOKUP_AND_DELETE_BATCH.
+  std::vector<tcp_conn_stats> take_displaced();
   // Frees entries (closed connections already reported) in one batch delete.
   void remove(const std::vector<uint64_t>& sock_ids);
   // TCP_DROP_* counters summed over CPUs.
@@ -40,6 +43,7 @@ class TcpHealthProgram {
   bpf_object* object_ = nullptr;
   std::vector<bpf_link*> links_;
   int stats_fd_ = -1;
+  int closed_fd_ = -1;
   int drops_fd_ = -1;
 };
 

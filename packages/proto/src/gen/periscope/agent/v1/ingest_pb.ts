@@ -214,7 +214,8 @@ export type DropCounters = Message<"periscope.agent.v1.DropCounters"> & {
   tcpStatsMapFull: bigint;
 
   /**
-   * TCP health: a closed connection's socket was reused before its last figures were read.
+   * TCP health: a closed connection whose socket was reused before it was read, lost because
+   * the kernel's map of displaced connections (8192 per interval) was full.
    *
    * @generated from field: uint64 tcp_stats_closed_replaced = 15;
    */
