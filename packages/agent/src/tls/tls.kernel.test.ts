@@ -141,6 +141,33 @@ describe.skipIf(!isRoot)("TLS plaintext on the real kernel (root only; skipped o
     ).toEqual(["client", "server"]);
   });
 
+  it("records Python's HTTPS request (SSL_write_ex/SSL_read_ex), attached as the process starts, marked tls", async () => {
+    // CPython's ssl module calls the _ex variants. The process loads its
+    // libssl, then waits: a scan now finds whichever libssl it mapped.
+    const script = [
+      "import ssl, sys, urllib.request",
+      "ctx = ssl._create_unverified_context()",
+      "print('ready', flush=True)",
+      "sys.stdin.readline()",
+      "print(urllib.request.urlopen(f'https://127.0.0.1:{sys.argv[1]}/tls/python', context=ctx).read().decode(), flush=True)",
+    ].join("\n");
+    const python = spawn("python3", ["-c", script, String(port)], { stdio: ["pipe", "pipe", "inherit"] });
+    let output = "";
+    python.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await expect.poll(() => output, { timeout: 5000 }).toBe("ready\n");
+    attacher.scan();
+    python.stdin?.write("\n");
+    await expect.poll(() => output, { timeout: 5000 }).toBe("ready\nsecret /tls/python\n");
+    const ours = () => records.filter((r) => r.target === "/tls/python");
+    await expect.poll(() => ours().length, { timeout: 5000 }).toBe(2);
+    expect(
+      ours().every((r) => r.operation === "GET" && r.status === 200 && r.attributes.tls === "true"),
+    ).toBe(true);
+    expect(ours().find((r) => r.side === "client")?.attributes["http.user_agent"]).toMatch(/^Python-urllib/);
+  });
+
   it("records a Node HTTPS client's request in plaintext, marked tls", async () => {
     const client = spawn(process.execPath, ["-e", HTTPS_CLIENT, String(port), "/tls/node"], {
       stdio: ["ignore", "pipe", "inherit"],
