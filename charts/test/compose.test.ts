@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -8,7 +10,8 @@ import { findObject, parseManifests, soleContainer } from "./manifests.js";
 
 // docker-compose.yml runs the chart's stack on one host. No Docker engine runs here, so
 // these checks read the file: it must parse, reference images that can be built, and
-// agree with the chart on ports, wiring and commands.
+// agree with the chart on ports, wiring and commands. Where docker-compose is installed,
+// its own `config` checks the file and the variables.
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -30,6 +33,11 @@ const compose = parse(readFileSync(join(repoRoot, "docker-compose.yml"), "utf8")
 const services = compose.services;
 const chartValues = parse(readFileSync(join(chartDir, "values.yaml"), "utf8"));
 const chartObjects = parseManifests(render());
+
+/** The variable a `${NAME:?message}` value requires; undefined for anything else (a literal, a default). */
+function requiredVariable(value: string | undefined): string | undefined {
+  return /^\$\{([A-Z_][A-Z0-9_]*):\?[^}]+\}$/.exec(value ?? "")?.[1];
+}
 
 function service(name: string): ComposeService {
   const found = services[name];
@@ -129,5 +137,58 @@ describe("docker-compose.yml", () => {
     const chartCommand = soleContainer(findObject(chartObjects, kind, objectName)).command;
     expect(finalCommand(dockerfile)).toEqual(chartCommand);
     expect(dirname(dockerfile)).toBe(join(repoRoot, "deploy", "docker"));
+  });
+
+  it("requires both tokens from the user, with no default, and gives each component the same one", () => {
+    const variableOf = (name: string, env: string) => {
+      const variable = requiredVariable(service(name).environment?.[env]);
+      expect(variable, `${name} ${env} must be \${VAR:?message}`).toBeDefined();
+      return variable;
+    };
+    expect(variableOf("collector", "PERISCOPE_ADMIN_TOKEN")).toBe("PERISCOPE_ADMIN_TOKEN");
+    expect(variableOf("ui", "PERISCOPE_API_TOKEN")).toBe("PERISCOPE_ADMIN_TOKEN");
+    expect(variableOf("collector", "PERISCOPE_AGENT_TOKEN")).toBe("PERISCOPE_AGENT_TOKEN");
+    expect(variableOf("agent", "PERISCOPE_AGENT_TOKEN")).toBe("PERISCOPE_AGENT_TOKEN");
+  });
+});
+
+// docker-compose 1.29 is the oldest client users run; it rejects keys newer clients accept.
+const dockerCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" });
+const hasDockerCompose = dockerCompose.status === 0;
+
+describe.skipIf(!hasDockerCompose)("docker-compose config", () => {
+  // An empty env file, and the environment without PERISCOPE_*, so a developer's .env or
+  // shell cannot change the outcome.
+  const emptyEnvFile = join(mkdtempSync(join(tmpdir(), "periscope-compose-")), "empty.env");
+  writeFileSync(emptyEnvFile, "");
+  const baseEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("PERISCOPE_")),
+  );
+  const tokens = {
+    PERISCOPE_ADMIN_TOKEN: "compose-admin-token-0123456789",
+    PERISCOPE_AGENT_TOKEN: "compose-agent-token-0123456789",
+  };
+  const config = (env: Record<string, string>) =>
+    spawnSync(
+      "docker-compose",
+      ["--env-file", emptyEnvFile, "-f", join(repoRoot, "docker-compose.yml"), "config"],
+      { encoding: "utf8", cwd: repoRoot, env: { ...baseEnv, ...env } },
+    );
+
+  it("accepts the file with the tokens set and passes them to each component", () => {
+    const result = config(tokens);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const resolved = parse(result.stdout).services as Record<string, ComposeService>;
+    expect(resolved.collector?.environment).toMatchObject(tokens);
+    expect(resolved.ui?.environment?.PERISCOPE_API_TOKEN).toBe(tokens.PERISCOPE_ADMIN_TOKEN);
+    expect(resolved.agent?.environment?.PERISCOPE_AGENT_TOKEN).toBe(tokens.PERISCOPE_AGENT_TOKEN);
+  });
+
+  it.each(Object.keys(tokens))("refuses the file without %s and says what to set", (missing) => {
+    const env = Object.fromEntries(Object.entries(tokens).filter(([name]) => name !== missing));
+    const result = config(env);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`set ${missing} (16+ characters`);
   });
 });

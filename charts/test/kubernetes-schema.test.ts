@@ -20,6 +20,9 @@ const installs: [string, RenderOptions][] = [
     { set: ["storage.mode=embedded", "storage.embedded.persistence.enabled=false"] },
   ],
   ["agent and ui disabled", { set: ["agent.enabled=false", "ui.enabled=false"] }],
+  ["auth.existingSecret", { set: ["auth.existingSecret=team-tokens"] }],
+  ["tls.existingSecret", { set: ["tls.existingSecret=collector-cert"] }],
+  ["tls.existingSecret on public CA roots", { set: ["tls.existingSecret=collector-cert", "tls.caKey="] }],
   ...listScenarios().map(({ name, valuesFile }): [string, RenderOptions] => [
     `ci/${name}`,
     { valuesFiles: [valuesFile] },

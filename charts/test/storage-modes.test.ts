@@ -71,7 +71,11 @@ describe("storage.mode=external", () => {
       "storage.external.existingSecret=clickhouse-credentials",
       "storage.external.existingSecretKey=endpoint",
     ]);
-    expect(objects.some((object) => object.kind === "Secret")).toBe(false);
+    // Only the tokens' Secret (auth-tls.test.ts): none for storage.
+    const secrets = objects
+      .filter((object) => object.kind === "Secret")
+      .map((object) => object.metadata.name);
+    expect(secrets).toEqual(["periscope-auth"]);
     const collector = soleContainer(findObject(objects, "Deployment", collectorName));
     expect(envOf(collector, "PERISCOPE_STORAGE_URL").valueFrom?.secretKeyRef).toEqual({
       name: "clickhouse-credentials",

@@ -44,6 +44,12 @@ describe("values helm refuses, with a message naming what to set", () => {
     );
   });
 
+  it("a misspelt TLS key (values.schema.json)", () => {
+    expect(renderError(["tls.secretName=collector-cert"])).toContain(
+      "Additional property secretName is not allowed",
+    );
+  });
+
   it("a password that cannot travel inside a URL (values.schema.json)", () => {
     expect(renderError(["storage.clickhouse.auth.password=p@ss/word"])).toContain(
       "storage.clickhouse.auth.password",

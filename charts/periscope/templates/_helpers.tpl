@@ -58,9 +58,15 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- printf "%s:%d" (include "periscope.componentName" (list . "collector")) (int .Values.collector.service.grpcPort) -}}
 {{- end -}}
 
-{{/* Base URL of the collector's HTTP API, as the UI reaches it. */}}
+{{/* Base URL of the collector's HTTP API, as the UI reaches it: https when tls.existingSecret is set. */}}
 {{- define "periscope.collectorHttpUrl" -}}
-{{- printf "http://%s:%d" (include "periscope.componentName" (list . "collector")) (int .Values.collector.service.httpPort) -}}
+{{- $scheme := ternary "https" "http" (ne .Values.tls.existingSecret "") -}}
+{{- printf "%s://%s:%d" $scheme (include "periscope.componentName" (list . "collector")) (int .Values.collector.service.httpPort) -}}
+{{- end -}}
+
+{{/* Secret with the keys admin-token and agent-token: the user's auth.existingSecret, or the one the chart keeps. */}}
+{{- define "periscope.authSecretName" -}}
+{{- default (include "periscope.componentName" (list . "auth")) .Values.auth.existingSecret -}}
 {{- end -}}
 
 {{/* Secret holding the in-release ClickHouse password. */}}
