@@ -153,10 +153,12 @@ describe("docker-compose.yml", () => {
 });
 
 // docker-compose 1.29 is the oldest client users run; it rejects keys newer clients accept.
-const dockerCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" });
-const hasDockerCompose = dockerCompose.status === 0;
+// `make test` installs it (scripts/setup/system.sh), so in CI this never skips; a bare
+// `vitest run` on a machine without it skips with the reason in the name.
+const hasDockerCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" }).status === 0;
+const mustRun = process.env.CI === "true";
 
-describe.skipIf(!hasDockerCompose)("docker-compose config", () => {
+describe.skipIf(!hasDockerCompose && !mustRun)("docker-compose config (needs docker-compose)", () => {
   // An empty env file, and the environment without PERISCOPE_*, so a developer's .env or
   // shell cannot change the outcome.
   const emptyEnvFile = join(mkdtempSync(join(tmpdir(), "periscope-compose-")), "empty.env");
