@@ -5,9 +5,10 @@ set -euo pipefail
 
 # clang/llvm/libbpf/libelf/zlib/bpftool: the eBPF objects and the addon;
 # g++/python3/make: node-gyp; chromium: the browser tests; curl: kernel tests;
-# nftables: the TCP health test drops packets on a veth pair (no netem here).
+# nftables: the TCP health test drops packets on a veth pair (no netem here);
+# openssl: the TLS tests make a self-signed certificate.
 # docker-compose: the chart tests validate docker-compose.yml with `docker-compose config`.
-apt_packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make g++ python3 curl chromium iproute2 nftables docker-compose)
+apt_packages=(clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make g++ python3 curl chromium iproute2 nftables openssl docker-compose)
 pnpm_version=10.34.9
 
 missing=()

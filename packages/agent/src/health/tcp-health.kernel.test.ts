@@ -76,6 +76,15 @@ describe.skipIf(!isRoot)("TCP health on the real kernel (root only; skipped othe
     expect(curl.stdout.trim()).toBe("7"); // curl: couldn't connect
   });
 
+  it("reports IPv6 endpoints as the kernel holds them", async () => {
+    await runToExit("sh", ["-c", "curl -s -m 2 'http://[::1]:1/'; true"]);
+    const refused = await waitFor("the refused IPv6 connect", () =>
+      find((i) => i.snapshot.comm === "curl" && i.snapshot.remotePort === 1 && i.snapshot.family === 10),
+    );
+    expect(refused.snapshot.remoteIp).toBe("::1");
+    expect(refused.connectFailed).toBe(true);
+  });
+
   it("counts an SO_LINGER 0 close as a reset sent by the client and received by the server", async () => {
     const server = await startNode(SINK_SERVER, ["127.0.0.1"]);
     try {
