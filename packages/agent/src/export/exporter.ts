@@ -119,8 +119,11 @@ export class Exporter {
       this.counters.connectionStatsDropped += stats.length;
       return;
     }
-    this.currentConnections.push(...stats);
-    if (this.current.length + this.currentConnections.length >= this.settings.maxBatchRecords) this.flush();
+    // One interval can hold thousands of connections: batches stay within maxBatchRecords.
+    for (const connection of stats) {
+      this.currentConnections.push(connection);
+      if (this.current.length + this.currentConnections.length >= this.settings.maxBatchRecords) this.flush();
+    }
   }
 
   /** Seals the records gathered so far into a batch and starts sending it. */

@@ -31,4 +31,26 @@ describe("Exporter with connections", () => {
       await collector.stop();
     }
   });
+
+  it("splits one interval's many connections into batches of at most maxBatchRecords", async () => {
+    const collector = await startFakeCollector();
+    try {
+      const exporter = new Exporter({
+        address: collector.address,
+        agentId: "node-a",
+        agentInfo: () => create(AgentInfoSchema, { hostname: "h" }),
+        maxBatchRecords: 100,
+      });
+      exporter.addConnections(
+        Array.from({ length: 250 }, (_, i) => create(ConnectionStatsSchema, { retransmits: i })),
+      );
+      await exporter.close();
+      expect(collector.received.map((b) => b.connections.length)).toEqual([100, 100, 50]);
+      expect(collector.received.flatMap((b) => b.connections.map((c) => c.retransmits))).toEqual(
+        Array.from({ length: 250 }, (_, i) => i),
+      );
+    } finally {
+      await collector.stop();
+    }
+  });
 });
