@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { loadNativeBinding, type NativeTcpHealth } from "../native/native.js";
 import { type ConnectionInterval, IntervalTracker } from "./interval-tracker.js";
 import { TCP_HEALTH_DEFAULT_MAX_CONNS } from "./layout.js";
-import { decodeTcpSnapshots } from "./snapshot.js";
+import { decodeTcpSnapshots, type TcpConnSnapshot } from "./snapshot.js";
+import { connectionKey, SocketOwnerResolver } from "./socket-owners.js";
 
 export interface TcpHealthOptions {
   bpfObjectPath?: string;
@@ -27,6 +28,7 @@ export function defaultTcpHealthObjectPath(): string {
 
 export class TcpHealthMonitor {
   private readonly tracker = new IntervalTracker();
+  private readonly owners = new SocketOwnerResolver();
   private lastDrops: TcpHealthDrops = { statsMapFull: 0n, closedReplaced: 0n };
 
   private constructor(private native: NativeTcpHealth | undefined) {}
@@ -49,11 +51,21 @@ export class TcpHealthMonitor {
   /** One interval: the connections that changed since the last call. */
   collect(): ConnectionInterval[] {
     if (!this.native) return [];
-    const live = decodeTcpSnapshots(this.native.read());
-    const displaced = decodeTcpSnapshots(this.native.takeDisplaced());
+    const live = this.withOwners(decodeTcpSnapshots(this.native.read()));
+    const displaced = this.withOwners(decodeTcpSnapshots(this.native.takeDisplaced()));
     const { intervals, removable } = this.tracker.update(live, displaced);
     if (removable.length > 0) this.native.remove(BigUint64Array.from(removable));
     return intervals;
+  }
+
+  /** Connections adopted without a process get theirs from /proc (socket-owners.ts). */
+  private withOwners(snapshots: TcpConnSnapshot[]): TcpConnSnapshot[] {
+    if (!snapshots.some((s) => s.tgid === 0)) return snapshots;
+    const owners = this.owners.resolve(snapshots);
+    return snapshots.map((s) => {
+      const owner = s.tgid === 0 ? owners.get(connectionKey(s)) : undefined;
+      return owner ? { ...s, tgid: owner.pid, comm: owner.comm } : s;
+    });
   }
 
   drops(): TcpHealthDrops {

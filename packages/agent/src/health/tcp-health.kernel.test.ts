@@ -120,6 +120,32 @@ describe.skipIf(!isRoot)("TCP health on the real kernel (root only; skipped othe
     }
   });
 
+  it("gives a connection older than the agent its process, from /proc", async () => {
+    const server = await startNode(SINK_SERVER, ["127.0.0.1"]);
+    // Connected before this second monitor loads; writes on each line of stdin.
+    const client = await startNode(
+      `const s = require("node:net").connect(Number(process.argv[2]), process.argv[1], () => console.log(s.localPort));
+       process.stdin.on("data", (d) => s.write(d));`,
+      ["127.0.0.1", server.firstLine],
+    );
+    const late = TcpHealthMonitor.open({ excludeTgid: process.pid, maxConnections: 1024 });
+    try {
+      const lateSeen: ConnectionInterval[] = [];
+      client.child.stdin?.write("after the agent\n");
+      const adopted = await waitFor("the adopted connection", () => {
+        lateSeen.push(...late.collect());
+        return lateSeen.find((i) => i.snapshot.localPort === Number(client.firstLine) && i.bytesSent > 0n);
+      });
+      expect(adopted.snapshot.role).toBe(0); // nobody saw it open
+      expect(adopted.snapshot.tgid).toBe(client.pid);
+      expect(adopted.snapshot.comm).toBe("node");
+    } finally {
+      late.close();
+      client.child.kill();
+      server.child.kill();
+    }
+  });
+
   describe("across a lossy veth pair", () => {
     let pair: NetnsPair;
     beforeAll(() => {
