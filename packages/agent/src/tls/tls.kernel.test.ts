@@ -168,6 +168,47 @@ describe.skipIf(!isRoot)("TLS plaintext on the real kernel (root only; skipped o
     expect(ours().find((r) => r.side === "client")?.attributes["http.user_agent"]).toMatch(/^Python-urllib/);
   });
 
+  it("keeps concurrent Node HTTPS connections apart (memory BIOs on one thread)", async () => {
+    // 20 connections at once through one client event loop and one server
+    // event loop: each plaintext stream must land on its own socket, or the
+    // HTTP parser would pair requests with other connections' responses.
+    const script = `
+const https = require("node:https");
+const port = Number(process.argv[1]);
+const get = (i) => new Promise((resolve, reject) => {
+  https.get({ host: "127.0.0.1", port, path: "/tls/many/" + "x".repeat(i), rejectUnauthorized: false, agent: false },
+    (res) => { let b = ""; res.on("data", (c) => b += c); res.on("end", () => resolve(b)); }).on("error", reject);
+});
+Promise.all(Array.from({ length: 20 }, (_, i) => get(i))).then((bodies) => console.log(bodies.length));
+`;
+    const client = spawn(process.execPath, ["-e", script, String(port)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    expect(await nextLine(client)).toBe("20");
+    const ours = () => records.filter((r) => r.target.startsWith("/tls/many/"));
+    await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(40);
+    expect(ours().every((r) => r.attributes.tls === "true" && r.status === 200)).toBe(true);
+    // The body is "secret " + the path and every header has the same length
+    // (content-length has two digits throughout): a response paired with its
+    // own request is exactly its path's length plus a constant.
+    for (const side of ["client", "server"]) {
+      const overhead = new Set(
+        ours()
+          .filter((r) => r.side === side)
+          .map((r) => Number(r.responseBytes) - r.target.length),
+      );
+      expect(overhead.size).toBe(1);
+    }
+    const paths = (side: string) =>
+      ours()
+        .filter((r) => r.side === side)
+        .map((r) => r.target)
+        .sort();
+    const expected = Array.from({ length: 20 }, (_, i) => `/tls/many/${"x".repeat(i)}`).sort();
+    expect(paths("client")).toEqual(expected);
+    expect(paths("server")).toEqual(expected);
+  });
+
   it("records a Node HTTPS client's request in plaintext, marked tls", async () => {
     const client = spawn(process.execPath, ["-e", HTTPS_CLIENT, String(port), "/tls/node"], {
       stdio: ["ignore", "pipe", "inherit"],
