@@ -14,6 +14,7 @@ import { linksRoutes } from "./routes/api/v1/links/index.js";
 import { liveRoutes } from "./routes/api/v1/live/index.js";
 import { mapRoutes } from "./routes/api/v1/map/index.js";
 import { mapDiffRoutes } from "./routes/api/v1/map-diff/index.js";
+import { namesRoutes } from "./routes/api/v1/names/index.js";
 import { openApiRoutes } from "./routes/api/v1/openapi/index.js";
 import { redRoutes } from "./routes/api/v1/red/index.js";
 import { requestsRoutes } from "./routes/api/v1/requests/index.js";
@@ -45,6 +46,7 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   });
   await app.register(healthRoutes, { ...dependencies, prefix: "/api/v1/health" });
   await app.register(servicesRoutes, { ...dependencies, prefix: "/api/v1/services" });
+  await app.register(namesRoutes, { ...dependencies, prefix: "/api/v1/names" });
   await app.register(mapRoutes, { ...dependencies, prefix: "/api/v1/map" });
   await app.register(mapDiffRoutes, { ...dependencies, prefix: "/api/v1/map-diff" });
   await app.register(redRoutes, { ...dependencies, prefix: "/api/v1/red" });

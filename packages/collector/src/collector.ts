@@ -132,7 +132,15 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       services: [controlService(agentControl, app.log)],
     });
     const tokens = security.httpAuth ? new ApiTokenStore(storage, config.adminToken) : undefined;
-    await app.register(collectorApp, { storage, ingestStats, tokens, live, metrics, agentControl });
+    await app.register(collectorApp, {
+      storage,
+      ingestStats,
+      tokens,
+      live,
+      metrics,
+      agentControl,
+      ingestQueue: handler,
+    });
     await app.listen({ host: config.httpHost, port: config.httpPort });
   } catch (error) {
     await grpc?.close();

@@ -1,6 +1,7 @@
 // Flame graph for a scope (service and/or pid) over a range: sample counts per
 // stack from profile_samples, frames from profile_stacks (stored once per hash).
 import type { QueryParams, Storage } from "../storage/storage.js";
+import { inSubquery } from "./distributed-subquery.js";
 import { buildFlameGraph, type FlameGraph } from "./flame-tree.js";
 import type { TimeRange } from "./time-range.js";
 
@@ -29,7 +30,8 @@ export async function queryFlameGraph(
     params.pid = scope.pid;
   }
   const where = conditions.join(" AND ");
-  // The stacks table is read only for hashes sampled in scope (its key).
+  // The stacks table is read only for hashes sampled in scope (its key); GLOBAL
+  // IN (distributed-subquery.ts) keeps that right when both tables are Distributed.
   const sql = `
 SELECT stacks.frames AS frames, sampled.samples AS samples
 FROM (
@@ -37,7 +39,7 @@ FROM (
 ) AS sampled
 INNER JOIN (
   SELECT stack_hash, argMax(frames, last_seen) AS frames FROM profile_stacks
-  WHERE stack_hash IN (SELECT stack_hash FROM profile_samples WHERE ${where})
+  WHERE ${inSubquery("stack_hash", `SELECT stack_hash FROM profile_samples WHERE ${where}`)}
   GROUP BY stack_hash
 ) AS stacks USING stack_hash`;
   const rows = await storage.select<{ frames: string[]; samples: string }>(sql, params);

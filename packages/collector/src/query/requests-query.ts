@@ -6,6 +6,7 @@
 // lose that: 5-10x slower at 3M rows). Rows sharing a nanosecond are
 // completed by an exact-time query and put in hash order here.
 import type { QueryParams, Storage } from "../storage/storage.js";
+import { inSubquery } from "./distributed-subquery.js";
 import { encodeCursor, type RowKey } from "./request-id.js";
 import {
   keyed,
@@ -58,11 +59,15 @@ export interface RequestsPage {
 // only around the rows being listed (a window), never across the whole range:
 // a set of every connection in a day is what made this filter slow.
 const OTHER_END_SKEW_NS = 5_000_000_000n;
-const SERVER_SIDE_SEEN_BY_CLIENT_EXCLUDED = `NOT (side = 'server' AND (client_ip, client_port, server_ip, server_port) IN (
+// The other end may be on another shard in a cluster: see distributed-subquery.ts.
+const SERVER_SIDE_SEEN_BY_CLIENT_EXCLUDED = `NOT (side = 'server' AND ${inSubquery(
+  "(client_ip, client_port, server_ip, server_port)",
+  `
   SELECT client_ip, client_port, server_ip, server_port FROM requests
   WHERE side = 'client'
     AND time >= fromUnixTimestamp64Nano({seen_from_ns:Int64}, 'UTC')
-    AND time <= fromUnixTimestamp64Nano({seen_to_ns:Int64}, 'UTC')))`;
+    AND time <= fromUnixTimestamp64Nano({seen_to_ns:Int64}, 'UTC')`,
+)})`;
 
 const NAME_IS = (nameSql: string, param: string) => `${nameSql} = {${param}:String}`;
 

@@ -19,6 +19,13 @@ export interface RouteDependencies {
   live?: LiveHub;
   /** Self-observability; absent, /metrics is not served. */
   metrics?: CollectorMetrics;
+  /** The insert queue's depth for /api/v1/stats; absent where the app runs without ingest. */
+  ingestQueue?: IngestQueuePort;
+}
+
+/** What the stats route reads from the ingest handler's insert queue. */
+export interface IngestQueuePort {
+  readonly queueState: { batches: number; rows: number; bytes: number; storageDown: boolean };
 }
 
 /** What the HTTP routes need from agent control. */

@@ -1,47 +1,15 @@
-// Ingest counters and each agent's self-reported drops: where data was lost.
+// Ingest counters, queue depth and each agent's self-reported drops: where data was lost or held.
 import type { FastifyPluginAsync } from "fastify";
 import type { RouteDependencies } from "../../../route-dependencies.js";
+import { statsSchema } from "./schema.js";
 
-const countersSchema = {
-  type: "object",
-  properties: {
-    batchesStored: { type: "integer" },
-    recordsStored: { type: "integer" },
-    batchesDuplicate: { type: "integer" },
-    batchesRejectedInvalid: { type: "integer" },
-    batchesRefusedBusy: { type: "integer" },
-    batchesFailedStorage: { type: "integer" },
-  },
-} as const;
-
-const agentSchema = {
-  type: "object",
-  properties: {
-    agentId: { type: "string" },
-    hostname: { type: "string" },
-    version: { type: "string" },
-    kernel: { type: "string" },
-    lastSeen: { type: "string" },
-    drops: { type: "object", additionalProperties: { type: "string" } },
-  },
-} as const;
-
-const statsSchema = {
-  summary: "Ingest counters and each agent's self-reported drop counters",
-  tags: ["agents"],
-  querystring: { type: "object", properties: {} },
-  response: {
-    200: {
-      type: "object",
-      required: ["ingest", "agents"],
-      properties: { ingest: countersSchema, agents: { type: "array", items: agentSchema } },
-    },
-  },
-} as const;
-
-export const statsRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { ingestStats }) => {
+export const statsRoutes: FastifyPluginAsync<RouteDependencies> = async (
+  app,
+  { ingestStats, ingestQueue },
+) => {
   app.get("/", { schema: statsSchema }, async () => ({
     ingest: ingestStats.counters,
+    ...(ingestQueue === undefined ? {} : { queue: ingestQueue.queueState }),
     agents: ingestStats.agentStatuses(),
   }));
 };

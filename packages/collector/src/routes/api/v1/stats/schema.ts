@@ -1,0 +1,78 @@
+// The stats response: every ingest counter, the insert queue's depth, and each
+// agent's self-reported drops. Counters are typed against IngestCounters, so a
+// counter added there and not here fails the type check instead of being
+// silently stripped by response serialisation.
+import type { IngestCounters } from "../../../../ingest/ingest-stats.js";
+
+const COUNTER_DESCRIPTIONS: { readonly [K in keyof IngestCounters]: string } = {
+  batchesStored: "Export batches stored",
+  recordsStored: "Request records stored",
+  batchesDuplicate: "Batches skipped as a retry of one already stored or queued (same agent and batch_seq)",
+  batchesRejectedInvalid: "Malformed batches rejected (INVALID_ARGUMENT); nothing stored",
+  batchesRefusedBusy: "Batches refused with RESOURCE_EXHAUSTED (the agent keeps and retries them)",
+  batchesFailedStorage: "Batches storage refused for good (INTERNAL)",
+  batchesBuffered:
+    "Batches acknowledged while storage was failing: held in the collector's bounded buffer and stored when it returns",
+  batchesRefusedBufferFull:
+    "Batches refused because the insert queue / outage buffer was at its row or byte bound (also counted in batchesRefusedBusy)",
+  recordsDroppedAfterAccept: "Records acknowledged as held, then refused by storage for good: lost",
+  insertStatements:
+    "INSERT statements run; recordsStored divided by this is how many records each insert coalesces",
+  insertRetries: "Inserts that failed with a transient storage error and were retried",
+};
+
+const countersSchema = {
+  type: "object",
+  required: Object.keys(COUNTER_DESCRIPTIONS),
+  properties: Object.fromEntries(
+    Object.entries(COUNTER_DESCRIPTIONS).map(([name, description]) => [
+      name,
+      { type: "integer", description },
+    ]),
+  ),
+};
+
+const queueSchema = {
+  type: "object",
+  description: "Batches accepted and not yet stored (queued, or held through a storage outage)",
+  required: ["batches", "rows", "bytes", "storageDown"],
+  properties: {
+    batches: { type: "integer" },
+    rows: { type: "integer", description: "rows of every table; bounded by PERISCOPE_INGEST_BUFFER_ROWS" },
+    bytes: { type: "integer", description: "serialised bytes; bounded by PERISCOPE_INGEST_BUFFER_MB" },
+    storageDown: {
+      type: "boolean",
+      description: "true while inserts fail with a transient error and batches are being held",
+    },
+  },
+} as const;
+
+const agentSchema = {
+  type: "object",
+  properties: {
+    agentId: { type: "string" },
+    hostname: { type: "string" },
+    version: { type: "string" },
+    kernel: { type: "string" },
+    lastSeen: { type: "string" },
+    drops: { type: "object", additionalProperties: { type: "string" } },
+  },
+} as const;
+
+export const statsSchema = {
+  summary: "Ingest counters, the insert queue's depth and each agent's self-reported drop counters",
+  tags: ["agents"],
+  querystring: { type: "object", properties: {} },
+  response: {
+    200: {
+      type: "object",
+      required: ["ingest", "agents"],
+      properties: {
+        ingest: countersSchema,
+        // Absent only where the app runs without the ingest side (tests of single routes).
+        queue: queueSchema,
+        agents: { type: "array", items: agentSchema },
+      },
+    },
+  },
+};

@@ -1,0 +1,86 @@
+// GET /api/v1/stats shows every ingest counter and the insert queue's depth,
+// through a real collector: nothing the ingest path counts is stripped.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CollectorUnderTest,
+  call,
+  startCollectorUnderTest,
+} from "../../../../http/fixtures/running-collector.js";
+import { type IngestCounters, IngestStats } from "../../../../ingest/ingest-stats.js";
+
+interface StatsBody {
+  ingest: IngestCounters;
+  queue: { batches: number; rows: number; bytes: number; storageDown: boolean };
+  agents: { agentId: string }[];
+}
+
+const nowNs = BigInt(Date.now()) * 1_000_000n;
+const records = (count: number) =>
+  Array.from({ length: count }, (_, i) =>
+    call({ side: "client", timeNs: nowNs + BigInt(i), target: `/s/${i}` }),
+  );
+
+let t: CollectorUnderTest;
+
+beforeAll(async () => {
+  // A queue bound of 5 rows: a 6-record batch is refused as "buffer full".
+  t = await startCollectorUnderTest({ ingestBufferRows: 5 });
+  expect(await t.ingest.send({ agentId: "node-a", batchSeq: 1n, requests: records(3) })).toMatchObject({
+    ok: true,
+  });
+  expect(await t.ingest.send({ agentId: "node-a", batchSeq: 1n, requests: records(3) })).toMatchObject({
+    ok: true,
+    response: { duplicate: true },
+  });
+  expect(await t.ingest.send({ agentId: "node-a", batchSeq: 2n, requests: records(6) })).toMatchObject({
+    ok: false,
+  });
+});
+
+afterAll(() => t?.close());
+
+describe("GET /api/v1/stats", () => {
+  it("lists every counter the ingest path keeps, with its value", async () => {
+    const { status, body } = await t.get<StatsBody>("/api/v1/stats");
+    expect(status).toBe(200);
+    expect(Object.keys(body.ingest).sort()).toEqual(Object.keys(new IngestStats().counters).sort());
+    expect(body.ingest).toMatchObject({
+      batchesStored: 1,
+      recordsStored: 3,
+      batchesDuplicate: 1,
+      batchesRefusedBusy: 1,
+      batchesRefusedBufferFull: 1,
+      batchesBuffered: 0,
+      recordsDroppedAfterAccept: 0,
+      insertStatements: 1,
+      insertRetries: 0,
+    });
+    expect(body.agents.map((agent) => agent.agentId)).toEqual(["node-a"]);
+  });
+
+  it("shows the insert queue's depth and whether storage is down", async () => {
+    const { body } = await t.get<StatsBody>("/api/v1/stats");
+    expect(body.queue).toEqual({ batches: 0, rows: 0, bytes: 0, storageDown: false });
+  });
+
+  it("documents every counter in the OpenAPI document", async () => {
+    type ObjectSchema = { properties: Record<string, ObjectSchema> };
+    const { body } = await t.get<{
+      paths: Record<
+        string,
+        { get: { responses: Record<string, { content: Record<string, { schema: ObjectSchema }> }> } }
+      >;
+    }>("/api/v1/openapi.json");
+    const schema = body.paths["/api/v1/stats"]?.get.responses["200"]?.content["application/json"]?.schema;
+    if (schema === undefined) throw new Error("GET /api/v1/stats has no documented 200 schema");
+    expect(Object.keys(schema.properties.ingest?.properties ?? {}).sort()).toEqual(
+      Object.keys(new IngestStats().counters).sort(),
+    );
+    expect(Object.keys(schema.properties.queue?.properties ?? {})).toEqual([
+      "batches",
+      "rows",
+      "bytes",
+      "storageDown",
+    ]);
+  });
+});
