@@ -26,8 +26,10 @@ export interface StackOptions {
 export interface RunningStack {
   uiUrl: string;
   apiUrl: string;
-  /** Admin token of this run's collector API (the UI's server holds it too). */
+  /** Admin token of this run's collector API, for the operator (the UI never holds it). */
   apiToken: string;
+  /** Editor token the UI's server sends with what it proxies (PERISCOPE_UI_TOKEN). */
+  uiToken: string;
   demoUrl: string | undefined;
   stop(): Promise<void>;
 }
@@ -54,9 +56,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const demoBasePort = options.demoBasePort ?? 3100;
   const apiUrl = `http://127.0.0.1:${httpPort}`;
   const uiUrl = `http://127.0.0.1:${uiPort}`;
-  // A fresh admin token per run: the API is authenticated as in production, and
-  // the UI's server adds it to what it proxies (the browser never holds it).
+  // Fresh tokens per run: the API is authenticated as in production. The admin
+  // token is the operator's; the UI's server gets an editor token (links and
+  // agent config, never tokens) and adds it to what it proxies, so whoever can
+  // open the UI is not an admin. The browser holds neither.
   const apiToken = `psk_${randomBytes(24).toString("base64url")}`;
+  const uiToken = `psk_${randomBytes(24).toString("base64url")}`;
   // Likewise the agent proves itself to the collector's gRPC side with a token.
   const agentToken = `pat_${randomBytes(24).toString("base64url")}`;
   const common = {
@@ -83,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       PERISCOPE_LOG_LEVEL: process.env.PERISCOPE_LOG_LEVEL ?? "warn",
       PERISCOPE_DATA_DIR: options.dataDir ?? path.join(repoRoot, ".periscope", "data"),
       PERISCOPE_ADMIN_TOKEN: apiToken,
+      PERISCOPE_UI_TOKEN: uiToken,
       PERISCOPE_AGENT_TOKEN: agentToken,
     });
     await waitUntil(
@@ -102,7 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       HOSTNAME: "127.0.0.1",
       PORT: String(uiPort),
       PERISCOPE_API_URL: apiUrl,
-      PERISCOPE_API_TOKEN: apiToken,
+      PERISCOPE_API_TOKEN: uiToken,
       NEXT_TELEMETRY_DISABLED: "1",
     });
     await waitUntil("the UI", ui, () => httpOk(uiUrl), 30_000);
@@ -122,7 +128,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       await waitUntil("the demo frontend", services[2], () => httpOk(frontendHealth), 15_000);
       node("demo-loadgen", "demo/dist/loadgen.js", demoEnv);
     }
-    return { uiUrl, apiUrl, apiToken, demoUrl, stop };
+    return { uiUrl, apiUrl, apiToken, uiToken, demoUrl, stop };
   } catch (error) {
     await stop();
     throw error;

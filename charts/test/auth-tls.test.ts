@@ -16,9 +16,14 @@ import {
 
 const tlsDir = "/etc/periscope/tls";
 const tokenEnv = {
-  collector: { PERISCOPE_ADMIN_TOKEN: "admin-token", PERISCOPE_AGENT_TOKEN: "agent-token" },
+  collector: {
+    PERISCOPE_ADMIN_TOKEN: "admin-token",
+    PERISCOPE_UI_TOKEN: "ui-token",
+    PERISCOPE_AGENT_TOKEN: "agent-token",
+  },
   agent: { PERISCOPE_AGENT_TOKEN: "agent-token" },
-  ui: { PERISCOPE_API_TOKEN: "admin-token" },
+  // The UI's server holds the editor token, never the admin one (least privilege for UI users).
+  ui: { PERISCOPE_API_TOKEN: "ui-token" },
 };
 const tlsEnvNames = [
   "PERISCOPE_TLS_CERT",
@@ -81,14 +86,21 @@ function envNames(container: Container): string[] {
 describe("tokens", () => {
   const { objects, workloads: defaults } = renderWith([]);
 
-  it("are generated into one Secret: two different random 32-character tokens", () => {
+  it("are generated into one Secret: three different random 32-character tokens", () => {
     const secret = findObject(objects, "Secret", "periscope-auth");
-    expect(Object.keys(secret.data).sort()).toEqual(["admin-token", "agent-token"]);
-    const admin = Buffer.from(secret.data["admin-token"], "base64").toString();
-    const agent = Buffer.from(secret.data["agent-token"], "base64").toString();
-    expect(admin).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(agent).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(admin).not.toBe(agent);
+    const keys = ["admin-token", "agent-token", "ui-token"];
+    expect(Object.keys(secret.data).sort()).toEqual(keys);
+    const values = keys.map((key) => Buffer.from(secret.data[key], "base64").toString());
+    for (const value of values) expect(value).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(new Set(values).size).toBe(3);
+  });
+
+  it("never give the UI the admin token", () => {
+    for (const { workloads: rendered } of [renderWith([]), renderWith(["auth.existingSecret=team-tokens"])]) {
+      const ui = soleContainer(rendered.ui);
+      const keys = (ui.env ?? []).map((variable) => secretRefOf(variable)?.key).filter(Boolean);
+      expect(keys).toEqual(["ui-token"]);
+    }
   });
 
   it("reach every component from that same Secret, each under the variable it reads", () => {

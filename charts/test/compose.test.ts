@@ -139,14 +139,15 @@ describe("docker-compose.yml", () => {
     expect(dirname(dockerfile)).toBe(join(repoRoot, "deploy", "docker"));
   });
 
-  it("requires both tokens from the user, with no default, and gives each component the same one", () => {
+  it("requires the three tokens from the user, with no default, and gives the UI the editor one", () => {
     const variableOf = (name: string, env: string) => {
       const variable = requiredVariable(service(name).environment?.[env]);
       expect(variable, `${name} ${env} must be \${VAR:?message}`).toBeDefined();
       return variable;
     };
     expect(variableOf("collector", "PERISCOPE_ADMIN_TOKEN")).toBe("PERISCOPE_ADMIN_TOKEN");
-    expect(variableOf("ui", "PERISCOPE_API_TOKEN")).toBe("PERISCOPE_ADMIN_TOKEN");
+    expect(variableOf("collector", "PERISCOPE_UI_TOKEN")).toBe("PERISCOPE_UI_TOKEN");
+    expect(variableOf("ui", "PERISCOPE_API_TOKEN")).toBe("PERISCOPE_UI_TOKEN");
     expect(variableOf("collector", "PERISCOPE_AGENT_TOKEN")).toBe("PERISCOPE_AGENT_TOKEN");
     expect(variableOf("agent", "PERISCOPE_AGENT_TOKEN")).toBe("PERISCOPE_AGENT_TOKEN");
   });
@@ -168,6 +169,7 @@ describe.skipIf(!hasDockerCompose && !mustRun)("docker-compose config (needs doc
   );
   const tokens = {
     PERISCOPE_ADMIN_TOKEN: "compose-admin-token-0123456789",
+    PERISCOPE_UI_TOKEN: "compose-ui-token-0123456789",
     PERISCOPE_AGENT_TOKEN: "compose-agent-token-0123456789",
   };
   const config = (env: Record<string, string>) =>
@@ -183,7 +185,7 @@ describe.skipIf(!hasDockerCompose && !mustRun)("docker-compose config (needs doc
     expect(result.status).toBe(0);
     const resolved = parse(result.stdout).services as Record<string, ComposeService>;
     expect(resolved.collector?.environment).toMatchObject(tokens);
-    expect(resolved.ui?.environment?.PERISCOPE_API_TOKEN).toBe(tokens.PERISCOPE_ADMIN_TOKEN);
+    expect(resolved.ui?.environment?.PERISCOPE_API_TOKEN).toBe(tokens.PERISCOPE_UI_TOKEN);
     expect(resolved.agent?.environment?.PERISCOPE_AGENT_TOKEN).toBe(tokens.PERISCOPE_AGENT_TOKEN);
   });
 

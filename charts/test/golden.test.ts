@@ -14,7 +14,10 @@ const goldenDir = join(chartDir, "tests", "golden");
  * without a cluster to look them up in; auth-tls.test.ts checks their form.
  */
 function maskGeneratedTokens(rendered: string): string {
-  return rendered.replace(/^( {2}(?:admin|agent)-token: )"[A-Za-z0-9+/=]+"$/gm, '$1"<generated at install>"');
+  return rendered.replace(
+    /^( {2}(?:admin|ui|agent)-token: )"[A-Za-z0-9+/=]+"$/gm,
+    '$1"<generated at install>"',
+  );
 }
 
 describe("golden renders", () => {

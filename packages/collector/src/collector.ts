@@ -131,7 +131,9 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       ...grpcSecurity(security, config),
       services: [controlService(agentControl, app.log)],
     });
-    const tokens = security.httpAuth ? new ApiTokenStore(storage, config.adminToken) : undefined;
+    const tokens = security.httpAuth
+      ? new ApiTokenStore(storage, config.adminToken, config.uiToken)
+      : undefined;
     await app.register(collectorApp, {
       storage,
       ingestStats,

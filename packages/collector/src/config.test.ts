@@ -22,6 +22,7 @@ describe("loadConfig", () => {
       ingestAck: "stored",
       logLevel: "info",
       adminToken: "",
+      uiToken: "",
       agentToken: "",
       authDisabled: false,
       tlsCertFile: "",

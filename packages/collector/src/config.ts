@@ -31,6 +31,8 @@ export interface CollectorConfig {
   logLevel: string;
   /** Bootstrap admin API token; set, the HTTP API requires a token on every request but health. */
   adminToken: string;
+  /** Bootstrap API token with the editor role, for the UI's server (needs adminToken; must differ from it). */
+  uiToken: string;
   /** Token agents present in gRPC metadata; set, ingest and control streams require it. */
   agentToken: string;
   /** Allows listening on a non-loopback address without tokens (behind another auth layer). */
@@ -263,6 +265,14 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
     key: "adminToken",
     description:
       "Bootstrap admin API token (≥ 16 chars); when set, every API request needs a token (Authorization: Bearer)",
+    defaultValue: "",
+    parse: secretOrEmpty,
+  },
+  uiToken: {
+    name: "PERISCOPE_UI_TOKEN",
+    key: "uiToken",
+    description:
+      "Bootstrap API token with the editor role (≥ 16 chars), for the UI's server: reads, links and agent config, never tokens; needs PERISCOPE_ADMIN_TOKEN",
     defaultValue: "",
     parse: secretOrEmpty,
   },

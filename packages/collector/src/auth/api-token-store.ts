@@ -38,21 +38,31 @@ export class ApiTokenStore {
   private byHash = new Map<string, TokenRow>();
   private loadedAtMs = Number.NEGATIVE_INFINITY;
   private loading: Promise<void> | undefined;
-  private readonly bootstrapHash: string | undefined;
+  /** Tokens from the environment, which exist before any token was created through the API. */
+  private readonly bootstrap: { hash: string; principal: Principal }[] = [];
 
   constructor(
     private readonly storage: Storage,
-    /** PERISCOPE_ADMIN_TOKEN: an admin that exists before any token was created. */
+    /** PERISCOPE_ADMIN_TOKEN: an admin, to create the other tokens. */
     bootstrapAdminToken: string,
+    /** PERISCOPE_UI_TOKEN: an editor, for the UI's server (least privilege for UI users). */
+    bootstrapUiToken = "",
   ) {
-    this.bootstrapHash = bootstrapAdminToken === "" ? undefined : hashToken(bootstrapAdminToken);
+    if (bootstrapAdminToken !== "") {
+      this.bootstrap.push({
+        hash: hashToken(bootstrapAdminToken),
+        principal: { name: "bootstrap-admin", role: "admin" },
+      });
+    }
+    if (bootstrapUiToken !== "") {
+      this.bootstrap.push({ hash: hashToken(bootstrapUiToken), principal: { name: "ui", role: "editor" } });
+    }
   }
 
   async authenticate(token: string): Promise<Principal | undefined> {
     const hash = hashToken(token);
-    if (this.bootstrapHash !== undefined && sameHash(hash, this.bootstrapHash)) {
-      return { name: "bootstrap-admin", role: "admin" };
-    }
+    const bootstrap = this.bootstrap.find((candidate) => sameHash(hash, candidate.hash));
+    if (bootstrap !== undefined) return { ...bootstrap.principal };
     if (Date.now() - this.loadedAtMs > RELOAD_INTERVAL_MS) await this.reload();
     // The map is keyed by hash; a lookup reveals nothing about other tokens' secrets.
     const row = this.byHash.get(hash);

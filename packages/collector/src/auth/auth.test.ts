@@ -8,6 +8,7 @@ import { exportOnce } from "./fixtures/grpc-export.js";
 
 const ADMIN = "bootstrap-admin-token-0123456789";
 const AGENT = "agent-token-abcdefghijklmnop";
+const UI = "ui-editor-token-0123456789abcdef";
 type ApiError = { error: { code: string; message: string } };
 type Created = { id: string; token: string; role: string; name: string };
 
@@ -18,7 +19,7 @@ let t: CollectorUnderTest;
 const tokens: Record<"viewer" | "editor" | "admin", Created> = {} as never;
 
 beforeAll(async () => {
-  t = await startCollectorUnderTest({ adminToken: ADMIN, agentToken: AGENT });
+  t = await startCollectorUnderTest({ adminToken: ADMIN, agentToken: AGENT, uiToken: UI });
   for (const role of ["viewer", "editor", "admin"] as const) {
     const created = await t.send<Created>(
       "POST",
@@ -61,6 +62,23 @@ describe("API tokens and roles", () => {
     expect(share.body.createdBy).toBe("editor bot");
     const mint = await t.send("POST", "/api/v1/tokens", { name: "x", role: "viewer" }, editor);
     expect(mint.status).toBe(403);
+  });
+
+  it("gives the UI's bootstrap token (PERISCOPE_UI_TOKEN) the editor role: reads and links, no tokens", async () => {
+    const ui = bearer(UI);
+    expect((await t.get("/api/v1/requests", { headers: ui })).status).toBe(200);
+    expect((await t.get("/api/v1/map", { headers: ui })).status).toBe(200);
+    const share = await t.send<{ id: string; createdBy: string }>("POST", "/api/v1/links", link, ui);
+    expect(share.status).toBe(201);
+    expect(share.body.createdBy).toBe("ui");
+    expect((await t.get(`/api/v1/links/${share.body.id}`, { headers: ui })).status).toBe(200);
+    const list = await t.get<ApiError>("/api/v1/tokens", { headers: ui });
+    expect(list.status).toBe(403);
+    expect(list.body.error.message).toMatch(/needs the admin role; the token has editor/);
+    const mint = await t.send("POST", "/api/v1/tokens", { name: "escalate", role: "admin" }, ui);
+    expect(mint.status).toBe(403);
+    const revoke = await t.send("DELETE", `/api/v1/tokens/${tokens.admin.id}`, undefined, ui);
+    expect(revoke.status).toBe(403);
   });
 
   it("lets an admin list tokens without their secrets and revoke one", async () => {
@@ -115,6 +133,25 @@ describe("listening address policy", () => {
     });
     await expect(start).rejects.toBeInstanceOf(ConfigError);
     await expect(start).rejects.toThrow(/PERISCOPE_ADMIN_TOKEN.*PERISCOPE_AUTH_DISABLED=true/);
+  });
+
+  it("refuses a UI token without an admin token, or equal to it", async () => {
+    const alone = startCollector({
+      httpPort: 0,
+      grpcAddress: "127.0.0.1:0",
+      dataDir: "/nonexistent",
+      uiToken: UI,
+    });
+    await expect(alone).rejects.toBeInstanceOf(ConfigError);
+    await expect(alone).rejects.toThrow(/PERISCOPE_UI_TOKEN needs PERISCOPE_ADMIN_TOKEN/);
+    const same = startCollector({
+      httpPort: 0,
+      grpcAddress: "127.0.0.1:0",
+      dataDir: "/nonexistent",
+      adminToken: ADMIN,
+      uiToken: ADMIN,
+    });
+    await expect(same).rejects.toThrow(/PERISCOPE_UI_TOKEN must differ from PERISCOPE_ADMIN_TOKEN/);
   });
 
   it("refuses a non-loopback gRPC address without an agent token", async () => {

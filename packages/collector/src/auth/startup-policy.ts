@@ -7,6 +7,8 @@ import { ConfigError } from "../config.js";
 
 export interface SecuritySettings {
   adminToken: string;
+  /** The UI's bootstrap editor token; optional for callers that predate it. */
+  uiToken?: string;
   agentToken: string;
   authDisabled: boolean;
   tlsCertFile: string;
@@ -47,6 +49,18 @@ function readPem(variable: string, path: string): Buffer {
 export function planSecurity(settings: SecuritySettings): SecurityPlan {
   const httpAuth = settings.adminToken !== "";
   const grpcAuth = settings.agentToken !== "";
+  const uiToken = settings.uiToken ?? "";
+  // Without an admin token the API has no auth at all, so a UI token would
+  // suggest a protection that is not there.
+  if (uiToken !== "" && !httpAuth) {
+    throw new ConfigError(
+      "PERISCOPE_UI_TOKEN needs PERISCOPE_ADMIN_TOKEN (it only narrows an authenticated API)",
+    );
+  }
+  // One secret with two roles would be whichever matched first: the UI would act as admin.
+  if (uiToken !== "" && uiToken === settings.adminToken) {
+    throw new ConfigError("PERISCOPE_UI_TOKEN must differ from PERISCOPE_ADMIN_TOKEN");
+  }
   if (!settings.authDisabled) {
     if (!httpAuth && !isLoopbackHost(settings.httpHost)) {
       throw new ConfigError(
