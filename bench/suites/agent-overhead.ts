@@ -159,6 +159,16 @@ writeResults("agent-overhead", {
     (f) => sum(f.full.map((r) => r.ringbufFull)) / requests(f.full),
   ),
   off_requests_per_second_by_server: perServer(offRps),
+  // Each round's full run against the off run just before it: the spread
+  // shows how much of the figure is the machine's other load.
+  throughput_ratio_by_round: Object.fromEntries(
+    Object.entries(byServer).flatMap(([name, f]) =>
+      f.full.map((run, i) => [
+        `${name}#${i + 1}`,
+        Number((run.load.requestsPerSecond / (f.off[i]?.requestsPerSecond ?? Number.NaN)).toFixed(3)),
+      ]),
+    ),
+  ),
   bpf_ns_per_request_by_server: perServer((f) => sum(f.bpfCosts.map((c) => c.totalNs)) / f.bpfRequests),
   // The costliest programs (with full capture on), summed over servers' runs.
   bpf_ns_per_request_by_program: Object.fromEntries(
