@@ -45,7 +45,7 @@ describe("containerIdFromCgroupPath", () => {
 
 describe("cgroupV2PathOf", () => {
   it("reads the unified line of a hybrid host's /proc/<pid>/cgroup", () => {
-    const hybrid = "12:pids:/docker/x\n1:name=systemd:/docker/x\n0::/docker/" + ID + "\n";
+    const hybrid = `12:pids:/docker/x\n1:name=systemd:/docker/x\n0::/docker/${ID}\n`;
     expect(cgroupV2PathOf(hybrid)).toBe(`/docker/${ID}`);
     expect(cgroupV2PathOf("0::/\n")).toBe("/");
     expect(cgroupV2PathOf("4:memory:/x\n")).toBeUndefined();

@@ -52,7 +52,8 @@ export const collectionConfigSchema = {
     redactFields: {
       type: "array",
       maxItems: 64,
-      description: "header and URL query parameter names whose values are redacted (added to the agent's own)",
+      description:
+        "header and URL query parameter names whose values are redacted (added to the agent's own)",
       // An RFC 9110 §5.1 token, as header names are.
       items: { type: "string", minLength: 1, maxLength: 128, pattern: "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$" },
     },
