@@ -209,6 +209,33 @@ Promise.all(Array.from({ length: 20 }, (_, i) => get(i))).then((bodies) => conso
     expect(paths("server")).toEqual(expected);
   });
 
+  it("records HTTP/2 over TLS (ALPN h2: curl to a Node http2 secure server) from its plaintext frames", async () => {
+    const h2Script = `
+const fs = require("node:fs");
+const server = require("node:http2").createSecureServer(
+  { key: fs.readFileSync(process.argv[1]), cert: fs.readFileSync(process.argv[2]) },
+  (req, res) => { res.end("h2 " + req.url); });
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+`;
+    const h2 = spawn(process.execPath, ["-e", h2Script, join(dir, "key.pem"), join(dir, "cert.pem")], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const h2Port = Number(await nextLine(h2));
+      const out = execFileSync("curl", ["-sk", "--http2", `https://127.0.0.1:${h2Port}/tls/h2`], {
+        encoding: "utf8",
+      });
+      expect(out).toBe("h2 /tls/h2");
+      const ours = () => records.filter((r) => r.target === "/tls/h2");
+      await expect.poll(() => ours().length, { timeout: 5000 }).toBe(2);
+      expect(
+        ours().every((r) => r.protocol === "http2" && r.operation === "GET" && r.attributes.tls === "true"),
+      ).toBe(true);
+    } finally {
+      h2.kill();
+    }
+  });
+
   it("records a Node HTTPS client's request in plaintext, marked tls", async () => {
     const client = spawn(process.execPath, ["-e", HTTPS_CLIENT, String(port), "/tls/node"], {
       stdio: ["ignore", "pipe", "inherit"],
