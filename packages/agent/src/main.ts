@@ -124,6 +124,7 @@ function agentInfo(): AgentInfo {
       tcpStatsClosedReplaced: tcpHealth?.drops().closedReplaced ?? 0n,
       tlsCallsFull: (tracer?.tlsDropCounters() ?? finalTlsDrops).callsFull,
       tlsNoSocket: (tracer?.tlsDropCounters() ?? finalTlsDrops).noSocket,
+      connectionStatsDropped: BigInt(exporter.counters.connectionStatsDropped),
     }),
   });
 }
