@@ -148,6 +148,7 @@ try {
       captureStats.observe(events);
       observeProcesses(events, processInfo);
       pipeline.handleBatch(events);
+      tlsCapture?.noticeConnections(events);
     },
   );
   controlPlane = await startControlPlane({

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Side } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, nextLine, requireRootInCi, waitFor } from "../capture/fixtures/kernel-processes.js";
 import { type AgentProcess, startAgentProcess } from "../testing/agent-process.js";
@@ -82,4 +83,51 @@ describe.skipIf(!isRoot)("agent process TLS capture (root only; skipped otherwis
     expect(ours.every((r) => r.operation === "GET" && r.attributes.tls === "true")).toBe(true);
     expect(agent.output()).not.toContain("TLS uprobes not attached");
   }, 30_000);
+
+  it("attaches a libssl no process used before, when its first process connects (no scan in between)", async () => {
+    // A private copy of libssl.so.3 is a file no process maps yet. The agent
+    // below scans /proc only at start; the copy can reach it only through the
+    // kernel's conn-open event for curl. curl sends two requests on one
+    // connection half a second apart: the second is surely after the attach.
+    const libDir = join(dir, "lib");
+    execFileSync("mkdir", ["-p", libDir]);
+    execFileSync("cp", ["/usr/lib/x86_64-linux-gnu/libssl.so.3", join(libDir, "libssl.so.3")]);
+    const lateCollector = await startFakeCollector();
+    const lateAgent = startAgentProcess({
+      PERISCOPE_COLLECTOR_ADDR: lateCollector.address,
+      PERISCOPE_AGENT_ID: "tls-notice-test",
+      PERISCOPE_AGENT_API_ADDR: "127.0.0.1:47123",
+      PERISCOPE_TLS_SCAN_INTERVAL_MS: "3600000",
+    });
+    try {
+      await waitFor(
+        "the agent to attach",
+        () => (lateAgent.output().includes("tracing") ? true : undefined),
+        20_000,
+      );
+      const base = `https://127.0.0.1:${port}`;
+      execFileSync(
+        "curl",
+        ["-sk", "--http1.1", "--rate", "2/s", `${base}/notice/first`, `${base}/notice/second`],
+        {
+          env: { ...process.env, LD_LIBRARY_PATH: libDir },
+        },
+      );
+      const second = await waitFor(
+        "the second request, in plaintext",
+        () =>
+          lateCollector.received
+            .flatMap((batch) => batch.requests)
+            // curl's own end: the Node server's end comes through the node binary, attached at start.
+            .find(
+              (r) => r.target === "/notice/second" && r.attributes.tls === "true" && r.side === Side.CLIENT,
+            ),
+        10_000,
+      );
+      expect(second.operation).toBe("GET");
+    } finally {
+      lateAgent.child.kill("SIGKILL");
+      await lateCollector.stop();
+    }
+  }, 40_000);
 });

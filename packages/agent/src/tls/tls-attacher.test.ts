@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { KernelEvent } from "../capture/events.js";
 import { TlsAttacher } from "./tls-attacher.js";
 
 const dirs: string[] = [];
@@ -81,5 +82,28 @@ describe("TlsAttacher", () => {
     fake.addProcess(202, "/usr/bin/node", []);
     attacher.scan();
     expect(calls).toBe(2);
+  });
+});
+
+describe("TlsAttacher.noticeConnections", () => {
+  it("attaches a new process's files on its first connection, before the next scan", () => {
+    const fake = fakeProc();
+    const attached: string[] = [];
+    const attacher = new TlsAttacher({
+      attach: (path) => attached.push(path),
+      scanIntervalMs: 60_000,
+      procRoot: fake.proc,
+    });
+    attacher.scan();
+    expect(attached).toEqual([]);
+    fake.addProcess(300, "/usr/bin/python3", ["/usr/lib/libssl.so.3"]);
+    const open = (tgid: number) =>
+      ({ kind: "open", conn: { tgid, fd: 3, generation: 1 } }) as unknown as KernelEvent;
+    attacher.noticeConnections([open(300), open(300)]);
+    expect(attached.map((path) => path.replace(/^.*\/root/, ""))).toEqual(["/usr/lib/libssl.so.3"]);
+    attacher.stop();
+    fake.addProcess(301, "/usr/bin/node", []);
+    attacher.noticeConnections([open(301)]);
+    expect(attached).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@
 // Limit: a process is read once, soon after it appears; a libssl it dlopen()s
 // later (Python's ssl module on first import) is found only through another
 // process that maps the same file.
+import type { KernelEvent } from "../capture/events.js";
 import { listPids, type TlsTarget, tlsFilesOf } from "./tls-targets.js";
 
 export interface TlsAttacherOptions {
@@ -21,7 +22,10 @@ export interface TlsAttacherOptions {
 export class TlsAttacher {
   private readonly files = new Map<string, "attached" | "failed">();
   private seenPids = new Set<number>();
+  /** Processes looked at because they opened a connection, since the last scan. */
+  private noticed = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   readonly attached: TlsTarget[] = [];
 
   constructor(private readonly options: TlsAttacherOptions) {}
@@ -34,31 +38,53 @@ export class TlsAttacher {
 
   /** One pass over the pids not seen in the previous pass. */
   scan(): void {
-    const procRoot = this.options.procRoot ?? "/proc";
-    const pids = listPids(procRoot);
-    const maxFiles = this.options.maxFiles ?? 1024;
+    const pids = listPids(this.options.procRoot ?? "/proc");
     for (const pid of pids) {
-      if (this.seenPids.has(pid)) continue;
-      for (const target of tlsFilesOf(pid, procRoot)) {
-        if (this.files.has(target.fileId) || this.files.size >= maxFiles) continue;
-        try {
-          this.options.attach(target.path);
-          this.files.set(target.fileId, "attached");
-          this.attached.push(target);
-        } catch (error) {
-          // The process (and its /proc/<pid>/root path) went away mid-attach:
-          // not the file's fault, try again when another process shows it.
-          if (/No such file or directory/.test((error as Error).message)) continue;
-          this.files.set(target.fileId, "failed");
-          this.options.onError?.(target, error as Error);
-        }
-      }
+      if (!this.seenPids.has(pid)) this.attachFilesOf(pid);
     }
     // Only the live pids are remembered: a reused pid is scanned again.
     this.seenPids = new Set(pids);
+    this.noticed.clear();
+  }
+
+  /**
+   * A process's first connection (a conn-open event from the kernel) has its
+   * files looked at now rather than at the next scan: a new client usually
+   * connects before its TLS handshake ends, so its first SSL_write is seen.
+   * The next scan still reads it once more, for a libssl dlopen()ed late.
+   */
+  noticeConnections(events: readonly KernelEvent[]): void {
+    if (this.stopped) return;
+    for (const event of events) {
+      if (event.kind !== "open") continue;
+      const pid = event.conn.tgid;
+      if (this.seenPids.has(pid) || this.noticed.has(pid)) continue;
+      this.noticed.add(pid);
+      this.attachFilesOf(pid);
+    }
+  }
+
+  private attachFilesOf(pid: number): void {
+    const procRoot = this.options.procRoot ?? "/proc";
+    const maxFiles = this.options.maxFiles ?? 1024;
+    for (const target of tlsFilesOf(pid, procRoot)) {
+      if (this.files.has(target.fileId) || this.files.size >= maxFiles) continue;
+      try {
+        this.options.attach(target.path);
+        this.files.set(target.fileId, "attached");
+        this.attached.push(target);
+      } catch (error) {
+        // The process (and its /proc/<pid>/root path) went away mid-attach:
+        // not the file's fault, try again when another process shows it.
+        if (/No such file or directory/.test((error as Error).message)) continue;
+        this.files.set(target.fileId, "failed");
+        this.options.onError?.(target, error as Error);
+      }
+    }
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
