@@ -24,17 +24,43 @@ describe("Exporter", () => {
     });
     for (let index = 0; index < 7; index++) exporter.add(record(`/r${index}`));
     await exporter.close();
-    expect(collector.received.map((batch) => [batch.batchSeq, batch.requests.map((r) => r.target)])).toEqual([
-      [1n, ["/r0", "/r1", "/r2"]],
-      [2n, ["/r3", "/r4", "/r5"]],
-      [3n, ["/r6"]],
+    // Up to maxInFlightBatches calls run at once, so arrival order may differ from batch order.
+    const received = [...collector.received].sort((a, b) => Number(a.batchSeq - b.batchSeq));
+    const first = received[0]?.batchSeq ?? 0n;
+    expect(received.map((batch) => [batch.batchSeq - first, batch.requests.map((r) => r.target)])).toEqual([
+      [0n, ["/r0", "/r1", "/r2"]],
+      [1n, ["/r3", "/r4", "/r5"]],
+      [2n, ["/r6"]],
     ]);
+    // Numbered from the clock: a restarted agent never reuses a recent number.
+    expect(first).toBeGreaterThan(1n);
     expect(
       collector.received.every(
         (batch) => batch.agentId === "node-a" && batch.agent?.hostname === "test-host",
       ),
     ).toBe(true);
     expect(exporter.counters).toMatchObject({ batchesSent: 3, recordsSent: 7, recordsDropped: 0 });
+  });
+
+  it("sends batches one at a time, in order, with maxInFlightBatches 1", async () => {
+    const collector = await startCollector();
+    cleanups.push(collector.stop);
+    const exporter = new Exporter({
+      address: collector.address,
+      agentId: "a",
+      agentInfo,
+      maxBatchRecords: 1,
+      maxInFlightBatches: 1,
+    });
+    for (let index = 0; index < 5; index++) exporter.add(record(`/r${index}`));
+    await exporter.close();
+    expect(collector.received.map((batch) => batch.requests[0]?.target)).toEqual([
+      "/r0",
+      "/r1",
+      "/r2",
+      "/r3",
+      "/r4",
+    ]);
   });
 
   it("flushes a partial batch after the flush interval", async () => {
@@ -69,7 +95,9 @@ describe("Exporter", () => {
     exporter.flush();
     await expect.poll(() => collector.received.length, { timeout: 3000 }).toBe(2);
     await exporter.close();
-    expect(collector.received.map((batch) => batch.batchSeq)).toEqual([1n, 2n]);
+    const seqs = collector.received.map((batch) => batch.batchSeq).sort((a, b) => Number(a - b));
+    expect(seqs).toHaveLength(2);
+    expect((seqs[1] ?? 0n) - (seqs[0] ?? 0n)).toBe(1n);
     expect(exporter.counters.retries).toBe(2);
   });
 
@@ -93,7 +121,7 @@ describe("Exporter", () => {
     cleanups.push(collector.stop);
     await expect.poll(() => collector.received.length, { timeout: 5000 }).toBe(2);
     await exporter.close();
-    expect(collector.received.map((batch) => batch.requests[0]?.target)).toEqual(["/r0", "/r1"]);
+    expect(collector.received.map((batch) => batch.requests[0]?.target).sort()).toEqual(["/r0", "/r1"]);
   });
 
   it("sends an empty heartbeat batch carrying agent info when idle", async () => {

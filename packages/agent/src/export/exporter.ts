@@ -20,6 +20,13 @@ export interface ExporterOptions {
   flushIntervalMs?: number;
   /** Sealed batches waiting to be sent; beyond this new batches are dropped. */
   maxPendingBatches?: number;
+  /**
+   * Export calls awaiting their answer at once. The collector answers once a
+   * batch is stored and coalesces concurrent batches into one INSERT, so a
+   * few in flight per agent make its inserts larger (cheaper per row) without
+   * acknowledging anything before it is stored.
+   */
+  maxInFlightBatches?: number;
   /** An empty batch goes out this often when idle, carrying AgentInfo (drop counters). */
   heartbeatIntervalMs?: number;
   requestTimeoutMs?: number;
@@ -50,9 +57,13 @@ interface PendingBatch {
 
 /**
  * Sends records to the collector in batches: one unary Export call per batch,
- * flushed at `maxBatchRecords` or every `flushIntervalMs`. Batches go out one at
- * a time, in order; a failed batch is retried with the same batch_seq so the
- * collector can drop duplicates.
+ * flushed at `maxBatchRecords` or every `flushIntervalMs`. Batches go out in
+ * order, up to `maxInFlightBatches` at once, so they may be stored out of
+ * order (every record carries its own time). A failed batch is retried with the
+ * same batch_seq so the collector can drop duplicates; it remembers a window
+ * of recent numbers per agent (batch-sequence-memory.ts). Numbering starts
+ * from the clock (ms × 1000), so a restarted agent never reuses a number the
+ * collector still remembers from its previous run.
  */
 export class Exporter {
   readonly counters: ExporterCounters = {
@@ -70,8 +81,9 @@ export class Exporter {
   private current: RequestRecord[] = [];
   private currentConnections: ConnectionStats[] = [];
   private readonly pending: PendingBatch[] = [];
-  private nextSeq = 1n;
-  private sending = false;
+  private nextSeq = BigInt(Date.now()) * 1000n;
+  /** Batches of `pending` whose Export call has not answered yet. */
+  private readonly inFlight = new Set<PendingBatch>();
   private closed = false;
   private lastSendMs = Date.now();
   private readonly flushTimer: NodeJS.Timeout;
@@ -83,6 +95,7 @@ export class Exporter {
       maxBatchRecords: 512,
       flushIntervalMs: 1000,
       maxPendingBatches: 64,
+      maxInFlightBatches: 4,
       heartbeatIntervalMs: 10_000,
       requestTimeoutMs: 10_000,
       retryInitialMs: 250,
@@ -141,7 +154,7 @@ export class Exporter {
     clearInterval(this.flushTimer);
     if (this.pending.length > 0) {
       // A batch waiting out a backoff is tried once more right away.
-      if (this.retryTimer !== undefined && !this.sending) {
+      if (this.retryTimer !== undefined) {
         clearTimeout(this.retryTimer);
         this.retryTimer = undefined;
         this.sendNext();
@@ -180,16 +193,23 @@ export class Exporter {
       return;
     }
     this.pending.push({ seq: this.nextSeq++, records, connections });
-    if (!this.sending && this.retryTimer === undefined) this.sendNext();
+    if (this.retryTimer === undefined) this.sendNext();
   }
 
+  /** Starts calls for the oldest batches not in flight, up to maxInFlightBatches. */
   private sendNext(): void {
-    const batch = this.pending[0];
-    if (batch === undefined) {
+    if (this.pending.length === 0) {
       for (const waiter of this.drainedWaiters.splice(0)) waiter();
       return;
     }
-    this.sending = true;
+    for (const batch of this.pending) {
+      if (this.inFlight.size >= this.settings.maxInFlightBatches) return;
+      if (!this.inFlight.has(batch)) this.send(batch);
+    }
+  }
+
+  private send(batch: PendingBatch): void {
+    this.inFlight.add(batch);
     this.lastSendMs = Date.now();
     const request = create(ExportRequestSchema, {
       agentId: this.settings.agentId,
@@ -209,16 +229,17 @@ export class Exporter {
       metadata,
       { deadline: Date.now() + this.settings.requestTimeoutMs },
       (error) => {
-        this.sending = false;
+        this.inFlight.delete(batch);
         if (error !== null) {
           this.scheduleRetry();
           return;
         }
-        this.pending.shift();
+        this.pending.splice(this.pending.indexOf(batch), 1);
         this.backoff.reset();
         this.counters.batchesSent++;
         this.counters.recordsSent += batch.records.length;
-        this.sendNext();
+        // While a retry waits out its backoff, nothing new goes out.
+        if (this.retryTimer === undefined || this.pending.length === 0) this.sendNext();
       },
     );
   }
@@ -227,9 +248,11 @@ export class Exporter {
     this.counters.retries++;
     if (this.closed) {
       // Closing: one more try is all a shutdown can wait for.
-      for (const waiter of this.drainedWaiters.splice(0)) waiter();
+      if (this.inFlight.size === 0) for (const waiter of this.drainedWaiters.splice(0)) waiter();
       return;
     }
+    // Several calls in flight may fail together: one backoff covers them all.
+    if (this.retryTimer !== undefined) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.sendNext();

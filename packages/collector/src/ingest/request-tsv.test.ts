@@ -7,6 +7,7 @@ import { create, RequestRecordSchema, Side } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations, loadMigrations } from "../storage/migrations.js";
 import { openStorage, type Storage, type TsvInserter } from "../storage/storage.js";
+import { isTransientStorageError } from "../storage/storage-errors.js";
 import { toRequestRow } from "./request-row.js";
 import { REQUEST_COLUMNS, requestRowsToTsv } from "./request-tsv.js";
 
@@ -77,7 +78,7 @@ async function stored(agentId: string) {
 describe("requestRowsToTsv", () => {
   it("stores exactly what the JSON path stores, escapes included", async () => {
     await storage.insertRows("requests", rows("json"));
-    await storage.insertTsv("requests", REQUEST_COLUMNS, requestRowsToTsv(rows("tsv")));
+    await storage.insertTsv("requests", REQUEST_COLUMNS, Buffer.from(requestRowsToTsv(rows("tsv"))));
     const viaJson = await stored("json");
     const viaTsv = await stored("tsv");
     expect(viaTsv).toHaveLength(awkward.length);
@@ -90,5 +91,18 @@ describe("requestRowsToTsv", () => {
     expect(lines).toHaveLength(awkward.length + 1);
     expect(lines.at(-1)).toBe("");
     for (const line of lines.slice(0, -1)) expect(line.split("\t")).toHaveLength(REQUEST_COLUMNS.length);
+  });
+
+  it("rejects a malformed body on the embedded engine as permanent, not as an outage", async () => {
+    const bad = Buffer.from(
+      `${requestRowsToTsv(rows("bad")).split("\n")[0]?.replace(/^\d+/, "not-a-time")}\n`,
+    );
+    const failure = await storage.insertTsv("requests", REQUEST_COLUMNS, bad).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(isTransientStorageError(failure)).toBe(false);
+    expect(await stored("bad")).toHaveLength(0);
   });
 });

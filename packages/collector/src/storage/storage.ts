@@ -1,6 +1,5 @@
-import { Readable } from "node:stream";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { createClickHouseClient, type StorageTarget } from "./clickhouse-client.js";
+import { createClickHouseBackend, type StorageTarget, type TsvInsert } from "./clickhouse-client.js";
 
 export type QueryParams = Record<string, string | number | boolean | readonly string[]>;
 
@@ -17,9 +16,9 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-/** The ingest hot path: pre-serialised TabSeparated lines into these columns, in one INSERT. */
+/** The ingest hot path: pre-serialised TabSeparated lines (UTF-8) into these columns, in one INSERT. */
 export interface TsvInserter {
-  insertTsv(table: string, columns: readonly string[], body: string): Promise<void>;
+  insertTsv(table: string, columns: readonly string[], body: Buffer): Promise<void>;
 }
 
 // Quoting 64-bit integers makes both backends return the same JSON (chdb's
@@ -30,6 +29,7 @@ class ClickHouseStorage implements Storage, TsvInserter {
   constructor(
     readonly kind: StorageTarget["kind"],
     private readonly client: ClickHouseClient,
+    private readonly tsvInsert: TsvInsert,
   ) {}
 
   async select<Row>(sql: string, params: QueryParams = {}): Promise<Row[]> {
@@ -51,15 +51,9 @@ class ClickHouseStorage implements Storage, TsvInserter {
     await this.client.insert({ table, values: rows as object[], format: "JSONEachRow" });
   }
 
-  async insertTsv(table: string, columns: readonly string[], body: string): Promise<void> {
-    if (body === "") return;
-    await this.client.insert({
-      table,
-      columns: columns as [string, ...string[]],
-      // A byte stream (not object mode) is what the client sends as the raw body.
-      values: Readable.from([Buffer.from(body)], { objectMode: false }),
-      format: "TabSeparated",
-    });
+  async insertTsv(table: string, columns: readonly string[], body: Buffer): Promise<void> {
+    if (body.length === 0) return;
+    await this.tsvInsert(table, columns, body);
   }
 
   async isReachable(): Promise<boolean> {
@@ -73,5 +67,6 @@ class ClickHouseStorage implements Storage, TsvInserter {
 }
 
 export function openStorage(target: StorageTarget): Storage & TsvInserter {
-  return new ClickHouseStorage(target.kind, createClickHouseClient(target));
+  const backend = createClickHouseBackend(target);
+  return new ClickHouseStorage(target.kind, backend.client, backend.insertTsv);
 }
