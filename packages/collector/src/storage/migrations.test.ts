@@ -92,6 +92,19 @@ describe("migrations", () => {
     expect(TABLE_TTLS.every(({ table }) => ttlOf(table) !== undefined)).toBe(true);
     expect(await syncRetention(storage, { retentionDays: 30, rollupRetentionDays: 60 })).toEqual([]);
   });
+
+  it("drop requests older than the retention once their parts merge, and keep the recent ones", async () => {
+    const daysAgo = (days: number) => BigInt(Date.now() - days * 86_400_000) * 1_000_000n;
+    const row = (target: string, days: number) =>
+      toRequestRow("agent", create(RequestRecordSchema, { target, startTimeUnixNano: daysAgo(days) }));
+    // The previous test left requests at 30 days.
+    await storage.insertRows("requests", [row("/expired", 45), row("/kept", 2)]);
+    await storage.command("OPTIMIZE TABLE requests FINAL");
+    const targets = await storage.select<{ target: string }>(
+      "SELECT target FROM requests WHERE target IN ('/expired', '/kept')",
+    );
+    expect(targets.map((t) => t.target)).toEqual(["/kept"]);
+  });
 });
 
 describe("renderMigrationSql", () => {
