@@ -1,11 +1,8 @@
 // End to end over the embedded engine: real gRPC ingest in, real HTTP out.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningCollector, startCollector } from "./collector.js";
-import { requestRecord, TestIngestClient } from "./fixtures/ingest-client.js";
+import { requestRecord } from "./fixtures/ingest-client.js";
+import { type CollectorUnderTest, startCollectorUnderTest } from "./http/fixtures/running-collector.js";
 import type { RequestView } from "./query/requests-query.js";
 import type { ServiceMap } from "./query/service-map-query.js";
 
@@ -14,28 +11,13 @@ const backendA = { service: "backend-a", ip: "10.0.0.2", port: 8080, pid: 22, pr
 const unnamedPostgres = { ip: "10.0.0.5", port: 5432 };
 const unknownClient = { ip: "192.168.1.9", port: 40000 };
 
-let dataDir: string;
-let collector: RunningCollector;
-let ingest: TestIngestClient;
+let t: CollectorUnderTest;
 // Records sit one minute in the past so they are inside the default 15-minute window.
 const base = Date.now() - 60_000;
 const twoHoursAgo = base - 2 * 60 * 60 * 1000;
 
-async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${collector.httpUrl}${path}`);
-  return { status: response.status, body: (await response.json()) as T };
-}
-
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "periscope-collector-"));
-  collector = await startCollector({
-    dataDir,
-    storageUrl: "",
-    httpHost: "127.0.0.1",
-    httpPort: 0,
-    grpcAddress: "127.0.0.1:0",
-  });
-  ingest = new TestIngestClient(collector.grpcAddress);
+  t = await startCollectorUnderTest();
 
   // frontend -> backend-a, each call observed at both ends. Client side: 1..4 ms,
   // one error. Server side: 100 ms and no error, so using the wrong side shows.
@@ -94,31 +76,27 @@ beforeAll(async () => {
     target: "/old",
   });
 
-  const first = await ingest.send({
+  const first = await t.ingest.send({
     agentId: "host-1",
     batchSeq: 1n,
     requests: [...bothEnds, ...toPostgres],
   });
-  const second = await ingest.send({ agentId: "host-2", batchSeq: 1n, requests: [...fromUnknown, old] });
+  const second = await t.ingest.send({ agentId: "host-2", batchSeq: 1n, requests: [...fromUnknown, old] });
   expect(first).toMatchObject({ ok: true, response: { accepted: 11, duplicate: false } });
   expect(second).toMatchObject({ ok: true, response: { accepted: 3, duplicate: false } });
 });
 
-afterAll(async () => {
-  ingest?.close();
-  await collector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
 describe("health", () => {
   it("reports ok once storage is ready", async () => {
-    expect(await getJson("/api/v1/health")).toEqual({ status: 200, body: { status: "ok" } });
+    expect(await t.get("/api/v1/health")).toEqual({ status: 200, body: { status: "ok" } });
   });
 });
 
 describe("GET /api/v1/services", () => {
   it("lists every service seen as client or server, sorted, with the requests each served", async () => {
-    const { status: code, body } = await getJson<{ services: unknown[] }>("/api/v1/services");
+    const { status: code, body } = await t.get<{ services: unknown[] }>("/api/v1/services");
     expect(code).toBe(200);
     expect(body.services).toEqual([
       { name: "10.0.0.5:5432", requestCount: 3, errorCount: 0 },
@@ -129,7 +107,7 @@ describe("GET /api/v1/services", () => {
   });
 
   it("honours the time range", async () => {
-    const { body } = await getJson<{ services: unknown[] }>(
+    const { body } = await t.get<{ services: unknown[] }>(
       `/api/v1/services?from=${twoHoursAgo - 1000}&to=${new Date(twoHoursAgo + 1000).toISOString()}`,
     );
     expect(body.services).toEqual([
@@ -141,7 +119,7 @@ describe("GET /api/v1/services", () => {
 
 describe("GET /api/v1/map", () => {
   it("counts a call seen at both ends once, from the client side", async () => {
-    const { status: code, body } = await getJson<ServiceMap & { from: string; to: string }>("/api/v1/map");
+    const { status: code, body } = await t.get<ServiceMap & { from: string; to: string }>("/api/v1/map");
     expect(code).toBe(200);
     const edge = body.edges.find((e) => e.id === "frontend->backend-a");
     expect(edge).toMatchObject({
@@ -160,7 +138,7 @@ describe("GET /api/v1/map", () => {
   });
 
   it("falls back to server-side rows and names unknown peers by address", async () => {
-    const { body } = await getJson<ServiceMap>("/api/v1/map");
+    const { body } = await t.get<ServiceMap>("/api/v1/map");
     expect(body.edges.map((e) => e.id).sort()).toEqual([
       "192.168.1.9->frontend",
       "backend-a->10.0.0.5:5432",
@@ -180,7 +158,7 @@ describe("GET /api/v1/map", () => {
   });
 
   it("filters by protocol", async () => {
-    const { body } = await getJson<ServiceMap>("/api/v1/map?protocol=postgres");
+    const { body } = await t.get<ServiceMap>("/api/v1/map?protocol=postgres");
     expect(body.edges).toHaveLength(1);
     expect(body.edges[0]).toMatchObject({
       id: "backend-a->10.0.0.5:5432",
@@ -194,7 +172,7 @@ describe("GET /api/v1/map", () => {
 
 describe("GET /api/v1/requests", () => {
   it("returns requests newest first with every field of the record", async () => {
-    const { status: code, body } = await getJson<{ requests: RequestView[] }>(
+    const { status: code, body } = await t.get<{ requests: RequestView[] }>(
       "/api/v1/requests?observations=all",
     );
     expect(code).toBe(200);
@@ -225,24 +203,24 @@ describe("GET /api/v1/requests", () => {
   });
 
   it("lists a call seen at both ends once, from the client side, unless every observation is asked for", async () => {
-    const once = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=backend-a");
+    const once = await t.get<{ requests: RequestView[] }>("/api/v1/requests?service=backend-a");
     const toBackend = once.body.requests.filter((r) => r.server.service === "backend-a");
     expect(toBackend.map((r) => r.side)).toEqual(["client", "client", "client", "client"]);
     expect(toBackend.map((r) => r.target).sort()).toEqual(["/users/0", "/users/1", "/users/2", "/users/3"]);
     // Calls whose client was not traced are still listed, from the server's side.
-    const fromUnknown = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=192.168.1.9");
+    const fromUnknown = await t.get<{ requests: RequestView[] }>("/api/v1/requests?service=192.168.1.9");
     expect(fromUnknown.body.requests.map((r) => r.side)).toEqual(["server", "server"]);
-    const all = await getJson<{ requests: RequestView[] }>(
+    const all = await t.get<{ requests: RequestView[] }>(
       "/api/v1/requests?service=backend-a&observations=all",
     );
     expect(all.body.requests.filter((r) => r.server.service === "backend-a")).toHaveLength(8);
-    const bad = await getJson<{ error: { message: string } }>("/api/v1/requests?observations=both");
+    const bad = await t.get<{ error: { message: string } }>("/api/v1/requests?observations=both");
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/observations/);
   });
 
   it("applies limit after ordering, so the newest come back", async () => {
-    const { body } = await getJson<{ requests: RequestView[] }>("/api/v1/requests?limit=2");
+    const { body } = await t.get<{ requests: RequestView[] }>("/api/v1/requests?limit=2");
     expect(body.requests.map((r) => r.timeUnixNano)).toEqual([
       (BigInt(base + 201) * 1_000_000n).toString(),
       (BigInt(base + 200) * 1_000_000n).toString(),
@@ -250,29 +228,29 @@ describe("GET /api/v1/requests", () => {
   });
 
   it("filters by protocol and by service as client or server, including address-named peers", async () => {
-    const postgres = await getJson<{ requests: RequestView[] }>("/api/v1/requests?protocol=postgres");
+    const postgres = await t.get<{ requests: RequestView[] }>("/api/v1/requests?protocol=postgres");
     expect(postgres.body.requests.map((r) => r.protocol)).toEqual(["postgres", "postgres", "postgres"]);
-    const backend = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=backend-a");
+    const backend = await t.get<{ requests: RequestView[] }>("/api/v1/requests?service=backend-a");
     expect(backend.body.requests).toHaveLength(7);
-    const external = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=10.0.0.5:5432");
+    const external = await t.get<{ requests: RequestView[] }>("/api/v1/requests?service=10.0.0.5:5432");
     expect(external.body.requests).toHaveLength(3);
-    const both = await getJson<{ requests: RequestView[] }>(
+    const both = await t.get<{ requests: RequestView[] }>(
       "/api/v1/requests?service=frontend&protocol=postgres",
     );
     expect(both.body.requests).toEqual([]);
-    const blank = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=&protocol=");
+    const blank = await t.get<{ requests: RequestView[] }>("/api/v1/requests?service=&protocol=");
     expect(blank.body.requests).toHaveLength(9);
   });
 
   it("finds older requests only when the range includes them", async () => {
-    const { body } = await getJson<{ requests: RequestView[] }>(
+    const { body } = await t.get<{ requests: RequestView[] }>(
       `/api/v1/requests?from=${twoHoursAgo}&to=${twoHoursAgo + 1}`,
     );
     expect(body.requests.map((r) => r.target)).toEqual(["/old"]);
   });
 
   it("treats SQL-looking input as a literal value", async () => {
-    const response = await getJson<{ requests: RequestView[] }>(
+    const response = await t.get<{ requests: RequestView[] }>(
       `/api/v1/requests?service=${encodeURIComponent("x' OR 1=1 --")}`,
     );
     expect(response).toEqual({ status: 200, body: { requests: [], nextCursor: null } });
@@ -291,14 +269,14 @@ describe("bad parameters", () => {
     ["/api/v1/requests?limit=ten", /limit must be integer/],
   ];
   it.each(cases)("%s is a 400 with a clear message", async (path, message) => {
-    const { status: code, body } = await getJson<{ error: { code: string; message: string } }>(path);
+    const { status: code, body } = await t.get<{ error: { code: string; message: string } }>(path);
     expect(code).toBe(400);
     expect(body.error.code).toBe("bad_request");
     expect(body.error.message).toMatch(message);
   });
 
   it("answers unknown paths with not_found", async () => {
-    const { status: code, body } = await getJson<{ error: { code: string } }>("/api/v1/nothing-here");
+    const { status: code, body } = await t.get<{ error: { code: string } }>("/api/v1/nothing-here");
     expect(code).toBe(404);
     expect(body.error.code).toBe("not_found");
   });
@@ -316,12 +294,12 @@ describe("ingest", () => {
     });
 
   it("rejects malformed batches with a reason and keeps storing the next valid one", async () => {
-    const noAgent = await ingest.send({ agentId: "", requests: [valid("/a")] });
-    const noProtocol = await ingest.send({
+    const noAgent = await t.ingest.send({ agentId: "", requests: [valid("/a")] });
+    const noProtocol = await t.ingest.send({
       agentId: "host-3",
       requests: [valid("/b"), { ...valid("/c"), protocol: "" }],
     });
-    const zeroTime = await ingest.send({
+    const zeroTime = await t.ingest.send({
       agentId: "host-3",
       requests: [{ ...valid("/d"), startTimeUnixNano: 0n }],
     });
@@ -335,21 +313,27 @@ describe("ingest", () => {
       /requests\[0\]: start_time_unix_nano is before the year 2000/,
     );
 
-    const accepted = await ingest.send({ agentId: "host-3", requests: [valid("/e")] });
+    const accepted = await t.ingest.send({ agentId: "host-3", requests: [valid("/e")] });
     expect(accepted).toMatchObject({ ok: true, response: { accepted: 1 } });
-    const { body } = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=ingest-check");
+    const { body } = await t.get<{ requests: RequestView[] }>("/api/v1/requests?service=ingest-check");
     // Nothing from a rejected batch was stored, not even its valid records.
     expect(body.requests.map((r) => r.target)).toEqual(["/e"]);
 
-    const stats = await getJson<{ ingest: { batchesRejectedInvalid: number } }>("/api/v1/stats");
+    const stats = await t.get<{ ingest: { batchesRejectedInvalid: number } }>("/api/v1/stats");
     expect(stats.body.ingest.batchesRejectedInvalid).toBe(3);
   });
 
   it("acknowledges a retried batch as a duplicate without storing it twice", async () => {
     const batch = { agentId: "host-4", batchSeq: 7n, requests: [valid("/retried")] };
-    expect(await ingest.send(batch)).toMatchObject({ ok: true, response: { accepted: 1, duplicate: false } });
-    expect(await ingest.send(batch)).toMatchObject({ ok: true, response: { accepted: 0, duplicate: true } });
-    const { body } = await getJson<{ requests: RequestView[] }>("/api/v1/requests?service=ingest-check");
+    expect(await t.ingest.send(batch)).toMatchObject({
+      ok: true,
+      response: { accepted: 1, duplicate: false },
+    });
+    expect(await t.ingest.send(batch)).toMatchObject({
+      ok: true,
+      response: { accepted: 0, duplicate: true },
+    });
+    const { body } = await t.get<{ requests: RequestView[] }>("/api/v1/requests?service=ingest-check");
     expect(body.requests.filter((r) => r.target === "/retried")).toHaveLength(1);
   });
 });

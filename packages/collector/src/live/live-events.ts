@@ -1,7 +1,6 @@
 // What live subscribers receive, built from rows exactly as ingest stored them.
 import type { RequestRow } from "../ingest/request-row.js";
-import { formatRequestId, rowHash } from "../query/request-id.js";
-import type { RequestView } from "../query/request-view.js";
+import { type RequestView, requestViewAt } from "../query/request-view.js";
 
 export const LIVE_TOPICS = ["requests", "map"] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
@@ -30,39 +29,7 @@ export interface LiveMapEvent {
 }
 
 export function toLiveRequest(row: RequestRow): LiveRequest {
-  const nanos = BigInt(row.time);
-  return {
-    id: formatRequestId({ timeNs: row.time, hash: rowHash(row) }),
-    time: new Date(Number(nanos / 1_000_000n)).toISOString(),
-    timeUnixNano: row.time,
-    protocol: row.protocol,
-    side: row.side,
-    client: {
-      service: row.client_service,
-      ip: row.client_ip,
-      port: row.client_port,
-      pid: row.client_pid,
-      processName: row.client_process,
-    },
-    server: {
-      service: row.server_service,
-      ip: row.server_ip,
-      port: row.server_port,
-      pid: row.server_pid,
-      processName: row.server_process,
-    },
-    operation: row.operation,
-    target: row.target,
-    status: row.status,
-    error: row.error,
-    durationMs: Number(row.duration_ns) / 1_000_000,
-    requestBytes: Number(row.request_bytes),
-    responseBytes: Number(row.response_bytes),
-    traceId: row.trace_id,
-    spanId: row.span_id,
-    parentSpanId: row.parent_span_id,
-    agentId: row.agent_id,
-  };
+  return requestViewAt(row.time, row);
 }
 
 // The naming rule of query/service-naming.ts (CLIENT_NAME_SQL, SERVER_NAME_SQL)

@@ -80,11 +80,19 @@ export const REQUEST_COLUMNS_SQL = `
 export const REQUEST_DETAIL_COLUMNS_SQL = `${REQUEST_COLUMNS_SQL}, attributes, truncated`;
 
 export function toRequestView(row: RequestRowOut): RequestView {
-  const nanos = BigInt(row.time_ns);
+  return requestViewAt(row.time_ns, row);
+}
+
+/**
+ * The view of a row's columns at `timeNs` (nanoseconds since the epoch, decimal):
+ * query results name the time `time_ns`, rows as ingest stores them name it `time`.
+ */
+export function requestViewAt(timeNs: string, row: Omit<RequestRowOut, "time_ns">): RequestView {
+  const nanos = BigInt(timeNs);
   return {
-    id: formatRequestId({ timeNs: row.time_ns, hash: rowHash(row) }),
+    id: formatRequestId({ timeNs, hash: rowHash(row) }),
     time: new Date(Number(nanos / 1_000_000n)).toISOString(),
-    timeUnixNano: row.time_ns,
+    timeUnixNano: timeNs,
     protocol: row.protocol,
     side: row.side,
     client: {

@@ -1,17 +1,14 @@
 // TCP health end to end over the embedded engine: ConnectionStats in an
 // Export batch over real gRPC, stored in `connections`, served by
 // GET /api/v1/connections with its filters.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ConnectionStatsSchema, create, EndpointSchema, Side } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningCollector, startCollector } from "../../../../collector.js";
-import { TestIngestClient } from "../../../../fixtures/ingest-client.js";
+import {
+  type CollectorUnderTest,
+  startCollectorUnderTest,
+} from "../../../../http/fixtures/running-collector.js";
 
-let dataDir: string;
-let collector: RunningCollector;
-let ingest: TestIngestClient;
+let t: CollectorUnderTest;
 const endMs = Date.now() - 30_000;
 
 function stats(overrides: Parameters<typeof create<typeof ConnectionStatsSchema>>[1]) {
@@ -25,16 +22,8 @@ function stats(overrides: Parameters<typeof create<typeof ConnectionStatsSchema>
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "periscope-connections-api-"));
-  collector = await startCollector({
-    dataDir,
-    storageUrl: "",
-    httpHost: "127.0.0.1",
-    httpPort: 0,
-    grpcAddress: "127.0.0.1:0",
-  });
-  ingest = new TestIngestClient(collector.grpcAddress);
-  const sent = await ingest.send({
+  t = await startCollectorUnderTest();
+  const sent = await t.ingest.send({
     agentId: "host-1",
     batchSeq: 1n,
     requests: [],
@@ -69,20 +58,10 @@ beforeAll(async () => {
   expect(sent.ok).toBe(true);
 }, 60_000);
 
-afterAll(async () => {
-  ingest?.close();
-  await collector?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
-async function connections(
-  query: string,
-): Promise<{ status: number; body: { connections: Record<string, unknown>[] } }> {
-  const response = await fetch(`${collector.httpUrl}/api/v1/connections${query}`);
-  return {
-    status: response.status,
-    body: (await response.json()) as { connections: Record<string, unknown>[] },
-  };
+function connections(query: string) {
+  return t.get<{ connections: Record<string, unknown>[] }>(`/api/v1/connections${query}`);
 }
 
 describe("GET /api/v1/connections", () => {
