@@ -2,9 +2,6 @@
 // gRPC collector. It must export what a curl did, report its losses, stop
 // cleanly on SIGTERM, and refuse to start without root with a message that
 // says so.
-import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   HTTP_SERVER_SCRIPT,
@@ -15,35 +12,10 @@ import {
   startNode,
   waitFor,
 } from "./capture/fixtures/kernel-processes.js";
+import { type AgentProcess, agentAttached, startAgentProcess } from "./testing/agent-process.js";
 import { type FakeCollector, startFakeCollector } from "./testing/fake-collector.js";
 
 requireRootInCi("main.kernel.test.ts");
-
-const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-interface AgentProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startAgent(env: Record<string, string>, wrapper: string[] = []): AgentProcess {
-  const command = [...wrapper, process.execPath, "--import", "tsx", "src/main.ts"];
-  const child = spawn(command[0] ?? process.execPath, command.slice(1), {
-    cwd: packageDir,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
 
 describe.skipIf(!isRoot)("periscope-agent process (root only; skipped otherwise outside CI)", () => {
   let collector: FakeCollector;
@@ -53,12 +25,11 @@ describe.skipIf(!isRoot)("periscope-agent process (root only; skipped otherwise 
   beforeAll(async () => {
     collector = await startFakeCollector();
     server = await startNode(HTTP_SERVER_SCRIPT);
-    agent = startAgent({ PERISCOPE_COLLECTOR_ADDR: collector.address, PERISCOPE_AGENT_ID: "main-test" });
-    await waitFor(
-      "the agent to attach",
-      () => (agent.output().includes("tracing") ? true : undefined),
-      20_000,
-    );
+    agent = startAgentProcess({
+      PERISCOPE_COLLECTOR_ADDR: collector.address,
+      PERISCOPE_AGENT_ID: "main-test",
+    });
+    await agentAttached(agent);
   }, 30_000);
 
   afterAll(async () => {
@@ -94,7 +65,7 @@ describe.skipIf(!isRoot)("periscope-agent process (root only; skipped otherwise 
   });
 
   it("refuses to start without root and says what is missing", async () => {
-    const unprivileged = startAgent({ PERISCOPE_COLLECTOR_ADDR: collector.address }, [
+    const unprivileged = startAgentProcess({ PERISCOPE_COLLECTOR_ADDR: collector.address }, [
       "setpriv",
       "--reuid=65534",
       "--regid=65534",

@@ -8,6 +8,7 @@ import {
   EventLog,
   HTTP_SERVER_SCRIPT,
   isRoot,
+  KEEPALIVE_CLIENT_SCRIPT,
   type NodeChild,
   nextLine,
   requireRootInCi,
@@ -17,18 +18,6 @@ import {
 import { SocketTracer } from "./socket-tracer.js";
 
 requireRootInCi("connection-disable.kernel.test.ts");
-
-const KEEPALIVE_CLIENT = `
-const http = require("node:http");
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-process.stdin.on("data", (line) => {
-  http.get({ host: "127.0.0.1", port: Number(process.argv[1]), path: String(line).trim(), agent }, (res) => {
-    res.resume();
-    res.on("end", () => console.log(res.statusCode));
-  });
-});
-console.log("ready");
-`;
 
 describe.skipIf(!isRoot)(
   "disabling a connection in the kernel (root only; skipped otherwise outside CI)",
@@ -48,7 +37,7 @@ describe.skipIf(!isRoot)(
     });
 
     it("stops copying that connection's payload, sizes and offsets still come", async () => {
-      const client = await startNode(KEEPALIVE_CLIENT, [server.firstLine]);
+      const client = await startNode(KEEPALIVE_CLIENT_SCRIPT, [server.firstLine]);
       try {
         const request = async (path: string) => {
           client.child.stdin?.write(`${path}\n`);

@@ -10,6 +10,7 @@ import {
   EventLog,
   HTTP_SERVER_SCRIPT,
   isRoot,
+  KEEPALIVE_CLIENT_SCRIPT,
   type NodeChild,
   nextLine,
   requireRootInCi,
@@ -23,19 +24,6 @@ import { defaultRuntimeConfig, parseRuntimeConfig } from "./runtime-config.js";
 import { RuntimeControls } from "./runtime-controls.js";
 
 requireRootInCi("runtime-controls.kernel.test.ts");
-
-/** Keeps one keep-alive connection; each stdin line is a path to GET; prints the status. */
-const KEEPALIVE_CLIENT = `
-const http = require("node:http");
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-process.stdin.on("data", (line) => {
-  http.get({ host: "127.0.0.1", port: Number(process.argv[1]), path: String(line).trim(), agent }, (res) => {
-    res.resume();
-    res.on("end", () => console.log(res.statusCode));
-  });
-});
-console.log("ready");
-`;
 
 /** Opens argv[2] connections one after another (no keep-alive), then prints "done". */
 const MANY_CONNECTIONS = `
@@ -116,7 +104,7 @@ describe.skipIf(!isRoot)(
     });
 
     it("pid exclude: the excluded process vanishes, its peer still shows; removed: it is back", async () => {
-      const client = await startNode(KEEPALIVE_CLIENT, [String(port)]);
+      const client = await startNode(KEEPALIVE_CLIENT_SCRIPT, [String(port)]);
       try {
         const request = async (path: string) => {
           client.child.stdin?.write(`${path}\n`);

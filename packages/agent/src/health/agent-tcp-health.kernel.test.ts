@@ -13,7 +13,7 @@ import {
   startNode,
   waitFor,
 } from "../capture/fixtures/kernel-processes.js";
-import { type AgentProcess, startAgentProcess } from "../testing/agent-process.js";
+import { type AgentProcess, agentAttached, startAgentProcess } from "../testing/agent-process.js";
 import { type FakeCollector, startFakeCollector } from "../testing/fake-collector.js";
 
 requireRootInCi("agent-tcp-health.kernel.test.ts");
@@ -32,11 +32,7 @@ describe.skipIf(!isRoot)("agent process TCP health (root only; skipped otherwise
       PERISCOPE_AGENT_ID: "tcp-health-test",
       PERISCOPE_TCP_HEALTH_INTERVAL_MS: "300",
     });
-    await waitFor(
-      "the agent to attach",
-      () => (agent.output().includes("tracing") ? true : undefined),
-      20_000,
-    );
+    await agentAttached(agent);
   }, 30_000);
 
   afterAll(async () => {

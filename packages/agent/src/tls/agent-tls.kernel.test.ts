@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Side } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, nextLine, requireRootInCi, waitFor } from "../capture/fixtures/kernel-processes.js";
-import { type AgentProcess, startAgentProcess } from "../testing/agent-process.js";
+import { type AgentProcess, agentAttached, startAgentProcess } from "../testing/agent-process.js";
 import { type FakeCollector, startFakeCollector } from "../testing/fake-collector.js";
 
 requireRootInCi("agent-tls.kernel.test.ts");
@@ -50,11 +50,7 @@ describe.skipIf(!isRoot)("agent process TLS capture (root only; skipped otherwis
       PERISCOPE_AGENT_ID: "tls-test",
       PERISCOPE_TLS_SCAN_INTERVAL_MS: "200",
     });
-    await waitFor(
-      "the agent to attach",
-      () => (agent.output().includes("tracing") ? true : undefined),
-      20_000,
-    );
+    await agentAttached(agent);
   }, 40_000);
 
   afterAll(async () => {
@@ -100,11 +96,7 @@ describe.skipIf(!isRoot)("agent process TLS capture (root only; skipped otherwis
       PERISCOPE_TLS_SCAN_INTERVAL_MS: "3600000",
     });
     try {
-      await waitFor(
-        "the agent to attach",
-        () => (lateAgent.output().includes("tracing") ? true : undefined),
-        20_000,
-      );
+      await agentAttached(lateAgent);
       const base = `https://127.0.0.1:${port}`;
       execFileSync(
         "curl",

@@ -9,13 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRoot, nextLine, requireRootInCi } from "../capture/fixtures/kernel-processes.js";
-import { SocketTracer } from "../capture/socket-tracer.js";
-import { ListeningSockets } from "../metadata/listening-sockets.js";
-import { LocalAddresses } from "../metadata/local-addresses.js";
-import { ProcessNames } from "../metadata/process-names.js";
-import { lookupSocketEndpoints } from "../metadata/socket-endpoints.js";
-import { Pipeline } from "../pipeline.js";
-import type { RequestRecord } from "../records/request-record.js";
+import { type KernelCapture, startKernelCapture } from "../protocols/testing/kernel-capture.js";
 import { TlsAttacher } from "./tls-attacher.js";
 
 requireRootInCi("tls.kernel.test.ts");
@@ -38,8 +32,7 @@ require("node:https").get({ host: "127.0.0.1", port: Number(process.argv[1]), pa
 `;
 
 describe.skipIf(!isRoot)("TLS plaintext on the real kernel (root only; skipped otherwise outside CI)", () => {
-  const records: RequestRecord[] = [];
-  let tracer: SocketTracer;
+  let capture: KernelCapture;
   let attacher: TlsAttacher;
   let dir: string;
   let server: ReturnType<typeof spawn>;
@@ -66,32 +59,20 @@ describe.skipIf(!isRoot)("TLS plaintext on the real kernel (root only; skipped o
       ],
       { stdio: "ignore" },
     );
-    const pipeline = new Pipeline({
-      tracker: {
-        maxConnections: 4096,
-        maxStreamBytes: 64 * 1024,
-        idleTimeoutNs: 60_000_000_000n,
-        lookupEndpoints: lookupSocketEndpoints,
-      },
-      processNames: new ProcessNames(),
-      listeners: new ListeningSockets({ minRefreshIntervalMs: 1000, maxListeners: 4096 }),
-      localAddresses: new LocalAddresses(),
-      onRecord: (record) => records.push(record),
-    });
-    tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
+    capture = startKernelCapture(undefined);
     server = spawn(process.execPath, ["-e", HTTPS_SERVER, join(dir, "key.pem"), join(dir, "cert.pem")], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     port = Number(await nextLine(server));
     // The server's node binary is mapped now; curl's libssl.so.3 is found by
     // the next scan once curl runs, as for any process starting after the agent.
-    attacher = new TlsAttacher({ attach: (path) => tracer.attachTls(path), scanIntervalMs: 60_000 });
+    attacher = new TlsAttacher({ attach: (path) => capture.tracer.attachTls(path), scanIntervalMs: 60_000 });
     attacher.scan();
   }, 30_000);
 
   afterAll(() => {
     attacher?.stop();
-    tracer?.close();
+    capture?.close();
     server?.kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -126,7 +107,7 @@ describe.skipIf(!isRoot)("TLS plaintext on the real kernel (root only; skipped o
       encoding: "utf8",
     });
     expect(out).toBe("secret /tls/curl?x=1");
-    const ours = () => records.filter((r) => r.target === "/tls/curl?x=1");
+    const ours = () => capture.records.filter((r) => r.target === "/tls/curl?x=1");
     await expect.poll(() => ours().length, { timeout: 5000 }).toBe(2);
     for (const record of ours()) {
       expect(record.operation).toBe("GET");
@@ -160,7 +141,7 @@ describe.skipIf(!isRoot)("TLS plaintext on the real kernel (root only; skipped o
     attacher.scan();
     python.stdin?.write("\n");
     await expect.poll(() => output, { timeout: 5000 }).toBe("ready\nsecret /tls/python\n");
-    const ours = () => records.filter((r) => r.target === "/tls/python");
+    const ours = () => capture.records.filter((r) => r.target === "/tls/python");
     await expect.poll(() => ours().length, { timeout: 5000 }).toBe(2);
     expect(
       ours().every((r) => r.operation === "GET" && r.status === 200 && r.attributes.tls === "true"),
@@ -185,7 +166,7 @@ Promise.all(Array.from({ length: 20 }, (_, i) => get(i))).then((bodies) => conso
       stdio: ["ignore", "pipe", "inherit"],
     });
     expect(await nextLine(client)).toBe("20");
-    const ours = () => records.filter((r) => r.target.startsWith("/tls/many/"));
+    const ours = () => capture.records.filter((r) => r.target.startsWith("/tls/many/"));
     await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(40);
     expect(ours().every((r) => r.attributes.tls === "true" && r.status === 200)).toBe(true);
     // The body is "secret " + the path and every header has the same length
@@ -226,7 +207,7 @@ server.listen(0, "127.0.0.1", () => console.log(server.address().port));
         encoding: "utf8",
       });
       expect(out).toBe("h2 /tls/h2");
-      const ours = () => records.filter((r) => r.target === "/tls/h2");
+      const ours = () => capture.records.filter((r) => r.target === "/tls/h2");
       await expect.poll(() => ours().length, { timeout: 5000 }).toBe(2);
       expect(
         ours().every((r) => r.protocol === "http2" && r.operation === "GET" && r.attributes.tls === "true"),
@@ -241,7 +222,7 @@ server.listen(0, "127.0.0.1", () => console.log(server.address().port));
       stdio: ["ignore", "pipe", "inherit"],
     });
     expect(await nextLine(client)).toBe("200 secret /tls/node");
-    const ours = () => records.filter((r) => r.target === "/tls/node");
+    const ours = () => capture.records.filter((r) => r.target === "/tls/node");
     await expect.poll(() => ours().length, { timeout: 5000 }).toBe(2);
     expect(ours().every((r) => r.operation === "GET" && r.attributes.tls === "true")).toBe(true);
   });

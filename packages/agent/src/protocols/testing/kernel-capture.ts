@@ -17,6 +17,7 @@ import type { ProtocolDefinition } from "../protocol-definition.js";
 const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface KernelCapture {
+  readonly tracer: SocketTracer;
   readonly pipeline: Pipeline;
   /** Every record so far, both sides, every process. */
   readonly records: RequestRecord[];
@@ -44,7 +45,7 @@ export function startKernelCapture(
     ...options,
   });
   const tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
-  return { pipeline, records, close: () => tracer.close() };
+  return { tracer, pipeline, records, close: () => tracer.close() };
 }
 
 /** A node script started with `node -e` from the agent package (so `require` finds its dev dependencies). */
