@@ -2,19 +2,17 @@
 // pushes collection config over ControlService to this agent-side client,
 // which applies it through RuntimeControls (kernel writes recorded by a fake
 // target) and acknowledges it; the collector's agents API shows the version.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CollectionConfigSchema, create } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_REDACTION_RULES, type RedactionRules } from "../records/redaction-rules.js";
+import { type CollectorProcess, startCollectorProcess, until } from "../testing/collector-process.js";
 import { CollectorControlStream, toRedactionRules, toRuntimeConfig } from "./collector-control-stream.js";
 import { defaultRuntimeConfig, parseRuntimeConfig } from "./runtime-config.js";
 import { RuntimeControls } from "./runtime-controls.js";
 
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const ADMIN = "e2e-admin-token-0123456789abcdef";
 const AGENT = "e2e-agent-token-0123456789abcdef";
 const auth = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
@@ -26,10 +24,8 @@ interface AgentsBody {
   }[];
 }
 
-let collector: ChildProcess;
+let collector: CollectorProcess;
 let dataDir: string;
-let httpUrl: string;
-let grpcAddress: string;
 const kernelWrites: { captureBytes: readonly number[]; sampleEvery: number }[] = [];
 const controls = new RuntimeControls({
   setControls: (written) =>
@@ -39,46 +35,22 @@ const controls = new RuntimeControls({
 let stream: CollectorControlStream;
 let redaction: RedactionRules = DEFAULT_REDACTION_RULES;
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function agentState() {
-  const response = await fetch(`${httpUrl}/api/v1/agents`, { headers: auth });
+  const response = await fetch(`${collector.httpUrl}/api/v1/agents`, { headers: auth });
   const body = (await response.json()) as AgentsBody;
   return body.agents.find((agent) => agent.agentId === "agent-e2e")?.config;
 }
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "periscope-control-e2e-"));
-  collector = spawn(join(repoRoot, "node_modules/.bin/tsx"), ["packages/collector/src/server.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PERISCOPE_HTTP_PORT: "0",
-      PERISCOPE_GRPC_ADDR: "127.0.0.1:0",
-      PERISCOPE_DATA_DIR: dataDir,
-      PERISCOPE_STORAGE_URL: "",
-      PERISCOPE_ADMIN_TOKEN: ADMIN,
-      PERISCOPE_AGENT_TOKEN: AGENT,
-      PERISCOPE_LOG_LEVEL: "error",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  collector = await startCollectorProcess({
+    PERISCOPE_DATA_DIR: dataDir,
+    PERISCOPE_ADMIN_TOKEN: ADMIN,
+    PERISCOPE_AGENT_TOKEN: AGENT,
   });
-  let output = "";
-  collector.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const match = await until(() => /periscope collector: http (\S+) grpc (\S+)/.exec(output) ?? undefined);
-  httpUrl = match[1] as string;
-  grpcAddress = match[2] as string;
   await controls.apply(parseRuntimeConfig({ captureBytes: { default: 4096 } }));
   stream = new CollectorControlStream({
-    address: grpcAddress,
+    address: collector.grpcAddress,
     agentId: "agent-e2e",
     controls,
     defaultCaptureBytes: 4096,
@@ -96,11 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   stream?.close();
-  if (collector && collector.exitCode === null) {
-    const exited = new Promise((resolve) => collector.once("exit", resolve));
-    collector.kill("SIGTERM");
-    await exited;
-  }
+  await collector?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -108,7 +76,7 @@ describe("collection config over the control stream", () => {
   it("is applied without restart and its version shows in the agents API", async () => {
     await until(async () => ((await agentState())?.connected ? true : undefined));
 
-    const put = await fetch(`${httpUrl}/api/v1/agents/config`, {
+    const put = await fetch(`${collector.httpUrl}/api/v1/agents/config`, {
       method: "PUT",
       headers: auth,
       body: JSON.stringify({
@@ -151,7 +119,7 @@ describe("collection config over the control stream", () => {
   });
 
   it("lets one agent's config override the fleet's", async () => {
-    const put = await fetch(`${httpUrl}/api/v1/agents/agent-e2e/config`, {
+    const put = await fetch(`${collector.httpUrl}/api/v1/agents/agent-e2e/config`, {
       method: "PUT",
       headers: auth,
       body: JSON.stringify({ captureBytes: 1024 }),
@@ -160,7 +128,7 @@ describe("collection config over the control stream", () => {
     await until(async () => ((await agentState())?.appliedVersion === stored.version ? true : undefined));
     expect(controls.current().config.captureBytes.default).toBe(1024);
     expect(controls.current().config.protocols.redis).toBe(true);
-    const read = await fetch(`${httpUrl}/api/v1/agents/agent-e2e/config`, { headers: auth });
+    const read = await fetch(`${collector.httpUrl}/api/v1/agents/agent-e2e/config`, { headers: auth });
     expect(await read.json()).toMatchObject({
       scope: "agent-e2e",
       version: stored.version,
@@ -169,13 +137,13 @@ describe("collection config over the control stream", () => {
   });
 
   it("refuses config changes without a token and invalid configs with a 400", async () => {
-    const anonymous = await fetch(`${httpUrl}/api/v1/agents/config`, {
+    const anonymous = await fetch(`${collector.httpUrl}/api/v1/agents/config`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: "{}",
     });
     expect(anonymous.status).toBe(401);
-    const invalid = await fetch(`${httpUrl}/api/v1/agents/config`, {
+    const invalid = await fetch(`${collector.httpUrl}/api/v1/agents/config`, {
       method: "PUT",
       headers: auth,
       body: JSON.stringify({ disabledProtocols: ["gopher"], captureBytes: 1_000_000 }),

@@ -2,50 +2,39 @@
 // collector process (tsx packages/collector/src/server.ts) that requires an agent
 // token and serves gRPC and HTTPS with a throwaway self-signed certificate.
 // The agent side is built the way main.ts builds it: loadConfig → collectorCredentials.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { AgentInfoSchema, create, RequestRecordSchema, Side } from "@periscope/proto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
 import { CollectorControlStream } from "../control/collector-control-stream.js";
 import { parseRuntimeConfig } from "../control/runtime-config.js";
 import { RuntimeControls } from "../control/runtime-controls.js";
+import { type CollectorProcess, startCollectorProcess, until } from "../testing/collector-process.js";
 import { collectorCredentials } from "./collector-credentials.js";
 import { Exporter } from "./exporter.js";
 
-const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 const ADMIN = "tls-admin-token-0123456789abcdef";
 const AGENT = "tls-agent-token-0123456789abcdef";
 const WRONG = "not-the-agent-token-0123456789ab";
 
-let collector: ChildProcess;
+let collector: CollectorProcess;
 let dir: string;
 let certFile: string;
-let httpUrl: string;
-let grpcAddress: string;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** GET on the collector's HTTPS API as the admin, trusting only the test certificate. */
 function apiGet<T>(path: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const request = httpsGet(
-      `${httpUrl}${path}`,
+      `${collector.httpUrl}${path}`,
       { ca: readFileSync(certFile), headers: { authorization: `Bearer ${ADMIN}` } },
       (response) => {
         let text = "";
@@ -92,7 +81,7 @@ const agentInfo = () => create(AgentInfoSchema, { hostname: "tls-host", version:
 
 /** What main.ts builds from the environment, for this collector. */
 function agentSide(env: Record<string, string>) {
-  const config = loadConfig({ PERISCOPE_COLLECTOR_ADDR: grpcAddress, ...env });
+  const config = loadConfig({ PERISCOPE_COLLECTOR_ADDR: collector.grpcAddress, ...env });
   return { config, credentials: collectorCredentials(config) };
 }
 
@@ -142,43 +131,23 @@ beforeAll(async () => {
     ],
     { stdio: "ignore" },
   );
-  collector = spawn(join(repoRoot, "node_modules/.bin/tsx"), ["packages/collector/src/server.ts"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PERISCOPE_HTTP_PORT: "0",
-      PERISCOPE_GRPC_ADDR: "127.0.0.1:0",
-      PERISCOPE_DATA_DIR: join(dir, "data"),
-      PERISCOPE_STORAGE_URL: "",
-      PERISCOPE_ADMIN_TOKEN: ADMIN,
-      PERISCOPE_AGENT_TOKEN: AGENT,
-      PERISCOPE_TLS_CERT: certFile,
-      PERISCOPE_TLS_KEY: keyFile,
-      PERISCOPE_LOG_LEVEL: "error",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
+  collector = await startCollectorProcess({
+    PERISCOPE_DATA_DIR: join(dir, "data"),
+    PERISCOPE_ADMIN_TOKEN: ADMIN,
+    PERISCOPE_AGENT_TOKEN: AGENT,
+    PERISCOPE_TLS_CERT: certFile,
+    PERISCOPE_TLS_KEY: keyFile,
   });
-  let output = "";
-  collector.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const match = await until(() => /periscope collector: http (\S+) grpc (\S+)/.exec(output) ?? undefined);
-  httpUrl = match[1] as string;
-  grpcAddress = match[2] as string;
 }, 60_000);
 
 afterAll(async () => {
-  if (collector && collector.exitCode === null) {
-    const exited = new Promise((resolve) => collector.once("exit", resolve));
-    collector.kill("SIGTERM");
-    await exited;
-  }
+  await collector?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("Exporter to a collector with an agent token and TLS", () => {
   it("delivers records with the right token, trusting the collector through PERISCOPE_COLLECTOR_CA", async () => {
-    expect(httpUrl).toMatch(/^https:/);
+    expect(collector.httpUrl).toMatch(/^https:/);
     const exporter = exporterFor("agent-tls-ok", {
       PERISCOPE_AGENT_TOKEN: AGENT,
       PERISCOPE_COLLECTOR_CA: certFile,
