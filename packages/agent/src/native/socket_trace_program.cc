@@ -1,15 +1,14 @@
 #include "socket_trace_program.h"
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
 #include "../../../../bpf/common/socket_trace.h"
+#include "bpf_object_util.h"
 #include "libbpf_log.h"
 #include "uprobe_attach.h"
 
@@ -17,23 +16,6 @@ namespace periscope {
 namespace {
 
 constexpr const char* kSelfTgidVariable = "self_tgid";
-
-// libbpf reports its own codes (LIBBPF_ERRNO__*, from 4000) besides errno
-// values; libbpf_strerror() names both where strerror() says "Unknown error".
-[[noreturn]] void fail(const std::string& step, int err) {
-  char reason[128];
-  if (libbpf_strerror(err, reason, sizeof(reason)) != 0) snprintf(reason, sizeof(reason), "%s", strerror(err));
-  std::string message = step + ": " + reason;
-  std::string log = libbpf_log_tail();
-  if (!log.empty()) message += "\nlibbpf said:\n" + log;
-  throw std::runtime_error(message);
-}
-
-bpf_map* require_map(bpf_object* object, const char* name) {
-  bpf_map* map = bpf_object__find_map_by_name(object, name);
-  if (map == nullptr) throw std::runtime_error(std::string("find map ") + name + ": not in the BPF object");
-  return map;
-}
 
 // "tracepoint/syscalls/sys_enter_read" -> "attach tracepoint syscalls/sys_enter_read"
 std::string attach_step(bpf_program* program) {
@@ -54,12 +36,12 @@ SocketTraceProgram::SocketTraceProgram(const SocketTraceConfig& config) {
   }
 
   object_ = bpf_object__open_file(config.object_path.c_str(), nullptr);
-  if (object_ == nullptr) fail("open BPF object " + config.object_path, errno);
+  if (object_ == nullptr) fail_bpf_step("open BPF object " + config.object_path, errno);
 
   try {
-    set_self_tgid(config.exclude_tgid);
+    set_rodata_u32(object_, kSelfTgidVariable, config.exclude_tgid);
     size_scratch_per_cpu();
-    if (bpf_object__load(object_) != 0) fail("load BPF object " + config.object_path, errno);
+    if (bpf_object__load(object_) != 0) fail_bpf_step("load BPF object " + config.object_path, errno);
     set_capture_bytes(config.capture_bytes);
     attach_all();
   } catch (...) {
@@ -77,39 +59,12 @@ void SocketTraceProgram::destroy() {
   object_ = nullptr;
 }
 
-// `const volatile` globals live in .rodata, frozen at load; without a
-// generated skeleton the variable's offset comes from the object's BTF.
-void SocketTraceProgram::set_self_tgid(uint32_t tgid) {
-  bpf_map* rodata = require_map(object_, ".rodata");
-  size_t size = 0;
-  const auto* initial = static_cast<const uint8_t*>(bpf_map__initial_value(rodata, &size));
-  const btf* object_btf = bpf_object__btf(object_);
-  if (initial == nullptr || object_btf == nullptr) throw std::runtime_error("set self_tgid: .rodata has no BTF");
-  std::vector<uint8_t> data(initial, initial + size);
-
-  int section_id = btf__find_by_name_kind(object_btf, ".rodata", BTF_KIND_DATASEC);
-  if (section_id < 0) throw std::runtime_error("set self_tgid: no .rodata section in BTF");
-  const btf_type* section = btf__type_by_id(object_btf, section_id);
-  const btf_var_secinfo* var = btf_var_secinfos(section);
-  for (int i = 0; i < btf_vlen(section); i++, var++) {
-    const char* name = btf__name_by_offset(object_btf, btf__type_by_id(object_btf, var->type)->name_off);
-    if (strcmp(name, kSelfTgidVariable) != 0) continue;
-    if (var->size != sizeof(tgid) || var->offset + sizeof(tgid) > size) {
-      throw std::runtime_error("set self_tgid: unexpected size in .rodata");
-    }
-    memcpy(data.data() + var->offset, &tgid, sizeof(tgid));
-    if (bpf_map__set_initial_value(rodata, data.data(), data.size()) != 0) fail("set self_tgid", errno);
-    return;
-  }
-  throw std::runtime_error("set self_tgid: variable not found in .rodata");
-}
-
 // data_scratch holds one record per CPU; its size is only known here.
 void SocketTraceProgram::size_scratch_per_cpu() {
   int cpus = libbpf_num_possible_cpus();
-  if (cpus <= 0) fail("count possible CPUs", -cpus);
-  if (bpf_map__set_max_entries(require_map(object_, "data_scratch"), static_cast<uint32_t>(cpus)) != 0) {
-    fail("size map data_scratch", errno);
+  if (cpus <= 0) fail_bpf_step("count possible CPUs", -cpus);
+  if (bpf_map__set_max_entries(find_bpf_map(object_, "data_scratch"), static_cast<uint32_t>(cpus)) != 0) {
+    fail_bpf_step("size map data_scratch", errno);
   }
 }
 
@@ -120,7 +75,7 @@ void SocketTraceProgram::attach_all() {
     if (is_tls_uprobe(program)) continue;
     clear_libbpf_log();
     bpf_link* link = bpf_program__attach(program);
-    if (link == nullptr) fail(attach_step(program), errno);
+    if (link == nullptr) fail_bpf_step(attach_step(program), errno);
     links_.push_back(link);
   }
 }
@@ -129,11 +84,11 @@ void SocketTraceProgram::set_capture_bytes(uint32_t bytes) {
   if (bytes > PERISCOPE_MAX_CAPTURE) throw std::runtime_error("set capture bytes: above PERISCOPE_MAX_CAPTURE");
   uint32_t key = 0;
   capture_config value = {};
-  bpf_map* map = require_map(object_, "capture_config");
-  if (bpf_map__lookup_elem(map, &key, sizeof(key), &value, sizeof(value), 0) != 0) fail("read map capture_config", errno);
+  bpf_map* map = find_bpf_map(object_, "capture_config");
+  if (bpf_map__lookup_elem(map, &key, sizeof(key), &value, sizeof(value), 0) != 0) fail_bpf_step("read map capture_config", errno);
   for (uint32_t& slot : value.capture_bytes) slot = bytes;
   if (bpf_map__update_elem(map, &key, sizeof(key), &value, sizeof(value), BPF_ANY) != 0) {
-    fail("update map capture_config", errno);
+    fail_bpf_step("update map capture_config", errno);
   }
 }
 
@@ -148,9 +103,9 @@ void SocketTraceProgram::set_controls(const CaptureControls& controls) {
   value.disabled_protocols = controls.disabled_protocols;
   value.filter_flags = controls.filter_flags;
   value.sample_every = controls.sample_every;
-  bpf_map* map = require_map(object_, "capture_config");
+  bpf_map* map = find_bpf_map(object_, "capture_config");
   if (bpf_map__update_elem(map, &key, sizeof(key), &value, sizeof(value), BPF_ANY) != 0) {
-    fail("update map capture_config", errno);
+    fail_bpf_step("update map capture_config", errno);
   }
 }
 
@@ -160,7 +115,7 @@ void SocketTraceProgram::replace_filter(const std::string& which, const std::vec
   const bool pid = which == "pid";
   if (!pid && which != "cgroup") throw std::runtime_error("replace filter: unknown filter " + which);
   const char* name = pid ? "pid_filter" : "cgroup_filter";
-  bpf_map* map = require_map(object_, name);
+  bpf_map* map = find_bpf_map(object_, name);
   const size_t key_size = pid ? sizeof(uint32_t) : sizeof(uint64_t);
   if (entries.size() > bpf_map__max_entries(map)) {
     throw std::runtime_error(std::string("update map ") + name + ": more entries than its " +
@@ -171,7 +126,7 @@ void SocketTraceProgram::replace_filter(const std::string& which, const std::vec
     uint32_t tgid = static_cast<uint32_t>(entry.key);
     const void* key = pid ? static_cast<const void*>(&tgid) : static_cast<const void*>(&entry.key);
     if (bpf_map__update_elem(map, key, key_size, &entry.marks, sizeof(entry.marks), BPF_ANY) != 0) {
-      fail(std::string("update map ") + name, errno);
+      fail_bpf_step(std::string("update map ") + name, errno);
     }
     wanted.push_back(pid ? tgid : entry.key);
   }
@@ -194,27 +149,27 @@ void SocketTraceProgram::replace_filter(const std::string& which, const std::vec
   for (uint64_t value : stale) {
     uint32_t tgid = static_cast<uint32_t>(value);
     const void* key = pid ? static_cast<const void*>(&tgid) : static_cast<const void*>(&value);
-    if (bpf_map__delete_elem(map, key, key_size, 0) != 0 && errno != ENOENT) fail(std::string("delete from map ") + name, errno);
+    if (bpf_map__delete_elem(map, key, key_size, 0) != 0 && errno != ENOENT) fail_bpf_step(std::string("delete from map ") + name, errno);
   }
 }
 
 void SocketTraceProgram::disable_connection(uint32_t tgid, int32_t fd, uint32_t generation) {
   uint64_t key = (static_cast<uint64_t>(tgid) << 32) | static_cast<uint32_t>(fd);
-  bpf_map* map = require_map(object_, "disabled_conns");
+  bpf_map* map = find_bpf_map(object_, "disabled_conns");
   if (bpf_map__update_elem(map, &key, sizeof(key), &generation, sizeof(generation), BPF_ANY) != 0) {
-    fail("update map disabled_conns", errno);
+    fail_bpf_step("update map disabled_conns", errno);
   }
 }
 
 DropCounters SocketTraceProgram::read_drop_counters() const {
   int cpus = libbpf_num_possible_cpus();
-  if (cpus <= 0) fail("count possible CPUs", -cpus);
-  bpf_map* map = require_map(object_, "drop_counters");
+  if (cpus <= 0) fail_bpf_step("count possible CPUs", -cpus);
+  bpf_map* map = find_bpf_map(object_, "drop_counters");
   uint64_t totals[DROP_COUNTER_MAX] = {};
   std::vector<uint64_t> per_cpu(static_cast<size_t>(cpus));
   for (uint32_t key = 0; key < DROP_COUNTER_MAX; key++) {
     if (bpf_map__lookup_elem(map, &key, sizeof(key), per_cpu.data(), per_cpu.size() * sizeof(uint64_t), 0) != 0) {
-      fail("read map drop_counters", errno);
+      fail_bpf_step("read map drop_counters", errno);
     }
     for (uint64_t value : per_cpu) totals[key] += value;
   }
@@ -224,7 +179,7 @@ DropCounters SocketTraceProgram::read_drop_counters() const {
 
 SocketTraceProgram::ProcessState SocketTraceProgram::process_state(uint32_t tgid) const {
   auto count_keys_of = [&](const char* name) {
-    bpf_map* map = require_map(object_, name);
+    bpf_map* map = find_bpf_map(object_, name);
     uint32_t count = 0;
     uint64_t key = 0, next = 0;
     const void* previous = nullptr;
@@ -237,10 +192,10 @@ SocketTraceProgram::ProcessState SocketTraceProgram::process_state(uint32_t tgid
   };
   uint8_t present = 0;
   bool traced =
-      bpf_map__lookup_elem(require_map(object_, "traced_tgids"), &tgid, sizeof(tgid), &present, sizeof(present), 0) == 0;
+      bpf_map__lookup_elem(find_bpf_map(object_, "traced_tgids"), &tgid, sizeof(tgid), &present, sizeof(present), 0) == 0;
   return ProcessState{count_keys_of("conn_map"), count_keys_of("disabled_conns"), traced};
 }
 
-int SocketTraceProgram::events_map_fd() const { return bpf_map__fd(require_map(object_, "events")); }
+int SocketTraceProgram::events_map_fd() const { return bpf_map__fd(find_bpf_map(object_, "events")); }
 
 }  // namespace periscope

@@ -74,7 +74,6 @@ class SocketTraceProgram {
   bpf_object* object() const { return object_; }
 
  private:
-  void set_self_tgid(uint32_t tgid);
   void size_scratch_per_cpu();
   void attach_all();
   void destroy();
