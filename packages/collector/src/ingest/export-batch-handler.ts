@@ -13,7 +13,7 @@ import {
   type InsertQueueOptions,
   type RowSink,
 } from "./insert-queue.js";
-import { type RequestRow, toRequestRow } from "./request-row.js";
+import type { RequestRow } from "./request-row.js";
 
 export type { RowSink } from "./insert-queue.js";
 
@@ -98,7 +98,7 @@ export class ExportBatchHandler {
       this.stats.counters.batchesDuplicate += 1;
       return { kind: "duplicate" };
     }
-    const requests = request.requests.map((record) => toRequestRow(agentId, record));
+    const requests = request.requests;
     const extra =
       request.connections.length === 0
         ? []

@@ -15,10 +15,12 @@
 // acknowledged as accepted and kept, in order, until an insert succeeds again
 // (retried with backoff). They live in memory: a collector restart during an
 // outage loses what it held, which the bound limits.
+
+import type { RequestRecord } from "@periscope/proto";
 import { isTransientStorageError } from "../storage/storage-errors.js";
 import type { IngestStats } from "./ingest-stats.js";
-import type { RequestRow } from "./request-row.js";
-import { REQUEST_COLUMNS, requestRowsToTsv } from "./request-tsv.js";
+import { type RequestRow, toRequestRow } from "./request-row.js";
+import { REQUEST_COLUMNS, requestRecordsToTsv } from "./request-tsv.js";
 
 export interface RowSink {
   insertRows(table: string, rows: readonly object[]): Promise<void>;
@@ -68,15 +70,20 @@ export type SubmitOutcome =
 export interface BatchRows {
   agentId: string;
   batchSeq: bigint;
-  requests: RequestRow[];
+  /** Validated records of the requests table, as decoded. */
+  requests: readonly RequestRecord[];
   /** Rows of other tables (connections, …), inserted as JSONEachRow. */
   extra: { table: string; rows: object[] }[];
 }
 
 interface QueuedBatch {
   batch: BatchRows;
-  /** Dropped once the batch is held through an outage, to bound memory by the TSV. */
-  rows: RequestRow[] | undefined;
+  /**
+   * For the stored listener, which gets rows made from them after the insert
+   * (rows are not built, nor kept through the insert, when TSV is written).
+   * Dropped once the batch is held through an outage, to bound memory by the TSV.
+   */
+  records: readonly RequestRecord[] | undefined;
   /**
    * UTF-8 bytes, encoded once per batch: an insert concatenates Buffers
    * (a memcpy), where joining thousands of batch strings and encoding the
@@ -84,6 +91,7 @@ interface QueuedBatch {
    */
   tsv: Buffer;
   rowCount: number;
+  requestCount: number;
   bytes: number;
   requestsStored: boolean;
   storedExtra: Set<string>;
@@ -140,7 +148,7 @@ export class InsertQueue {
 
   submit(batch: BatchRows): Promise<SubmitOutcome> {
     const rowCount = batch.requests.length + batch.extra.reduce((sum, { rows }) => sum + rows.length, 0);
-    const tsv = Buffer.from(requestRowsToTsv(batch.requests));
+    const tsv = requestRecordsToTsv(batch.agentId, batch.requests);
     const bytes = tsv.length + extraBytes(batch.extra);
     if (this.closed) return Promise.resolve({ kind: "refused", reason: "collector is shutting down" });
     if (
@@ -155,9 +163,10 @@ export class InsertQueue {
     }
     const entry: QueuedBatch = {
       batch,
-      rows: batch.requests,
+      records: batch.requests,
       tsv,
       rowCount,
+      requestCount: batch.requests.length,
       bytes,
       requestsStored: batch.requests.length === 0,
       storedExtra: new Set(),
@@ -198,7 +207,13 @@ export class InsertQueue {
     this.stats.counters.batchesBuffered += 1;
     entry.settle({ kind: "buffered" });
     entry.settle = undefined;
-    entry.rows = undefined;
+    this.dropRecords(entry);
+  }
+
+  /** A held batch keeps only its TSV (the fallback insertRows path needs the records). */
+  private dropRecords(entry: QueuedBatch): void {
+    entry.records = undefined;
+    if (this.sink.insertTsv !== undefined) entry.batch = { ...entry.batch, requests: [] };
   }
 
   private pump(): void {
@@ -255,7 +270,9 @@ export class InsertQueue {
     } else {
       await this.sink.insertRows(
         "requests",
-        todo.flatMap((entry) => entry.batch.requests),
+        todo.flatMap((entry) =>
+          entry.batch.requests.map((record) => toRequestRow(entry.batch.agentId, record)),
+        ),
       );
     }
     // Not atomic with the other tables: if they fail, only they are retried.
@@ -286,7 +303,7 @@ export class InsertQueue {
       // only its serialised form is kept, to bound memory by the TSV.
       for (const entry of this.queue) {
         this.acknowledgeBuffered(entry);
-        entry.rows = undefined;
+        this.dropRecords(entry);
       }
       this.scheduleRetry();
       return;
@@ -324,8 +341,14 @@ export class InsertQueue {
     if (this.pending.get(key) === entry) this.pending.delete(key);
     if (outcome.kind === "stored") {
       this.stats.counters.batchesStored += 1;
-      this.stats.counters.recordsStored += entry.batch.requests.length;
-      if (entry.rows !== undefined) this.onStored?.(entry.rows, agentId);
+      this.stats.counters.recordsStored += entry.requestCount;
+      const records = entry.records;
+      if (records !== undefined && this.onStored !== undefined) {
+        this.onStored(
+          records.map((record) => toRequestRow(agentId, record)),
+          agentId,
+        );
+      }
     } else if (outcome.kind === "failed") {
       this.stats.counters.batchesFailedStorage += 1;
       if (entry.settle === undefined) {

@@ -1,4 +1,5 @@
-// Maps a proto RequestRecord onto a row of the `requests` table (JSONEachRow).
+// Maps a proto RequestRecord onto a row of the `requests` table (JSONEachRow);
+// request-tsv.ts writes the same columns as bytes.
 import { type Endpoint, type RequestRecord, Side } from "@periscope/proto";
 
 export interface RequestRow {
@@ -49,13 +50,13 @@ function endpointColumns(endpoint: Endpoint | undefined) {
 
 // Until Endpoint carries Kubernetes metadata, an agent may send it as
 // attributes; the DNS name a client asked for is HTTP Host (:authority for HTTP/2).
-const CLIENT_NAMESPACE = "k8s.client.namespace";
-const CLIENT_WORKLOAD = "k8s.client.workload";
-const SERVER_NAMESPACE = "k8s.server.namespace";
-const SERVER_WORKLOAD = "k8s.server.workload";
+export const CLIENT_NAMESPACE = "k8s.client.namespace";
+export const CLIENT_WORKLOAD = "k8s.client.workload";
+export const SERVER_NAMESPACE = "k8s.server.namespace";
+export const SERVER_WORKLOAD = "k8s.server.workload";
 const HOST_ATTRIBUTES = ["http.host"] as const;
 
-function hostOf(attributes: Record<string, string>): string {
+export function hostOf(attributes: Record<string, string>): string {
   for (const key of HOST_ATTRIBUTES) {
     const value = attributes[key];
     if (value !== undefined && value !== "") return value;

@@ -9,7 +9,7 @@ import { applyMigrations, loadMigrations } from "../storage/migrations.js";
 import { openStorage, type Storage, type TsvInserter } from "../storage/storage.js";
 import { isTransientStorageError } from "../storage/storage-errors.js";
 import { toRequestRow } from "./request-row.js";
-import { REQUEST_COLUMNS, requestRowsToTsv } from "./request-tsv.js";
+import { REQUEST_COLUMNS, requestRecordsToTsv } from "./request-tsv.js";
 
 let dataDir: string;
 let storage: Storage & TsvInserter;
@@ -41,32 +41,32 @@ const awkward = [
 
 const startNs = BigInt(Date.now() - 60_000) * 1_000_000n + 123_456n;
 
-function rows(agentId: string) {
+function records() {
   return awkward.map((text, i) =>
-    toRequestRow(
-      agentId,
-      create(RequestRecordSchema, {
-        protocol: "http",
-        side: i % 2 === 0 ? Side.CLIENT : Side.SERVER,
-        startTimeUnixNano: startNs + BigInt(i),
-        durationNano: 2n ** 63n + BigInt(i),
-        client: { ip: "::1", port: 65535, service: text, pid: 4_294_967_295, processName: text },
-        server: { ip: "10.0.0.2", port: 80, service: "api" },
-        operation: text,
-        target: `/x/${text}`,
-        status: -i,
-        error: i % 3 === 0,
-        requestBytes: 1n,
-        responseBytes: 18_446_744_073_709_551_615n,
-        attributes: i === 0 ? {} : { [text || "empty"]: text, "http.host": `h${i}` },
-        traceId: text,
-        spanId: "s",
-        parentSpanId: text,
-        truncated: i % 2 === 1,
-      }),
-    ),
+    create(RequestRecordSchema, {
+      protocol: "http",
+      side: i % 2 === 0 ? Side.CLIENT : Side.SERVER,
+      startTimeUnixNano: startNs + BigInt(i),
+      durationNano: 2n ** 63n + BigInt(i),
+      client: { ip: "::1", port: 65535, service: text, pid: 4_294_967_295, processName: text },
+      server: { ip: "10.0.0.2", port: 80, service: "api" },
+      operation: text,
+      target: `/x/${text}`,
+      status: -i,
+      error: i % 3 === 0,
+      requestBytes: 1n,
+      responseBytes: 18_446_744_073_709_551_615n,
+      attributes: i === 0 ? {} : { [text || "empty"]: text, "http.host": `h${i}` },
+      traceId: text,
+      spanId: "s",
+      parentSpanId: text,
+      truncated: i % 2 === 1,
+    }),
   );
 }
+
+const rows = (agentId: string) => records().map((record) => toRequestRow(agentId, record));
+const tsv = (agentId: string) => requestRecordsToTsv(agentId, records());
 
 async function stored(agentId: string) {
   return storage.select<Record<string, unknown>>(
@@ -75,10 +75,10 @@ async function stored(agentId: string) {
   );
 }
 
-describe("requestRowsToTsv", () => {
+describe("requestRecordsToTsv", () => {
   it("stores exactly what the JSON path stores, escapes included", async () => {
     await storage.insertRows("requests", rows("json"));
-    await storage.insertTsv("requests", REQUEST_COLUMNS, Buffer.from(requestRowsToTsv(rows("tsv"))));
+    await storage.insertTsv("requests", REQUEST_COLUMNS, tsv("tsv"));
     const viaJson = await stored("json");
     const viaTsv = await stored("tsv");
     expect(viaTsv).toHaveLength(awkward.length);
@@ -87,16 +87,14 @@ describe("requestRowsToTsv", () => {
   });
 
   it("writes one line per row with every column", () => {
-    const lines = requestRowsToTsv(rows("x")).split("\n");
+    const lines = tsv("x").toString().split("\n");
     expect(lines).toHaveLength(awkward.length + 1);
     expect(lines.at(-1)).toBe("");
     for (const line of lines.slice(0, -1)) expect(line.split("\t")).toHaveLength(REQUEST_COLUMNS.length);
   });
 
   it("rejects a malformed body on the embedded engine as permanent, not as an outage", async () => {
-    const bad = Buffer.from(
-      `${requestRowsToTsv(rows("bad")).split("\n")[0]?.replace(/^\d+/, "not-a-time")}\n`,
-    );
+    const bad = Buffer.from(`${tsv("bad").toString().split("\n")[0]?.replace(/^\d+/, "not-a-time")}\n`);
     const failure = await storage.insertTsv("requests", REQUEST_COLUMNS, bad).then(
       () => undefined,
       (error: unknown) => error,

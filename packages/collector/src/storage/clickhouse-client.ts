@@ -7,13 +7,30 @@ import { Readable } from "node:stream";
 import { type ClickHouseClient, createClient } from "@clickhouse/client";
 import { type ChdbConnection, createChdbConnection } from "chdb/connection";
 
-export type StorageTarget = { kind: "embedded"; dataDir: string } | { kind: "server"; url: string };
+/** `cluster`: PERISCOPE_STORAGE_CLUSTER, when the server's tables are Distributed over that cluster. */
+export type StorageTarget =
+  | { kind: "embedded"; dataDir: string }
+  | { kind: "server"; url: string; cluster?: string };
 
-export function storageTargetFrom(config: { storageUrl: string; dataDir: string }): StorageTarget {
-  return config.storageUrl === ""
-    ? { kind: "embedded", dataDir: config.dataDir }
-    : { kind: "server", url: config.storageUrl };
+export function storageTargetFrom(config: {
+  storageUrl: string;
+  dataDir: string;
+  storageCluster?: string;
+}): StorageTarget {
+  if (config.storageUrl === "") return { kind: "embedded", dataDir: config.dataDir };
+  const cluster = config.storageCluster ?? "";
+  return cluster === ""
+    ? { kind: "server", url: config.storageUrl }
+    : { kind: "server", url: config.storageUrl, cluster };
 }
+
+// An INSERT into a Distributed table returns once the rows are queued on the
+// node that took it; they reach the shards in the background
+// (distributed_foreground_insert, formerly insert_distributed_sync, default 0:
+// https://clickhouse.com/docs/operations/settings/settings#distributed_foreground_insert).
+// A shared link or token just created could then be missing from the next
+// read, so in a cluster every insert waits until the shards have it.
+export const CLUSTER_INSERT_SETTINGS = { insert_distributed_sync: 1 } as const;
 
 type ConnectionOption = NonNullable<Parameters<typeof createClient>[0]>["connection"];
 
@@ -31,7 +48,11 @@ export function createClickHouseClient(target: StorageTarget): ClickHouseClient 
 
 export function createClickHouseBackend(target: StorageTarget): ClickHouseBackend {
   if (target.kind === "server") {
-    const client = createClient({ url: target.url, request_timeout: 30_000 });
+    const client = createClient({
+      url: target.url,
+      request_timeout: 30_000,
+      ...(target.cluster === undefined ? {} : { clickhouse_settings: CLUSTER_INSERT_SETTINGS }),
+    });
     return { client, insertTsv: clientTsvInsert(client) };
   }
   const path = resolve(target.dataDir);
