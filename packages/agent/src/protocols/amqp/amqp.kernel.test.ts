@@ -50,8 +50,7 @@ afterAll(() => capture?.close());
 describe("AMQP 0-9-1 behind the real socket tracer", () => {
   it("records confirmed publishes, deliveries, the consumer's ack and nack, and a 404 channel close", async () => {
     const client = await runNodeScript(CLIENT_SCRIPT);
-    const ours = () =>
-      capture.records.filter((record) => record.side === "client" && record.client.pid === client.pid);
+    const ours = () => capture.clientRecordsOf(client.pid);
     await expect
       .poll(() => ours().some((record) => record.operation === "connection.close"), { timeout: 10_000 })
       .toBe(true);

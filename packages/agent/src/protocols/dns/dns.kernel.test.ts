@@ -56,8 +56,7 @@ afterAll(async () => {
 describe("DNS behind the real socket tracer", () => {
   it("records UDP queries from node's resolver and a TCP query: name, type, rcode and answers", async () => {
     const client = await runNodeScript(CLIENT_SCRIPT, [String(responder.port)]);
-    const ours = () =>
-      capture.records.filter((record) => record.side === "client" && record.client.pid === client.pid);
+    const ours = () => capture.clientRecordsOf(client.pid);
     await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(5);
     const seen = ours().map((record) => ({
       operation: record.operation,

@@ -31,8 +31,7 @@ afterAll(() => capture?.close());
 describe("MySQL behind the real socket tracer", () => {
   it("records the mysql2 client's queries, prepared statements and errors from the client's end", async () => {
     const client = await runNodeScript(CLIENT_SCRIPT);
-    const ours = () =>
-      capture.records.filter((record) => record.side === "client" && record.client.pid === client.pid);
+    const ours = () => capture.clientRecordsOf(client.pid);
     await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(7);
     expect(
       ours().map((record) => ({

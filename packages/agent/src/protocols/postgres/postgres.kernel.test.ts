@@ -32,8 +32,7 @@ afterAll(() => capture?.close());
 describe("PostgreSQL behind the real socket tracer", () => {
   it("records the pg client's queries, prepared statements and errors from the client's end", async () => {
     const client = await runNodeScript(CLIENT_SCRIPT);
-    const ours = () =>
-      capture.records.filter((record) => record.side === "client" && record.client.pid === client.pid);
+    const ours = () => capture.clientRecordsOf(client.pid);
     await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(5);
     expect(
       ours().map((record) => ({

@@ -21,6 +21,8 @@ export interface KernelCapture {
   readonly pipeline: Pipeline;
   /** Every record so far, both sides, every process. */
   readonly records: RequestRecord[];
+  /** The records a client process made, seen from its own end. */
+  clientRecordsOf(pid: number): RequestRecord[];
   close(): void;
 }
 
@@ -45,7 +47,14 @@ export function startKernelCapture(
     ...options,
   });
   const tracer = SocketTracer.open({ captureBytes: 4096 }, (events) => pipeline.handleBatch(events));
-  return { tracer, pipeline, records, close: () => tracer.close() };
+  return {
+    tracer,
+    pipeline,
+    records,
+    clientRecordsOf: (pid) =>
+      records.filter((record) => record.side === "client" && record.client.pid === pid),
+    close: () => tracer.close(),
+  };
 }
 
 /** A node script started with `node -e` from the agent package (so `require` finds its dev dependencies). */
