@@ -3,7 +3,7 @@ import { needsMoreData, ok, type ParseResult } from "./parse-result.js";
 
 /**
  * The tail of a length-prefixed message too large to decode whole (a Kafka
- * record batch, a MongoDB insert's documents): its first bytes were decoded
+ * record batch, a MongoDB insert's documents, an MQTT PUBLISH payload): its first bytes were decoded
  * into the message, the rest streams past unbuffered, and bytes the kernel did
  * not capture inside it are stepped over, since its end is known.
  */

@@ -1,13 +1,9 @@
 import type { BufferReader } from "../buffer-reader.js";
+import { LargeMessageSkip } from "../large-message-skip.js";
 import type { MessageDecoder } from "../message-decoder.js";
 import { invalid, needsMoreData, ok, type ParseResult } from "../parse-result.js";
 import { emptyPacket, type MqttPacket, PacketCursor, readBody } from "./mqtt-packet.js";
 import { FLAGS_0010, MqttLimits, PacketType, ProtocolLevel } from "./mqtt-syntax.js";
-
-interface Streaming {
-  packet: MqttPacket;
-  left: number;
-}
 
 /** Largest fixed header: one type byte and a four-byte Remaining Length. */
 const MAX_FIXED_HEADER = 5;
@@ -20,7 +16,7 @@ const MAX_FIXED_HEADER = 5;
  */
 export class MqttDecoder implements MessageDecoder<MqttPacket> {
   readonly boundaryLookback = MAX_FIXED_HEADER;
-  private streaming: Streaming | undefined;
+  private readonly tail = new LargeMessageSkip<MqttPacket>();
 
   constructor(
     private readonly allowed: ReadonlySet<number>,
@@ -28,7 +24,7 @@ export class MqttDecoder implements MessageDecoder<MqttPacket> {
   ) {}
 
   get midMessage(): boolean {
-    return this.streaming !== undefined;
+    return this.tail.active;
   }
 
   get finished(): boolean {
@@ -36,7 +32,7 @@ export class MqttDecoder implements MessageDecoder<MqttPacket> {
   }
 
   decode(reader: BufferReader): ParseResult<MqttPacket> {
-    if (this.streaming !== undefined) return this.stream(reader, this.streaming);
+    if (this.tail.active) return this.tail.continue(reader);
     const start = reader.position;
     const header = reader.readBytes(MAX_FIXED_HEADER);
     reader.rewind(start);
@@ -49,8 +45,8 @@ export class MqttDecoder implements MessageDecoder<MqttPacket> {
     if (type === PacketType.Publish) return this.publish(reader, packet, headerLength, remainingLength);
     if (remainingLength > MqttLimits.maxBufferedPacket) {
       reader.skip(headerLength);
-      this.streaming = { packet, left: remainingLength };
-      return this.stream(reader, this.streaming);
+      this.tail.start(packet, remainingLength);
+      return this.tail.continue(reader);
     }
     if (reader.remaining < headerLength + remainingLength) return needsMoreData;
     reader.skip(headerLength);
@@ -80,27 +76,16 @@ export class MqttDecoder implements MessageDecoder<MqttPacket> {
     }
     packet.payloadBytes = remainingLength - cursor.position;
     reader.skip(headerLength + cursor.position);
-    this.streaming = { packet, left: packet.payloadBytes };
-    return this.stream(reader, this.streaming);
-  }
-
-  private stream(reader: BufferReader, streaming: Streaming): ParseResult<MqttPacket> {
-    streaming.left -= reader.readBytes(streaming.left).length;
-    if (streaming.left > 0) return needsMoreData;
-    this.streaming = undefined;
-    return ok(streaming.packet);
+    this.tail.start(packet, packet.payloadBytes);
+    return this.tail.continue(reader);
   }
 
   absorbGap(length: number): boolean {
-    if (this.streaming === undefined || length > this.streaming.left) return false;
-    this.streaming.left -= length;
-    return true;
+    return this.tail.absorbGap(length);
   }
 
   cutAtGap(_length: number): MqttPacket | undefined {
-    const streaming = this.streaming;
-    this.streaming = undefined;
-    return streaming?.packet;
+    return this.tail.cutAtGap();
   }
 
   endOfStream(): MqttPacket | undefined {
@@ -117,7 +102,7 @@ export class MqttDecoder implements MessageDecoder<MqttPacket> {
   }
 
   reset(): void {
-    this.streaming = undefined;
+    this.tail.clear();
   }
 }
 
