@@ -3,18 +3,18 @@
 // that must not keep its process alive.
 
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Direction, KernelProtocol, Role, SourceSyscall } from "./events.js";
 import {
   ECHO_SERVER_SCRIPT,
   EventLog,
   isRoot,
-  type NodeChild,
   nextLine,
   requireRootInCi,
   startNode,
   waitFor,
 } from "./fixtures/kernel-processes.js";
+import { traceWithServer } from "./fixtures/traced-server.js";
 import { SocketTracer } from "./socket-tracer.js";
 
 requireRootInCi("connection-lifecycle.kernel.test.ts");
@@ -22,26 +22,15 @@ requireRootInCi("connection-lifecycle.kernel.test.ts");
 describe.skipIf(!isRoot)(
   "connection lifecycle on the real kernel (root only; skipped otherwise outside CI)",
   () => {
-    const log = new EventLog();
-    let tracer: SocketTracer;
-    let echo: NodeChild;
-
-    beforeAll(async () => {
-      tracer = SocketTracer.open({}, log.add);
-      echo = await startNode(ECHO_SERVER_SCRIPT);
-    });
-
-    afterAll(() => {
-      echo?.child.kill();
-      tracer?.close();
-    });
+    const traced = traceWithServer(ECHO_SERVER_SCRIPT);
+    const { log } = traced;
 
     it("gives a reused fd a new generation, so two connections never merge", async () => {
       const client = await startNode(
         `const net = require("node:net");
        const once = (then) => { const s = net.connect(Number(process.argv[1]), "127.0.0.1", () => s.end("x")); s.resume(); s.on("close", then); };
        once(() => setTimeout(() => once(() => console.log("done")), 20));`,
-        [echo.firstLine],
+        [traced.server.firstLine],
       );
       expect(client.firstLine).toBe("done");
       const opens = await waitFor("two conn-opens", () => {
@@ -60,7 +49,7 @@ describe.skipIf(!isRoot)(
       const client = await startNode(
         `const s = require("node:net").connect(Number(process.argv[1]), "127.0.0.1", () => s.write("hello"));
        s.on("data", () => console.log("echoed"));`,
-        [echo.firstLine],
+        [traced.server.firstLine],
       );
       const open = await waitFor("the client's conn-open", () => log.openOf(client.pid));
       client.child.kill("SIGKILL");
@@ -73,7 +62,7 @@ describe.skipIf(!isRoot)(
         `const s = require("node:net").connect(Number(process.argv[1]), "127.0.0.1", () => console.log(s.localPort));
        process.stdin.once("data", (line) => s.write(line));
        s.on("data", (d) => console.log(JSON.stringify(String(d))));`,
-        [echo.firstLine],
+        [traced.server.firstLine],
       );
       const clientPort = Number(client.firstLine);
       const lateLog = new EventLog();
@@ -86,7 +75,7 @@ describe.skipIf(!isRoot)(
         const adopted = await waitFor("the adopted conn-open", () => lateLog.openOf(client.pid));
         expect(adopted).toMatchObject({
           localPort: clientPort,
-          remotePort: Number(echo.firstLine),
+          remotePort: Number(traced.server.firstLine),
           role: Role.Unknown,
           source: SourceSyscall.Write,
         });

@@ -3,22 +3,20 @@
 
 import { mkdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Direction } from "../capture/events.js";
 import {
   curlRequest,
-  EventLog,
   HTTP_SERVER_SCRIPT,
   isRoot,
   KEEPALIVE_CLIENT_SCRIPT,
-  type NodeChild,
   nextLine,
   requireRootInCi,
   runToExit,
   startNode,
   waitFor,
 } from "../capture/fixtures/kernel-processes.js";
-import { SocketTracer } from "../capture/socket-tracer.js";
+import { traceWithServer } from "../capture/fixtures/traced-server.js";
 import { cgroup2MountPoint } from "./cgroup-ids.js";
 import { defaultRuntimeConfig, parseRuntimeConfig } from "./runtime-config.js";
 import { RuntimeControls } from "./runtime-controls.js";
@@ -43,30 +41,22 @@ const http = require("node:http");
 describe.skipIf(!isRoot)(
   "run-time controls on the real kernel (root only; skipped otherwise outside CI)",
   () => {
-    const log = new EventLog();
-    let tracer: SocketTracer;
+    const traced = traceWithServer(HTTP_SERVER_SCRIPT);
+    const { log } = traced;
     let controls: RuntimeControls;
-    let server: NodeChild;
     let port: number;
 
     const curl = (path: string) =>
       runToExit("curl", ["-s", "-H", "User-Agent: periscope-test", `http://127.0.0.1:${port}${path}`]);
     const dataOfPid = (pid: number) => log.events.filter((e) => e.kind === "data" && e.conn.tgid === pid);
 
-    beforeAll(async () => {
-      tracer = SocketTracer.open({}, log.add);
-      controls = new RuntimeControls(tracer);
-      server = await startNode(HTTP_SERVER_SCRIPT);
-      port = Number(server.firstLine);
+    beforeAll(() => {
+      controls = new RuntimeControls(traced.tracer);
+      port = Number(traced.server.firstLine);
     });
 
     afterEach(async () => {
       await controls.apply(defaultRuntimeConfig());
-    });
-
-    afterAll(() => {
-      server?.child.kill();
-      tracer?.close();
     });
 
     it("protocol off: a connection of that protocol sends no data; back on: it does", async () => {
@@ -96,7 +86,7 @@ describe.skipIf(!isRoot)(
       expect(sent).toMatchObject({ syscallLen: request.length });
       expect(sent?.data.toString("latin1")).toBe(request.slice(0, 10));
       const serverSide = await waitFor("the server's conn-open", () =>
-        log.openOf(server.pid, (e) => e.remotePort === client.localPort),
+        log.openOf(traced.server.pid, (e) => e.remotePort === client.localPort),
       );
       await waitFor("the server's whole request", () =>
         log.stream(serverSide.conn, Direction.Ingress).text === request ? true : undefined,
@@ -120,7 +110,7 @@ describe.skipIf(!isRoot)(
         const before = dataOfPid(client.pid).length;
         await request("/hidden");
         const serverSide = await waitFor("the server's side", () =>
-          log.openOf(server.pid, (e) => e.remotePort === open.localPort),
+          log.openOf(traced.server.pid, (e) => e.remotePort === open.localPort),
         );
         await waitFor("the server reading /hidden", () =>
           log.stream(serverSide.conn, Direction.Ingress).text.includes("GET /hidden") ? true : undefined,
@@ -158,7 +148,7 @@ describe.skipIf(!isRoot)(
         expect(log.stream(insideOpen.conn, Direction.Egress).text).toMatch(/^GET \/inside /);
         // Neither curl outside the cgroup nor the server (also outside) was traced.
         expect(log.events.filter((e) => e.conn.tgid === outside.pid)).toEqual([]);
-        expect(log.opens(server.pid, (e) => e.remotePort === insideOpen.localPort)).toEqual([]);
+        expect(log.opens(traced.server.pid, (e) => e.remotePort === insideOpen.localPort)).toEqual([]);
       } finally {
         await controls.apply(defaultRuntimeConfig());
         rmdirSync(dir);
@@ -167,7 +157,7 @@ describe.skipIf(!isRoot)(
 
     it("sampling: keeps about 1 in N connections, each decided once", async () => {
       const total = 200;
-      const sampledBefore = tracer.dropCounters().sampledOut;
+      const sampledBefore = traced.tracer.dropCounters().sampledOut;
       await controls.apply(parseRuntimeConfig({ sampling: { keepOneIn: 4 } }));
       const client = await startNode(MANY_CONNECTIONS, [String(port), String(total)]);
       try {
@@ -187,7 +177,7 @@ describe.skipIf(!isRoot)(
         expect(log.events.filter((e) => e.conn.tgid === client.pid && !keys.has(e.conn.generation))).toEqual(
           [],
         );
-        expect(tracer.dropCounters().sampledOut - sampledBefore).toBeGreaterThanOrEqual(
+        expect(traced.tracer.dropCounters().sampledOut - sampledBefore).toBeGreaterThanOrEqual(
           BigInt(total - kept.length),
         );
       } finally {
