@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 
 const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 
-export function writeResults(name: string, figures: Record<string, number | Record<string, number>>): void {
+export function writeResults(
+  name: string,
+  figures: Record<string, number | boolean | Record<string, number>>,
+): void {
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${name}.json`);
   const machine = {

@@ -1,5 +1,8 @@
 // Runs wrk (Debian's) against a URL and reads its summary: requests/s, the
 // total count, and the p99 latency from --latency's distribution.
+// wrk is started through a shell that waits for a line on stdin and then
+// execs it (same pid), so a caller can act on wrk's pid (exclude it from
+// tracing) before wrk opens its first connection.
 import { spawn } from "node:child_process";
 
 export interface WrkResult {
@@ -16,10 +19,20 @@ function toMs(text: string): number {
   return Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 1);
 }
 
-/** Asynchronous, so the bench's own event loop (the agent's gRPC sink) keeps running. */
-export async function runWrk(url: string, seconds: number, connections: number): Promise<WrkResult> {
-  const child = spawn("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", url], {
-    stdio: ["ignore", "pipe", "pipe"],
+/**
+ * Asynchronous, so the bench's own event loop (the agent's gRPC sink) keeps
+ * running. `beforeLoad` gets wrk's pid before wrk starts; the load begins
+ * once it resolves.
+ */
+export async function runWrk(
+  url: string,
+  seconds: number,
+  connections: number,
+  beforeLoad?: (pid: number) => Promise<void>,
+): Promise<WrkResult> {
+  const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", url];
+  const child = spawn("sh", ["-c", 'read -r _ && exec wrk "$@"', "wrk", ...args], {
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let out = "";
   let err = "";
@@ -29,10 +42,20 @@ export async function runWrk(url: string, seconds: number, connections: number):
   child.stderr.on("data", (chunk: Buffer) => {
     err += chunk;
   });
-  const code = await new Promise<number | null>((resolve, reject) => {
+  const exited = new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", resolve);
   });
+  try {
+    if (child.pid === undefined) throw new Error("wrk: could not start sh");
+    await beforeLoad?.(child.pid);
+    child.stdin.end("go\n");
+  } catch (error) {
+    child.kill();
+    await exited.catch(() => undefined);
+    throw error;
+  }
+  const code = await exited;
   if (code !== 0) throw new Error(`wrk failed (${code}): ${err}`);
   const total = /(\d+) requests in/.exec(out);
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);

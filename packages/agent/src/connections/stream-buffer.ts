@@ -29,6 +29,9 @@ export interface StreamGap {
 
 type Segment = DataSegment | StreamGap;
 
+/** headBytes() of an empty stream: parsers ask on every drain, and a zero-length Buffer cannot be written to. */
+const NO_BYTES = Buffer.alloc(0);
+
 export interface StreamBufferCounters {
   /** Bytes the kernel moved that never reached us (capture cap, dropped events). */
   lostBytes: number;
@@ -96,7 +99,7 @@ export class StreamBuffer {
   /** Contiguous captured bytes at the head (empty when the head is a gap or nothing is buffered). */
   headBytes(): Buffer {
     const head = this.segments[0];
-    return head?.kind === "data" ? head.bytes : Buffer.alloc(0);
+    return head?.kind === "data" ? head.bytes : NO_BYTES;
   }
 
   /** The gap at the head, if the head is one. */

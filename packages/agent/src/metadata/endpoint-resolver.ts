@@ -35,8 +35,11 @@ export class EndpointResolver {
   describe(connection: Connection): ObservedEnds | undefined {
     if (connection.role === Role.Unknown) return undefined;
     const ownName = this.processNames.get(connection.pid, connection.processName);
+    // Fields spelled out rather than spread: this runs once per record.
+    const local = connection.local;
     const own: RecordEndpoint = {
-      ...(connection.local ?? { ip: "", port: 0 }),
+      ip: local?.ip ?? "",
+      port: local?.port ?? 0,
       service: ownName,
       pid: connection.pid,
       processName: ownName,
@@ -53,12 +56,12 @@ export class EndpointResolver {
     const peer = this.localPeer(connection, remote);
     if (peer === undefined) {
       this.counters.peersUnknown++;
-      return { ...remote, service: "", pid: 0, processName: "" };
+      return { ip: remote.ip, port: remote.port, service: "", pid: 0, processName: "" };
     }
     // Batches arrive after the fact: a short-lived peer (curl) may have exited
     // by now, leaving only the comm its events carried.
     const name = this.processNames.get(peer.pid, peer.nameFromEvents);
-    return { ...remote, service: name, pid: peer.pid, processName: name };
+    return { ip: remote.ip, port: remote.port, service: name, pid: peer.pid, processName: name };
   }
 
   private localPeer(

@@ -75,7 +75,9 @@ export function parseResponseHead(reader: BufferReader): ParseResult<ResponseHea
     minorVersion !== undefined &&
     statusLine.charCodeAt(8) === Ascii.Space &&
     code.length === 3 &&
-    [...code].every((char) => isDigit(char.charCodeAt(0))) &&
+    isDigit(code.charCodeAt(0)) &&
+    isDigit(code.charCodeAt(1)) &&
+    isDigit(code.charCodeAt(2)) &&
     (statusLine.length === 12 || afterCode === Ascii.Space);
   if (!wellFormed || minorVersion === undefined) return fail(reader, start, "malformed status line");
   const headers = parseHeaderLines(lines);
@@ -115,9 +117,12 @@ function checkStatusLinePrefix(reader: BufferReader): ParseResult<never> | undef
   return undefined;
 }
 
+/** As bytes: Buffer.indexOf would otherwise encode the string needle on every call. */
+const HEAD_TERMINATOR_BYTES = Buffer.from(HEAD_TERMINATOR, "latin1");
+
 /** Splits the head into lines when its terminating blank line is in the buffer. */
 function readHeadBlock(reader: BufferReader): ParseResult<string[]> {
-  const end = reader.indexOf(HEAD_TERMINATOR, Http1Limits.maxHeadBytes);
+  const end = reader.indexOf(HEAD_TERMINATOR_BYTES, Http1Limits.maxHeadBytes);
   if (end < 0) {
     return reader.remaining >= Http1Limits.maxHeadBytes
       ? invalid(`header section exceeds ${Http1Limits.maxHeadBytes} bytes`)
