@@ -8,7 +8,8 @@
 //                every syscall and segment, but nothing is copied or parsed.
 // Prints and writes throughput and p99 ratios (full vs off; the
 // kernel-only ones too), the agent's CPU seconds per 10k requests, its peak
-// RSS, and how many records and ring-buffer drops it had per request.
+// RSS, and how many records, ring-buffer drops and export drops (records the
+// exporter lost to its full queue) it had per request.
 // A last short run per server, with the kernel's BPF accounting on, says
 // which programs the kernel-side time per request goes to (every BPF
 // program on the host counts, the agent's and any other's).
@@ -44,6 +45,8 @@ interface AgentRun {
   peakRssMb: number;
   records: number;
   ringbufFull: number;
+  /** Records the exporter dropped because its queue of batches was full (drops.export_queue_full). */
+  exportDropped: number;
 }
 
 interface Figures {
@@ -85,6 +88,7 @@ async function withAgent(server: TracedServer, sink: Sink, config?: object): Pro
       peakRssMb: agent.peakRssMb(),
       records: after.records.emitted - before.records.emitted,
       ringbufFull: (after.drops.ringbuf_full ?? 0) - (before.drops.ringbuf_full ?? 0),
+      exportDropped: (after.drops.export_queue_full ?? 0) - (before.drops.export_queue_full ?? 0),
     };
   } finally {
     await agent.stop();
@@ -102,8 +106,9 @@ async function measure(server: TracedServer, sink: Sink): Promise<Figures> {
     figures.full.push(full);
     figures.kernelOnly.push(kernelOnly);
     const show = (r: WrkResult) => `${Math.round(r.requestsPerSecond)} req/s p99 ${r.p99Ms} ms`;
+    const exportDrops = (run: AgentRun) => (run.exportDropped / Math.max(run.load.requests, 1)).toFixed(3);
     console.log(
-      `${server.name} round ${round + 1}: off ${show(off)}; full ${show(full.load)}; kernel-only ${show(kernelOnly.load)}`,
+      `${server.name} round ${round + 1}: off ${show(off)}; full ${show(full.load)}, export dropped ${exportDrops(full)}/request; kernel-only ${show(kernelOnly.load)}`,
     );
   }
   const agent = await startAgent(sink.address);
@@ -184,6 +189,12 @@ writeResults("agent-overhead", {
   throughput_ratio_kernel_only_by_server: perServer((f) => throughputRatio(f.kernelOnly, f)),
   // Complete capture is 1 record per request (the server's), 2 when wrk is traced too.
   records_per_request_by_server: perServer((f) => sum(f.full.map((r) => r.records)) / requests(f.full)),
+  // Records the exporter dropped (queue of batches full) per request, full capture:
+  // anything above 0 means the figures above describe an agent that lost data.
+  export_dropped_per_request: overall((f) => sum(f.full.map((r) => r.exportDropped)) / requests(f.full)),
+  export_dropped_per_request_by_server: perServer(
+    (f) => sum(f.full.map((r) => r.exportDropped)) / requests(f.full),
+  ),
   ringbuf_drops_per_request_by_server: perServer(
     (f) => sum(f.full.map((r) => r.ringbufFull)) / requests(f.full),
   ),

@@ -1,7 +1,11 @@
 // grpc-js needs a ServiceDefinition with serializers; protobuf-es generates the
 // schema, so the definition is built from it here, once, for both ends.
+// Requests are encoded by the hand-written encoder (export-request-encoder.ts):
+// the agent sends tens of thousands of records a second and toBinary was a
+// quarter of its time. The collector swaps in its own fast decoder.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { ServiceDefinition } from "@grpc/grpc-js";
+import { encodeExportRequest } from "./export-request-encoder.js";
 import {
   type ExportRequest,
   ExportRequestSchema,
@@ -16,7 +20,7 @@ export const ingestServiceDefinition = {
     path: INGEST_EXPORT_PATH,
     requestStream: false,
     responseStream: false,
-    requestSerialize: (message: ExportRequest) => Buffer.from(toBinary(ExportRequestSchema, message)),
+    requestSerialize: (message: ExportRequest) => encodeExportRequest(message),
     requestDeserialize: (bytes: Buffer) => fromBinary(ExportRequestSchema, bytes),
     responseSerialize: (message: ExportResponse) => Buffer.from(toBinary(ExportResponseSchema, message)),
     responseDeserialize: (bytes: Buffer) => fromBinary(ExportResponseSchema, bytes),
