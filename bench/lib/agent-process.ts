@@ -52,6 +52,7 @@ export async function startSink(): Promise<Sink> {
 /** The part of the agent's GET /v1/stats the bench reads. */
 export interface AgentStatsSnapshot {
   records: { emitted: number; exported: number; dropped: number };
+  exportBatches: { sent: number; dropped: number };
   drops: Record<string, number>;
 }
 

@@ -47,6 +47,9 @@ interface AgentRun {
   ringbufFull: number;
   /** Records the exporter dropped because its queue of batches was full (drops.export_queue_full). */
   exportDropped: number;
+  /** Export calls answered and batches dropped (queue full) during the load. */
+  batchesSent: number;
+  batchesDropped: number;
 }
 
 interface Figures {
@@ -89,6 +92,8 @@ async function withAgent(server: TracedServer, sink: Sink, config?: object): Pro
       records: after.records.emitted - before.records.emitted,
       ringbufFull: (after.drops.ringbuf_full ?? 0) - (before.drops.ringbuf_full ?? 0),
       exportDropped: (after.drops.export_queue_full ?? 0) - (before.drops.export_queue_full ?? 0),
+      batchesSent: after.exportBatches.sent - before.exportBatches.sent,
+      batchesDropped: after.exportBatches.dropped - before.exportBatches.dropped,
     };
   } finally {
     await agent.stop();
@@ -108,7 +113,7 @@ async function measure(server: TracedServer, sink: Sink): Promise<Figures> {
     const show = (r: WrkResult) => `${Math.round(r.requestsPerSecond)} req/s p99 ${r.p99Ms} ms`;
     const exportDrops = (run: AgentRun) => (run.exportDropped / Math.max(run.load.requests, 1)).toFixed(3);
     console.log(
-      `${server.name} round ${round + 1}: off ${show(off)}; full ${show(full.load)}, export dropped ${exportDrops(full)}/request; kernel-only ${show(kernelOnly.load)}`,
+      `${server.name} round ${round + 1}: off ${show(off)}; full ${show(full.load)}, export dropped ${exportDrops(full)}/request (batches sent ${full.batchesSent}, dropped ${full.batchesDropped}); kernel-only ${show(kernelOnly.load)}`,
     );
   }
   const agent = await startAgent(sink.address);
