@@ -13,7 +13,9 @@ import type {
   ConnectionStats,
   DropCounters,
   Endpoint,
+  ExponentialHistogram,
   ExportRequest,
+  MetricSeries,
   RequestRecord,
 } from "./gen/periscope/agent/v1/ingest_pb.js";
 import { ProtoWriter } from "./proto-writer.js";
@@ -42,6 +44,11 @@ export function encodeExportRequest(request: ExportRequest): Buffer {
   for (const connection of request.connections) {
     const at = w.beginMessageField(5);
     writeConnectionStats(w, connection);
+    w.endLengthDelimited(at);
+  }
+  for (const series of request.metrics) {
+    const at = w.beginMessageField(6);
+    writeMetricSeries(w, series);
     w.endLengthDelimited(at);
   }
   return w.finish();
@@ -81,6 +88,9 @@ function writeDropCounters(w: ProtoWriter, d: DropCounters): void {
   w.uint64Field(21, d.disabledPayloadEvents);
   w.uint64Field(22, d.connectionDisableFailed);
   w.uint64Field(23, d.connectionsSampledOut);
+  w.uint64Field(24, d.recordsSampledOut);
+  w.uint64Field(25, d.metricSeriesDropped);
+  w.uint64Field(26, d.endpointOverflow);
 }
 
 function writeEndpoint(w: ProtoWriter, field: number, e: Endpoint | undefined): void {
@@ -124,6 +134,42 @@ function writeRequestRecord(w: ProtoWriter, r: RequestRecord): void {
   w.stringField(15, r.spanId);
   w.stringField(16, r.parentSpanId);
   w.boolField(17, r.truncated);
+  w.doubleField(18, r.sampleWeight);
+}
+
+function writeMetricSeries(w: ProtoWriter, m: MetricSeries): void {
+  w.int32Field(1, m.kind);
+  w.fixed64Field(2, m.startTimeUnixNano);
+  w.uint64Field(3, m.intervalNano);
+  w.stringField(4, m.protocol);
+  w.int32Field(5, m.side);
+  writeEndpoint(w, 6, m.client);
+  writeEndpoint(w, 7, m.server);
+  w.stringField(8, m.serverHost);
+  w.stringField(9, m.operation);
+  w.stringField(10, m.target);
+  w.stringField(11, m.statusClass);
+  w.uint64Field(12, m.count);
+  w.uint64Field(13, m.errors);
+  w.uint64Field(14, m.requestBytes);
+  w.uint64Field(15, m.responseBytes);
+  w.uint64Field(16, m.durationSumNano);
+  if (m.latency !== undefined) {
+    const at = w.beginMessageField(17);
+    writeHistogram(w, m.latency);
+    w.endLengthDelimited(at);
+  }
+  w.stringField(18, m.clientNamespace);
+  w.stringField(19, m.clientWorkload);
+  w.stringField(20, m.serverNamespace);
+  w.stringField(21, m.serverWorkload);
+}
+
+function writeHistogram(w: ProtoWriter, h: ExponentialHistogram): void {
+  w.sint32Field(1, h.scale);
+  w.uint64Field(2, h.zeroCount);
+  w.sint32Field(3, h.offset);
+  w.packedUint64Field(4, h.bucketCounts);
 }
 
 function writeConnectionStats(w: ProtoWriter, c: ConnectionStats): void {

@@ -2,6 +2,22 @@ export type { DescField, DescMessage } from "@bufbuild/protobuf";
 export { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 export { CONTROL_CONNECT_PATH, controlServiceDefinition } from "./control-grpc.js";
 export { encodeExportRequest } from "./export-request-encoder.js";
+export {
+  bucketIndex,
+  bucketsAtScale,
+  bucketValue,
+  LATENCY_SCALE,
+  LatencyHistogram,
+  quantileOfBuckets,
+  relativeErrorBound,
+} from "./exponential-histogram.js";
 export * from "./gen/periscope/agent/v1/control_pb.js";
 export * from "./gen/periscope/agent/v1/ingest_pb.js";
 export { INGEST_EXPORT_PATH, ingestServiceDefinition } from "./grpc.js";
+export {
+  CAPTURE_PROTOCOLS,
+  type CaptureProtocolName,
+  isProtocolName,
+  PROTOCOL_NAMES,
+  type ProtocolName,
+} from "./protocols.js";

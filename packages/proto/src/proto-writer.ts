@@ -189,4 +189,28 @@ export class ProtoWriter {
     this.tag(field, LENGTH_DELIMITED);
     return this.beginLengthDelimited();
   }
+
+  /** proto3 double: fixed 64-bit IEEE 754, little-endian; 0 (and -0) omitted as protobuf-es does. */
+  doubleField(field: number, value: number): void {
+    if (value === 0 && !Object.is(value, -0)) return;
+    this.tag(field, FIXED64);
+    this.ensure(8);
+    this.buf.writeDoubleLE(value, this.pos);
+    this.pos += 8;
+  }
+
+  /** sint32: ZigZag, so small negative numbers stay short (encoding guide, "Signed Integers"). */
+  sint32Field(field: number, value: number): void {
+    if (value === 0) return;
+    this.tag(field, VARINT);
+    this.varint(((value << 1) ^ (value >> 31)) >>> 0);
+  }
+
+  /** A repeated uint64 as one packed field, proto3's default encoding for repeated scalars. */
+  packedUint64Field(field: number, values: readonly bigint[]): void {
+    if (values.length === 0) return;
+    const at = this.beginMessageField(field);
+    for (const value of values) this.varint64(value);
+    this.endLengthDelimited(at);
+  }
 }

@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file periscope/agent/v1/control.proto.
  */
 export const file_periscope_agent_v1_control: GenFile = /*@__PURE__*/
-  fileDesc("CiBwZXJpc2NvcGUvYWdlbnQvdjEvY29udHJvbC5wcm90bxIScGVyaXNjb3BlLmFnZW50LnYxIoIBCg5Db25uZWN0UmVxdWVzdBIvCgVoZWxsbxgBIAEoCzIeLnBlcmlzY29wZS5hZ2VudC52MS5BZ2VudEhlbGxvSAASNAoHYXBwbGllZBgCIAEoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5Db25maWdBcHBsaWVkSABCCQoHbWVzc2FnZSJUCg9Db25uZWN0UmVzcG9uc2USNgoGY29uZmlnGAEgASgLMiQucGVyaXNjb3BlLmFnZW50LnYxLkNvbGxlY3Rpb25Db25maWdIAEIJCgdtZXNzYWdlIjYKCkFnZW50SGVsbG8SEAoIYWdlbnRfaWQYASABKAkSFgoOY29uZmlnX3ZlcnNpb24YAiABKAQiUAoNQ29uZmlnQXBwbGllZBIPCgd2ZXJzaW9uGAEgASgEEgoKAm9rGAIgASgIEg0KBWVycm9yGAMgASgJEhMKC3Vuc3VwcG9ydGVkGAQgAygJItkBChBDb2xsZWN0aW9uQ29uZmlnEg8KB3ZlcnNpb24YASABKAQSGgoSZGlzYWJsZWRfcHJvdG9jb2xzGAIgAygJEhUKDWNhcHR1cmVfYnl0ZXMYAyABKA0SFQoNc2FtcGxlX29uZV9pbhgEIAEoDRIVCg1yZWRhY3RfZmllbGRzGAUgAygJEhsKE3JlZGFjdF9zcWxfbGl0ZXJhbHMYBiABKAgSGgoSaW5jbHVkZV9uYW1lc3BhY2VzGAcgAygJEhoKEmV4Y2x1ZGVfbmFtZXNwYWNlcxgIIAMoCTJoCg5Db250cm9sU2VydmljZRJWCgdDb25uZWN0EiIucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3RSZXF1ZXN0GiMucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3RSZXNwb25zZSgBMAFiBnByb3RvMw");
+  fileDesc("CiBwZXJpc2NvcGUvYWdlbnQvdjEvY29udHJvbC5wcm90bxIScGVyaXNjb3BlLmFnZW50LnYxIoIBCg5Db25uZWN0UmVxdWVzdBIvCgVoZWxsbxgBIAEoCzIeLnBlcmlzY29wZS5hZ2VudC52MS5BZ2VudEhlbGxvSAASNAoHYXBwbGllZBgCIAEoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5Db25maWdBcHBsaWVkSABCCQoHbWVzc2FnZSJUCg9Db25uZWN0UmVzcG9uc2USNgoGY29uZmlnGAEgASgLMiQucGVyaXNjb3BlLmFnZW50LnYxLkNvbGxlY3Rpb25Db25maWdIAEIJCgdtZXNzYWdlIjYKCkFnZW50SGVsbG8SEAoIYWdlbnRfaWQYASABKAkSFgoOY29uZmlnX3ZlcnNpb24YAiABKAQiUAoNQ29uZmlnQXBwbGllZBIPCgd2ZXJzaW9uGAEgASgEEgoKAm9rGAIgASgIEg0KBWVycm9yGAMgASgJEhMKC3Vuc3VwcG9ydGVkGAQgAygJIvsBChBDb2xsZWN0aW9uQ29uZmlnEg8KB3ZlcnNpb24YASABKAQSGgoSZGlzYWJsZWRfcHJvdG9jb2xzGAIgAygJEhUKDWNhcHR1cmVfYnl0ZXMYAyABKA0SFQoNc2FtcGxlX29uZV9pbhgEIAEoDRIVCg1yZWRhY3RfZmllbGRzGAUgAygJEhsKE3JlZGFjdF9zcWxfbGl0ZXJhbHMYBiABKAgSGgoSaW5jbHVkZV9uYW1lc3BhY2VzGAcgAygJEhoKEmV4Y2x1ZGVfbmFtZXNwYWNlcxgIIAMoCRIgChhyZWNvcmRfYnVkZ2V0X3Blcl9zZWNvbmQYCSABKA0yaAoOQ29udHJvbFNlcnZpY2USVgoHQ29ubmVjdBIiLnBlcmlzY29wZS5hZ2VudC52MS5Db25uZWN0UmVxdWVzdBojLnBlcmlzY29wZS5hZ2VudC52MS5Db25uZWN0UmVzcG9uc2UoATABYgZwcm90bzM");
 
 /**
  * @generated from message periscope.agent.v1.ConnectRequest
@@ -150,7 +150,8 @@ export type CollectionConfig = Message<"periscope.agent.v1.CollectionConfig"> & 
   version: bigint;
 
   /**
-   * Protocols switched off in the kernel (by the agent's names: http1, http2, postgres, …).
+   * Protocols switched off in the kernel, by the names of the contract's protocol list
+   * (packages/proto/src/protocols.ts: http, http2, postgres, …).
    *
    * @generated from field: repeated string disabled_protocols = 2;
    */
@@ -195,6 +196,14 @@ export type CollectionConfig = Message<"periscope.agent.v1.CollectionConfig"> & 
    * @generated from field: repeated string exclude_namespaces = 8;
    */
   excludeNamespaces: string[];
+
+  /**
+   * Request records kept per second (errors, slow and traced requests first,
+   * the rest sampled); 0 keeps the agent's default. Metrics count every request.
+   *
+   * @generated from field: uint32 record_budget_per_second = 9;
+   */
+  recordBudgetPerSecond: number;
 };
 
 /**

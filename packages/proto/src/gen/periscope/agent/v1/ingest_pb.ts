@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file periscope/agent/v1/ingest.proto.
  */
 export const file_periscope_agent_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEi0QEKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkEjgKC2Nvbm5lY3Rpb25zGAUgAygLMiMucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3Rpb25TdGF0cyI1Cg5FeHBvcnRSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoDRIRCglkdXBsaWNhdGUYAiABKAgibwoJQWdlbnRJbmZvEhAKCGhvc3RuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDgoGa2VybmVsGAMgASgJEi8KBWRyb3BzGAQgASgLMiAucGVyaXNjb3BlLmFnZW50LnYxLkRyb3BDb3VudGVycyL3BAoMRHJvcENvdW50ZXJzEhQKDHJpbmdidWZfZnVsbBgBIAEoBBIVCg1jb25uX21hcF9mdWxsGAIgASgEEhMKC3N0cmVhbV9nYXBzGAMgASgEEhQKDHBhcnNlX2Vycm9ycxgEIAEoBBIZChFleHBvcnRfcXVldWVfZnVsbBgFIAEoBBIaChJrZXJuZWxfcmVhZF9mYWlsZWQYBiABKAQSGQoRcmVjb3Jkc19tYWxmb3JtZWQYByABKAQSGAoQdW5jYXB0dXJlZF9ieXRlcxgIIAEoBBIdChVzdHJlYW1fb3ZlcmZsb3dfYnl0ZXMYCSABKAQSGwoTdW5hbnN3ZXJlZF9yZXF1ZXN0cxgKIAEoBBIbChNjb25uZWN0aW9uc19ldmljdGVkGAsgASgEEhwKFGNvbm5lY3Rpb25zX2Rpc2FibGVkGAwgASgEEhYKDnBhcnNlcl9yZXN5bmNzGA0gASgEEhoKEnRjcF9zdGF0c19tYXBfZnVsbBgOIAEoBBIhChl0Y3Bfc3RhdHNfY2xvc2VkX3JlcGxhY2VkGA8gASgEEhYKDnRsc19jYWxsc19mdWxsGBAgASgEEhUKDXRsc19ub19zb2NrZXQYESABKAQSIAoYY29ubmVjdGlvbl9zdGF0c19kcm9wcGVkGBIgASgEEh8KF21tc2dfbWVzc2FnZXNfdHJ1bmNhdGVkGBQgASgEEh8KF2Rpc2FibGVkX3BheWxvYWRfZXZlbnRzGBUgASgEEiEKGWNvbm5lY3Rpb25fZGlzYWJsZV9mYWlsZWQYFiABKAQSHwoXY29ubmVjdGlvbnNfc2FtcGxlZF9vdXQYFyABKAQisAEKCEVuZHBvaW50EgoKAmlwGAEgASgJEgwKBHBvcnQYAiABKA0SDwoHc2VydmljZRgDIAEoCRILCgNwaWQYBCABKA0SFAoMcHJvY2Vzc19uYW1lGAUgASgJEhQKDGNvbnRhaW5lcl9pZBgGIAEoCRIPCgdjbWRsaW5lGAcgASgJEgsKA2V4ZRgIIAEoCRIiChpwcm9jZXNzX3N0YXJ0X3RpbWVfdW5peF9tcxgJIAEoBCKTBAoNUmVxdWVzdFJlY29yZBIQCghwcm90b2NvbBgBIAEoCRImCgRzaWRlGAIgASgOMhgucGVyaXNjb3BlLmFnZW50LnYxLlNpZGUSHAoUc3RhcnRfdGltZV91bml4X25hbm8YAyABKAYSFQoNZHVyYXRpb25fbmFubxgEIAEoBBIsCgZjbGllbnQYBSABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSLAoGc2VydmVyGAYgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EhEKCW9wZXJhdGlvbhgHIAEoCRIOCgZ0YXJnZXQYCCABKAkSDgoGc3RhdHVzGAkgASgFEg0KBWVycm9yGAogASgIEhUKDXJlcXVlc3RfYnl0ZXMYCyABKAQSFgoOcmVzcG9uc2VfYnl0ZXMYDCABKAQSRQoKYXR0cmlidXRlcxgNIAMoCzIxLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkLkF0dHJpYnV0ZXNFbnRyeRIQCgh0cmFjZV9pZBgOIAEoCRIPCgdzcGFuX2lkGA8gASgJEhYKDnBhcmVudF9zcGFuX2lkGBAgASgJEhEKCXRydW5jYXRlZBgRIAEoCBoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLXAwoPQ29ubmVjdGlvblN0YXRzEhYKDnRpbWVfdW5peF9uYW5vGAEgASgGEhUKDWludGVydmFsX25hbm8YAiABKAQSJgoEcm9sZRgDIAEoDjIYLnBlcmlzY29wZS5hZ2VudC52MS5TaWRlEisKBWxvY2FsGAQgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EiwKBnJlbW90ZRgFIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBISCgpieXRlc19zZW50GAYgASgEEhYKDmJ5dGVzX3JlY2VpdmVkGAcgASgEEhMKC3JldHJhbnNtaXRzGAggASgNEhMKC3Jlc2V0c19zZW50GAkgASgNEhcKD3Jlc2V0c19yZWNlaXZlZBgKIAEoDRIVCg1zdGF0ZV9jaGFuZ2VzGAsgASgNEhYKDmNvbm5lY3RfZmFpbGVkGAwgASgIEh0KFWNvbm5lY3RfZHVyYXRpb25fbmFubxgNIAEoBBIPCgdzcnR0X3VzGA4gASgNEg0KBXN0YXRlGA8gASgJEg4KBm9wZW5lZBgQIAEoCBIOCgZjbG9zZWQYESABKAgSFQoNY29ubmVjdGlvbl9pZBgSIAEoBio+CgRTaWRlEhQKEFNJREVfVU5TUEVDSUZJRUQQABIPCgtTSURFX0NMSUVOVBABEg8KC1NJREVfU0VSVkVSEAIyYAoNSW5nZXN0U2VydmljZRJPCgZFeHBvcnQSIS5wZXJpc2NvcGUuYWdlbnQudjEuRXhwb3J0UmVxdWVzdBoiLnBlcmlzY29wZS5hZ2VudC52MS5FeHBvcnRSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEihAIKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkEjgKC2Nvbm5lY3Rpb25zGAUgAygLMiMucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3Rpb25TdGF0cxIxCgdtZXRyaWNzGAYgAygLMiAucGVyaXNjb3BlLmFnZW50LnYxLk1ldHJpY1NlcmllcyI1Cg5FeHBvcnRSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoDRIRCglkdXBsaWNhdGUYAiABKAgibwoJQWdlbnRJbmZvEhAKCGhvc3RuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDgoGa2VybmVsGAMgASgJEi8KBWRyb3BzGAQgASgLMiAucGVyaXNjb3BlLmFnZW50LnYxLkRyb3BDb3VudGVycyLOBQoMRHJvcENvdW50ZXJzEhQKDHJpbmdidWZfZnVsbBgBIAEoBBIVCg1jb25uX21hcF9mdWxsGAIgASgEEhMKC3N0cmVhbV9nYXBzGAMgASgEEhQKDHBhcnNlX2Vycm9ycxgEIAEoBBIZChFleHBvcnRfcXVldWVfZnVsbBgFIAEoBBIaChJrZXJuZWxfcmVhZF9mYWlsZWQYBiABKAQSGQoRcmVjb3Jkc19tYWxmb3JtZWQYByABKAQSGAoQdW5jYXB0dXJlZF9ieXRlcxgIIAEoBBIdChVzdHJlYW1fb3ZlcmZsb3dfYnl0ZXMYCSABKAQSGwoTdW5hbnN3ZXJlZF9yZXF1ZXN0cxgKIAEoBBIbChNjb25uZWN0aW9uc19ldmljdGVkGAsgASgEEhwKFGNvbm5lY3Rpb25zX2Rpc2FibGVkGAwgASgEEhYKDnBhcnNlcl9yZXN5bmNzGA0gASgEEhoKEnRjcF9zdGF0c19tYXBfZnVsbBgOIAEoBBIhChl0Y3Bfc3RhdHNfY2xvc2VkX3JlcGxhY2VkGA8gASgEEhYKDnRsc19jYWxsc19mdWxsGBAgASgEEhUKDXRsc19ub19zb2NrZXQYESABKAQSIAoYY29ubmVjdGlvbl9zdGF0c19kcm9wcGVkGBIgASgEEh8KF21tc2dfbWVzc2FnZXNfdHJ1bmNhdGVkGBQgASgEEh8KF2Rpc2FibGVkX3BheWxvYWRfZXZlbnRzGBUgASgEEiEKGWNvbm5lY3Rpb25fZGlzYWJsZV9mYWlsZWQYFiABKAQSHwoXY29ubmVjdGlvbnNfc2FtcGxlZF9vdXQYFyABKAQSGwoTcmVjb3Jkc19zYW1wbGVkX291dBgYIAEoBBIdChVtZXRyaWNfc2VyaWVzX2Ryb3BwZWQYGSABKAQSGQoRZW5kcG9pbnRfb3ZlcmZsb3cYGiABKAQisAEKCEVuZHBvaW50EgoKAmlwGAEgASgJEgwKBHBvcnQYAiABKA0SDwoHc2VydmljZRgDIAEoCRILCgNwaWQYBCABKA0SFAoMcHJvY2Vzc19uYW1lGAUgASgJEhQKDGNvbnRhaW5lcl9pZBgGIAEoCRIPCgdjbWRsaW5lGAcgASgJEgsKA2V4ZRgIIAEoCRIiChpwcm9jZXNzX3N0YXJ0X3RpbWVfdW5peF9tcxgJIAEoBCKqBAoNUmVxdWVzdFJlY29yZBIQCghwcm90b2NvbBgBIAEoCRImCgRzaWRlGAIgASgOMhgucGVyaXNjb3BlLmFnZW50LnYxLlNpZGUSHAoUc3RhcnRfdGltZV91bml4X25hbm8YAyABKAYSFQoNZHVyYXRpb25fbmFubxgEIAEoBBIsCgZjbGllbnQYBSABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSLAoGc2VydmVyGAYgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EhEKCW9wZXJhdGlvbhgHIAEoCRIOCgZ0YXJnZXQYCCABKAkSDgoGc3RhdHVzGAkgASgFEg0KBWVycm9yGAogASgIEhUKDXJlcXVlc3RfYnl0ZXMYCyABKAQSFgoOcmVzcG9uc2VfYnl0ZXMYDCABKAQSRQoKYXR0cmlidXRlcxgNIAMoCzIxLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkLkF0dHJpYnV0ZXNFbnRyeRIQCgh0cmFjZV9pZBgOIAEoCRIPCgdzcGFuX2lkGA8gASgJEhYKDnBhcmVudF9zcGFuX2lkGBAgASgJEhEKCXRydW5jYXRlZBgRIAEoCBIVCg1zYW1wbGVfd2VpZ2h0GBIgASgBGjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIt8ECgxNZXRyaWNTZXJpZXMSLAoEa2luZBgBIAEoDjIeLnBlcmlzY29wZS5hZ2VudC52MS5TZXJpZXNLaW5kEhwKFHN0YXJ0X3RpbWVfdW5peF9uYW5vGAIgASgGEhUKDWludGVydmFsX25hbm8YAyABKAQSEAoIcHJvdG9jb2wYBCABKAkSJgoEc2lkZRgFIAEoDjIYLnBlcmlzY29wZS5hZ2VudC52MS5TaWRlEiwKBmNsaWVudBgGIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIsCgZzZXJ2ZXIYByABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSEwoLc2VydmVyX2hvc3QYCCABKAkSEQoJb3BlcmF0aW9uGAkgASgJEg4KBnRhcmdldBgKIAEoCRIUCgxzdGF0dXNfY2xhc3MYCyABKAkSDQoFY291bnQYDCABKAQSDgoGZXJyb3JzGA0gASgEEhUKDXJlcXVlc3RfYnl0ZXMYDiABKAQSFgoOcmVzcG9uc2VfYnl0ZXMYDyABKAQSGQoRZHVyYXRpb25fc3VtX25hbm8YECABKAQSOQoHbGF0ZW5jeRgRIAEoCzIoLnBlcmlzY29wZS5hZ2VudC52MS5FeHBvbmVudGlhbEhpc3RvZ3JhbRIYChBjbGllbnRfbmFtZXNwYWNlGBIgASgJEhcKD2NsaWVudF93b3JrbG9hZBgTIAEoCRIYChBzZXJ2ZXJfbmFtZXNwYWNlGBQgASgJEhcKD3NlcnZlcl93b3JrbG9hZBgVIAEoCSJgChRFeHBvbmVudGlhbEhpc3RvZ3JhbRINCgVzY2FsZRgBIAEoERISCgp6ZXJvX2NvdW50GAIgASgEEg4KBm9mZnNldBgDIAEoERIVCg1idWNrZXRfY291bnRzGAQgAygEItcDCg9Db25uZWN0aW9uU3RhdHMSFgoOdGltZV91bml4X25hbm8YASABKAYSFQoNaW50ZXJ2YWxfbmFubxgCIAEoBBImCgRyb2xlGAMgASgOMhgucGVyaXNjb3BlLmFnZW50LnYxLlNpZGUSKwoFbG9jYWwYBCABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSLAoGcmVtb3RlGAUgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EhIKCmJ5dGVzX3NlbnQYBiABKAQSFgoOYnl0ZXNfcmVjZWl2ZWQYByABKAQSEwoLcmV0cmFuc21pdHMYCCABKA0SEwoLcmVzZXRzX3NlbnQYCSABKA0SFwoPcmVzZXRzX3JlY2VpdmVkGAogASgNEhUKDXN0YXRlX2NoYW5nZXMYCyABKA0SFgoOY29ubmVjdF9mYWlsZWQYDCABKAgSHQoVY29ubmVjdF9kdXJhdGlvbl9uYW5vGA0gASgEEg8KB3NydHRfdXMYDiABKA0SDQoFc3RhdGUYDyABKAkSDgoGb3BlbmVkGBAgASgIEg4KBmNsb3NlZBgRIAEoCBIVCg1jb25uZWN0aW9uX2lkGBIgASgGKj4KBFNpZGUSFAoQU0lERV9VTlNQRUNJRklFRBAAEg8KC1NJREVfQ0xJRU5UEAESDwoLU0lERV9TRVJWRVIQAipZCgpTZXJpZXNLaW5kEhsKF1NFUklFU19LSU5EX1VOU1BFQ0lGSUVEEAASFAoQU0VSSUVTX0tJTkRfRURHRRABEhgKFFNFUklFU19LSU5EX0VORFBPSU5UEAIyYAoNSW5nZXN0U2VydmljZRJPCgZFeHBvcnQSIS5wZXJpc2NvcGUuYWdlbnQudjEuRXhwb3J0UmVxdWVzdBoiLnBlcmlzY29wZS5hZ2VudC52MS5FeHBvcnRSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message periscope.agent.v1.ExportRequest
@@ -51,6 +51,14 @@ export type ExportRequest = Message<"periscope.agent.v1.ExportRequest"> & {
    * @generated from field: repeated periscope.agent.v1.ConnectionStats connections = 5;
    */
   connections: ConnectionStats[];
+
+  /**
+   * Metrics folded from every parsed request, whether or not it travels as a
+   * record: the map and RED read these, so they stay exact when records are sampled.
+   *
+   * @generated from field: repeated periscope.agent.v1.MetricSeries metrics = 6;
+   */
+  metrics: MetricSeries[];
 };
 
 /**
@@ -269,6 +277,27 @@ export type DropCounters = Message<"periscope.agent.v1.DropCounters"> & {
    * @generated from field: uint64 connections_sampled_out = 23;
    */
   connectionsSampledOut: bigint;
+
+  /**
+   * Not a loss: records the record budget did not keep; each is still counted in MetricSeries.
+   *
+   * @generated from field: uint64 records_sampled_out = 24;
+   */
+  recordsSampledOut: bigint;
+
+  /**
+   * Metric series lost because the export queue was full or the agent was stopping.
+   *
+   * @generated from field: uint64 metric_series_dropped = 25;
+   */
+  metricSeriesDropped: bigint;
+
+  /**
+   * Endpoint series folded into the overflow target because a service reached its endpoint cap.
+   *
+   * @generated from field: uint64 endpoint_overflow = 26;
+   */
+  endpointOverflow: bigint;
 };
 
 /**
@@ -458,6 +487,15 @@ export type RequestRecord = Message<"periscope.agent.v1.RequestRecord"> & {
    * @generated from field: bool truncated = 17;
    */
   truncated: boolean;
+
+  /**
+   * How many requests this record stands for: 1 / the probability it was kept
+   * with under the agent's record budget (1 when kept unconditionally). 0 means
+   * 1 (an agent from before sampling).
+   *
+   * @generated from field: double sample_weight = 18;
+   */
+  sampleWeight: number;
 };
 
 /**
@@ -466,6 +504,185 @@ export type RequestRecord = Message<"periscope.agent.v1.RequestRecord"> & {
  */
 export const RequestRecordSchema: GenMessage<RequestRecord> = /*@__PURE__*/
   messageDesc(file_periscope_agent_v1_ingest, 5);
+
+/**
+ * Every request of one interval that shares a key, folded: counts, bytes and a
+ * latency histogram. Counts are exact; they include requests whose record the
+ * budget did not keep.
+ *
+ * @generated from message periscope.agent.v1.MetricSeries
+ */
+export type MetricSeries = Message<"periscope.agent.v1.MetricSeries"> & {
+  /**
+   * @generated from field: periscope.agent.v1.SeriesKind kind = 1;
+   */
+  kind: SeriesKind;
+
+  /**
+   * Interval start (ns since the Unix epoch) and length; intervals are at most 10 s.
+   *
+   * @generated from field: fixed64 start_time_unix_nano = 2;
+   */
+  startTimeUnixNano: bigint;
+
+  /**
+   * @generated from field: uint64 interval_nano = 3;
+   */
+  intervalNano: bigint;
+
+  /**
+   * @generated from field: string protocol = 4;
+   */
+  protocol: string;
+
+  /**
+   * Which end observed these requests.
+   *
+   * @generated from field: periscope.agent.v1.Side side = 5;
+   */
+  side: Side;
+
+  /**
+   * Identity only (ip, port, service, process_name); set for edges, absent for endpoints.
+   *
+   * @generated from field: periscope.agent.v1.Endpoint client = 6;
+   */
+  client?: Endpoint | undefined;
+
+  /**
+   * @generated from field: periscope.agent.v1.Endpoint server = 7;
+   */
+  server?: Endpoint | undefined;
+
+  /**
+   * The DNS name clients used for the server (HTTP Host, :authority), when any.
+   *
+   * @generated from field: string server_host = 8;
+   */
+  serverHost: string;
+
+  /**
+   * Endpoint series: the operation and the target with ids templated
+   * ("/users/{id}"); "{overflow}" once the server reached its endpoint cap.
+   *
+   * @generated from field: string operation = 9;
+   */
+  operation: string;
+
+  /**
+   * @generated from field: string target = 10;
+   */
+  target: string;
+
+  /**
+   * "1xx".."5xx" for HTTP, HTTP/2 and gRPC-over-HTTP statuses; otherwise "ok" or "error".
+   *
+   * @generated from field: string status_class = 11;
+   */
+  statusClass: string;
+
+  /**
+   * @generated from field: uint64 count = 12;
+   */
+  count: bigint;
+
+  /**
+   * @generated from field: uint64 errors = 13;
+   */
+  errors: bigint;
+
+  /**
+   * @generated from field: uint64 request_bytes = 14;
+   */
+  requestBytes: bigint;
+
+  /**
+   * @generated from field: uint64 response_bytes = 15;
+   */
+  responseBytes: bigint;
+
+  /**
+   * @generated from field: uint64 duration_sum_nano = 16;
+   */
+  durationSumNano: bigint;
+
+  /**
+   * Request durations in ns; its total equals count.
+   *
+   * @generated from field: periscope.agent.v1.ExponentialHistogram latency = 17;
+   */
+  latency?: ExponentialHistogram | undefined;
+
+  /**
+   * Kubernetes identity when known (empty on a plain host).
+   *
+   * @generated from field: string client_namespace = 18;
+   */
+  clientNamespace: string;
+
+  /**
+   * @generated from field: string client_workload = 19;
+   */
+  clientWorkload: string;
+
+  /**
+   * @generated from field: string server_namespace = 20;
+   */
+  serverNamespace: string;
+
+  /**
+   * @generated from field: string server_workload = 21;
+   */
+  serverWorkload: string;
+};
+
+/**
+ * Describes the message periscope.agent.v1.MetricSeries.
+ * Use `create(MetricSeriesSchema)` to create a new message.
+ */
+export const MetricSeriesSchema: GenMessage<MetricSeries> = /*@__PURE__*/
+  messageDesc(file_periscope_agent_v1_ingest, 6);
+
+/**
+ * OpenTelemetry's base-2 exponential histogram of positive values: with
+ * base = 2^(2^-scale), bucket index i holds (base^i, base^(i+1)]. At scale 5 a
+ * bucket's midpoint is within 1.1% of every value in it. Histograms of one
+ * scale merge exactly by adding counts index by index.
+ *
+ * @generated from message periscope.agent.v1.ExponentialHistogram
+ */
+export type ExponentialHistogram = Message<"periscope.agent.v1.ExponentialHistogram"> & {
+  /**
+   * @generated from field: sint32 scale = 1;
+   */
+  scale: number;
+
+  /**
+   * Values of 0 (below 1 ns).
+   *
+   * @generated from field: uint64 zero_count = 2;
+   */
+  zeroCount: bigint;
+
+  /**
+   * Index of bucket_counts[0].
+   *
+   * @generated from field: sint32 offset = 3;
+   */
+  offset: number;
+
+  /**
+   * @generated from field: repeated uint64 bucket_counts = 4;
+   */
+  bucketCounts: bigint[];
+};
+
+/**
+ * Describes the message periscope.agent.v1.ExponentialHistogram.
+ * Use `create(ExponentialHistogramSchema)` to create a new message.
+ */
+export const ExponentialHistogramSchema: GenMessage<ExponentialHistogram> = /*@__PURE__*/
+  messageDesc(file_periscope_agent_v1_ingest, 7);
 
 /**
  * One TCP connection over one reporting interval, as the kernel counted it
@@ -595,7 +812,7 @@ export type ConnectionStats = Message<"periscope.agent.v1.ConnectionStats"> & {
  * Use `create(ConnectionStatsSchema)` to create a new message.
  */
 export const ConnectionStatsSchema: GenMessage<ConnectionStats> = /*@__PURE__*/
-  messageDesc(file_periscope_agent_v1_ingest, 6);
+  messageDesc(file_periscope_agent_v1_ingest, 8);
 
 /**
  * @generated from enum periscope.agent.v1.Side
@@ -626,6 +843,36 @@ export enum Side {
  */
 export const SideSchema: GenEnum<Side> = /*@__PURE__*/
   enumDesc(file_periscope_agent_v1_ingest, 0);
+
+/**
+ * @generated from enum periscope.agent.v1.SeriesKind
+ */
+export enum SeriesKind {
+  /**
+   * @generated from enum value: SERIES_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Per (client, server, protocol, side, status class).
+   *
+   * @generated from enum value: SERIES_KIND_EDGE = 1;
+   */
+  EDGE = 1,
+
+  /**
+   * Per (server, protocol, side, operation, target template, status class); no client.
+   *
+   * @generated from enum value: SERIES_KIND_ENDPOINT = 2;
+   */
+  ENDPOINT = 2,
+}
+
+/**
+ * Describes the enum periscope.agent.v1.SeriesKind.
+ */
+export const SeriesKindSchema: GenEnum<SeriesKind> = /*@__PURE__*/
+  enumDesc(file_periscope_agent_v1_ingest, 1);
 
 /**
  * @generated from service periscope.agent.v1.IngestService
