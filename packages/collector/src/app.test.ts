@@ -52,4 +52,21 @@ describe("error handling", () => {
     expect(response.json()).toEqual({ error: { code: "bad_request", message: "limit must be <= 1000" } });
     await app.close();
   });
+
+  it("answers 400 for numbers that overflow to Infinity, naming the parameter", async () => {
+    const app = await appWith(failingStorage());
+    for (const [url, parameter] of [
+      ["/api/v1/requests?limit=1e309", "limit"],
+      ["/api/v1/endpoints?service=web&limit=1e309", "limit"],
+      ["/api/v1/connections?limit=-1e309", "limit"],
+      ["/api/v1/flamegraph?pid=1e309", "pid"],
+    ] as const) {
+      const response = await app.inject({ method: "GET", url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json(), url).toEqual({
+        error: { code: "bad_request", message: `${parameter} is too large to be a number` },
+      });
+    }
+    await app.close();
+  });
 });

@@ -4,6 +4,7 @@ import fastifySwagger from "@fastify/swagger";
 import type { FastifyPluginAsync } from "fastify";
 import { registerAuthHook } from "./auth/auth-hook.js";
 import { registerErrorHandling } from "./http/error-handler.js";
+import { registerFiniteNumberCheck } from "./http/finite-numbers.js";
 import { metricsRoutes, registerRequestTiming } from "./metrics/metrics-route.js";
 import { agentsRoutes } from "./routes/api/v1/agents/index.js";
 import { connectionsRoutes } from "./routes/api/v1/connections/index.js";
@@ -28,6 +29,7 @@ export type { RouteDependencies as AppDependencies } from "./routes/route-depend
 
 const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, dependencies) => {
   registerErrorHandling(app);
+  registerFiniteNumberCheck(app);
   registerAuthHook(app, dependencies.tokens);
   if (dependencies.metrics) registerRequestTiming(app, dependencies.metrics);
   // Registered before any route: it collects each route's schema as it is added.
