@@ -2,10 +2,10 @@
 // schema for every field of every record (~31 µs per RequestRecord, a quarter
 // of the agent's JS time under load in bench/suites/agent-overhead.ts), where
 // these straight-line writers do the same in a fraction. The collector decodes
-// with the mirror image (packages/collector/src/ingest/export-request-decoder.ts).
+// with the mirror image (export-request-decoder.ts).
 //
 // Every field of the schema must be written here: a test in
-// packages/agent/src/export/export-request-encoder.test.ts sets each field of
+// export-request-encoder.test.ts sets each field of
 // every message reachable from ExportRequestSchema in turn and fails on one
 // that does not come back through fromBinary.
 import type {

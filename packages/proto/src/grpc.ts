@@ -2,7 +2,8 @@
 // schema, so the definition is built from it here, once, for both ends.
 // Requests are encoded by the hand-written encoder (export-request-encoder.ts):
 // the agent sends tens of thousands of records a second and toBinary was a
-// quarter of its time. The collector swaps in its own fast decoder.
+// quarter of its time. The collector swaps in the fast decoder
+// (decodeExportRequest, export-request-decoder.ts); agents never decode requests.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { ServiceDefinition } from "@grpc/grpc-js";
 import { encodeExportRequest } from "./export-request-encoder.js";

@@ -1,7 +1,6 @@
 export type { DescField, DescMessage } from "@bufbuild/protobuf";
 export { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 export { CONTROL_CONNECT_PATH, controlServiceDefinition } from "./control-grpc.js";
-export { encodeExportRequest } from "./export-request-encoder.js";
 export {
   bucketIndex,
   bucketsAtScale,
@@ -11,6 +10,8 @@ export {
   quantileOfBuckets,
   relativeErrorBound,
 } from "./exponential-histogram.js";
+export { decodeExportRequest } from "./export-request-decoder.js";
+export { encodeExportRequest } from "./export-request-encoder.js";
 export * from "./gen/periscope/agent/v1/control_pb.js";
 export * from "./gen/periscope/agent/v1/ingest_pb.js";
 export { INGEST_EXPORT_PATH, ingestServiceDefinition } from "./grpc.js";

@@ -1,8 +1,8 @@
 // The Export service as the collector serves it: the shared definition from
-// @periscope/proto, with the fast request decoder (export-request-decoder.ts)
-// in place of protobuf-es's reflective one. Agents keep the shared definition.
-import { ingestServiceDefinition } from "@periscope/proto";
-import { decodeExportRequest } from "./export-request-decoder.js";
+// @periscope/proto, with the contract's fast request decoder
+// (decodeExportRequest) in place of protobuf-es's reflective one. Agents keep
+// the shared definition.
+import { decodeExportRequest, ingestServiceDefinition } from "@periscope/proto";
 
 export const collectorIngestServiceDefinition = {
   export: { ...ingestServiceDefinition.export, requestDeserialize: decodeExportRequest },

@@ -1,14 +1,20 @@
+import * as protobuf from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { describe, expect, it, vi } from "vitest";
+import { decodeExportRequest } from "./export-request-decoder.js";
 import {
-  create,
   ExportRequestSchema,
-  fromBinary,
   type RequestRecord,
   RequestRecordSchema,
+  SeriesKind,
   Side,
-  toBinary,
-} from "@periscope/proto";
-import { describe, expect, it } from "vitest";
-import { decodeExportRequest } from "./export-request-decoder.js";
+} from "./gen/periscope/agent/v1/ingest_pb.js";
+
+// fromBinary, watched: a record decoded through it left the fast path.
+vi.mock("@bufbuild/protobuf", async (original) => {
+  const actual = await original<typeof import("@bufbuild/protobuf")>();
+  return { ...actual, fromBinary: vi.fn(actual.fromBinary) };
+});
 
 // Deterministic variety: every field set and unset, edge values, non-ASCII text.
 function records(count: number): RequestRecord[] {
@@ -47,6 +53,7 @@ function records(count: number): RequestRecord[] {
       spanId: pick(texts),
       parentSpanId: pick(texts),
       truncated: i % 7 === 0,
+      sampleWeight: [0, 1, 10, 0.5, 1 / 3, 1e300, Number.MIN_VALUE, Number.NaN][i % 8],
     }),
   );
 }
@@ -72,6 +79,46 @@ describe("decodeExportRequest", () => {
     });
     const bytes = Buffer.from(toBinary(ExportRequestSchema, request));
     expect(decodeExportRequest(bytes)).toEqual(fromBinary(ExportRequestSchema, bytes));
+  });
+
+  it("decodes every RequestRecord field on the fast path, sample weight included", () => {
+    const request = create(ExportRequestSchema, { agentId: "a", requests: records(50) });
+    expect(new Set(request.requests.map((record) => record.sampleWeight)).size).toBeGreaterThan(3);
+    const bytes = Buffer.from(toBinary(ExportRequestSchema, request));
+    const reflective = vi.mocked(protobuf.fromBinary);
+    reflective.mockClear();
+    const decoded = decodeExportRequest(bytes);
+    expect(reflective.mock.calls.filter(([schema]) => schema === RequestRecordSchema)).toEqual([]);
+    expect(decoded).toEqual(fromBinary(ExportRequestSchema, bytes));
+  });
+
+  it("decodes metric series beside records (through protobuf-es)", () => {
+    const request = create(ExportRequestSchema, {
+      agentId: "a",
+      requests: records(3),
+      metrics: [
+        {
+          kind: SeriesKind.EDGE,
+          startTimeUnixNano: 1_764_000_000_000_000_000n,
+          intervalNano: 10_000_000_000n,
+          protocol: "http",
+          side: Side.SERVER,
+          client: { ip: "10.0.0.1", service: "web" },
+          server: { ip: "10.0.0.2", port: 5432, service: "db" },
+          count: 1234n,
+          errors: 5n,
+          durationSumNano: 2n ** 60n,
+          latency: { scale: 5, zeroCount: 2n, offset: -40, bucketCounts: [1n, 0n, 2n ** 64n - 1n] },
+        },
+        { kind: SeriesKind.ENDPOINT, operation: "GET", target: "/users/:id", statusClass: "5xx" },
+      ],
+    });
+    const bytes = Buffer.from(toBinary(ExportRequestSchema, request));
+    const decoded = decodeExportRequest(bytes);
+    expect(decoded).toEqual(fromBinary(ExportRequestSchema, bytes));
+    expect(decoded.metrics).toHaveLength(2);
+    expect(decoded.metrics[0]?.latency?.offset).toBe(-40);
+    expect(decoded.requests).toHaveLength(3);
   });
 
   it("decodes an empty batch and one without requests", () => {

@@ -8,112 +8,23 @@
 // Anything it does not know — a field added to the .proto later, a wire type
 // it does not expect — makes that record (or the batch's other fields) go
 // through protobuf-es instead, so a newer agent is decoded correctly, only
-// slower. A test compares both decoders over generated messages.
+// slower. Tests compare both decoders over generated messages
+// (export-request-decoder.test.ts, export-request-encoder.test.ts).
+import { create, fromBinary, ScalarType } from "@bufbuild/protobuf";
 import {
   AgentInfoSchema,
-  create,
   EndpointSchema,
   type ExportRequest,
   ExportRequestSchema,
-  fromBinary,
   type RequestRecord,
   RequestRecordSchema,
-} from "@periscope/proto";
+} from "./gen/periscope/agent/v1/ingest_pb.js";
+import { WireReader, WireType } from "./wire-reader.js";
 
-const VARINT = 0;
-const FIXED64_WIRE = 1;
-const LENGTH_DELIMITED = 2;
-const FIXED32 = 5;
+const { Varint: VARINT, Fixed64: FIXED64_WIRE, LengthDelimited: LENGTH_DELIMITED } = WireType;
 
+/** Thrown inside the fast path for a field it does not decode; the caller falls back to protobuf-es. */
 class UnknownField extends Error {}
-
-/** A cursor over one message's bytes. */
-class WireReader {
-  pos: number;
-  constructor(
-    readonly buf: Buffer,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-
-  /** Varints up to 2^53 as a number; larger ones lose precision (use varint64). */
-  varint(): number {
-    let result = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      if (this.pos >= this.end) throw new RangeError("truncated varint");
-      byte = this.buf[this.pos++] as number;
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return result;
-  }
-
-  varint64(): bigint {
-    const start = this.pos;
-    const value = this.varint();
-    if (this.pos - start < 8) return BigInt(value); // < 2^49: exact as a number
-    let result = 0n;
-    let shift = 0n;
-    for (let i = start; i < this.pos; i++) {
-      result |= BigInt((this.buf[i] as number) & 0x7f) << shift;
-      shift += 7n;
-    }
-    return BigInt.asUintN(64, result);
-  }
-
-  /** int32 is sign-extended to ten bytes on the wire; the low 32 bits are the value. */
-  int32(): number {
-    const start = this.pos;
-    const value = this.varint();
-    if (this.pos - start <= 4) return value | 0;
-    let low = 0;
-    for (let i = 0; i < 5; i++) low += ((this.buf[start + i] as number) & 0x7f) * 2 ** (7 * i);
-    return low | 0;
-  }
-
-  fixed64(): bigint {
-    if (this.pos + 8 > this.end) throw new RangeError("truncated fixed64");
-    const value = this.buf.readBigUInt64LE(this.pos);
-    this.pos += 8;
-    return value;
-  }
-
-  /** Start and end of a length-delimited field's payload; the cursor moves past it. */
-  span(): [number, number] {
-    const length = this.varint();
-    const start = this.pos;
-    const end = start + length;
-    if (end > this.end) throw new RangeError("truncated field");
-    this.pos = end;
-    return [start, end];
-  }
-
-  string(): string {
-    const [start, end] = this.span();
-    return start === end ? "" : this.buf.toString("utf8", start, end);
-  }
-
-  skip(wireType: number): void {
-    if (wireType === VARINT) this.varint();
-    else if (wireType === FIXED64_WIRE) this.pos += 8;
-    else if (wireType === LENGTH_DELIMITED) this.span();
-    else if (wireType === FIXED32) this.pos += 4;
-    else throw new RangeError(`unsupported wire type ${wireType}`);
-    if (this.pos > this.end) throw new RangeError("truncated field");
-  }
-}
-
-// Scalar type numbers (google/protobuf/descriptor.proto, FieldDescriptorProto.Type).
-const UINT64 = 4;
-const INT32 = 5;
-const FIXED64 = 6;
-const BOOL = 8;
-const STRING = 9;
-const UINT32 = 13;
 
 type Target = Record<string, unknown>;
 
@@ -132,44 +43,51 @@ interface MessagePlan {
 
 type MessageSchema = typeof RequestRecordSchema | typeof EndpointSchema;
 
-function scalarPlan(name: string, scalar: number): FieldPlan | undefined {
+function scalarPlan(name: string, scalar: ScalarType): FieldPlan | undefined {
   switch (scalar) {
-    case STRING:
+    case ScalarType.STRING:
       return {
         wireType: LENGTH_DELIMITED,
         read: (r, t) => {
           t[name] = r.string();
         },
       };
-    case UINT32:
+    case ScalarType.UINT32:
       return {
         wireType: VARINT,
         read: (r, t) => {
           t[name] = r.varint() >>> 0;
         },
       };
-    case INT32:
+    case ScalarType.INT32:
       return {
         wireType: VARINT,
         read: (r, t) => {
           t[name] = r.int32();
         },
       };
-    case UINT64:
+    case ScalarType.UINT64:
       return {
         wireType: VARINT,
         read: (r, t) => {
           t[name] = r.varint64();
         },
       };
-    case FIXED64:
+    case ScalarType.FIXED64:
       return {
         wireType: FIXED64_WIRE,
         read: (r, t) => {
           t[name] = r.fixed64();
         },
       };
-    case BOOL:
+    case ScalarType.DOUBLE:
+      return {
+        wireType: FIXED64_WIRE,
+        read: (r, t) => {
+          t[name] = r.double();
+        },
+      };
+    case ScalarType.BOOL:
       return {
         wireType: VARINT,
         read: (r, t) => {
@@ -211,9 +129,9 @@ function planFor(schema: MessageSchema): MessagePlan {
       };
     } else if (
       field.fieldKind === "map" &&
-      field.mapKey === STRING &&
+      field.mapKey === ScalarType.STRING &&
       field.mapKind === "scalar" &&
-      field.scalar === STRING
+      field.scalar === ScalarType.STRING
     ) {
       plan = {
         wireType: LENGTH_DELIMITED,
@@ -283,7 +201,10 @@ export function decodeExportRequest(bytes: Buffer | Uint8Array): ExportRequest {
   // agents); repeated occurrences merge, which protobuf-es does.
   const agentFields: { field: Buffer; payload: Buffer }[] = [];
   const requests: RequestRecord[] = [];
-  // Fields decoded by protobuf-es (connections, anything added later), kept as raw bytes.
+  // Fields decoded by protobuf-es, kept as raw bytes: connections and metric
+  // series (field 6) are few per batch — one series per edge or endpoint and
+  // interval against thousands of records — so reflection costs little there;
+  // and anything added to ExportRequest later.
   const rest: Buffer[] = [];
   while (r.pos < buf.length) {
     const fieldStart = r.pos;
