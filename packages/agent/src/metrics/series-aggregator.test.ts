@@ -1,0 +1,177 @@
+import { type MetricSeries, SeriesKind, Side } from "@periscope/proto";
+import { describe, expect, it } from "vitest";
+import { OVERFLOW_TARGET, SeriesAggregator } from "./series-aggregator.js";
+import { sampleRecord } from "./testing/sample-records.js";
+
+function fakeClock(startMs = 1_700_000_000_000) {
+  const clock = { ms: startMs, now: () => clock.ms };
+  return clock;
+}
+
+const sum = (
+  series: MetricSeries[],
+  field: "count" | "errors" | "requestBytes" | "responseBytes" | "durationSumNano",
+) => series.reduce((total, s) => total + s[field], 0n);
+const histogramTotal = (s: MetricSeries) =>
+  (s.latency?.zeroCount ?? 0n) + (s.latency?.bucketCounts.reduce((a, b) => a + b, 0n) ?? 0n);
+
+describe("SeriesAggregator", () => {
+  it("folds every record into its edge and its endpoint: counts, errors, bytes and histograms add up", () => {
+    const clock = fakeClock(1_700_000_000_000);
+    const aggregator = new SeriesAggregator({ intervalMs: 5_000, now: clock.now });
+    const records = Array.from({ length: 1_000 }, (_, i) =>
+      sampleRecord({
+        target: `/users/${i}?page=${i % 3}`,
+        status: i % 10 === 0 ? 503 : 200,
+        error: i % 10 === 0,
+        durationNs: BigInt((i + 1) * 1_000),
+        requestBytes: i,
+        responseBytes: 2 * i,
+        attributes: {
+          "http.host": "api.local",
+          "k8s.server.namespace": "shop",
+          "k8s.client.workload": "web",
+        },
+      }),
+    );
+    for (const record of records) aggregator.fold(record);
+    clock.ms += 5_000;
+    const series = aggregator.drain();
+    const edges = series.filter((s) => s.kind === SeriesKind.EDGE);
+    const endpoints = series.filter((s) => s.kind === SeriesKind.ENDPOINT);
+    // One edge and one endpoint ("/users/{id}"), each split into 2xx and 5xx.
+    expect(edges.map((s) => s.statusClass).sort()).toEqual(["2xx", "5xx"]);
+    expect(endpoints.map((s) => `${s.operation} ${s.target} ${s.statusClass}`).sort()).toEqual([
+      "GET /users/{id} 2xx",
+      "GET /users/{id} 5xx",
+    ]);
+    const durationSum = records.reduce((total, r) => total + r.durationNs, 0n);
+    for (const kind of [edges, endpoints]) {
+      expect(sum(kind, "count")).toBe(1_000n);
+      expect(sum(kind, "errors")).toBe(100n);
+      expect(sum(kind, "requestBytes")).toBe(BigInt((999 * 1_000) / 2));
+      expect(sum(kind, "responseBytes")).toBe(BigInt(999 * 1_000));
+      expect(sum(kind, "durationSumNano")).toBe(durationSum);
+      for (const s of kind) expect(histogramTotal(s)).toBe(s.count);
+    }
+    const edge = edges.find((s) => s.statusClass === "2xx");
+    expect(edge?.client).toMatchObject({
+      ip: "10.0.0.2",
+      port: 0,
+      service: "frontend",
+      processName: "node",
+      pid: 0,
+    });
+    expect(edge?.server).toMatchObject({ ip: "10.0.0.1", port: 8080, service: "api", processName: "api" });
+    expect(edge).toMatchObject({
+      serverHost: "api.local",
+      serverNamespace: "shop",
+      clientWorkload: "web",
+      side: Side.SERVER,
+    });
+    expect(endpoints[0]?.client).toBeUndefined();
+    expect(edge?.startTimeUnixNano).toBe(1_700_000_000_000n * 1_000_000n);
+    expect(edge?.intervalNano).toBe(5_000_000_000n);
+  });
+
+  it("rolls intervals over at wall-clock multiples and emits each interval once", () => {
+    const clock = fakeClock(1_700_000_003_000);
+    const aggregator = new SeriesAggregator({ intervalMs: 5_000, now: clock.now });
+    aggregator.fold(sampleRecord());
+    expect(aggregator.drain()).toEqual([]);
+    clock.ms = 1_700_000_005_000;
+    aggregator.fold(sampleRecord());
+    aggregator.fold(sampleRecord());
+    clock.ms = 1_700_000_012_000;
+    const first = aggregator.drain();
+    expect(first.map((s) => [s.startTimeUnixNano / 1_000_000n, s.count])).toEqual([
+      [1_700_000_000_000n, 1n],
+      [1_700_000_000_000n, 1n],
+      [1_700_000_005_000n, 2n],
+      [1_700_000_005_000n, 2n],
+    ]);
+    expect(aggregator.drain()).toEqual([]);
+    aggregator.fold(sampleRecord());
+    const last = aggregator.drain(true);
+    expect(last.map((s) => s.startTimeUnixNano / 1_000_000n)).toEqual([
+      1_700_000_010_000n,
+      1_700_000_010_000n,
+    ]);
+  });
+
+  it("caps endpoints per server, folding the rest into a counted overflow endpoint", () => {
+    const clock = fakeClock();
+    const aggregator = new SeriesAggregator({ maxEndpointsPerServer: 3, now: clock.now });
+    for (let i = 0; i < 10; i++)
+      aggregator.fold(sampleRecord({ target: `/page-${String.fromCharCode(97 + i)}` }));
+    clock.ms += 5_000;
+    const endpoints = aggregator.drain().filter((s) => s.kind === SeriesKind.ENDPOINT);
+    expect(endpoints.map((s) => [s.target, s.count])).toEqual([
+      ["/page-a", 1n],
+      ["/page-b", 1n],
+      ["/page-c", 1n],
+      [OVERFLOW_TARGET, 7n],
+    ]);
+    expect(aggregator.counters.endpointOverflow).toBe(7);
+  });
+
+  it("caps series per interval with catch-all series that keep totals exact", () => {
+    const clock = fakeClock();
+    const aggregator = new SeriesAggregator({ maxSeriesPerInterval: 4, now: clock.now });
+    for (let i = 0; i < 10; i++) {
+      aggregator.fold(
+        sampleRecord({ client: { ip: `10.1.0.${i}`, port: 1, service: "", pid: 0, processName: "" } }),
+      );
+    }
+    clock.ms += 5_000;
+    const series = aggregator.drain();
+    expect(
+      sum(
+        series.filter((s) => s.kind === SeriesKind.EDGE),
+        "count",
+      ),
+    ).toBe(10n);
+    expect(
+      sum(
+        series.filter((s) => s.kind === SeriesKind.ENDPOINT),
+        "count",
+      ),
+    ).toBe(10n);
+    expect(series.some((s) => s.target === OVERFLOW_TARGET && s.server === undefined)).toBe(true);
+    expect(aggregator.counters.seriesOverflow).toBeGreaterThan(0);
+  });
+
+  it("tells the sampler an endpoint's p99 from the last interval", () => {
+    const clock = fakeClock();
+    const aggregator = new SeriesAggregator({ now: clock.now });
+    for (let i = 1; i <= 100; i++) {
+      expect(aggregator.fold(sampleRecord({ durationNs: BigInt(i * 1_000_000) }))).toBe(
+        Number.POSITIVE_INFINITY,
+      );
+    }
+    clock.ms += 5_000;
+    const p99 = aggregator.fold(sampleRecord());
+    // Rank 99 of 1..100 ms, within the histogram's 1.1%.
+    expect(Math.abs(p99 - 99_000_000) / 99_000_000).toBeLessThan(0.011);
+  });
+
+  it("splits by HTTP status class, and by error for gRPC and other protocols", () => {
+    const clock = fakeClock();
+    const aggregator = new SeriesAggregator({ now: clock.now });
+    aggregator.fold(sampleRecord({ status: 404 }));
+    aggregator.fold(sampleRecord({ protocol: "http2", status: 302 }));
+    aggregator.fold(sampleRecord({ protocol: "grpc", status: 5, error: true, target: "/a.B/C" }));
+    aggregator.fold(sampleRecord({ protocol: "redis", status: 0, target: "user:1" }));
+    clock.ms += 5_000;
+    const classes = aggregator
+      .drain()
+      .filter((s) => s.kind === SeriesKind.ENDPOINT)
+      .map((s) => `${s.protocol} ${s.target} ${s.statusClass}`);
+    expect(classes).toEqual([
+      "http /users/{id} 4xx",
+      "http2 /users/{id} 3xx",
+      "grpc /a.B/C error",
+      "redis user:{id} ok",
+    ]);
+  });
+});

@@ -1,0 +1,254 @@
+// Every parsed request, kept as a record or not, folded into per-interval
+// metric series: one per edge (client, server, protocol, side, status class)
+// and one per endpoint (server, protocol, side, operation, target template,
+// status class). The map and RED read these, so they stay exact while the
+// record budget thins out the records themselves.
+//
+// Intervals are aligned to wall-clock multiples of their length, and a request
+// belongs to the interval in which the agent folded it (its response was
+// parsed), as a Prometheus counter would count it: no interval is held open
+// for stragglers, and a request lands at most one kernel batch late.
+//
+// Runs once per request on the hot path: one string key per series kind,
+// built once per record, and no other allocation unless the record opens a
+// new series.
+//
+// Cardinality: each server (one server key: address, process, host) gets at
+// most `maxEndpointsPerServer` endpoint series per interval; requests for
+// further endpoints fold into that server's "{overflow}" endpoint and are
+// counted (DropCounters.endpoint_overflow). The cap is per interval, not
+// running: memory is bounded by one interval's series, and an endpoint that
+// was crowded out once gets its own series again in the next interval. Past
+// `maxSeriesPerInterval` series of all kinds, new keys fold into one catch-all
+// series per (kind, protocol, side, status class) with no identity, so totals
+// stay exact even then.
+
+import { type MetricSeries, SeriesKind } from "@periscope/proto";
+import type { RecordEndpoint, RequestRecord } from "../records/request-record.js";
+import { SeriesAccumulator } from "./series-accumulator.js";
+import { statusClassOf } from "./status-class.js";
+import { TargetTemplater } from "./target-template.js";
+
+export const DEFAULT_INTERVAL_MS = 5_000;
+/** The contract's bound on a series interval (MetricSeries.interval_nano). */
+export const MAX_INTERVAL_MS = 10_000;
+export const OVERFLOW_TARGET = "{overflow}";
+/** An endpoint's p99 is trusted as a slow-request threshold from this many requests in an interval. */
+const MIN_REQUESTS_FOR_P99 = 20;
+const MAX_OPERATION_LENGTH = 128;
+
+export interface SeriesAggregatorOptions {
+  intervalMs?: number;
+  maxEndpointsPerServer?: number;
+  maxSeriesPerInterval?: number;
+  /** Wall clock, ms since the Unix epoch. */
+  now?: () => number;
+}
+
+export interface SeriesAggregatorCounters {
+  /** Requests folded into a server's "{overflow}" endpoint (endpoint cap reached). */
+  endpointOverflow: number;
+  /** Requests folded into a catch-all series (series cap reached). */
+  seriesOverflow: number;
+  /** Series emitted by drain(). */
+  seriesEmitted: number;
+}
+
+export class SeriesAggregator {
+  readonly counters: SeriesAggregatorCounters = { endpointOverflow: 0, seriesOverflow: 0, seriesEmitted: 0 };
+  readonly intervalMs: number;
+  private readonly maxEndpointsPerServer: number;
+  private readonly maxSeriesPerInterval: number;
+  private readonly now: () => number;
+  private readonly templater = new TargetTemplater();
+  private edges = new Map<string, SeriesAccumulator>();
+  private endpoints = new Map<string, SeriesAccumulator>();
+  /** Distinct endpoint series per server key in the open interval. */
+  private endpointsPerServer = new Map<string, number>();
+  private intervalStartMs: number;
+  private sealed: MetricSeries[] = [];
+  /** p99 duration (ns) per endpoint key, from the last interval that saw enough of it. */
+  private slowThresholds = new Map<string, number>();
+
+  constructor(options: SeriesAggregatorOptions = {}) {
+    this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+    if (!Number.isInteger(this.intervalMs) || this.intervalMs < 1 || this.intervalMs > MAX_INTERVAL_MS) {
+      throw new RangeError(
+        `intervalMs must be an integer from 1 to ${MAX_INTERVAL_MS}, got ${this.intervalMs}`,
+      );
+    }
+    this.maxEndpointsPerServer = options.maxEndpointsPerServer ?? 500;
+    this.maxSeriesPerInterval = options.maxSeriesPerInterval ?? 20_000;
+    this.now = options.now ?? Date.now;
+    this.intervalStartMs = this.alignedStart(this.now());
+  }
+
+  /**
+   * Adds one request to its edge and endpoint series. Returns its endpoint's
+   * p99 duration in ns from past intervals (Infinity while unknown), which
+   * the record sampler uses to tell slow requests.
+   */
+  fold(record: RequestRecord): number {
+    const nowMs = this.now();
+    if (nowMs >= this.intervalStartMs + this.intervalMs) this.seal(nowMs);
+    const attributes = record.attributes;
+    const { server, client } = record;
+    const statusClass = statusClassOf(record);
+    const host = attributes["http.host"] ?? "";
+    const serverNamespace = attributes["k8s.server.namespace"] ?? "";
+    const serverWorkload = attributes["k8s.server.workload"] ?? "";
+    const clientNamespace = attributes["k8s.client.namespace"] ?? "";
+    const clientWorkload = attributes["k8s.client.workload"] ?? "";
+    const serverKey = `${record.protocol}|${record.side}|${server.ip}|${server.port}|${server.service}|${server.processName}|${host}|${serverNamespace}|${serverWorkload}`;
+    const durationNs = Number(record.durationNs);
+
+    const edgeKey = `${serverKey}|${client.ip}|${client.service}|${client.processName}|${clientNamespace}|${clientWorkload}|${statusClass}`;
+    let edge = this.edges.get(edgeKey);
+    if (edge === undefined) {
+      edge = this.open(this.edges, edgeKey, SeriesKind.EDGE, record, statusClass, {
+        client: copyOf(client),
+        server: copyOf(server),
+        serverHost: host,
+        operation: "",
+        target: "",
+        clientNamespace,
+        clientWorkload,
+        serverNamespace,
+        serverWorkload,
+      });
+    }
+    edge.add(record, durationNs);
+
+    const operation =
+      record.operation.length <= MAX_OPERATION_LENGTH
+        ? record.operation
+        : record.operation.slice(0, MAX_OPERATION_LENGTH);
+    const target = this.templater.template(record.protocol, record.target);
+    let endpointKey = `${serverKey}|${operation}|${target}|${statusClass}`;
+    let endpoint = this.endpoints.get(endpointKey);
+    if (endpoint === undefined) {
+      const seen = this.endpointsPerServer.get(serverKey) ?? 0;
+      const identity = {
+        client: undefined,
+        server: copyOf(server),
+        serverHost: host,
+        operation,
+        target,
+        clientNamespace: "",
+        clientWorkload: "",
+        serverNamespace,
+        serverWorkload,
+      };
+      if (seen >= this.maxEndpointsPerServer) {
+        this.counters.endpointOverflow++;
+        endpointKey = `${serverKey}|${OVERFLOW_TARGET}|${statusClass}`;
+        identity.operation = "";
+        identity.target = OVERFLOW_TARGET;
+        endpoint = this.endpoints.get(endpointKey);
+      } else {
+        this.endpointsPerServer.set(serverKey, seen + 1);
+      }
+      endpoint ??= this.open(this.endpoints, endpointKey, SeriesKind.ENDPOINT, record, statusClass, identity);
+    }
+    endpoint.add(record, durationNs);
+    return this.slowThresholds.get(endpointKey) ?? Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The series of every interval that ended by now, as messages, once each.
+   * `final`: the open interval too (the agent is stopping).
+   */
+  drain(final = false): MetricSeries[] {
+    const nowMs = this.now();
+    if (final || nowMs >= this.intervalStartMs + this.intervalMs) this.seal(nowMs);
+    const sealed = this.sealed;
+    this.sealed = [];
+    this.counters.seriesEmitted += sealed.length;
+    return sealed;
+  }
+
+  /** Series open in the current interval. */
+  get openSeries(): number {
+    return this.edges.size + this.endpoints.size;
+  }
+
+  private open(
+    table: Map<string, SeriesAccumulator>,
+    key: string,
+    kind: SeriesKind,
+    record: RequestRecord,
+    statusClass: SeriesAccumulator["identity"]["statusClass"],
+    identity: Omit<SeriesAccumulator["identity"], "kind" | "protocol" | "side" | "statusClass">,
+  ): SeriesAccumulator {
+    if (this.edges.size + this.endpoints.size >= this.maxSeriesPerInterval) {
+      this.counters.seriesOverflow++;
+      const overflowKey = `${OVERFLOW_TARGET}|${kind}|${record.protocol}|${record.side}|${statusClass}`;
+      const existing = table.get(overflowKey);
+      if (existing !== undefined) return existing;
+      const catchAll = new SeriesAccumulator({
+        kind,
+        protocol: record.protocol,
+        side: record.side,
+        statusClass,
+        client: undefined,
+        server: undefined,
+        serverHost: "",
+        operation: "",
+        target: OVERFLOW_TARGET,
+        clientNamespace: "",
+        clientWorkload: "",
+        serverNamespace: "",
+        serverWorkload: "",
+      });
+      // Past the cap on purpose: one catch-all per (kind, protocol, side, class) at most.
+      table.set(overflowKey, catchAll);
+      return catchAll;
+    }
+    const series = new SeriesAccumulator({
+      kind,
+      protocol: record.protocol,
+      side: record.side,
+      statusClass,
+      ...identity,
+    });
+    table.set(key, series);
+    return series;
+  }
+
+  /** Closes the open interval into messages and opens the one holding `nowMs`. */
+  private seal(nowMs: number): void {
+    const startNs = BigInt(this.intervalStartMs) * 1_000_000n;
+    const intervalNs = BigInt(this.intervalMs) * 1_000_000n;
+    for (const series of this.edges.values()) this.sealed.push(series.toMessage(startNs, intervalNs));
+    const thresholds = new Map<string, number>();
+    for (const [key, series] of this.endpoints) {
+      this.sealed.push(series.toMessage(startNs, intervalNs));
+      if (series.count >= MIN_REQUESTS_FOR_P99) thresholds.set(key, series.latency.quantile(0.99));
+      else {
+        // Too few requests to say what slow is: the last trusted figure stands.
+        const previous = this.slowThresholds.get(key);
+        if (previous !== undefined) thresholds.set(key, previous);
+      }
+    }
+    this.slowThresholds = thresholds;
+    this.edges = new Map();
+    this.endpoints = new Map();
+    this.endpointsPerServer = new Map();
+    this.intervalStartMs = this.alignedStart(nowMs);
+  }
+
+  private alignedStart(ms: number): number {
+    return Math.floor(ms / this.intervalMs) * this.intervalMs;
+  }
+}
+
+/** The identity fields only: a record's endpoint is not kept alive by its series. */
+function copyOf(endpoint: RecordEndpoint): RecordEndpoint {
+  return {
+    ip: endpoint.ip,
+    port: endpoint.port,
+    service: endpoint.service,
+    pid: 0,
+    processName: endpoint.processName,
+  };
+}
