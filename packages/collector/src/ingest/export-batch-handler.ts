@@ -4,7 +4,7 @@
 // storage outage; see insert-queue.ts).
 import type { ExportRequest } from "@periscope/proto";
 import { BatchSequenceMemory } from "./batch-sequence-memory.js";
-import { validateExportRequest } from "./batch-validation.js";
+import { seriesRejection, validateExportRequest } from "./batch-validation.js";
 import { toConnectionRow } from "./connection-row.js";
 import type { IngestStats } from "./ingest-stats.js";
 import {
@@ -13,13 +13,15 @@ import {
   type InsertQueueOptions,
   type RowSink,
 } from "./insert-queue.js";
+import { METRIC_SERIES_TABLE } from "./insert-queue.js";
+import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
 import type { RequestRow } from "./request-row.js";
 
 export type { RowSink } from "./insert-queue.js";
 
 export type ExportOutcome =
   /** Stored, or (buffered) accepted and held by the collector until storage is back. */
-  | { kind: "stored"; accepted: number; buffered?: boolean }
+  | { kind: "stored"; accepted: number; buffered?: boolean; series: SeriesOutcome }
   | { kind: "duplicate" }
   | { kind: "invalid"; reason: string }
   | { kind: "busy"; reason: string }
@@ -33,6 +35,16 @@ export type ExportOutcome =
  * (their rows are not kept in memory, only their serialised form).
  */
 export type StoredBatchListener = (rows: readonly RequestRow[], agentId: string) => void;
+
+/** What became of a stored batch's metric series (ExportResponse.series_*). */
+export interface SeriesOutcome {
+  accepted: number;
+  rejected: number;
+  /** The first few rejections, "metrics[i]: detail"; "" when none. */
+  rejectedReason: string;
+}
+
+const MAX_REASONS_REPORTED = 3;
 
 export class ExportBatchHandler {
   private readonly sequences = new BatchSequenceMemory();
@@ -99,15 +111,15 @@ export class ExportBatchHandler {
       return { kind: "duplicate" };
     }
     const requests = request.requests;
-    const extra =
-      request.connections.length === 0
-        ? []
-        : [
-            {
-              table: "connections",
-              rows: request.connections.map((stats) => toConnectionRow(agentId, stats)),
-            },
-          ];
+    const { rows: seriesRows, outcome: series } = this.acceptSeries(request);
+    const extra: { table: string; rows: object[] }[] = [];
+    if (request.connections.length > 0) {
+      extra.push({
+        table: "connections",
+        rows: request.connections.map((stats) => toConnectionRow(agentId, stats)),
+      });
+    }
+    if (seriesRows.length > 0) extra.push({ table: METRIC_SERIES_TABLE, rows: seriesRows });
     const outcome = await this.queue.submit({ agentId, batchSeq, requests, extra });
     switch (outcome.kind) {
       case "stored":
@@ -117,6 +129,7 @@ export class ExportBatchHandler {
         return {
           kind: "stored",
           accepted: requests.length,
+          series,
           ...(outcome.kind === "buffered" ? { buffered: true } : {}),
         };
       case "refused":
@@ -125,5 +138,31 @@ export class ExportBatchHandler {
       case "failed":
         return { kind: "storage-failed", cause: outcome.cause };
     }
+  }
+
+  /** Rows of the series that pass validation; the others are counted by reason and reported. */
+  private acceptSeries(request: ExportRequest): { rows: MetricSeriesRow[]; outcome: SeriesOutcome } {
+    const rows: MetricSeriesRow[] = [];
+    const reasons: string[] = [];
+    const now = Date.now();
+    request.metrics.forEach((series, index) => {
+      const rejection = seriesRejection(series, now);
+      if (rejection === undefined) {
+        rows.push(toMetricSeriesRow(request.agentId, series));
+        return;
+      }
+      this.stats.countSeriesRejected(rejection.reason);
+      if (reasons.length < MAX_REASONS_REPORTED) reasons.push(`metrics[${index}]: ${rejection.detail}`);
+    });
+    const rejected = request.metrics.length - rows.length;
+    const more = rejected > reasons.length ? ` (and ${rejected - reasons.length} more)` : "";
+    return {
+      rows,
+      outcome: {
+        accepted: rows.length,
+        rejected,
+        rejectedReason: rejected === 0 ? "" : `${reasons.join("; ")}${more}`,
+      },
+    };
   }
 }

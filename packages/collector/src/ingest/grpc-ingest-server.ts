@@ -40,7 +40,22 @@ function exportCallHandler(
       (outcome) => {
         switch (outcome.kind) {
           case "stored":
-            callback(null, create(ExportResponseSchema, { accepted: outcome.accepted, duplicate: false }));
+            if (outcome.series.rejected > 0) {
+              logger.warn(
+                { agentId: call.request.agentId, reason: outcome.series.rejectedReason },
+                "rejected malformed metric series; stored the rest of the batch",
+              );
+            }
+            callback(
+              null,
+              create(ExportResponseSchema, {
+                accepted: outcome.accepted,
+                duplicate: false,
+                seriesAccepted: outcome.series.accepted,
+                seriesRejected: outcome.series.rejected,
+                rejectedReason: outcome.series.rejectedReason,
+              }),
+            );
             return;
           case "duplicate":
             callback(null, create(ExportResponseSchema, { accepted: 0, duplicate: true }));

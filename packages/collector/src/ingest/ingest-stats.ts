@@ -1,6 +1,7 @@
 // What the ingest path did since start, and the latest self-reported state of
 // each agent (its drop counters), so losses anywhere in the pipeline are visible.
 import { type AgentInfo, type DropCounters, DropCountersSchema } from "@periscope/proto";
+import { SERIES_REJECTION_REASONS, type SeriesRejectionReason } from "./batch-validation.js";
 
 export interface IngestCounters {
   batchesStored: number;
@@ -20,6 +21,10 @@ export interface IngestCounters {
   insertStatements: number;
   /** Inserts that failed with a transient error and were retried later. */
   insertRetries: number;
+  /** Metric series stored (the map, RED and endpoints read these). */
+  seriesStored: number;
+  /** Metric series left out as malformed while the rest of their batch was stored; by reason in seriesRejectedBy. */
+  seriesRejected: number;
 }
 
 export interface AgentStatus {
@@ -45,7 +50,14 @@ export class IngestStats {
     recordsDroppedAfterAccept: 0,
     insertStatements: 0,
     insertRetries: 0,
+    seriesStored: 0,
+    seriesRejected: 0,
   };
+  /** seriesRejected by reason (batch-validation.ts). */
+  readonly seriesRejectedBy = Object.fromEntries(SERIES_REJECTION_REASONS.map((reason) => [reason, 0])) as Record<
+    SeriesRejectionReason,
+    number
+  >;
   private readonly agents = new Map<string, AgentStatus>();
 
   constructor(private readonly maxAgents = 10_000) {}
@@ -64,6 +76,11 @@ export class IngestStats {
       const oldest = this.agents.keys().next().value;
       if (oldest !== undefined) this.agents.delete(oldest);
     }
+  }
+
+  countSeriesRejected(reason: SeriesRejectionReason): void {
+    this.counters.seriesRejected += 1;
+    this.seriesRejectedBy[reason] += 1;
   }
 
   agentStatuses(): AgentStatus[] {

@@ -22,6 +22,9 @@ import type { IngestStats } from "./ingest-stats.js";
 import { type RequestRow, toRequestRow } from "./request-row.js";
 import { REQUEST_COLUMNS, requestRecordsToTsv } from "./request-tsv.js";
 
+/** The input table of the metric roll-ups (migration 0013); its rows come as `extra`. */
+export const METRIC_SERIES_TABLE = "metric_series";
+
 export interface RowSink {
   insertRows(table: string, rows: readonly object[]): Promise<void>;
   /** Used for the requests table when present (both storage backends have it). */
@@ -92,6 +95,7 @@ interface QueuedBatch {
   tsv: Buffer;
   rowCount: number;
   requestCount: number;
+  seriesCount: number;
   bytes: number;
   requestsStored: boolean;
   storedExtra: Set<string>;
@@ -167,6 +171,10 @@ export class InsertQueue {
       tsv,
       rowCount,
       requestCount: batch.requests.length,
+      seriesCount: batch.extra.reduce(
+        (sum, { table, rows }) => sum + (table === METRIC_SERIES_TABLE ? rows.length : 0),
+        0,
+      ),
       bytes,
       requestsStored: batch.requests.length === 0,
       storedExtra: new Set(),
@@ -342,6 +350,7 @@ export class InsertQueue {
     if (outcome.kind === "stored") {
       this.stats.counters.batchesStored += 1;
       this.stats.counters.recordsStored += entry.requestCount;
+      this.stats.counters.seriesStored += entry.seriesCount;
       const records = entry.records;
       if (records !== undefined && this.onStored !== undefined) {
         this.onStored(

@@ -83,6 +83,19 @@ export class CollectorMetrics {
         this.inc(counters.recordsStored);
       },
     });
+    new Counter({
+      name: "periscope_ingest_metric_series_total",
+      help: "Metric series stored, and series rejected as malformed by reason (the rest of their batch was stored)",
+      labelNames: ["outcome", "reason"],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ outcome: "stored", reason: "" }, counters.seriesStored);
+        for (const [reason, count] of Object.entries(ingestStats.seriesRejectedBy)) {
+          this.inc({ outcome: "rejected", reason }, count);
+        }
+      },
+    });
     new Gauge({
       name: "periscope_agent_drops",
       help: "Losses each agent reported in its latest batch, cumulative since the agent started",

@@ -7,7 +7,7 @@ const s = (ms: number) => Math.floor(ms / 1000);
 describe("rollupSource", () => {
   it("reads minutes only when the range holds no whole hour", () => {
     const source = rollupSource("edges", { fromMs: hour + 90_500, toMs: hour + 50 * 60_000 });
-    expect(source.sql).not.toContain("rollup_edges_1h");
+    expect(source.sql).not.toContain("metric_edges_1h");
     expect(source.params).toEqual({ rs_m_from: s(hour + 60_000), rs_m_to: s(hour + 50 * 60_000) });
   });
 
@@ -16,7 +16,7 @@ describe("rollupSource", () => {
       fromMs: hour - 25 * 60_000 + 10,
       toMs: hour + 2 * 3_600_000 + 90_001,
     });
-    expect(source.sql).toContain("FROM rollup_services_1h");
+    expect(source.sql).toContain("FROM metric_services_1h");
     expect(source.params).toEqual({
       rs_head_from: s(hour - 25 * 60_000),
       rs_head_to: s(hour),

@@ -1,18 +1,22 @@
 // Where a range's roll-up rows come from: whole hours inside the range from
 // the hourly table, the ragged minutes at either end from the minute table
-// (migration 0012). A day of the map then merges ~24 latency states per edge
-// and side instead of ~1,440, and the figures stay minute-exact at the ends.
+// (migration 0013, the metric series' roll-ups). A day of the map then adds
+// ~24 histograms per edge and side instead of ~1,440, and the figures stay
+// minute-exact at the ends.
 // Every branch exposes its time as `minute`, so callers bucket one column.
 import type { QueryParams } from "../storage/storage.js";
 import type { TimeRange } from "./time-range.js";
 
 export type RollupKind = "edges" | "services" | "endpoints";
 
+// The figures every roll-up keeps (rollup-range.ts reads them).
+const FIGURES =
+  "requests, errors, request_bytes, response_bytes, duration_sum_ns, latency_zero_count, latency, status_classes";
+
 const COLUMNS: Record<RollupKind, string> = {
-  edges:
-    "side, protocol, client_name, server_name, client_namespace, server_namespace, client_named, server_named, requests, errors, duration_sum_ns, latency",
-  services: "side, protocol, service, namespace, requests, errors, duration_sum_ns, latency",
-  endpoints: "side, service, protocol, operation, target, requests, errors, duration_sum_ns, latency",
+  edges: `side, protocol, client_name, server_name, client_namespace, server_namespace, client_named, server_named, ${FIGURES}`,
+  services: `side, protocol, service, namespace, ${FIGURES}`,
+  endpoints: `side, service, protocol, operation, target, ${FIGURES}`,
 };
 
 const MINUTE_MS = 60_000;
@@ -52,8 +56,8 @@ export function rollupSource(
   hourly = true,
 ): RollupSource {
   const columns = COLUMNS[kind];
-  const minutes = `rollup_${kind}_1m`;
-  const hours = `rollup_${kind}_1h`;
+  const minutes = `metric_${kind}_1m`;
+  const hours = `metric_${kind}_1h`;
   const from = Math.floor(range.fromMs / MINUTE_MS) * MINUTE_MS;
   const to = range.toMs;
   const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;

@@ -25,11 +25,3 @@ export const CLIENT_NAMED_SQL =
   "toUInt8(client_service != '' OR client_workload != '' OR client_process != '')";
 export const SERVER_NAMED_SQL =
   "toUInt8(server_service != '' OR server_workload != '' OR server_process != '')";
-
-// Endpoint roll-ups group by target; raw paths carry ids (/users/42), which
-// would make one endpoint per user. Query strings are dropped and path
-// segments that are numbers or long hex/uuid ids become {id}. Bounded at 256
-// characters so one odd key cannot bloat a roll-up row.
-export const ENDPOINT_TARGET_SQL =
-  "left(arrayStringConcat(arrayMap(segment -> if(match(segment, '^([0-9]+|[0-9a-fA-F-]{16,})$'), '{id}', segment), " +
-  "splitByChar('/', splitByChar('?', target)[1])), '/'), 256)";

@@ -17,7 +17,6 @@
 import {
   CLIENT_NAME_SQL,
   CLIENT_NAMED_SQL,
-  ENDPOINT_TARGET_SQL,
   SERVER_NAME_SQL,
   SERVER_NAMED_SQL,
 } from "../query/service-naming.js";
@@ -78,7 +77,6 @@ function scalarValues(settings: SchemaSettings): Record<string, string> {
     server_name: SERVER_NAME_SQL,
     client_named: CLIENT_NAMED_SQL,
     server_named: SERVER_NAMED_SQL,
-    endpoint_target: ENDPOINT_TARGET_SQL,
   };
 }
 
@@ -112,7 +110,7 @@ export function renderStatement(template: string, settings: SchemaSettings): str
     sql = sql.slice(CLUSTER_ONLY.length).trim();
   }
   const values = scalarValues(settings);
-  return sql.replace(/\{\{(\w+)(?::([^}]*))?\}\}/g, (_match, key: string, argument?: string) => {
+  const rendered = sql.replace(/\{\{(\w+)(?::([^}]*))?\}\}/g, (_match, key: string, argument?: string) => {
     if (key === "table" && argument) return cluster === "" ? argument : `${argument}_local`;
     if (key === "engine" && argument) return engine(argument, cluster);
     if (key === "distributed" && argument) return distributed(argument, cluster);
@@ -120,6 +118,8 @@ export function renderStatement(template: string, settings: SchemaSettings): str
     if (value === undefined) throw new Error(`migration uses unknown placeholder {{${key}}}`);
     return value;
   });
+  // A placeholder that renders to nothing at the end ({{on_cluster}}) leaves no trailing space.
+  return rendered.trimEnd();
 }
 
 /** Splits a migration file into statements (`;` at a line end) and renders each. */

@@ -93,7 +93,8 @@ GROUP BY minute, side, protocol, service, namespace;
 
 {{distributed:rollup_services_1m:rand()}};
 
--- Per endpoint: (service, protocol, operation, normalised target).
+-- Per endpoint: (service, protocol, operation, normalised target: the query
+-- string dropped, numeric and long hex/uuid path segments as {id}).
 CREATE TABLE IF NOT EXISTS {{table:rollup_endpoints_1m}} {{on_cluster}}
 (
     minute           DateTime('UTC')                          CODEC(Delta(4), ZSTD(1)),
@@ -121,7 +122,7 @@ SELECT
     {{server_name}} AS service,
     protocol,
     operation,
-    {{endpoint_target}} AS target,
+    left(arrayStringConcat(arrayMap(segment -> if(match(segment, '^([0-9]+|[0-9a-fA-F-]{16,})$'), '{id}', segment), splitByChar('/', splitByChar('?', target)[1])), '/'), 256) AS target,
     count() AS requests,
     countIf(error) AS errors,
     sum(duration_ns) AS duration_sum_ns,

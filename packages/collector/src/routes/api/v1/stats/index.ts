@@ -9,6 +9,7 @@ export const statsRoutes: FastifyPluginAsync<RouteDependencies> = async (
 ) => {
   app.get("/", { schema: statsSchema }, async () => ({
     ingest: ingestStats.counters,
+    seriesRejectedBy: ingestStats.seriesRejectedBy,
     ...(ingestQueue === undefined ? {} : { queue: ingestQueue.queueState }),
     agents: ingestStats.agentStatuses(),
   }));

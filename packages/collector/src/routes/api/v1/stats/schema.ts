@@ -2,6 +2,7 @@
 // agent's self-reported drops. Counters are typed against IngestCounters, so a
 // counter added there and not here fails the type check instead of being
 // silently stripped by response serialisation.
+import { SERIES_REJECTION_REASONS } from "../../../../ingest/batch-validation.js";
 import type { IngestCounters } from "../../../../ingest/ingest-stats.js";
 
 const COUNTER_DESCRIPTIONS: { readonly [K in keyof IngestCounters]: string } = {
@@ -19,6 +20,16 @@ const COUNTER_DESCRIPTIONS: { readonly [K in keyof IngestCounters]: string } = {
   insertStatements:
     "INSERT statements run; recordsStored divided by this is how many records each insert coalesces",
   insertRetries: "Inserts that failed with a transient storage error and were retried",
+  seriesStored: "Metric series stored (the map, RED and endpoints read them)",
+  seriesRejected:
+    "Metric series left out as malformed while the rest of their batch was stored; by reason in seriesRejectedBy",
+};
+
+const seriesRejectedBySchema = {
+  type: "object",
+  description: "seriesRejected by reason",
+  required: [...SERIES_REJECTION_REASONS],
+  properties: Object.fromEntries(SERIES_REJECTION_REASONS.map((reason) => [reason, { type: "integer" }])),
 };
 
 const countersSchema = {
@@ -66,9 +77,10 @@ export const statsSchema = {
   response: {
     200: {
       type: "object",
-      required: ["ingest", "agents"],
+      required: ["ingest", "seriesRejectedBy", "agents"],
       properties: {
         ingest: countersSchema,
+        seriesRejectedBy: seriesRejectedBySchema,
         // Absent only where the app runs without the ingest side (tests of single routes).
         queue: queueSchema,
         agents: { type: "array", items: agentSchema },
