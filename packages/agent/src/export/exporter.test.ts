@@ -1,10 +1,18 @@
-import { AgentInfoSchema, create, RequestRecordSchema } from "@periscope/proto";
+import {
+  AgentInfoSchema,
+  create,
+  MetricSeriesSchema,
+  RequestRecordSchema,
+  SeriesKind,
+} from "@periscope/proto";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeCollector as startCollector } from "../testing/fake-collector.js";
 import { Exporter } from "./exporter.js";
 
 const record = (target: string) =>
   create(RequestRecordSchema, { protocol: "http", operation: "GET", target });
+const series = (target: string) =>
+  create(MetricSeriesSchema, { kind: SeriesKind.ENDPOINT, protocol: "http", target, count: 1n });
 const agentInfo = () => create(AgentInfoSchema, { hostname: "test-host", version: "0.1.0" });
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -137,5 +145,50 @@ describe("Exporter", () => {
     cleanups.push(() => exporter.close());
     await expect.poll(() => collector.received.length, { timeout: 2000 }).toBeGreaterThan(0);
     expect(collector.received[0]).toMatchObject({ requests: [], agent: { hostname: "test-host" } });
+  });
+
+  it("keeps metric series when records are dropped, and drops the oldest series past their own bound", async () => {
+    const probe = await startCollector();
+    const address = probe.address;
+    await probe.stop();
+    const exporter = new Exporter({
+      address,
+      agentId: "a",
+      agentInfo,
+      maxBatchRecords: 1,
+      maxPendingBatches: 1,
+      maxQueuedSeries: 3,
+      maxBatchSeries: 2,
+      flushIntervalMs: 50,
+      retryInitialMs: 20,
+      retryMaxMs: 40,
+    });
+    exporter.addMetrics([series("/s0")]);
+    // The first record's batch takes /s0 and is retried; the queue is then full,
+    // so the next records are dropped while their series wait.
+    for (let index = 0; index < 3; index++) exporter.add(record(`/r${index}`));
+    exporter.addMetrics([series("/s1"), series("/s2"), series("/s3"), series("/s4")]);
+    expect(exporter.counters).toMatchObject({ recordsDropped: 2, seriesDropped: 1 });
+    expect(exporter.queuedMetricSeries).toBe(3);
+    const collector = await startCollector(Number(address.split(":")[1]));
+    cleanups.push(collector.stop);
+    await expect.poll(() => exporter.counters.seriesSent, { timeout: 5000 }).toBe(4);
+    await exporter.close();
+    const sent = collector.received.flatMap((batch) => batch.metrics.map((s) => s.target)).sort();
+    // Retried with its batch (/s0), the rest in later batches of at most two; /s1 was the oldest past the bound.
+    expect(sent).toEqual(["/s0", "/s2", "/s3", "/s4"]);
+    expect(Math.max(...collector.received.map((batch) => batch.metrics.length))).toBeLessThanOrEqual(2);
+    expect(exporter.counters).toMatchObject({ seriesSent: 4, seriesDropped: 1 });
+  });
+
+  it("counts series still queued at close as dropped", async () => {
+    const probe = await startCollector();
+    await probe.stop();
+    const exporter = new Exporter({ address: probe.address, agentId: "a", agentInfo, retryInitialMs: 20 });
+    exporter.addMetrics([series("/s0"), series("/s1")]);
+    await exporter.close(100);
+    expect(exporter.counters).toMatchObject({ seriesSent: 0, seriesDropped: 2 });
+    exporter.addMetrics([series("/late")]);
+    expect(exporter.counters.seriesDropped).toBe(3);
   });
 });

@@ -6,6 +6,7 @@ import {
   ExportRequestSchema,
   type ExportResponse,
   ingestServiceDefinition,
+  type MetricSeries,
   type RequestRecord,
 } from "@periscope/proto";
 import { Backoff } from "./backoff.js";
@@ -27,6 +28,14 @@ export interface ExporterOptions {
    * acknowledging anything before it is stored.
    */
   maxInFlightBatches?: number;
+  /**
+   * Metric series waiting for a batch; beyond this the oldest are dropped
+   * (counted). They wait apart from records so that a full record queue
+   * never costs a series: the series are what keep the map exact.
+   */
+  maxQueuedSeries?: number;
+  /** Series carried by one batch. */
+  maxBatchSeries?: number;
   /** An empty batch goes out this often when idle, carrying AgentInfo (drop counters). */
   heartbeatIntervalMs?: number;
   requestTimeoutMs?: number;
@@ -47,12 +56,17 @@ export interface ExporterCounters {
   retries: number;
   /** TCP health records lost because the pending-batch queue was full or the exporter closed. */
   connectionStatsDropped: number;
+  /** Metric series the collector accepted. */
+  seriesSent: number;
+  /** Metric series lost: their queue was full (oldest first) or the exporter closed. */
+  seriesDropped: number;
 }
 
 interface PendingBatch {
   seq: bigint;
   records: RequestRecord[];
   connections: ConnectionStats[];
+  metrics: MetricSeries[];
 }
 
 /**
@@ -73,6 +87,8 @@ export class Exporter {
     batchesDropped: 0,
     retries: 0,
     connectionStatsDropped: 0,
+    seriesSent: 0,
+    seriesDropped: 0,
   };
   private readonly client: grpc.Client;
   private readonly backoff: Backoff;
@@ -80,6 +96,7 @@ export class Exporter {
   private readonly settings: Required<Omit<ExporterOptions, "credentials" | "token">>;
   private current: RequestRecord[] = [];
   private currentConnections: ConnectionStats[] = [];
+  private queuedSeries: MetricSeries[] = [];
   private readonly pending: PendingBatch[] = [];
   private nextSeq = BigInt(Date.now()) * 1000n;
   /** Batches of `pending` whose Export call has not answered yet. */
@@ -96,6 +113,8 @@ export class Exporter {
       flushIntervalMs: 1000,
       maxPendingBatches: 64,
       maxInFlightBatches: 4,
+      maxQueuedSeries: 50_000,
+      maxBatchSeries: 4_096,
       heartbeatIntervalMs: 10_000,
       requestTimeoutMs: 10_000,
       retryInitialMs: 250,
@@ -139,9 +158,32 @@ export class Exporter {
     }
   }
 
-  /** Seals the records gathered so far into a batch and starts sending it. */
+  /**
+   * Metric series of closed intervals: they ride with the next batches
+   * (a batch is sealed for them within flushIntervalMs when no records come).
+   */
+  addMetrics(series: readonly MetricSeries[]): void {
+    if (this.closed) {
+      this.counters.seriesDropped += series.length;
+      return;
+    }
+    for (const one of series) this.queuedSeries.push(one);
+    const excess = this.queuedSeries.length - this.settings.maxQueuedSeries;
+    if (excess > 0) {
+      this.queuedSeries.splice(0, excess);
+      this.counters.seriesDropped += excess;
+    }
+  }
+
+  /** Metric series waiting for a batch. */
+  get queuedMetricSeries(): number {
+    return this.queuedSeries.length;
+  }
+
+  /** Seals the records and series gathered so far into a batch and starts sending it. */
   flush(): void {
-    if (this.current.length === 0 && this.currentConnections.length === 0) return;
+    if (this.current.length === 0 && this.currentConnections.length === 0 && this.queuedSeries.length === 0)
+      return;
     this.seal(this.current, this.currentConnections);
     this.current = [];
     this.currentConnections = [];
@@ -170,6 +212,9 @@ export class Exporter {
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     const unsent = this.pending.reduce((sum, batch) => sum + batch.records.length, 0);
     this.counters.recordsDropped += unsent;
+    this.counters.seriesDropped +=
+      this.queuedSeries.length + this.pending.reduce((sum, batch) => sum + batch.metrics.length, 0);
+    this.queuedSeries = [];
     this.counters.connectionStatsDropped += this.pending.reduce(
       (sum, batch) => sum + batch.connections.length,
       0,
@@ -179,7 +224,8 @@ export class Exporter {
   }
 
   private onTick(): void {
-    if (this.current.length > 0 || this.currentConnections.length > 0) this.flush();
+    if (this.current.length > 0 || this.currentConnections.length > 0 || this.queuedSeries.length > 0)
+      this.flush();
     else if (this.pending.length === 0 && Date.now() - this.lastSendMs >= this.settings.heartbeatIntervalMs) {
       this.seal([]);
     }
@@ -187,12 +233,19 @@ export class Exporter {
 
   private seal(records: RequestRecord[], connections: ConnectionStats[] = []): void {
     if (this.pending.length >= this.settings.maxPendingBatches) {
+      // The series stay queued for a later batch; only their own bound drops them.
+      if (records.length === 0 && connections.length === 0) return;
       this.counters.batchesDropped++;
       this.counters.recordsDropped += records.length;
       this.counters.connectionStatsDropped += connections.length;
       return;
     }
-    this.pending.push({ seq: this.nextSeq++, records, connections });
+    const metrics =
+      this.queuedSeries.length <= this.settings.maxBatchSeries
+        ? this.queuedSeries
+        : this.queuedSeries.slice(0, this.settings.maxBatchSeries);
+    this.queuedSeries = metrics === this.queuedSeries ? [] : this.queuedSeries.slice(metrics.length);
+    this.pending.push({ seq: this.nextSeq++, records, connections, metrics });
     if (this.retryTimer === undefined) this.sendNext();
   }
 
@@ -217,6 +270,7 @@ export class Exporter {
       agent: this.settings.agentInfo(),
       requests: batch.records,
       connections: batch.connections,
+      metrics: batch.metrics,
     });
     const { export: method } = ingestServiceDefinition;
     const metadata = new grpc.Metadata();
@@ -238,6 +292,7 @@ export class Exporter {
         this.backoff.reset();
         this.counters.batchesSent++;
         this.counters.recordsSent += batch.records.length;
+        this.counters.seriesSent += batch.metrics.length;
         // While a retry waits out its backoff, nothing new goes out.
         if (this.retryTimer === undefined || this.pending.length === 0) this.sendNext();
       },
