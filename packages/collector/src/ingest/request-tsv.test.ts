@@ -61,6 +61,7 @@ function records() {
       spanId: "s",
       parentSpanId: text,
       truncated: i % 2 === 1,
+      sampleWeight: i % 3 === 0 ? 0 : 2.5 * i,
     }),
   );
 }

@@ -54,6 +54,7 @@ function row(target: string): RequestRow {
     span_id: "",
     parent_span_id: "",
     truncated: false,
+    sample_weight: 1,
   };
 }
 

@@ -73,12 +73,12 @@ describe("migrations", () => {
       "requests",
       "connections",
       "trace_index",
-      "rollup_edges_1m",
-      "rollup_services_1m",
-      "rollup_endpoints_1m",
-      "rollup_edges_1h",
-      "rollup_services_1h",
-      "rollup_endpoints_1h",
+      "metric_edges_1m",
+      "metric_services_1m",
+      "metric_endpoints_1m",
+      "metric_edges_1h",
+      "metric_services_1h",
+      "metric_endpoints_1h",
       "picker_names",
     ]);
     expect(await requestsEngine()).toContain("TTL toDateTime(time) + toIntervalDay(30)");
@@ -87,7 +87,7 @@ describe("migrations", () => {
     );
     const ttlOf = (table: string) =>
       /TTL (.*?)(?: SETTINGS|$)/.exec(engines.find((e) => e.name === table)?.engine_full ?? "")?.[1];
-    expect(ttlOf("rollup_edges_1m")).toBe("minute + toIntervalDay(60)");
+    expect(ttlOf("metric_edges_1m")).toBe("minute + toIntervalDay(60)");
     expect(ttlOf("shared_links")).toBe("toDateTime(created_at) + toIntervalDay(90)");
     expect(TABLE_TTLS.every(({ table }) => ttlOf(table) !== undefined)).toBe(true);
     expect(await syncRetention(storage, { retentionDays: 30, rollupRetentionDays: 60 })).toEqual([]);
