@@ -3,7 +3,7 @@
 // load hits every mode alike) between
 //   off          no agent,
 //   full         the agent with its defaults: full HTTP capture and parsing,
-//   kernel-only  the agent with HTTP payload capture off (protocols.http1 =
+//   kernel-only  the agent with HTTP payload capture off (protocols.http =
 //                false through its local API): the kernel hooks still run on
 //                every syscall and segment, but nothing is copied or parsed.
 // Prints and writes throughput and p99 ratios (full vs off; the
@@ -106,7 +106,7 @@ async function measure(server: TracedServer, sink: Sink): Promise<Figures> {
   for (let round = 0; round < ROUNDS; round++) {
     const off = await runWrk(server.url, SECONDS, CONNECTIONS);
     const full = await withAgent(server, sink);
-    const kernelOnly = await withAgent(server, sink, { protocols: { http1: false } });
+    const kernelOnly = await withAgent(server, sink, { protocols: { http: false } });
     figures.off.push(off);
     figures.full.push(full);
     figures.kernelOnly.push(kernelOnly);

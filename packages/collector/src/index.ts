@@ -1,7 +1,6 @@
 export { type AppDependencies, collectorApp } from "./app.js";
 export { type RunningCollector, type StartCollectorOptions, startCollector } from "./collector.js";
 export { type CollectorConfig, ConfigError, describeEnvironment, loadConfig } from "./config.js";
-export { KNOWN_PROTOCOLS, type KnownProtocol } from "./query/known-protocols.js";
 export type { EndpointView, RequestView } from "./query/requests-query.js";
 export type { ServiceMap, ServiceMapEdge, ServiceMapNode } from "./query/service-map-query.js";
 export type { ServiceSummary } from "./query/services-query.js";

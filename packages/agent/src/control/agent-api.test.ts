@@ -44,7 +44,15 @@ describe("the agent's local HTTP API", () => {
     expect(put.status).toBe(200);
     expect(await json(put)).toEqual({ version: 1 });
     const after = await json(fetch(`${base}/v1/config`));
-    expect(after).toMatchObject({ version: 1, config: { protocols: { redis: false, http1: true } } });
+    expect(after).toMatchObject({ version: 1, config: { protocols: { redis: false, http: true } } });
+  });
+
+  it("answers 400 for the old protocol name http1, naming the field and the accepted names", async () => {
+    const put = await fetch(`${base}/v1/config`, { method: "PUT", body: '{"protocols":{"http1":false}}' });
+    expect(put.status).toBe(400);
+    const body = await json(put);
+    expect(body.field).toBe("protocols.http1");
+    expect(body.error).toMatch(/^protocols\.http1: unknown field \(expected one of http, http2, postgres/);
   });
 
   it("answers 400 with the reason and the field for a bad config, and keeps the old one", async () => {

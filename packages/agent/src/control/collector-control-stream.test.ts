@@ -105,7 +105,7 @@ describe("collection config over the control stream", () => {
     });
     const running = controls.current().config;
     expect(running.protocols.redis).toBe(false);
-    expect(running.protocols.http1).toBe(true);
+    expect(running.protocols.http).toBe(true);
     expect(running.captureBytes.default).toBe(512);
     expect(running.sampling.keepOneIn).toBe(4);
     // What reached the (fake) kernel target: the cap for every syscall, 1 in 4 connections.

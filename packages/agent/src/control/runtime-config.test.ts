@@ -1,3 +1,4 @@
+import { CAPTURE_PROTOCOLS } from "@periscope/proto";
 import { describe, expect, it } from "vitest";
 import { FilterFlag, FilterMark, SYSCALL_SLOTS } from "../capture/layout.js";
 import { defaultRuntimeConfig, parseRuntimeConfig, RuntimeConfigError } from "./runtime-config.js";
@@ -27,7 +28,7 @@ describe("parseRuntimeConfig", () => {
       cgroups: { exclude: ["/system.slice/x/"] },
     });
     expect(config.protocols.redis).toBe(false);
-    expect(config.protocols.http1).toBe(true);
+    expect(config.protocols.http).toBe(true);
     expect(config.captureBytes).toEqual({ default: 128, perSyscall: { read: 16384, sendmsg: 0 } });
     expect(config.pids.include).toEqual([10, 11]);
     expect(config.cgroups.exclude).toEqual(["/system.slice/x"]);
@@ -38,7 +39,7 @@ describe("parseRuntimeConfig", () => {
     [[], "config"],
     [{ protocol: {} }, "protocol"],
     [{ protocols: { htp: false } }, "protocols.htp"],
-    [{ protocols: { http1: "no" } }, "protocols.http1"],
+    [{ protocols: { http: "no" } }, "protocols.http"],
     [{ captureBytes: { default: 16385 } }, "captureBytes.default"],
     [{ captureBytes: { default: -1 } }, "captureBytes.default"],
     [{ captureBytes: { perSyscall: { sendfile: 10 } } }, "captureBytes.perSyscall.sendfile"],
@@ -56,10 +57,22 @@ describe("parseRuntimeConfig", () => {
   });
 });
 
+describe("protocol names", () => {
+  it("are the contract's capture protocols", () => {
+    expect(Object.keys(defaultRuntimeConfig().protocols)).toEqual([...CAPTURE_PROTOCOLS]);
+  });
+
+  it("refuses the old name http1, naming the accepted ones", () => {
+    const { message } = refusal({ protocols: { http1: false } });
+    expect(message).toBe(`protocols.http1: unknown field (expected one of ${CAPTURE_PROTOCOLS.join(", ")})`);
+    expect(message).toContain("http, http2");
+  });
+});
+
 describe("toKernelControls", () => {
   it("turns a config into capture_config and filter map contents", () => {
     const config = parseRuntimeConfig({
-      protocols: { http1: false, mqtt: false },
+      protocols: { http: false, mqtt: false },
       captureBytes: { default: 100, perSyscall: { read: 7 } },
       pids: { include: [42], exclude: [42, 43] },
       cgroups: { include: ["/a"] },

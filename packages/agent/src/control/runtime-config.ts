@@ -3,12 +3,18 @@
 // one validated object. The local API (agent-api.ts) and, later, the
 // collector's control stream both go through parseRuntimeConfig().
 
+import type { CaptureProtocolName } from "@periscope/proto";
 import { KernelProtocol, SourceSyscall } from "../capture/events.js";
 import { DEFAULT_CAPTURE_BYTES, MAX_CAPTURE_BYTES } from "../capture/layout.js";
 
-/** Protocols the kernel recognises, by the name the config uses. */
+/**
+ * The kernel's protocol codes by the contract's names (CAPTURE_PROTOCOLS): the
+ * names records carry and the collector's config sends. `satisfies` keeps the
+ * keys exactly those names, so a protocol added to the contract fails to
+ * compile here until the kernel has a code for it.
+ */
 export const PROTOCOL_CODES = {
-  http1: KernelProtocol.Http1,
+  http: KernelProtocol.Http1,
   http2: KernelProtocol.Http2,
   postgres: KernelProtocol.Postgres,
   mysql: KernelProtocol.Mysql,
@@ -19,8 +25,8 @@ export const PROTOCOL_CODES = {
   nats: KernelProtocol.Nats,
   mongo: KernelProtocol.Mongo,
   mqtt: KernelProtocol.Mqtt,
-} as const;
-export type ProtocolKey = keyof typeof PROTOCOL_CODES;
+} as const satisfies Record<CaptureProtocolName, KernelProtocol>;
+export type ProtocolKey = CaptureProtocolName;
 
 /** Syscalls whose payload is copied; sendfile's never is (its bytes are a file's). */
 export const CAPTURE_SYSCALL_CODES = {

@@ -60,14 +60,14 @@ describe.skipIf(!isRoot)(
     });
 
     it("protocol off: a connection of that protocol sends no data; back on: it does", async () => {
-      await controls.apply(parseRuntimeConfig({ protocols: { http1: false } }));
+      await controls.apply(parseRuntimeConfig({ protocols: { http: false } }));
       const off = await curl("/off");
       expect(off.stdout).toBe("hello world");
       const offOpen = await waitFor("curl's conn-open", () => log.openOf(off.pid));
       await waitFor("curl's conn-close", () => log.closeOf(offOpen.conn));
       expect(dataOfPid(off.pid)).toEqual([]);
 
-      await controls.apply(parseRuntimeConfig({ protocols: { http1: true } }));
+      await controls.apply(parseRuntimeConfig({ protocols: { http: true } }));
       const on = await curl("/on");
       const onOpen = await waitFor("curl's conn-open", () => log.openOf(on.pid));
       await waitFor("curl's conn-close", () => log.closeOf(onOpen.conn));

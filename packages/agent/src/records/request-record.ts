@@ -1,3 +1,9 @@
+import type { ProtocolName } from "@periscope/proto";
+
+// The protocol names are the contract's (packages/proto/src/protocols.ts), so
+// records, the collector's filter and the control config spell them alike.
+export type { ProtocolName };
+
 /** A process (or unknown peer) at one end of a request. */
 export interface RecordEndpoint {
   ip: string;
@@ -8,23 +14,6 @@ export interface RecordEndpoint {
   pid: number;
   processName: string;
 }
-
-/** Protocol names in records and in the collector's `protocol` filter. */
-export const PROTOCOL_NAMES = [
-  "http",
-  "http2",
-  "grpc",
-  "postgres",
-  "mysql",
-  "redis",
-  "dns",
-  "kafka",
-  "amqp",
-  "nats",
-  "mongo",
-  "mqtt",
-] as const;
-export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 
 /** One request paired with its response, independent of the protocol that carried it. */
 export interface RequestRecord {

@@ -1,20 +1,5 @@
 // The collection config as the API accepts it, and its wire form for agents.
-import { type CollectionConfig, CollectionConfigSchema, create } from "@periscope/proto";
-
-/** Protocols by the names the agent's kernel inference uses (agent runtime-config PROTOCOL_CODES). */
-export const CONTROL_PROTOCOLS = [
-  "http1",
-  "http2",
-  "postgres",
-  "mysql",
-  "redis",
-  "dns",
-  "kafka",
-  "amqp",
-  "nats",
-  "mongo",
-  "mqtt",
-] as const;
+import { CAPTURE_PROTOCOLS, type CollectionConfig, CollectionConfigSchema, create } from "@periscope/proto";
 
 /** The agent's capture cap per syscall (bpf/common MAX_CAPTURE_BYTES). */
 export const MAX_CAPTURE_BYTES = 16_384;
@@ -27,7 +12,11 @@ export interface CollectionConfigBody {
   redactSqlLiterals?: boolean;
   includeNamespaces?: string[];
   excludeNamespaces?: string[];
+  recordBudgetPerSecond?: number;
 }
+
+/** Largest record budget an operator may set, per agent and second. */
+export const MAX_RECORD_BUDGET_PER_SECOND = 1_000_000;
 
 // A Kubernetes namespace is a DNS label (RFC 1123).
 const NAMESPACE = { type: "string", pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" } as const;
@@ -38,9 +27,11 @@ export const collectionConfigSchema = {
   properties: {
     disabledProtocols: {
       type: "array",
-      maxItems: CONTROL_PROTOCOLS.length,
+      maxItems: CAPTURE_PROTOCOLS.length,
       uniqueItems: true,
-      items: { type: "string", enum: [...CONTROL_PROTOCOLS] },
+      description: "protocols the agents' kernel capture skips (gRPC rides HTTP/2, so it has no switch)",
+      // The contract's names: an old "http1" is refused, naming the accepted ones.
+      items: { type: "string", enum: [...CAPTURE_PROTOCOLS] },
     },
     captureBytes: {
       type: "integer",
@@ -60,6 +51,13 @@ export const collectionConfigSchema = {
     redactSqlLiterals: { type: "boolean" },
     includeNamespaces: { type: "array", maxItems: 256, items: NAMESPACE },
     excludeNamespaces: { type: "array", maxItems: 256, items: NAMESPACE },
+    recordBudgetPerSecond: {
+      type: "integer",
+      minimum: 1,
+      maximum: MAX_RECORD_BUDGET_PER_SECOND,
+      description:
+        "request records each agent sends per second (errors, slow and traced first, the rest sampled); absent: the agent's default. Metrics still count every request.",
+    },
   },
 } as const;
 
@@ -73,5 +71,7 @@ export function toWireConfig(version: number, body: CollectionConfigBody): Colle
     redactSqlLiterals: body.redactSqlLiterals ?? false,
     includeNamespaces: body.includeNamespaces ?? [],
     excludeNamespaces: body.excludeNamespaces ?? [],
+    // 0 on the wire is "unset": the agent keeps its default.
+    recordBudgetPerSecond: body.recordBudgetPerSecond ?? 0,
   });
 }

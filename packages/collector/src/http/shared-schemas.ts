@@ -1,5 +1,5 @@
 // JSON-schema fragments shared by several routes.
-import { KNOWN_PROTOCOLS } from "../query/known-protocols.js";
+import { PROTOCOL_NAMES } from "@periscope/proto";
 
 export const timeRangeQueryProperties = {
   from: { type: "string", description: "epoch milliseconds or ISO-8601; default to − 15 min" },
@@ -7,7 +7,7 @@ export const timeRangeQueryProperties = {
 } as const;
 
 // An empty value means "no filter": a form's blank select sends `protocol=`.
-export const protocolQueryProperty = { type: "string", enum: [...KNOWN_PROTOCOLS, ""] } as const;
+export const protocolQueryProperty = { type: "string", enum: [...PROTOCOL_NAMES, ""] } as const;
 
 export const errorResponseSchema = {
   type: "object",
