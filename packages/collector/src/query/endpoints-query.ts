@@ -1,6 +1,6 @@
 // The endpoint table: per (service, protocol, operation, target) RED figures
-// over a range, from the endpoint roll-up. Targets are normalised there
-// (ids become {id}); see ENDPOINT_TARGET_SQL. Each endpoint counts its server
+// over a range, from the endpoint roll-up of the agents' metric series. Targets
+// arrive templated by the agent (ids as {id}). Each endpoint counts its server
 // side when any was observed, else what its callers saw.
 import type { QueryParams, Storage } from "../storage/storage.js";
 import { type ObservedSide, sideAggregatesSql, sideFigures } from "./rollup-range.js";

@@ -1,16 +1,16 @@
 // Map, map diff, RED, endpoints and flame graphs through the real HTTP routes,
-// over the embedded engine: requests go in through the ingest row mapping and
-// the materialized views, figures come out of the roll-ups.
+// over the embedded engine: metric series go in through the ingest row
+// mapping and the materialized views, figures come out of the roll-ups.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create, RequestRecordSchema } from "@periscope/proto";
+import { bucketIndex, bucketValue, LATENCY_SCALE, type MetricSeries } from "@periscope/proto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectorApp } from "../app.js";
-import { type RecordSpec, requestRecord } from "../fixtures/ingest-client.js";
+import { edgeAndEndpointSeries, metricSeries } from "../fixtures/metric-series.js";
 import { IngestStats } from "../ingest/ingest-stats.js";
-import { toRequestRow } from "../ingest/request-row.js";
+import { toMetricSeriesRow } from "../ingest/metric-series-row.js";
 import { applyMigrations, loadMigrations } from "../storage/migrations.js";
 import { openStorage, type Storage } from "../storage/storage.js";
 
@@ -25,16 +25,16 @@ const baselineRange = `baselineFrom=${M - 30 * 60_000}&baselineTo=${M - 15 * 60_
 
 const web = { service: "web", ip: "10.0.0.1", port: 40000 };
 const api = { service: "api", ip: "10.0.0.2", port: 8080 };
-const shop = (side: "client" | "server") => ({ [`k8s.${side}.namespace`]: "shop" });
+const shop = { clientNamespace: "shop", serverNamespace: "shop" };
 
-function record(spec: RecordSpec, attributes: Record<string, string> = {}) {
-  return create(RequestRecordSchema, { ...requestRecord(spec), attributes });
-}
+/** What a latency of `ms` reads back as: its bucket's midpoint at the stored scale, in ms. */
+const reported = (ms: number) =>
+  Math.round(bucketValue(bucketIndex(ms * 1e6, LATENCY_SCALE), LATENCY_SCALE) / 1_000) / 1_000;
 
-async function store(records: ReturnType<typeof record>[]): Promise<void> {
+async function store(series: MetricSeries[]): Promise<void> {
   await storage.insertRows(
-    "requests",
-    records.map((r) => toRequestRow("agent-1", r)),
+    "metric_series",
+    series.map((s) => toMetricSeriesRow("agent-1", s)),
   );
 }
 
@@ -50,79 +50,58 @@ beforeAll(async () => {
   app = Fastify({ logger: { level: process.env.TEST_LOG ?? "silent" } });
   await app.register(collectorApp, { storage, ingestStats: new IngestStats() });
 
-  const webToApi = { client: web, server: api, target: "/users/42?full=1" };
-  const namespaced = { ...shop("client"), ...shop("server") };
+  const webToApi = { client: web, server: api, target: "/users/{id}", ...shop };
   await store([
-    // web -> api seen at both ends: client side 10 ms with one error, server side 8 ms.
-    ...[0, 1, 2].map((i) =>
-      record(
-        {
-          ...webToApi,
-          side: "client",
-          startMs: M + i,
-          durationMs: 10,
-          error: i === 2,
-          status: i === 2 ? 500 : 200,
-        },
-        namespaced,
-      ),
-    ),
-    ...[0, 1, 2].map((i) =>
-      record(
-        { ...webToApi, side: "server", startMs: M + i, durationMs: 8, target: `/users/${40 + i}` },
-        namespaced,
-      ),
-    ),
+    // web -> api seen at both ends: client side 10 ms with one error (its own status class), server side 8 ms.
+    ...edgeAndEndpointSeries({ ...webToApi, side: "client", startMs: M, durationsMs: [10, 10] }),
+    ...edgeAndEndpointSeries({ ...webToApi, side: "client", startMs: M, durationsMs: [10], errors: 1 }),
+    ...edgeAndEndpointSeries({ ...webToApi, side: "server", startMs: M, durationsMs: [8, 8, 8] }),
     // api -> an unnamed PostgreSQL, seen by the client only.
-    ...[0, 1].map((i) =>
-      record(
-        {
-          protocol: "postgres",
-          side: "client",
-          startMs: M + 60_000 + i,
-          durationMs: 5,
-          client: api,
-          server: { ip: "10.0.0.5", port: 5432 },
-          operation: "SELECT",
-          target: "orders",
-        },
-        shop("client"),
-      ),
-    ),
-    // An unknown client calling web, seen by web only.
-    ...[0, 1].map((i) =>
-      record({
-        side: "server",
-        startMs: M + 120_000 + i,
-        durationMs: 3,
-        client: { ip: "192.168.1.9", port: 50000 },
-        server: { ...web, port: 3000 },
-      }),
-    ),
-    // A host process without a service name, and a remote peer known by its DNS name.
-    record({
+    ...edgeAndEndpointSeries({
+      protocol: "postgres",
       side: "client",
-      startMs: M + 1000,
-      durationMs: 2,
+      startMs: M + 60_000,
+      durationsMs: [5, 5],
+      client: api,
+      server: { ip: "10.0.0.5", port: 5432 },
+      operation: "SELECT",
+      target: "orders",
+      statusClass: "ok",
+      clientNamespace: "shop",
+    }),
+    // An unknown client calling web, seen by web only.
+    ...edgeAndEndpointSeries({
+      side: "server",
+      startMs: M + 120_000,
+      durationsMs: [3, 3],
+      client: { ip: "192.168.1.9", port: 50000 },
+      server: { ...web, port: 3000 },
+    }),
+    // A host process without a service name, and a remote peer known by its DNS name.
+    metricSeries({
+      kind: "edge",
+      side: "client",
+      startMs: M,
+      durationsMs: [2],
       client: web,
       server: { ip: "10.0.0.7", port: 8081, processName: "nginx", pid: 7 },
     }),
-    record(
-      {
-        side: "client",
-        startMs: M + 2000,
-        durationMs: 40,
-        client: web,
-        server: { ip: "203.0.113.9", port: 443 },
-      },
-      { "http.host": "payments.example.com" },
-    ),
+    metricSeries({
+      kind: "edge",
+      side: "client",
+      startMs: M,
+      durationsMs: [40],
+      client: web,
+      server: { ip: "203.0.113.9", port: 443 },
+      serverHost: "payments.example.com",
+    }),
     // Baseline: web -> api at a lower rate, and an edge that has since vanished.
-    record({ ...webToApi, side: "client", startMs: M - 20 * 60_000, durationMs: 10 }, namespaced),
-    record({
+    ...edgeAndEndpointSeries({ ...webToApi, side: "client", startMs: M - 20 * 60_000, durationsMs: [10] }),
+    metricSeries({
+      kind: "edge",
       side: "client",
       startMs: M - 20 * 60_000,
-      durationMs: 10,
+      durationsMs: [10],
       client: api,
       server: { service: "legacy", ip: "10.0.0.9", port: 80 },
     }),
@@ -162,14 +141,14 @@ describe("GET /api/v1/map over the roll-ups", () => {
     expect(body.edges.find((e) => e.id === "web->api")).toMatchObject({
       requestCount: 3,
       errorCount: 1,
-      p50Ms: 10,
-      p99Ms: 10,
+      p50Ms: reported(10),
+      p99Ms: reported(10),
       observedFrom: "client",
     });
     expect(body.edges.find((e) => e.id === "192.168.1.9->web")).toMatchObject({
       requestCount: 2,
       observedFrom: "server",
-      p50Ms: 3,
+      p50Ms: reported(3),
     });
     const kinds = Object.fromEntries(body.nodes.map((n) => [n.id, n.kind]));
     expect(kinds).toEqual({
@@ -195,7 +174,7 @@ describe("GET /api/v1/map over the roll-ups", () => {
     expect(body.edges.find((e) => e.id === "web->api")).toMatchObject({
       requestCount: 4,
       errorCount: 1,
-      p50Ms: 10,
+      p50Ms: reported(10),
     });
     expect(body.edges.find((e) => e.id === "api->legacy")).toMatchObject({ requestCount: 1 });
     const month = await get<{ stepSeconds: number; points: { requests: number; errors: number }[] }>(
@@ -302,15 +281,15 @@ describe("GET /api/v1/red", () => {
     expect(body.points[1]).toMatchObject({
       time: new Date(M).toISOString(),
       errors: 0,
-      p50Ms: 8,
+      p50Ms: reported(8),
       requestsPerSecond: 0.05,
     });
   });
 
-  it("gives an edge's series from the client side, and an endpoint's by normalised target", async () => {
+  it("gives an edge's series from the client side, and an endpoint's by its target template", async () => {
     const edge = await get<RedBody>(`/api/v1/red?client=web&server=api&${range}`);
     expect(edge.body.observedFrom).toBe("client");
-    expect(edge.body.points[1]).toMatchObject({ requests: 3, errors: 1, p50Ms: 10 });
+    expect(edge.body.points[1]).toMatchObject({ requests: 3, errors: 1, p50Ms: reported(10) });
     const endpoint = await get<RedBody>(
       `/api/v1/red?service=api&operation=GET&target=${encodeURIComponent("/users/{id}")}&${range}`,
     );
@@ -353,7 +332,7 @@ describe("GET /api/v1/endpoints", () => {
     }[];
   }
 
-  it("lists endpoints with ids folded, server side first, sorted and limited", async () => {
+  it("lists endpoints by target template, server side first, sorted and limited", async () => {
     const { status, body } = await get<EndpointsBody>(`/api/v1/endpoints?${range}&service=api`);
     expect(status).toBe(200);
     expect(body.endpoints).toEqual([

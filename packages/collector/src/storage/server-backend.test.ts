@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningCollector, startCollector } from "../collector.js";
 import { requestRecord, TestIngestClient } from "../fixtures/ingest-client.js";
+import { metricSeries } from "../fixtures/metric-series.js";
 import type { RequestView } from "../query/requests-query.js";
 import type { ServiceMap } from "../query/service-map-query.js";
 import {
@@ -68,8 +69,12 @@ describe("server backend over HTTP", () => {
           target: "/it's",
         }),
       ],
+      metrics: [
+        metricSeries({ kind: "edge", side: "client", startMs: base, durationsMs: [2], client: web, server: api }),
+        metricSeries({ kind: "edge", side: "server", startMs: base, durationsMs: [50], client: web, server: api }),
+      ],
     });
-    expect(result).toMatchObject({ ok: true, response: { accepted: 2 } });
+    expect(result).toMatchObject({ ok: true, response: { accepted: 2, seriesAccepted: 2, seriesRejected: 0 } });
 
     const map = (await (await fetch(`${collector.httpUrl}/api/v1/map?protocol=http`)).json()) as ServiceMap;
     expect(map.edges).toEqual([
@@ -80,9 +85,9 @@ describe("server backend over HTTP", () => {
         protocols: ["http"],
         requestCount: 1,
         errorCount: 0,
-        p50Ms: 2,
-        p90Ms: 2,
-        p99Ms: 2,
+        p50Ms: expect.closeTo(2, 1),
+        p90Ms: expect.closeTo(2, 1),
+        p99Ms: expect.closeTo(2, 1),
         meanMs: 2,
         observedFrom: "client",
       },
