@@ -49,7 +49,8 @@ function recordProblem(record: RequestRecord, nowNanos: bigint): string | undefi
   if (record.durationNano > MAX_DURATION_NANOS) return "duration_nano is longer than a day";
   // 0 is "1" (an agent from before sampling); below 1 would stand for less than the record itself.
   const weight = record.sampleWeight;
-  if (!Number.isFinite(weight) || (weight !== 0 && weight < 1)) return "sample_weight must be 0 or at least 1";
+  if (!Number.isFinite(weight) || (weight !== 0 && weight < 1))
+    return "sample_weight must be 0 or at least 1";
   return endpointProblem("client", record.client) ?? endpointProblem("server", record.server);
 }
 
@@ -126,12 +127,18 @@ const MAX_SERIES_INTERVAL_NANOS = 60n * NANOS_PER_SECOND;
 
 const reject = (reason: SeriesRejectionReason, detail: string): SeriesRejection => ({ reason, detail });
 
-function histogramRejection(latency: ExponentialHistogram | undefined, count: bigint): SeriesRejection | undefined {
+function histogramRejection(
+  latency: ExponentialHistogram | undefined,
+  count: bigint,
+): SeriesRejection | undefined {
   if (latency === undefined) {
     return count === 0n ? undefined : reject("histogram_total", "latency is missing for a non-zero count");
   }
   if (latency.scale < LATENCY_SCALE || latency.scale > MAX_SCALE) {
-    return reject("histogram_scale", `latency scale ${latency.scale} is outside ${LATENCY_SCALE}..${MAX_SCALE}`);
+    return reject(
+      "histogram_scale",
+      `latency scale ${latency.scale} is outside ${LATENCY_SCALE}..${MAX_SCALE}`,
+    );
   }
   const last = latency.offset + latency.bucketCounts.length - 1;
   if (latency.offset < lowestBucket || last > highestBucket(latency.scale)) {
@@ -147,7 +154,10 @@ function histogramRejection(latency: ExponentialHistogram | undefined, count: bi
 }
 
 /** Undefined when the series can be stored; else why not. */
-export function seriesRejection(series: MetricSeries, nowMs: number = Date.now()): SeriesRejection | undefined {
+export function seriesRejection(
+  series: MetricSeries,
+  nowMs: number = Date.now(),
+): SeriesRejection | undefined {
   const nowNanos = BigInt(Math.trunc(nowMs)) * 1_000_000n;
   if (series.kind !== SeriesKind.EDGE && series.kind !== SeriesKind.ENDPOINT) {
     return reject("unknown_kind", `kind ${series.kind} is neither EDGE nor ENDPOINT`);
@@ -156,13 +166,18 @@ export function seriesRejection(series: MetricSeries, nowMs: number = Date.now()
     return reject("unknown_side", "side must be SIDE_CLIENT or SIDE_SERVER");
   }
   if (!isProtocolName(series.protocol)) {
-    return reject("unknown_protocol", `protocol "${series.protocol.slice(0, MAX_PROTOCOL_LENGTH)}" is not known`);
+    return reject(
+      "unknown_protocol",
+      `protocol "${series.protocol.slice(0, MAX_PROTOCOL_LENGTH)}" is not known`,
+    );
   }
-  if (series.startTimeUnixNano < EARLIEST_START_NANOS) return reject("bad_time", "start is before the year 2000");
+  if (series.startTimeUnixNano < EARLIEST_START_NANOS)
+    return reject("bad_time", "start is before the year 2000");
   if (series.startTimeUnixNano > nowNanos + ALLOWED_FUTURE_SKEW_NANOS) {
     return reject("bad_time", "start is more than an hour in the future");
   }
-  if (series.intervalNano > MAX_SERIES_INTERVAL_NANOS) return reject("bad_time", "interval is longer than a minute");
+  if (series.intervalNano > MAX_SERIES_INTERVAL_NANOS)
+    return reject("bad_time", "interval is longer than a minute");
   const endpoint =
     endpointProblem("server", series.server) ??
     (series.kind === SeriesKind.EDGE ? endpointProblem("client", series.client) : undefined);
@@ -186,7 +201,8 @@ export function seriesRejection(series: MetricSeries, nowMs: number = Date.now()
     zero_count: series.latency?.zeroCount ?? 0n,
   };
   for (const [name, value] of Object.entries(values)) {
-    if (value >= MAX_EXACT) return reject("value_too_large", `${name} ${value} is not below 2^53 (a negative number?)`);
+    if (value >= MAX_EXACT)
+      return reject("value_too_large", `${name} ${value} is not below 2^53 (a negative number?)`);
   }
   if ((series.latency?.bucketCounts ?? []).some((bucket) => bucket >= MAX_EXACT)) {
     return reject("value_too_large", "a latency bucket count is not below 2^53 (a negative number?)");

@@ -1,6 +1,13 @@
-import { create, ExportRequestSchema } from "@periscope/proto";
+import {
+  bucketIndex,
+  create,
+  type ExponentialHistogram,
+  ExportRequestSchema,
+  LATENCY_SCALE,
+} from "@periscope/proto";
 import { describe, expect, it } from "vitest";
 import { requestRecord } from "../fixtures/ingest-client.js";
+import { metricSeries } from "../fixtures/metric-series.js";
 import { isTransientStorageError } from "../storage/storage-errors.js";
 import { ExportBatchHandler, type RowSink } from "./export-batch-handler.js";
 import { IngestStats } from "./ingest-stats.js";
@@ -66,6 +73,60 @@ describe("ExportBatchHandler", () => {
     expect(sink.inserts[0]?.rows).toHaveLength(250);
     expect(stats.counters).toMatchObject({ batchesStored: 1, recordsStored: 250, insertStatements: 1 });
     expect(stats.agentStatuses().map((agent) => agent.agentId)).toEqual(["a"]);
+  });
+
+  it("leaves out a malformed metric series with its reason, counts it, and stores the rest of the batch", async () => {
+    const sink = new RecordingSink();
+    const stats = new IngestStats();
+    const handler = new ExportBatchHandler(sink, stats, 4);
+    const good = metricSeries({
+      kind: "edge",
+      side: "client",
+      startMs: Date.now() - 5000,
+      durationsMs: [1, 2],
+      client: { service: "a", ip: "10.0.0.1", port: 1000 },
+      server: { service: "b", ip: "10.0.0.2", port: 80 },
+    });
+    // A finer histogram is stored at the storage scale.
+    const fine = {
+      ...good,
+      latency: {
+        ...(good.latency as ExponentialHistogram),
+        scale: LATENCY_SCALE + 2,
+        offset: bucketIndex(1e6, LATENCY_SCALE + 2),
+        bucketCounts: [1n, 0n, 0n, 0n, 1n],
+      },
+    };
+    const request = create(ExportRequestSchema, {
+      ...batch("a", 1n, 2),
+      metrics: [good, { ...good, protocol: "gopher" }, fine, { ...good, errors: 3n }],
+    });
+    expect(await handler.handle(request)).toEqual({
+      kind: "stored",
+      accepted: 2,
+      series: {
+        accepted: 2,
+        rejected: 2,
+        rejectedReason:
+          'metrics[1]: protocol "gopher" is not known; metrics[3]: errors 3 are more than count 2',
+      },
+    });
+    expect(sink.inserts.map((insert) => `${insert.table} ${insert.rows.length}`)).toEqual([
+      "requests 2",
+      "metric_series 2",
+    ]);
+    const stored = sink.inserts[1]?.rows[1] as { latency_buckets: number[]; latency_counts: number[] };
+    const first = bucketIndex(1e6, LATENCY_SCALE + 2);
+    expect(stored).toMatchObject({
+      latency_buckets: [first >> 2, (first + 4) >> 2],
+      latency_counts: [1, 1],
+    });
+    expect(stats.counters).toMatchObject({ recordsStored: 2, seriesStored: 2, seriesRejected: 2 });
+    expect(stats.seriesRejectedBy).toMatchObject({
+      unknown_protocol: 1,
+      errors_above_count: 1,
+      histogram_total: 0,
+    });
   });
 
   it("coalesces batches that arrive while an insert runs into the next single insert", async () => {

@@ -11,9 +11,9 @@ import {
   DEFAULT_INSERT_QUEUE_OPTIONS,
   InsertQueue,
   type InsertQueueOptions,
+  METRIC_SERIES_TABLE,
   type RowSink,
 } from "./insert-queue.js";
-import { METRIC_SERIES_TABLE } from "./insert-queue.js";
 import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
 import type { RequestRow } from "./request-row.js";
 
@@ -21,7 +21,7 @@ export type { RowSink } from "./insert-queue.js";
 
 export type ExportOutcome =
   /** Stored, or (buffered) accepted and held by the collector until storage is back. */
-  | { kind: "stored"; accepted: number; buffered?: boolean; series: SeriesOutcome }
+  | { kind: "stored"; accepted: number; buffered?: boolean; series?: SeriesOutcome }
   | { kind: "duplicate" }
   | { kind: "invalid"; reason: string }
   | { kind: "busy"; reason: string }
@@ -36,7 +36,7 @@ export type ExportOutcome =
  */
 export type StoredBatchListener = (rows: readonly RequestRow[], agentId: string) => void;
 
-/** What became of a stored batch's metric series (ExportResponse.series_*). */
+/** What became of a stored batch's metric series (ExportResponse.series_*); absent when it had none. */
 export interface SeriesOutcome {
   accepted: number;
   rejected: number;
@@ -129,7 +129,7 @@ export class ExportBatchHandler {
         return {
           kind: "stored",
           accepted: requests.length,
-          series,
+          ...(request.metrics.length === 0 ? {} : { series }),
           ...(outcome.kind === "buffered" ? { buffered: true } : {}),
         };
       case "refused":

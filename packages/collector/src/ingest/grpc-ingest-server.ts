@@ -39,10 +39,11 @@ function exportCallHandler(
     handler.handle(call.request).then(
       (outcome) => {
         switch (outcome.kind) {
-          case "stored":
-            if (outcome.series.rejected > 0) {
+          case "stored": {
+            const series = outcome.series ?? { accepted: 0, rejected: 0, rejectedReason: "" };
+            if (series.rejected > 0) {
               logger.warn(
-                { agentId: call.request.agentId, reason: outcome.series.rejectedReason },
+                { agentId: call.request.agentId, reason: series.rejectedReason },
                 "rejected malformed metric series; stored the rest of the batch",
               );
             }
@@ -51,12 +52,13 @@ function exportCallHandler(
               create(ExportResponseSchema, {
                 accepted: outcome.accepted,
                 duplicate: false,
-                seriesAccepted: outcome.series.accepted,
-                seriesRejected: outcome.series.rejected,
-                rejectedReason: outcome.series.rejectedReason,
+                seriesAccepted: series.accepted,
+                seriesRejected: series.rejected,
+                rejectedReason: series.rejectedReason,
               }),
             );
             return;
+          }
           case "duplicate":
             callback(null, create(ExportResponseSchema, { accepted: 0, duplicate: true }));
             return;

@@ -54,10 +54,9 @@ export class IngestStats {
     seriesRejected: 0,
   };
   /** seriesRejected by reason (batch-validation.ts). */
-  readonly seriesRejectedBy = Object.fromEntries(SERIES_REJECTION_REASONS.map((reason) => [reason, 0])) as Record<
-    SeriesRejectionReason,
-    number
-  >;
+  readonly seriesRejectedBy = Object.fromEntries(
+    SERIES_REJECTION_REASONS.map((reason) => [reason, 0]),
+  ) as Record<SeriesRejectionReason, number>;
   private readonly agents = new Map<string, AgentStatus>();
 
   constructor(private readonly maxAgents = 10_000) {}

@@ -57,7 +57,14 @@ beforeAll(async () => {
     for (let t = range.fromMs; t < range.toMs; t += 5 * 60_000) {
       const durationsMs = latencies(40 + agent * 7, t / 1000 + agent);
       sent.push(...durationsMs);
-      const series = metricSeries({ kind: "edge", side: "client", startMs: t + agent, durationsMs, client: web, server: api });
+      const series = metricSeries({
+        kind: "edge",
+        side: "client",
+        startMs: t + agent,
+        durationsMs,
+        client: web,
+        server: api,
+      });
       for (const ms of durationsMs) merged.record(Math.round(ms * 1_000_000));
       rows.push(toMetricSeriesRow(`agent-${agent}`, series));
     }

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bucketIndex, LATENCY_SCALE } from "@periscope/proto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeAndEndpointSeries } from "../fixtures/metric-series.js";
 import { toMetricSeriesRow } from "../ingest/metric-series-row.js";
 import { renderStatement } from "./ddl-template.js";

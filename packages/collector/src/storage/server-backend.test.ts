@@ -70,11 +70,28 @@ describe("server backend over HTTP", () => {
         }),
       ],
       metrics: [
-        metricSeries({ kind: "edge", side: "client", startMs: base, durationsMs: [2], client: web, server: api }),
-        metricSeries({ kind: "edge", side: "server", startMs: base, durationsMs: [50], client: web, server: api }),
+        metricSeries({
+          kind: "edge",
+          side: "client",
+          startMs: base,
+          durationsMs: [2],
+          client: web,
+          server: api,
+        }),
+        metricSeries({
+          kind: "edge",
+          side: "server",
+          startMs: base,
+          durationsMs: [50],
+          client: web,
+          server: api,
+        }),
       ],
     });
-    expect(result).toMatchObject({ ok: true, response: { accepted: 2, seriesAccepted: 2, seriesRejected: 0 } });
+    expect(result).toMatchObject({
+      ok: true,
+      response: { accepted: 2, seriesAccepted: 2, seriesRejected: 0 },
+    });
 
     const map = (await (await fetch(`${collector.httpUrl}/api/v1/map?protocol=http`)).json()) as ServiceMap;
     expect(map.edges).toEqual([

@@ -1,6 +1,7 @@
 // GET /api/v1/stats shows every ingest counter and the insert queue's depth,
 // through a real collector: nothing the ingest path counts is stripped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metricSeries } from "../../../../fixtures/metric-series.js";
 import {
   type CollectorUnderTest,
   call,
@@ -10,6 +11,7 @@ import { type IngestCounters, IngestStats } from "../../../../ingest/ingest-stat
 
 interface StatsBody {
   ingest: IngestCounters;
+  seriesRejectedBy: Record<string, number>;
   queue: { batches: number; rows: number; bytes: number; storageDown: boolean };
   agents: { agentId: string }[];
 }
@@ -35,6 +37,26 @@ beforeAll(async () => {
   expect(await t.ingest.send({ agentId: "node-a", batchSeq: 2n, requests: records(6) })).toMatchObject({
     ok: false,
   });
+  // One good metric series and one with a protocol nobody parses: the good one is stored.
+  const series = metricSeries({
+    kind: "edge",
+    side: "server",
+    startMs: Date.now() - 5_000,
+    durationsMs: [1],
+    client: { ip: "10.0.0.1", port: 5000 },
+    server: { service: "api", ip: "10.0.0.2", port: 80 },
+  });
+  expect(
+    await t.ingest.send({
+      agentId: "node-a",
+      batchSeq: 3n,
+      requests: [],
+      metrics: [series, { ...series, protocol: "gopher" }],
+    }),
+  ).toMatchObject({
+    ok: true,
+    response: { seriesAccepted: 1, seriesRejected: 1, rejectedReason: expect.stringContaining("gopher") },
+  });
 });
 
 afterAll(() => t?.close());
@@ -45,16 +67,19 @@ describe("GET /api/v1/stats", () => {
     expect(status).toBe(200);
     expect(Object.keys(body.ingest).sort()).toEqual(Object.keys(new IngestStats().counters).sort());
     expect(body.ingest).toMatchObject({
-      batchesStored: 1,
+      batchesStored: 2,
       recordsStored: 3,
+      seriesStored: 1,
+      seriesRejected: 1,
       batchesDuplicate: 1,
       batchesRefusedBusy: 1,
       batchesRefusedBufferFull: 1,
       batchesBuffered: 0,
       recordsDroppedAfterAccept: 0,
-      insertStatements: 1,
+      insertStatements: 2,
       insertRetries: 0,
     });
+    expect(body.seriesRejectedBy).toMatchObject({ unknown_protocol: 1, histogram_total: 0 });
     expect(body.agents.map((agent) => agent.agentId)).toEqual(["node-a"]);
   });
 
