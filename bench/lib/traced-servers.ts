@@ -40,7 +40,8 @@ async function waitForHttp(url: string): Promise<void> {
   throw new Error(`${url} did not answer within 10 s`);
 }
 
-export async function startNginx(dir: string, port: number): Promise<TracedServer> {
+/** @param accessLog a file nginx writes one line per request to (the truth a bench counts against); off when absent */
+export async function startNginx(dir: string, port: number, accessLog?: string): Promise<TracedServer> {
   mkdirSync(path.join(dir, "logs"), { recursive: true });
   const conf = path.join(dir, "nginx.conf");
   // One worker: the machine has two cores shared by wrk, the server and the agent.
@@ -52,7 +53,7 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/logs/error.log warn;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  ${accessLog === undefined ? "access_log off;" : `access_log ${accessLog};`}
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
   keepalive_requests 10000000;
