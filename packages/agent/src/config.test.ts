@@ -17,6 +17,9 @@ describe("loadConfig", () => {
       agentToken: undefined,
       collectorTls: false,
       collectorCa: undefined,
+      recordBudgetPerSecond: 5000,
+      metricsIntervalMs: 5000,
+      captureSelf: false,
     });
   });
 
@@ -38,6 +41,9 @@ describe("loadConfig", () => {
       agentToken: undefined,
       collectorTls: false,
       collectorCa: undefined,
+      recordBudgetPerSecond: 5000,
+      metricsIntervalMs: 5000,
+      captureSelf: false,
     });
     expect(loadConfig({ PERISCOPE_COLLECTOR_ADDR: "[::1]:4770" }).collectorAddress).toBe("[::1]:4770");
   });
@@ -53,6 +59,9 @@ describe("loadConfig", () => {
     [{ PERISCOPE_AGENT_TOKEN: "short-token" }, /PERISCOPE_AGENT_TOKEN .*at least 16 characters/],
     [{ PERISCOPE_AGENT_TOKEN: "has a space in the token" }, /PERISCOPE_AGENT_TOKEN .*without spaces/],
     [{ PERISCOPE_COLLECTOR_TLS: "yes" }, /PERISCOPE_COLLECTOR_TLS .*true or false, got "yes"/],
+    [{ PERISCOPE_RECORD_BUDGET: "5k" }, /PERISCOPE_RECORD_BUDGET .*0 to 1000000, got "5k"/],
+    [{ PERISCOPE_METRICS_INTERVAL_MS: "60000" }, /PERISCOPE_METRICS_INTERVAL_MS .*1000 to 10000/],
+    [{ PERISCOPE_CAPTURE_SELF: "sure" }, /PERISCOPE_CAPTURE_SELF .*true or false/],
     [
       { PERISCOPE_COLLECTOR_CA: "/nonexistent/periscope-ca.pem" },
       /PERISCOPE_COLLECTOR_CA .*cannot read "\/nonexistent\/periscope-ca.pem": ENOENT/,

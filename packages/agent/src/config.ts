@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { MAX_RECORD_BUDGET_PER_SECOND } from "./control/runtime-config.js";
+import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS } from "./metrics/series-aggregator.js";
 import { parseRedactionRules, type RedactionRules } from "./records/redaction-rules.js";
+import { DEFAULT_RECORD_BUDGET_PER_SECOND } from "./sampling/record-sampler.js";
 
 /** Largest capture per syscall the kernel side supports (PERISCOPE_MAX_CAPTURE in socket_trace.h). */
 export const MAX_CAPTURE_BYTES = 16384;
@@ -23,6 +26,12 @@ export interface AgentConfig {
   collectorTls: boolean;
   /** PEM CA bundle the collector's certificate must chain to; the system's roots when undefined. */
   collectorCa: Buffer | undefined;
+  /** Request records sent per second at start-up; the local API and the collector change it. */
+  recordBudgetPerSecond: number;
+  /** Length of a metric series interval, ms (aligned to wall-clock multiples). */
+  metricsIntervalMs: number;
+  /** Capture other Periscope processes (collector, UI, agents) too; this agent never is. */
+  captureSelf: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -94,12 +103,22 @@ const variables = {
   collectorTls: {
     name: "PERISCOPE_COLLECTOR_TLS",
     description: "true: gRPC to the collector over TLS",
-    parse: (raw) => {
-      const value = raw?.trim().toLowerCase() ?? "";
-      if (value === "" || value === "false" || value === "0") return false;
-      if (value === "true" || value === "1") return true;
-      throw new ConfigError(`must be true or false, got "${raw}"`);
-    },
+    parse: parseBoolean,
+  },
+  recordBudgetPerSecond: {
+    name: "PERISCOPE_RECORD_BUDGET",
+    description: "request records sent per second (metrics count every request)",
+    parse: (raw) => parseInteger(raw, DEFAULT_RECORD_BUDGET_PER_SECOND, 0, MAX_RECORD_BUDGET_PER_SECOND),
+  },
+  metricsIntervalMs: {
+    name: "PERISCOPE_METRICS_INTERVAL_MS",
+    description: "metric series interval in ms",
+    parse: (raw) => parseInteger(raw, DEFAULT_INTERVAL_MS, 1_000, MAX_INTERVAL_MS),
+  },
+  captureSelf: {
+    name: "PERISCOPE_CAPTURE_SELF",
+    description: "true: capture Periscope's own processes (periscope-collector, periscope-ui, other agents)",
+    parse: parseBoolean,
   },
   collectorCa: {
     name: "PERISCOPE_COLLECTOR_CA",
@@ -151,7 +170,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     agentToken: read("agentToken"),
     collectorTls: collectorTls || collectorCa !== undefined,
     collectorCa,
+    recordBudgetPerSecond: read("recordBudgetPerSecond"),
+    metricsIntervalMs: read("metricsIntervalMs"),
+    captureSelf: read("captureSelf"),
   };
+}
+
+function parseBoolean(raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase() ?? "";
+  if (value === "" || value === "false" || value === "0") return false;
+  if (value === "true" || value === "1") return true;
+  throw new ConfigError(`must be true or false, got "${raw}"`);
+}
+
+function parseInteger(raw: string | undefined, fallback: number, min: number, max: number): number {
+  const text = raw?.trim() ?? "";
+  if (text === "") return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
 }
 
 function parseHostPort(text: string): string {

@@ -21,12 +21,21 @@ import { LocalAddresses } from "./metadata/local-addresses.js";
 import { ProcessInfoCache } from "./metadata/process-info.js";
 import { ProcessNames } from "./metadata/process-names.js";
 import { lookupSocketEndpoints } from "./metadata/socket-endpoints.js";
+import { SeriesAggregator } from "./metrics/series-aggregator.js";
 import { Pipeline } from "./pipeline.js";
 import { MonotonicClock } from "./records/monotonic-clock.js";
 import { toProtoRecord } from "./records/to-proto.js";
+import { RecordSampler } from "./sampling/record-sampler.js";
+import { findPeriscopeProcesses } from "./self-exclusion/periscope-processes.js";
 import { startTlsCapture, tlsScanIntervalMs } from "./tls/tls-capture.js";
 
+// What /proc/PID/comm shows, so service names say what this is and other
+// agents leave it out of capture (self-exclusion/periscope-processes.ts).
+process.title = "periscope-agent";
+
 const IDLE_CHECK_INTERVAL_MS = 5_000;
+/** Closed metric intervals are handed to the exporter this often (intervals are 1–10 s). */
+const METRICS_DRAIN_INTERVAL_MS = 1_000;
 const CONNECTION_IDLE_TIMEOUT_NS = 5n * 60n * 1_000_000_000n;
 
 function agentVersion(): string {
@@ -76,6 +85,10 @@ const processInfo = new ProcessInfoCache({ maxProcesses: 4096 });
 let controlPlane: ControlPlane | undefined;
 // The collector's config push (ControlService), applied through controlPlane.controls.
 let controlStream: CollectorControlStream | undefined;
+// Every record is folded into the metric series; the sampler then decides
+// whether it also travels as a record, within the record budget.
+const metrics = new SeriesAggregator({ intervalMs: config.metricsIntervalMs });
+const sampler = new RecordSampler({ budgetPerSecond: config.recordBudgetPerSecond });
 
 const pipeline = new Pipeline({
   tracker: {
@@ -87,7 +100,10 @@ const pipeline = new Pipeline({
   processNames: new ProcessNames(),
   listeners: new ListeningSockets({ minRefreshIntervalMs: 5_000, maxListeners: 4096 }),
   localAddresses: new LocalAddresses(),
-  onRecord: (record) => exporter.add(withProcessInfo(toProtoRecord(record, clock), processInfo)),
+  onRecord: (record) => {
+    const weight = sampler.decide(record, metrics.fold(record));
+    if (weight > 0) exporter.add(withProcessInfo(toProtoRecord(record, clock, weight), processInfo));
+  },
   redaction: config.redaction,
   // A connection the parsers give up on is no longer copied by the kernel
   // either. Spread so the agent builds whether or not this Pipeline has the hook.
@@ -125,6 +141,9 @@ function agentInfo(): AgentInfo {
       tlsCallsFull: (tracer?.tlsDropCounters() ?? finalTlsDrops).callsFull,
       tlsNoSocket: (tracer?.tlsDropCounters() ?? finalTlsDrops).noSocket,
       connectionStatsDropped: BigInt(exporter.counters.connectionStatsDropped),
+      recordsSampledOut: BigInt(sampler.counters.sampledOut),
+      metricSeriesDropped: BigInt(exporter.counters.seriesDropped),
+      endpointOverflow: BigInt(metrics.counters.endpointOverflow),
     }),
   });
 }
@@ -155,6 +174,8 @@ try {
     tracer,
     apiAddress: config.apiAddress,
     captureBytes: config.captureBytes,
+    recordBudgetPerSecond: config.recordBudgetPerSecond,
+    captureSelf: config.captureSelf,
     stats: (configVersion) =>
       buildAgentStats({
         configVersion,
@@ -163,13 +184,19 @@ try {
         pipeline: pipeline.counters(),
         exporter: exporter.counters,
         capture: captureStats,
+        sampler,
+        metrics: metrics.counters,
       }),
   });
+  // The budget from PUT /v1/config or the collector reaches the sampler here.
+  controlPlane.controls.onApply((applied) => sampler.setBudget(applied.recordBudgetPerSecond));
+  excludePeriscopeProcesses(controlPlane);
   controlStream = new CollectorControlStream({
     address: config.collectorAddress,
     agentId: config.agentId,
     controls: controlPlane.controls,
     defaultCaptureBytes: config.captureBytes,
+    defaultRecordBudgetPerSecond: config.recordBudgetPerSecond,
     credentials,
     token: config.agentToken,
     // The collector's redaction adds to PERISCOPE_REDACTION's rules.
@@ -202,14 +229,26 @@ console.log(
 const idleTimer = setInterval(() => {
   pipeline.evictIdle(clock.nowMonotonicNs());
   processInfo.sweep();
+  if (controlPlane) excludePeriscopeProcesses(controlPlane);
 }, IDLE_CHECK_INTERVAL_MS);
 idleTimer.unref();
+
+const metricsTimer = setInterval(() => exporter.addMetrics(metrics.drain()), METRICS_DRAIN_INTERVAL_MS);
+metricsTimer.unref();
+
+/** Periscope's other processes (collector, UI, agents) out of the pid filter, unless captureSelf. */
+function excludePeriscopeProcesses(plane: ControlPlane): void {
+  plane.controls.setPeriscopePids(findPeriscopeProcesses()).catch((error: unknown) => {
+    console.error(`periscope-agent: cannot exclude Periscope's processes: ${messageOf(error)}`);
+  });
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(idleTimer);
+  clearInterval(metricsTimer);
   tlsCapture?.stop();
   if (tracer) {
     finalKernelDrops = tracer.dropCounters();
@@ -222,6 +261,8 @@ async function shutdown(signal: string): Promise<void> {
   await controlPlane?.close();
   pipeline.close();
   tcpHealth?.stop();
+  // The open interval too: its requests are counted nowhere else.
+  exporter.addMetrics(metrics.drain(true));
   await exporter.close();
   console.log(`periscope-agent: stopped on ${signal}, ${exporter.counters.recordsSent} records exported`);
   process.exit(0);

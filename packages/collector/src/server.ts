@@ -3,6 +3,10 @@
 import { startCollector } from "./collector.js";
 import { ConfigError, describeEnvironment, loadConfig } from "./config.js";
 
+// What /proc shows (comm is cut to "periscope-colle"; argv[0] holds the whole
+// name): agents name the service from it and leave Periscope's own processes out of capture.
+process.title = "periscope-collector";
+
 function printHelp(): void {
   console.log("periscope collector — environment variables:");
   for (const variable of describeEnvironment()) {

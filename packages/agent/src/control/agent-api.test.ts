@@ -8,7 +8,9 @@ const stats: AgentStats = {
   configVersion: 1,
   capture: { batches: 3, events: 30, capturedBytes: 1000, connectionsOpen: 2 },
   connectionsDisabled: 1,
-  records: { emitted: 5, exported: 4, dropped: 0 },
+  records: { emitted: 5, kept: 4, sampledOut: 1, exported: 4, dropped: 0 },
+  sampling: { budgetPerSecond: 5000, uniformProbability: 1, traceProbability: 1 },
+  metricSeries: { emitted: 6, sent: 6, dropped: 0 },
   exportBatches: { sent: 2, dropped: 0 },
   drops: { ringbuf_full: 7, sampled_out: 9 },
 };
@@ -79,6 +81,9 @@ describe("the agent's local HTTP API", () => {
     expect(text).toContain("periscope_agent_kernel_batches_total 3\n");
     expect(text).toContain("periscope_agent_ringbuf_full_total 7\n");
     expect(text).toContain("periscope_agent_connections_tracked 2\n");
+    expect(text).toContain("periscope_agent_records_sampled_out_total 1\n");
+    expect(text).toContain("periscope_agent_metric_series_sent_total 6\n");
+    expect(text).toContain("periscope_agent_record_sampling_probability 1\n");
   });
 
   it("answers 404 and 405 for unknown routes and methods", async () => {

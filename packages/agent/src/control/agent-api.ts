@@ -1,7 +1,8 @@
 // The agent's local HTTP API (node:http, loopback by default):
 //   GET /v1/config   {version, config}
 //   PUT /v1/config   a RuntimeConfig; 200 {version}, 400 {error, field} when refused
-//   GET /v1/stats    drop counters and throughput figures (AgentStats)
+//   GET /v1/stats    drop counters, throughput figures, the record budget's sampling and
+//                    metric series sent/dropped (AgentStats)
 //   GET /metrics     the same in Prometheus text format
 
 import http from "node:http";

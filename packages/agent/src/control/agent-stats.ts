@@ -9,9 +9,14 @@ export interface AgentStats {
   capture: { batches: number; events: number; capturedBytes: number; connectionsOpen: number };
   /** Connections whose payload copies the agent turned off in the kernel. */
   connectionsDisabled: number;
-  records: { emitted: number; exported: number; dropped: number };
+  /** emitted by the parsers; kept by the record budget (the rest sampledOut, still in the metrics); exported, dropped by the exporter. */
+  records: { emitted: number; kept: number; sampledOut: number; exported: number; dropped: number };
+  /** The record budget and the probabilities it runs at now. */
+  sampling: { budgetPerSecond: number; uniformProbability: number; traceProbability: number };
+  /** Metric series: emitted by closed intervals, sent to the collector, dropped (queue bound or stop). */
+  metricSeries: { emitted: number; sent: number; dropped: number };
   exportBatches: { sent: number; dropped: number };
-  /** Every loss, and the not-a-loss skips (sampledOut), by name. */
+  /** Every loss, and the not-a-loss skips (sampled_out, records_sampled_out, *_overflow), by name. */
   drops: Record<string, number>;
 }
 
@@ -51,6 +56,38 @@ function metricsOf(stats: AgentStats): Metric[] {
       "Records the collector accepted.",
       stats.records.exported,
     ),
+    counter(
+      "periscope_agent_records_kept_total",
+      "Records the record budget kept (errors, traced, slow, sampled).",
+      stats.records.kept,
+    ),
+    counter(
+      "periscope_agent_records_sampled_out_total",
+      "Records the record budget did not keep; each is still counted in the metric series.",
+      stats.records.sampledOut,
+    ),
+    counter(
+      "periscope_agent_metric_series_sent_total",
+      "Metric series the collector accepted.",
+      stats.metricSeries.sent,
+    ),
+    counter(
+      "periscope_agent_metric_series_dropped_total",
+      "Metric series lost (their queue's bound, or the agent stopping).",
+      stats.metricSeries.dropped,
+    ),
+    {
+      name: "periscope_agent_record_sampling_probability",
+      help: "Probability a record that is not an error, traced or slow is kept with now.",
+      type: "gauge",
+      samples: [["", stats.sampling.uniformProbability]],
+    },
+    {
+      name: "periscope_agent_record_budget_per_second",
+      help: "Request records sent per second at most (errors are kept beyond it).",
+      type: "gauge",
+      samples: [["", stats.sampling.budgetPerSecond]],
+    },
     counter(
       "periscope_agent_export_batches_total",
       "Batches sent to the collector.",
@@ -113,8 +150,22 @@ export interface AgentStatsSources {
     recordsEmitted: number;
     connectionsEvicted: number;
   };
-  exporter: { batchesSent: number; batchesDropped: number; recordsSent: number; recordsDropped: number };
+  exporter: {
+    batchesSent: number;
+    batchesDropped: number;
+    recordsSent: number;
+    recordsDropped: number;
+    seriesSent: number;
+    seriesDropped: number;
+  };
   capture: CaptureStats;
+  sampler: {
+    counters: { kept: number; sampledOut: number };
+    budgetPerSecond: number;
+    uniformProbability: number;
+    traceProbability: number;
+  };
+  metrics: { seriesEmitted: number; endpointOverflow: number; seriesOverflow: number };
 }
 
 export function buildAgentStats(s: AgentStatsSources): AgentStats {
@@ -130,8 +181,20 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
     connectionsDisabled: s.capture.connectionsDisabled,
     records: {
       emitted: s.pipeline.recordsEmitted,
+      kept: s.sampler.counters.kept,
+      sampledOut: s.sampler.counters.sampledOut,
       exported: s.exporter.recordsSent,
       dropped: s.exporter.recordsDropped,
+    },
+    sampling: {
+      budgetPerSecond: s.sampler.budgetPerSecond,
+      uniformProbability: s.sampler.uniformProbability,
+      traceProbability: s.sampler.traceProbability,
+    },
+    metricSeries: {
+      emitted: s.metrics.seriesEmitted,
+      sent: s.exporter.seriesSent,
+      dropped: s.exporter.seriesDropped,
     },
     exportBatches: { sent: s.exporter.batchesSent, dropped: s.exporter.batchesDropped },
     drops: {
@@ -152,6 +215,10 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
       unanswered_requests: s.pipeline.unansweredRequests,
       connections_evicted: s.pipeline.connectionsEvicted,
       export_queue_full: s.exporter.recordsDropped,
+      records_sampled_out: s.sampler.counters.sampledOut,
+      metric_series_dropped: s.exporter.seriesDropped,
+      endpoint_overflow: s.metrics.endpointOverflow,
+      series_overflow: s.metrics.seriesOverflow,
     },
   };
 }

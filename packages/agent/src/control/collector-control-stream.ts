@@ -18,6 +18,7 @@ import {
   create,
 } from "@periscope/proto";
 import type { RedactionRules } from "../records/redaction-rules.js";
+import { DEFAULT_RECORD_BUDGET_PER_SECOND } from "../sampling/record-sampler.js";
 import { PROTOCOL_CODES, type ProtocolKey, type RuntimeConfig } from "./runtime-config.js";
 
 /** The part of RuntimeControls this stream uses. */
@@ -32,6 +33,8 @@ export interface CollectorControlStreamOptions {
   controls: ControlsPort;
   /** The start-up capture cap (PERISCOPE_CAPTURE_BYTES): what capture_bytes = 0 means. */
   defaultCaptureBytes: number;
+  /** The start-up record budget (PERISCOPE_RECORD_BUDGET): what record_budget_per_second = 0 means. */
+  defaultRecordBudgetPerSecond?: number;
   credentials?: ChannelCredentials;
   /** Sent as `authorization: Bearer …` when the collector requires an agent token. */
   token?: string;
@@ -61,14 +64,15 @@ export function toRedactionRules(wire: CollectionConfig, base: RedactionRules): 
 
 /**
  * The collector's config as a RuntimeConfig. The collector owns protocols,
- * the default capture cap and sampling; pid/cgroup filters and per-syscall
- * caps stay as the local API set them. Settings this agent cannot apply yet
+ * the default capture cap, sampling and the record budget; pid/cgroup
+ * filters, per-syscall caps and captureSelf stay as the local API set them. Settings this agent cannot apply yet
  * are named, not silently dropped.
  */
 export function toRuntimeConfig(
   wire: CollectionConfig,
   current: RuntimeConfig,
   defaultCaptureBytes: number,
+  defaultRecordBudgetPerSecond: number = DEFAULT_RECORD_BUDGET_PER_SECOND,
 ): { config: RuntimeConfig; unsupported: string[] } {
   const unsupported: string[] = [];
   const protocols = Object.fromEntries(Object.keys(PROTOCOL_CODES).map((key) => [key, true])) as Record<
@@ -88,6 +92,7 @@ export function toRuntimeConfig(
       protocols,
       captureBytes: { ...current.captureBytes, default: wire.captureBytes || defaultCaptureBytes },
       sampling: { keepOneIn: Math.max(1, wire.sampleOneIn) },
+      recordBudgetPerSecond: wire.recordBudgetPerSecond || defaultRecordBudgetPerSecond,
     },
     unsupported,
   };
@@ -167,6 +172,7 @@ export class CollectorControlStream {
       wire,
       this.options.controls.current().config,
       this.options.defaultCaptureBytes,
+      this.options.defaultRecordBudgetPerSecond,
     );
     const redaction = this.options.redaction;
     if (redaction === undefined) {

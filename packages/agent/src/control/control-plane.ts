@@ -14,6 +14,9 @@ export interface ControlPlaneOptions {
   apiAddress: string;
   /** PERISCOPE_CAPTURE_BYTES: the start-up default cap. */
   captureBytes: number;
+  /** PERISCOPE_RECORD_BUDGET and PERISCOPE_CAPTURE_SELF: the start-up values. */
+  recordBudgetPerSecond?: number;
+  captureSelf?: boolean;
   stats: (configVersion: number) => AgentStats;
   log?: (line: string) => void;
 }
@@ -26,7 +29,13 @@ export interface ControlPlane {
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const log = options.log ?? ((line: string) => console.error(line));
   const controls = new RuntimeControls(options.tracer);
-  await controls.apply(parseRuntimeConfig({ captureBytes: { default: options.captureBytes } }));
+  await controls.apply(
+    parseRuntimeConfig({
+      captureBytes: { default: options.captureBytes },
+      recordBudgetPerSecond: options.recordBudgetPerSecond,
+      captureSelf: options.captureSelf,
+    }),
+  );
   const server = createAgentApi({ controls, stats: () => options.stats(controls.current().version) });
   let listening: Server | undefined;
   try {

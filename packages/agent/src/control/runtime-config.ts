@@ -6,6 +6,7 @@
 import type { CaptureProtocolName } from "@periscope/proto";
 import { KernelProtocol, SourceSyscall } from "../capture/events.js";
 import { DEFAULT_CAPTURE_BYTES, MAX_CAPTURE_BYTES } from "../capture/layout.js";
+import { DEFAULT_RECORD_BUDGET_PER_SECOND } from "../sampling/record-sampler.js";
 
 /**
  * The kernel's protocol codes by the contract's names (CAPTURE_PROTOCOLS): the
@@ -47,6 +48,8 @@ export type CaptureSyscall = keyof typeof CAPTURE_SYSCALL_CODES;
 export const MAX_FILTER_ENTRIES = 1024;
 /** Largest sampling ratio accepted (keep 1 in this many connections). */
 export const MAX_KEEP_ONE_IN = 1_000_000;
+/** Largest record budget accepted (records/s); a collector stores ~60k records/s in all. */
+export const MAX_RECORD_BUDGET_PER_SECOND = 1_000_000;
 
 export interface RuntimeConfig {
   /** false: the kernel sends nothing for that protocol's connections. All true by default. */
@@ -63,6 +66,16 @@ export interface RuntimeConfig {
   cgroups: { include: string[]; exclude: string[] };
   /** Keep 1 in keepOneIn new connections, decided once per connection (1: all). */
   sampling: { keepOneIn: number };
+  /**
+   * Request records sent per second (errors, traced and slow requests first,
+   * the rest sampled; sampling/record-sampler.ts). Metrics count every request.
+   */
+  recordBudgetPerSecond: number;
+  /**
+   * false (default): other Periscope processes (names starting "periscope-":
+   * collector, UI, other agents) are left out of capture. This agent itself never is captured.
+   */
+  captureSelf: boolean;
 }
 
 /** A config the agent refused; `field` names the offending path ("pids.include[2]"). */
@@ -86,6 +99,8 @@ export function defaultRuntimeConfig(): RuntimeConfig {
     pids: { include: [], exclude: [] },
     cgroups: { include: [], exclude: [] },
     sampling: { keepOneIn: 1 },
+    recordBudgetPerSecond: DEFAULT_RECORD_BUDGET_PER_SECOND,
+    captureSelf: false,
   };
 }
 
@@ -149,7 +164,11 @@ const describe = (value: unknown) =>
  */
 export function parseRuntimeConfig(input: unknown): RuntimeConfig {
   const root = objectAt(input, "config");
-  onlyKeys(root, ["protocols", "captureBytes", "pids", "cgroups", "sampling"], "");
+  onlyKeys(
+    root,
+    ["protocols", "captureBytes", "pids", "cgroups", "sampling", "recordBudgetPerSecond", "captureSelf"],
+    "",
+  );
   const config = defaultRuntimeConfig();
 
   if (root.protocols !== undefined) {
@@ -203,6 +222,19 @@ export function parseRuntimeConfig(input: unknown): RuntimeConfig {
     if (sampling.keepOneIn !== undefined) {
       config.sampling.keepOneIn = integerAt(sampling.keepOneIn, "sampling.keepOneIn", 1, MAX_KEEP_ONE_IN);
     }
+  }
+  if (root.recordBudgetPerSecond !== undefined) {
+    config.recordBudgetPerSecond = integerAt(
+      root.recordBudgetPerSecond,
+      "recordBudgetPerSecond",
+      0,
+      MAX_RECORD_BUDGET_PER_SECOND,
+    );
+  }
+  if (root.captureSelf !== undefined) {
+    if (typeof root.captureSelf !== "boolean")
+      throw new RuntimeConfigError("captureSelf", `must be true or false, got ${describe(root.captureSelf)}`);
+    config.captureSelf = root.captureSelf;
   }
   return config;
 }

@@ -37,10 +37,14 @@ function marks(include: readonly bigint[], exclude: readonly bigint[]): Array<[b
   return [...bits];
 }
 
-/** Translates a validated config; cgroup paths become ids through resolveCgroup. */
+/**
+ * Translates a validated config; cgroup paths become ids through resolveCgroup.
+ * `periscopePids`: Periscope's own processes, excluded unless config.captureSelf.
+ */
 export function toKernelControls(
   config: RuntimeConfig,
   resolveCgroup: (path: string) => bigint,
+  periscopePids: readonly number[] = [],
 ): KernelControls {
   const captureBytes = new Array<number>(SYSCALL_SLOTS).fill(config.captureBytes.default);
   for (const [name, bytes] of Object.entries(config.captureBytes.perSyscall)) {
@@ -58,7 +62,11 @@ export function toKernelControls(
         throw new RuntimeConfigError(`${field}[${i}]`, (error as Error).message);
       }
     });
-  const { pids, cgroups } = config;
+  const { cgroups } = config;
+  const pids =
+    config.captureSelf || periscopePids.length === 0
+      ? config.pids
+      : { include: config.pids.include, exclude: [...new Set([...config.pids.exclude, ...periscopePids])] };
   let filterFlags = 0;
   if (pids.include.length > 0) filterFlags |= FilterFlag.PidInclude;
   if (pids.exclude.length > 0) filterFlags |= FilterFlag.PidExclude;
@@ -78,6 +86,8 @@ export class RuntimeControls {
   private version = 0;
   private config: RuntimeConfig = defaultRuntimeConfig();
   private queue: Promise<unknown> = Promise.resolve();
+  private periscopePids: number[] = [];
+  private readonly listeners: Array<(config: RuntimeConfig) => void> = [];
 
   constructor(
     private readonly target: ControlTarget,
@@ -101,16 +111,40 @@ export class RuntimeControls {
     return run;
   }
 
+  /** Called with every config applied from now on (settings used outside the kernel: the record budget). */
+  onApply(listener: (config: RuntimeConfig) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Periscope's own processes as the last /proc scan found them: rewrites the
+   * pid filter when they changed (not a new config version).
+   */
+  setPeriscopePids(pids: readonly number[]): Promise<void> {
+    const sorted = [...pids].sort((a, b) => a - b);
+    if (sorted.join() === this.periscopePids.join()) return Promise.resolve();
+    const run = this.queue.then(() => {
+      const kernel = toKernelControls(this.config, this.resolveCgroup, sorted);
+      this.periscopePids = sorted;
+      // Map first, then the exclude flag that puts it in force (the config's own list may be empty).
+      this.target.replaceFilter("pid", kernel.pidFilter);
+      this.target.setControls(kernel.controls);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private write(input: RuntimeConfig): { version: number } {
     // Re-validated: a caller may hand in an object built by hand.
     const config = parseRuntimeConfig(input);
-    const kernel = toKernelControls(config, this.resolveCgroup);
+    const kernel = toKernelControls(config, this.resolveCgroup, this.periscopePids);
     // Filter maps first, then the flags that put them in force.
     this.target.replaceFilter("pid", kernel.pidFilter);
     this.target.replaceFilter("cgroup", kernel.cgroupFilter);
     this.target.setControls(kernel.controls);
     this.config = config;
     this.version += 1;
+    for (const listener of this.listeners) listener(config);
     return { version: this.version };
   }
 }

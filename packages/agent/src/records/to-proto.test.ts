@@ -57,6 +57,7 @@ const expected = create(RequestRecordSchema, {
   traceId: "0af7651916cd43dd8448eb211c80319c",
   spanId: "b7ad6b7169203331",
   truncated: true,
+  sampleWeight: 1,
 });
 
 describe("toProtoRecord", () => {

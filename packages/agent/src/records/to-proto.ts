@@ -8,7 +8,12 @@ import type { RecordEndpoint, RequestRecord } from "./request-record.js";
 // create() walks the schema by reflection for each record and endpoint, and
 // at full HTTP capture that was a tenth of the agent's time.
 
-export function toProtoRecord(record: RequestRecord, clock: MonotonicClock): RequestRecordMessage {
+/** @param sampleWeight requests this record stands for: 1 / the probability the record budget kept it with */
+export function toProtoRecord(
+  record: RequestRecord,
+  clock: MonotonicClock,
+  sampleWeight = 1,
+): RequestRecordMessage {
   return {
     $typeName: "periscope.agent.v1.RequestRecord",
     protocol: record.protocol,
@@ -28,6 +33,7 @@ export function toProtoRecord(record: RequestRecord, clock: MonotonicClock): Req
     spanId: record.spanId,
     parentSpanId: record.parentSpanId,
     truncated: record.truncated,
+    sampleWeight,
   };
 }
 

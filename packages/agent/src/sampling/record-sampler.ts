@@ -51,14 +51,6 @@ export interface RecordSamplerCounters {
   keptUniform: number;
 }
 
-/** Why a record is decided the way it is; each has its own rate in a window. */
-enum Kind {
-  Error = 0,
-  Traced = 1,
-  Slow = 2,
-  Other = 3,
-}
-
 export class RecordSampler {
   readonly counters: RecordSamplerCounters = {
     kept: 0,
@@ -75,8 +67,11 @@ export class RecordSampler {
   private budget: number;
   private windowStartMs: number;
   private windowKept = 0;
-  /** Records offered in the window, by Kind. */
-  private readonly offered = [0, 0, 0, 0];
+  /** Records offered in the window, by kind. */
+  private offeredErrors = 0;
+  private offeredTraced = 0;
+  private offeredSlow = 0;
+  private offeredOther = 0;
 
   constructor(options: RecordSamplerOptions) {
     this.now = options.now ?? Date.now;
@@ -115,22 +110,22 @@ export class RecordSampler {
     if (elapsedMs >= WINDOW_MS || (this.windowKept >= this.budget && elapsedMs >= 1)) this.adapt(nowMs);
     let weight = 0;
     if (record.error) {
-      this.offered[Kind.Error]++;
+      this.offeredErrors++;
       this.counters.keptErrors++;
       weight = 1;
     } else if (record.traceId !== "") {
-      this.offered[Kind.Traced]++;
+      this.offeredTraced++;
       const randomness = traceRandomness(record.traceId);
       if (randomness === undefined ? this.random() < this.traced : randomness < this.traced) {
         this.counters.keptTraced++;
         weight = 1 / this.traced;
       }
     } else if (Number(record.durationNs) > slowAboveNs) {
-      this.offered[Kind.Slow]++;
+      this.offeredSlow++;
       this.counters.keptSlow++;
       weight = 1;
     } else {
-      this.offered[Kind.Other]++;
+      this.offeredOther++;
       if (this.uniform >= 1 || this.random() < this.uniform) {
         this.counters.keptUniform++;
         weight = 1 / this.uniform;
@@ -149,15 +144,17 @@ export class RecordSampler {
   private adapt(nowMs: number): void {
     // A window that ended early is short: its rates are what filled the budget so fast.
     const perSecond = 1_000 / (nowMs - this.windowStartMs);
-    const offered = this.offered;
-    let left = this.budget - (offered[Kind.Error] + offered[Kind.Slow]) * perSecond;
-    const tracedRate = offered[Kind.Traced] * perSecond;
+    let left = this.budget - (this.offeredErrors + this.offeredSlow) * perSecond;
+    const tracedRate = this.offeredTraced * perSecond;
     // No traced requests seen: the probability stays, so a first trace is not judged on nothing.
     if (tracedRate > 0) this.traced = powerOfTwoAtMost(Math.max(left, 0) / tracedRate);
     left -= tracedRate * this.traced;
-    const otherRate = offered[Kind.Other] * perSecond;
+    const otherRate = this.offeredOther * perSecond;
     if (otherRate > 0) this.uniform = Math.min(1, Math.max(MIN_PROBABILITY, Math.max(left, 0) / otherRate));
-    offered.fill(0);
+    this.offeredErrors = 0;
+    this.offeredTraced = 0;
+    this.offeredSlow = 0;
+    this.offeredOther = 0;
     this.windowKept = 0;
     this.windowStartMs = nowMs;
   }

@@ -47,6 +47,7 @@ const record = (i: number): RequestRecord => ({
   spanId: i % 4 === 0 ? "00f067aa0ba902b7" : "",
   parentSpanId: "",
   truncated: false,
+  sampleWeight: 1,
 });
 
 const request = create(ExportRequestSchema, {
