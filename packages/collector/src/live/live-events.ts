@@ -47,7 +47,12 @@ export function serverName(row: RequestRow): string {
   return `${ip}:${row.server_port}`;
 }
 
-/** Adds rows to per-edge deltas; like the map, a call is counted from its client side when that was seen. */
+/**
+ * Adds rows to per-edge deltas; like the map, a call is counted from its client
+ * side when that was seen. Each record counts its sampling weight (the requests
+ * it stands for), so deltas are estimates while agents sample; the map's own
+ * figures come from the metric series.
+ */
 export class MapDeltaAccumulator {
   private readonly edges = new Map<
     string,
@@ -84,8 +89,9 @@ export class MapDeltaAccumulator {
       }
       if (row.side === "server" && edge.clientSide) continue;
       edge.protocolSet.add(row.protocol);
-      edge.requests += 1;
-      if (row.error) edge.errors += 1;
+      const weight = row.sample_weight ?? 1;
+      edge.requests += weight;
+      if (row.error) edge.errors += weight;
     }
   }
 
@@ -93,6 +99,8 @@ export class MapDeltaAccumulator {
     if (this.edges.size === 0) return undefined;
     const edges = [...this.edges.values()].map(({ protocolSet, clientSide: _, ...edge }) => ({
       ...edge,
+      requests: Math.round(edge.requests),
+      errors: Math.round(edge.errors),
       protocols: [...protocolSet].sort(),
     }));
     this.edges.clear();

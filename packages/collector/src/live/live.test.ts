@@ -1,5 +1,6 @@
 // The live feed through a real collector: ingest over gRPC, read the SSE stream over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metricSeries } from "../fixtures/metric-series.js";
 import {
   type CollectorUnderTest,
   call,
@@ -38,7 +39,18 @@ describe("GET /api/v1/live", () => {
       }),
       call({ side: "server", timeNs: nowNs() + 2n, client: web, server: api, target: "/live/2" }),
     ];
-    expect(await t.ingest.send({ agentId: "node-live", requests })).toMatchObject({ ok: true });
+    // The map reads the agent's metric series, which come with the records.
+    const metrics = [
+      metricSeries({
+        kind: "edge",
+        side: "client",
+        startMs: Date.now(),
+        durationsMs: [1],
+        client: web,
+        server: api,
+      }),
+    ];
+    expect(await t.ingest.send({ agentId: "node-live", requests, metrics })).toMatchObject({ ok: true });
 
     const pushed = (await reader.next((e) => e.event === "requests")).data as LiveRequestsEvent;
     expect(pushed.omitted).toBe(0);

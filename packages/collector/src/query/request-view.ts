@@ -30,6 +30,8 @@ export interface RequestView {
   spanId: string;
   parentSpanId: string;
   agentId: string;
+  /** How many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with. */
+  sampleWeight: number;
 }
 
 export interface RequestDetailView extends RequestView {
@@ -62,6 +64,7 @@ export interface RequestRowOut {
   span_id: string;
   parent_span_id: string;
   agent_id: string;
+  sample_weight: number;
 }
 
 export interface RequestDetailRowOut extends RequestRowOut {
@@ -75,7 +78,7 @@ export const REQUEST_COLUMNS_SQL = `
   client_service, client_ip, client_port, client_pid, client_process,
   server_service, server_ip, server_port, server_pid, server_process,
   operation, target, status, error, duration_ns, request_bytes, response_bytes,
-  trace_id, span_id, parent_span_id, agent_id`;
+  trace_id, span_id, parent_span_id, agent_id, sample_weight`;
 
 export const REQUEST_DETAIL_COLUMNS_SQL = `${REQUEST_COLUMNS_SQL}, attributes, truncated`;
 
@@ -120,6 +123,7 @@ export function requestViewAt(timeNs: string, row: Omit<RequestRowOut, "time_ns"
     spanId: row.span_id,
     parentSpanId: row.parent_span_id,
     agentId: row.agent_id,
+    sampleWeight: Number(row.sample_weight),
   };
 }
 

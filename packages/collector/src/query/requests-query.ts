@@ -50,6 +50,39 @@ export interface RequestsPage {
   requests: RequestView[];
   /** Pass as `cursor` for the next (older) page; null on the last page. */
   nextCursor: string | null;
+  sampling: PageSampling;
+}
+
+/**
+ * Whether the records listed were sampled, and by how much: agents keep
+ * records within a budget (errors, slow and traced requests first, the rest
+ * uniformly), each with its weight. Exact counts are the map's and RED's,
+ * which read the metric series; a count from records is an estimate.
+ */
+export interface PageSampling {
+  /** True when any record listed stands for more than itself (weight > 1). */
+  sampled: boolean;
+  /** Records on this page. */
+  records: number;
+  /** The sum of their weights: an estimate of the requests they stand for. */
+  estimatedRequests: number;
+  /** The largest weight on the page (1 when nothing was sampled out). */
+  maxSampleWeight: number;
+}
+
+export function pageSampling(requests: readonly RequestView[]): PageSampling {
+  let estimatedRequests = 0;
+  let maxSampleWeight = requests.length === 0 ? 1 : 0;
+  for (const request of requests) {
+    estimatedRequests += request.sampleWeight;
+    maxSampleWeight = Math.max(maxSampleWeight, request.sampleWeight);
+  }
+  return {
+    sampled: maxSampleWeight > 1,
+    records: requests.length,
+    estimatedRequests: Math.round(estimatedRequests * 1000) / 1000,
+    maxSampleWeight: Math.round(maxSampleWeight * 1000) / 1000,
+  };
 }
 
 // Both ends of one connection see the same (client ip:port, server ip:port);
@@ -220,5 +253,6 @@ export async function queryRequests(storage: Storage, filter: RequestsFilter): P
     rows.length > filter.limit && last !== undefined
       ? encodeCursor({ timeNs: last.row.time_ns, hash: last.hash })
       : null;
-  return { requests: page.map((entry) => toRequestView(entry.row)), nextCursor };
+  const requests = page.map((entry) => toRequestView(entry.row));
+  return { requests, nextCursor, sampling: pageSampling(requests) };
 }

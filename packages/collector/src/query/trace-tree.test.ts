@@ -31,6 +31,7 @@ function view(
     spanId,
     parentSpanId,
     agentId: "a",
+    sampleWeight: 1,
   };
 }
 

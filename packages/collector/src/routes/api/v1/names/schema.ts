@@ -50,7 +50,8 @@ export const namesSchema = {
               requests: {
                 type: "integer",
                 description:
-                  "requests naming it: whole days for services, operations and namespaces; the range for protocols",
+                  "requests naming it: whole days for services, operations and namespaces (an estimate: the " +
+                  "sampling weights of the request records naming it); the range for protocols (exact, from metrics)",
               },
             },
           },

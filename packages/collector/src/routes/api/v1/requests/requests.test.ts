@@ -249,3 +249,38 @@ describe("GET /api/v1/requests/:id", () => {
     expect(unknown.body.error.code).toBe("not_found");
   });
 });
+
+describe("sampling", () => {
+  it("gives each record its weight and says when a page was sampled, and by how much (an estimate)", async () => {
+    const edge = { service: "edge-sampled", ip: "10.2.0.9", port: 41500 };
+    const weights = [0, 4, 10];
+    const result = await t.ingest.send({
+      agentId: "node-b",
+      batchSeq: 1n,
+      requests: weights.map((sampleWeight, i) => ({
+        ...call({ side: "client", timeNs: baseNs + BigInt(i), client: edge, server: api, target: `/w/${i}` }),
+        sampleWeight,
+      })),
+    });
+    expect(result).toMatchObject({ ok: true });
+    const sampled = await t.get<Page & { sampling: unknown }>(
+      `/api/v1/requests?${allRange}&service=edge-sampled`,
+    );
+    expect(sampled.body.requests.map((r) => r.sampleWeight).sort((a, b) => a - b)).toEqual([1, 4, 10]);
+    expect(sampled.body.sampling).toEqual({
+      sampled: true,
+      records: 3,
+      estimatedRequests: 15,
+      maxSampleWeight: 10,
+    });
+    const whole = await t.get<Page & { sampling: unknown }>(
+      `/api/v1/requests?${allRange}&service=web&limit=5`,
+    );
+    expect(whole.body.sampling).toEqual({
+      sampled: false,
+      records: 5,
+      estimatedRequests: 5,
+      maxSampleWeight: 1,
+    });
+  });
+});

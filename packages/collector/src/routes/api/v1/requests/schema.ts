@@ -59,6 +59,11 @@ const requestProperties = {
   spanId: { type: "string" },
   parentSpanId: { type: "string" },
   agentId: { type: "string" },
+  sampleWeight: {
+    type: "number",
+    description:
+      "how many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with",
+  },
 } as const;
 
 export const requestViewSchema = {
@@ -74,6 +79,24 @@ export const requestDetailSchema = {
     ...requestProperties,
     attributes: { type: "object", additionalProperties: { type: "string" } },
     truncated: { type: "boolean" },
+  },
+} as const;
+
+const samplingSchema = {
+  type: "object",
+  description:
+    "Whether the records on this page were sampled and by how much. Agents keep records within a budget " +
+    "(errors, slow and traced requests first, the rest uniformly), each with its sampleWeight; exact " +
+    "request counts are the map's, RED's and the endpoints' (from metrics of every request).",
+  required: ["sampled", "records", "estimatedRequests", "maxSampleWeight"],
+  properties: {
+    sampled: { type: "boolean", description: "true when any record listed stands for more than itself" },
+    records: { type: "integer", description: "records on this page" },
+    estimatedRequests: {
+      type: "number",
+      description: "estimate: the sum of the records' weights, the requests they stand for",
+    },
+    maxSampleWeight: { type: "number", description: "the largest weight on the page" },
   },
 } as const;
 
@@ -110,10 +133,11 @@ export const requestsSchema = {
   response: {
     200: {
       type: "object",
-      required: ["requests", "nextCursor"],
+      required: ["requests", "nextCursor", "sampling"],
       properties: {
         requests: { type: "array", items: requestViewSchema },
         nextCursor: { type: ["string", "null"] },
+        sampling: samplingSchema,
       },
     },
     ...errorResponses,
