@@ -1,6 +1,7 @@
 // GET /api/v1/names over the embedded engine: what each picker offers, by
 // prefix, most requested first, and clear 400s for bad parameters.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metricSeries } from "../../../../fixtures/metric-series.js";
 import {
   type CollectorUnderTest,
   call,
@@ -40,7 +41,19 @@ beforeAll(async () => {
     call({ side: "client", timeNs: at(), client: web, server: pricing, operation: "PUT" }),
     call({ side: "client", timeNs: at(), protocol: "redis", client: web, server: pricing, operation: "GET" }),
   ];
-  expect(await t.ingest.send({ agentId: "node-a", requests })).toMatchObject({ ok: true });
+  // Protocols are listed from the metric series (exact counts), the other names from records.
+  const edge = (server: typeof web, count: number, protocol = "http") =>
+    metricSeries({
+      kind: "edge",
+      side: "client",
+      protocol,
+      startMs: nowMs - 60_000,
+      durationsMs: Array.from({ length: count }, () => 1),
+      client: web,
+      server,
+    });
+  const metrics = [edge(payments, 4), edge(pricing, 1), edge(pricing, 1, "redis")];
+  expect(await t.ingest.send({ agentId: "node-a", requests, metrics })).toMatchObject({ ok: true });
 });
 
 afterAll(() => t?.close());
