@@ -2,6 +2,7 @@
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestRecord } from "./fixtures/ingest-client.js";
+import { metricSeries } from "./fixtures/metric-series.js";
 import { type CollectorUnderTest, startCollectorUnderTest } from "./http/fixtures/running-collector.js";
 import type { RequestView } from "./query/requests-query.js";
 import type { ServiceMap } from "./query/service-map-query.js";
@@ -76,12 +77,64 @@ beforeAll(async () => {
     target: "/old",
   });
 
+  // The map reads the agents' metric series: the same requests, folded.
+  const edge = (spec: Omit<Parameters<typeof metricSeries>[0], "kind">) =>
+    metricSeries({ kind: "edge", ...spec });
   const first = await t.ingest.send({
     agentId: "host-1",
     batchSeq: 1n,
     requests: [...bothEnds, ...toPostgres],
+    metrics: [
+      edge({ side: "client", startMs: base, durationsMs: [1, 2, 3], client: frontend, server: backendA }),
+      edge({
+        side: "client",
+        startMs: base,
+        durationsMs: [4],
+        errors: 1,
+        client: frontend,
+        server: backendA,
+      }),
+      edge({
+        side: "server",
+        startMs: base,
+        durationsMs: [100, 100, 100, 100],
+        client: frontend,
+        server: backendA,
+      }),
+      edge({
+        protocol: "postgres",
+        side: "client",
+        startMs: base + 100,
+        durationsMs: [5, 5, 5],
+        client: backendA,
+        server: unnamedPostgres,
+        statusClass: "ok",
+      }),
+    ],
   });
-  const second = await t.ingest.send({ agentId: "host-2", batchSeq: 1n, requests: [...fromUnknown, old] });
+  const second = await t.ingest.send({
+    agentId: "host-2",
+    batchSeq: 1n,
+    requests: [...fromUnknown, old],
+    metrics: [
+      edge({
+        side: "server",
+        startMs: base + 200,
+        durationsMs: [7],
+        client: unknownClient,
+        server: { ...frontend, port: 3000 },
+      }),
+      edge({
+        side: "server",
+        startMs: base + 200,
+        durationsMs: [7],
+        errors: 1,
+        client: unknownClient,
+        server: { ...frontend, port: 3000 },
+      }),
+      edge({ side: "client", startMs: twoHoursAgo, durationsMs: [1], client: frontend, server: backendA }),
+    ],
+  });
   expect(first).toMatchObject({ ok: true, response: { accepted: 11, duplicate: false } });
   expect(second).toMatchObject({ ok: true, response: { accepted: 3, duplicate: false } });
 });
@@ -147,7 +200,8 @@ describe("GET /api/v1/map", () => {
     expect(body.edges.find((e) => e.id === "192.168.1.9->frontend")).toMatchObject({
       requestCount: 2,
       errorCount: 1,
-      p50Ms: 7,
+      // Within the histogram's 1.08%.
+      p50Ms: expect.closeTo(7, 1),
     });
     expect(body.nodes).toEqual([
       { id: "10.0.0.5:5432", label: "10.0.0.5:5432", kind: "external", requestCount: 3, errorCount: 0 },
@@ -164,7 +218,7 @@ describe("GET /api/v1/map", () => {
       id: "backend-a->10.0.0.5:5432",
       protocols: ["postgres"],
       requestCount: 3,
-      p50Ms: 5,
+      p50Ms: expect.closeTo(5, 1),
     });
     expect(body.nodes.map((n) => n.id)).toEqual(["10.0.0.5:5432", "backend-a"]);
   });
@@ -199,6 +253,7 @@ describe("GET /api/v1/requests", () => {
       spanId: "",
       parentSpanId: "",
       agentId: "host-1",
+      sampleWeight: 1,
     });
   });
 
@@ -253,7 +308,14 @@ describe("GET /api/v1/requests", () => {
     const response = await t.get<{ requests: RequestView[] }>(
       `/api/v1/requests?service=${encodeURIComponent("x' OR 1=1 --")}`,
     );
-    expect(response).toEqual({ status: 200, body: { requests: [], nextCursor: null } });
+    expect(response).toEqual({
+      status: 200,
+      body: {
+        requests: [],
+        nextCursor: null,
+        sampling: { sampled: false, records: 0, estimatedRequests: 0, maxSampleWeight: 1 },
+      },
+    });
   });
 });
 
