@@ -30,6 +30,14 @@ import { powerOfTwoAtMost, traceRandomness } from "./trace-randomness.js";
 
 export const DEFAULT_RECORD_BUDGET_PER_SECOND = 5_000;
 const WINDOW_MS = 1_000;
+/**
+ * The uniform sample always gets this share of the budget. Error and slow
+ * counts from a short window are noisy; without a floor one burst of them can
+ * leave a handful of records of weight ~200 standing for a second's requests
+ * (seen in the kernel test), and the weighted counts then swing by 10%. The
+ * budget may be exceeded by this share while errors alone overflow it.
+ */
+const MIN_UNIFORM_SHARE = 0.2;
 /** The uniform probability never drops below this: one in a million still shows a flood's shape. */
 const MIN_PROBABILITY = 1e-6;
 
@@ -150,7 +158,8 @@ export class RecordSampler {
     if (tracedRate > 0) this.traced = powerOfTwoAtMost(Math.max(left, 0) / tracedRate);
     left -= tracedRate * this.traced;
     const otherRate = this.offeredOther * perSecond;
-    if (otherRate > 0) this.uniform = Math.min(1, Math.max(MIN_PROBABILITY, Math.max(left, 0) / otherRate));
+    left = Math.max(left, this.budget * MIN_UNIFORM_SHARE);
+    if (otherRate > 0) this.uniform = Math.min(1, Math.max(MIN_PROBABILITY, left / otherRate));
     this.offeredErrors = 0;
     this.offeredTraced = 0;
     this.offeredSlow = 0;
