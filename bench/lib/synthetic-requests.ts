@@ -1,8 +1,9 @@
 // Bulk-loads synthetic requests for the collector benchmark: one
 // INSERT … SELECT … FROM numbers() per chunk, so ClickHouse generates the rows
-// itself (millions per second) and the materialized views fill the roll-ups as
-// they would from ingest. Every value is derived from hashes of the row number,
-// so a load is reproducible.
+// itself (millions per second). The map and RED read metric series, not these
+// rows: synthetic-series.ts folds the loaded rows into the series agents would
+// have sent. Every value is derived from hashes of the row number, so a load is
+// reproducible.
 //
 // Shape: the edges of syntheticTopology() chosen by weight; a call to a server
 // with an agent and from a client with an agent is stored twice (client and

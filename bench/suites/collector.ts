@@ -1,9 +1,11 @@
 // Collector figures on the embedded engine (make bench-collector):
 //  1. bulk-load BENCH_ROWS (default 10M) synthetic requests spread over the
-//     last 24 h (bench/lib/synthetic-requests.ts; INSERT … SELECT, the views
-//     fill the roll-ups as ingest would);
+//     last 24 h (bench/lib/synthetic-requests.ts; INSERT … SELECT), then fold
+//     them into the 5 s metric series agents would have sent for them
+//     (bench/lib/synthetic-series.ts), which the map, RED and endpoints read;
 //  2. gRPC ingest into a collector on its own fresh data directory:
-//     BENCH_INGEST_RECORDS records in 1000-record batches from BENCH_AGENTS
+//     BENCH_INGEST_RECORDS records in 1000-record batches, each with the
+//     metric series of its records (what an agent sends), from BENCH_AGENTS
 //     concurrent agents, each with up to BENCH_AGENT_IN_FLIGHT calls
 //     outstanding (the exporter's maxInFlightBatches default), timed until
 //     every batch is acknowledged stored. Batches are encoded before timing,
@@ -34,6 +36,7 @@ import {
 } from "@periscope/proto";
 import { writeResults } from "../lib/results.js";
 import { loadSyntheticRequests } from "../lib/synthetic-requests.js";
+import { foldIntoSeries, loadSyntheticSeries } from "../lib/synthetic-series.js";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 500_000);
@@ -71,7 +74,10 @@ function ingestRecord(i: number, startMs: number): RequestRecord {
   });
 }
 
-async function bulkLoad(dataDir: string, endMs: number): Promise<number> {
+async function bulkLoad(
+  dataDir: string,
+  endMs: number,
+): Promise<{ rowsPerSecond: number; seriesFoldSeconds: number }> {
   const storage = openStorage({ kind: "embedded", dataDir });
   await applyMigrations(storage, await loadMigrations({ retentionDays: 7 }));
   const began = performance.now();
@@ -83,27 +89,43 @@ async function bulkLoad(dataDir: string, endMs: number): Promise<number> {
   });
   const seconds = (performance.now() - began) / 1000;
   process.stdout.write("\n");
+  const folding = performance.now();
+  await loadSyntheticSeries(storage, endMs - DAY_MS, endMs + 1);
+  const seriesFoldSeconds = Math.round((performance.now() - folding) / 100) / 10;
+  console.log(`folded the requests into metric series in ${seriesFoldSeconds} s`);
   await storage.close();
-  return Math.round(ROWS / seconds);
+  return { rowsPerSecond: Math.round(ROWS / seconds), seriesFoldSeconds };
 }
 
-async function ingest(grpcAddress: string, startMs: number): Promise<number> {
+interface IngestFigures {
+  recordsPerSecond: number;
+  /** Metric series (one point each: an edge or endpoint over 5 s) stored per second. */
+  metricPointsPerSecond: number;
+  seriesPerBatch: number;
+}
+
+async function ingest(grpcAddress: string, startMs: number): Promise<IngestFigures> {
   // Pre-encoded: the client only frames bytes, as many remote agents would.
-  const batches = Array.from({ length: Math.ceil(INGEST_RECORDS / RECORDS_PER_BATCH) }, (_, seq) =>
-    Buffer.from(
+  let seriesSent = 0;
+  const batches = Array.from({ length: Math.ceil(INGEST_RECORDS / RECORDS_PER_BATCH) }, (_, seq) => {
+    const requests = Array.from({ length: RECORDS_PER_BATCH }, (_, i) =>
+      ingestRecord(seq * RECORDS_PER_BATCH + i, startMs),
+    );
+    const metrics = foldIntoSeries(requests);
+    seriesSent += metrics.length;
+    return Buffer.from(
       toBinary(
         ExportRequestSchema,
         create(ExportRequestSchema, {
           agentId: `bench-agent-${seq % AGENTS}`,
           batchSeq: BigInt(Math.floor(seq / AGENTS) + 1),
           agent: { hostname: `bench-${seq % AGENTS}`, version: "bench" },
-          requests: Array.from({ length: RECORDS_PER_BATCH }, (_, i) =>
-            ingestRecord(seq * RECORDS_PER_BATCH + i, startMs),
-          ),
+          requests,
+          metrics,
         }),
       ),
-    ),
-  );
+    );
+  });
   const call = ingestServiceDefinition.export;
   const clients = Array.from({ length: AGENTS }, () => new Client(grpcAddress, credentials.createInsecure()));
   const send = (client: Client, bytes: Buffer) =>
@@ -143,7 +165,11 @@ async function ingest(grpcAddress: string, startMs: number): Promise<number> {
   const seconds = (performance.now() - began) / 1000;
   for (const client of clients) client.close();
   if (refused > 0) console.log(`ingest: ${refused} batches refused (queue full) and retried`);
-  return Math.round((batches.length * RECORDS_PER_BATCH) / seconds);
+  return {
+    recordsPerSecond: Math.round((batches.length * RECORDS_PER_BATCH) / seconds),
+    metricPointsPerSecond: Math.round(seriesSent / seconds),
+    seriesPerBatch: Math.round(seriesSent / batches.length),
+  };
 }
 
 /**
@@ -223,13 +249,13 @@ async function main(): Promise<void> {
   const ingestDataDir = mkdtempSync(path.join(tmpdir(), "periscope-bench-ingest-"));
   const endMs = Date.now() - 60_000;
   try {
-    const bulkRowsPerSecond = await bulkLoad(dataDir, endMs);
+    const bulk = await bulkLoad(dataDir, endMs);
     const ingestCollector = await spawnCollector(ingestDataDir);
-    let ingestRecordsPerSecond: number;
+    let ingested: IngestFigures;
     let ingestCpuUsPerRecord: number | undefined;
     try {
       const cpuBefore = processCpuSeconds(ingestCollector.child.pid);
-      ingestRecordsPerSecond = await ingest(ingestCollector.grpcAddress, Date.now() - 60_000);
+      ingested = await ingest(ingestCollector.grpcAddress, Date.now() - 60_000);
       const cpuAfter = processCpuSeconds(ingestCollector.child.pid);
       ingestCpuUsPerRecord =
         cpuBefore === undefined || cpuAfter === undefined
@@ -247,8 +273,12 @@ async function main(): Promise<void> {
       const url = collector.httpUrl;
       const figures = {
         rows: ROWS + INGEST_RECORDS,
-        bulk_load_rows_per_s: bulkRowsPerSecond,
-        ingest_records_per_s: ingestRecordsPerSecond,
+        bulk_load_rows_per_s: bulk.rowsPerSecond,
+        bulk_series_fold_s: bulk.seriesFoldSeconds,
+        ingest_records_per_s: ingested.recordsPerSecond,
+        // Series of 5 s per edge or endpoint, status class and side, sent with the records.
+        ingest_metric_points_per_s: ingested.metricPointsPerSecond,
+        ingest_series_per_batch: ingested.seriesPerBatch,
         // Collector CPU per record (decode, queue, insert, views): the machine-load-independent cost.
         ...(ingestCpuUsPerRecord === undefined ? {} : { ingest_cpu_us_per_record: ingestCpuUsPerRecord }),
         map_query_ms: await medianMs(url, `/api/v1/map?${day}`),
