@@ -80,7 +80,7 @@ describe("templateTarget", () => {
     expect(templateTarget("dns", "api1.example.com")).toBe("api1.example.com");
   });
 
-  it("caches SQL templates per dialect", () => {
+  it("caches templates per protocol (SQL per dialect)", () => {
     const templater = new TargetTemplater();
     const sql = `SELECT "a" FROM t WHERE id = 1`;
     expect(templater.template("postgres", sql)).toBe(`SELECT "a" FROM t WHERE id = ?`);

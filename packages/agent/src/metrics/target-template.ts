@@ -98,26 +98,30 @@ export function isIdLike(segment: string): boolean {
   return !VERSION.test(segment) && !(segment.length <= 8 && NUMBERED_WORD.test(segment));
 }
 
-/** Statements kept in TargetTemplater's cache before it starts afresh. */
-const SQL_CACHE_ENTRIES = 4096;
+/** Targets kept per protocol in TargetTemplater's cache before it starts afresh. */
+const CACHE_ENTRIES = 4096;
 
 /**
- * templateTarget with a cache for SQL: masking scans the statement character
- * by character, and an application sends the same few statements over and
- * over. Paths and keys are not cached: the ones worth templating hold ids,
- * so they would rarely be seen twice.
+ * templateTarget with a cache per protocol: an application sends the same
+ * few paths and statements over and over, and SQL masking scans character by
+ * character; "/api/v1/…" has a digit, so without the cache most paths were
+ * split and matched per request. Targets holding ids miss (each is new) and
+ * cost one lookup more. fold + decide per request, fold-decide-cost.ts on a
+ * loaded 2-core VM: 2.2 µs uncached, 1.6 µs cached.
  */
 export class TargetTemplater {
-  // One per dialect: '"' quotes a string in MySQL and an identifier in PostgreSQL.
-  private readonly sql = { postgres: new Map<string, string>(), mysql: new Map<string, string>() };
+  private readonly caches = new Map<ProtocolName, Map<string, string>>();
 
   template(protocol: ProtocolName, target: string): string {
-    if (protocol !== "postgres" && protocol !== "mysql") return templateTarget(protocol, target);
-    const cache = this.sql[protocol];
+    let cache = this.caches.get(protocol);
+    if (cache === undefined) {
+      cache = new Map();
+      this.caches.set(protocol, cache);
+    }
     let template = cache.get(target);
     if (template === undefined) {
       template = templateTarget(protocol, target);
-      if (cache.size >= SQL_CACHE_ENTRIES) cache.clear();
+      if (cache.size >= CACHE_ENTRIES) cache.clear();
       cache.set(target, template);
     }
     return template;
