@@ -50,6 +50,18 @@ static __always_inline struct tcp_conn_stats *track(const struct sock *sk, u8 ro
 			count_tcp_drop(TCP_DROP_CLOSED_REPLACED);
 		update_flags = BPF_EXIST;
 	}
+	/*
+	 * The agent's own socket is never tracked. A closed entry at its address
+	 * was moved aside above and must go from tcp_stats too: left there, this
+	 * socket's later events (find()) would write its counters into the old
+	 * connection under the old opened_ns, and user space would read counters
+	 * going backwards (seen while the agent reconnected to a killed collector).
+	 */
+	if (in_task && (bpf_get_current_pid_tgid() >> 32) == self_tgid) {
+		if (stats)
+			bpf_map_delete_elem(&tcp_stats, &key);
+		return NULL;
+	}
 	fresh.sock_id = key;
 	fresh.opened_ns = bpf_ktime_get_ns();
 	fresh.role = role;
@@ -57,8 +69,6 @@ static __always_inline struct tcp_conn_stats *track(const struct sock *sk, u8 ro
 	read_endpoints(sk, &fresh);
 	if (in_task) {
 		fresh.tgid = bpf_get_current_pid_tgid() >> 32;
-		if (fresh.tgid == self_tgid)
-			return NULL;
 		bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
 	}
 	/* BPF_NOEXIST: another CPU may have created it since the lookup. */

@@ -213,6 +213,15 @@ describe("encodeExportRequest", () => {
     );
   });
 
+  it("refuses a negative uint64 as toBinary does, instead of writing bytes no decoder reads", () => {
+    const request = create(ExportRequestSchema, {
+      agentId: "agent",
+      connections: [create(ConnectionStatsSchema, { bytesReceived: -88n, state: "CLOSE" })],
+    });
+    expect(() => toBinary(ExportRequestSchema, request)).toThrow(/invalid uint64/);
+    expect(() => encodeExportRequest(request)).toThrow(/invalid uint64: -88/);
+  });
+
   it("returns a copy that the next request does not overwrite", () => {
     const first = encodeExportRequest(create(ExportRequestSchema, { agentId: "a".repeat(50), batchSeq: 1n }));
     const kept = Buffer.from(first);

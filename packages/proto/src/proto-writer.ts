@@ -59,8 +59,15 @@ export class ProtoWriter {
     this.pos = pos;
   }
 
-  /** A uint64 varint; values of 2^53 and above go through their two 32-bit halves. */
+  /**
+   * A uint64 varint; values of 2^53 and above go through their two 32-bit halves.
+   * A negative value throws, as protobuf-es's toBinary does: written as a
+   * varint it became one byte with the continuation bit set, which swallowed
+   * the next tag and made the whole batch undecodable (a TCP-health delta of
+   * -88 bytes lost a second of requests, issue #14).
+   */
   varint64(value: bigint): void {
+    if (value < 0n) throw new RangeError(`invalid uint64: ${value}`);
     if (value <= 0xffffffffn) {
       this.varint(Number(value));
       return;

@@ -82,6 +82,21 @@ describe("IntervalTracker", () => {
 });
 
 describe("IntervalTracker with displaced connections", () => {
+  it("never reports a negative delta: counters going backwards under one key start over, counted", () => {
+    // Seen live: a closed entry of the agent's own export socket took a new
+    // socket's counters (0) under the old key while the collector was down.
+    const tracker = new IntervalTracker();
+    tracker.update([
+      snapshot({ state: "CLOSE", closed: true, bytesAcked: 707n, bytesReceived: 88n, stateChanges: 3 }),
+    ]);
+    const { intervals } = tracker.update([
+      snapshot({ state: "CLOSE", closed: true, connectFailed: true, stateChanges: 4 }),
+    ]);
+    expect(intervals).toHaveLength(1);
+    expect(intervals[0]).toMatchObject({ bytesSent: 0n, bytesReceived: 0n, stateChanges: 4, opened: true });
+    expect(tracker.countersReset).toBe(1);
+  });
+
   it("reports a displaced closed connection once and never frees the live entry now under its key", () => {
     const tracker = new IntervalTracker();
     const first = { sockId: 0xabcn, openedNs: 1n, closed: true, state: "CLOSE", connectFailed: true };

@@ -41,6 +41,12 @@ function keyOf(snapshot: TcpConnSnapshot): string {
  */
 export class IntervalTracker {
   private previous = new Map<string, Seen>();
+  /**
+   * Snapshots whose cumulative counters went backwards under one key: another
+   * socket's counters in an old entry. Reported from zero (as a new
+   * connection), never as negative deltas, which no counter can be.
+   */
+  countersReset = 0;
 
   /**
    * `live`: the kernel's per-socket map. `displaced`: closed connections the
@@ -58,7 +64,10 @@ export class IntervalTracker {
     ];
     for (const { snapshot, isLive } of all) {
       const key = keyOf(snapshot);
-      const before = this.previous.get(key)?.snapshot;
+      const seen = this.previous.get(key)?.snapshot;
+      const wentBackwards = seen !== undefined && countersWentBackwards(seen, snapshot);
+      if (wentBackwards) this.countersReset++;
+      const before = wentBackwards ? undefined : seen;
       if (isLive && before?.closed && snapshot.closed) removable.push(snapshot.sockId);
       if (isLive) next.set(key, { snapshot });
       const interval: ConnectionInterval = {
@@ -80,6 +89,17 @@ export class IntervalTracker {
     this.previous = next;
     return { intervals, removable };
   }
+}
+
+function countersWentBackwards(before: TcpConnSnapshot, now: TcpConnSnapshot): boolean {
+  return (
+    now.bytesAcked < before.bytesAcked ||
+    now.bytesReceived < before.bytesReceived ||
+    now.retransmits < before.retransmits ||
+    now.resetsSent < before.resetsSent ||
+    now.resetsReceived < before.resetsReceived ||
+    now.stateChanges < before.stateChanges
+  );
 }
 
 function hasChange(interval: ConnectionInterval): boolean {
