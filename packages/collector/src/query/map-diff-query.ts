@@ -37,7 +37,7 @@ export interface MapDiff {
 }
 
 // Below these an edge is "unchanged": noise of a few requests or a rounding
-// of the t-digest should not light up the whole map.
+// of a latency bucket should not light up the whole map.
 const RATE_CHANGE = 0.2;
 const ERROR_RATIO_CHANGE = 0.01;
 const LATENCY_CHANGE = 0.2;
