@@ -89,8 +89,8 @@ DROP TABLE IF EXISTS {{table:rollup_endpoints_1m}} {{on_cluster}};
 -- minutes and hours, so a quantile read over any range is the quantile of
 -- every request in it within the scale's 1.08% (what the t-digest of 0004
 -- could not promise after merging). SimpleAggregateFunction: the value is the
--- plain tuple, merged by the engine, read without -Merge. A typical edge fills
--- a few dozen buckets (2 × 8 bytes each), about the size of a t-digest state.
+-- plain tuple, merged by the engine, read without -Merge. An edge's minute
+-- fills a few dozen buckets (10 bytes each: an Int16 index, a UInt64 count).
 -- status_classes counts requests per class ("2xx".."5xx", "ok", "error") in
 -- the row, not in the key, so the row count does not multiply by class.
 CREATE TABLE IF NOT EXISTS {{table:metric_edges_1m}} {{on_cluster}}
