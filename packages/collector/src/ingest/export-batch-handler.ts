@@ -16,6 +16,7 @@ import {
 } from "./insert-queue.js";
 import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
 import type { RequestRow } from "./request-row.js";
+import { undecodableReason } from "./undecodable-batch.js";
 
 export type { RowSink } from "./insert-queue.js";
 
@@ -98,6 +99,11 @@ export class ExportBatchHandler {
   }
 
   async handle(request: ExportRequest): Promise<ExportOutcome> {
+    const undecodable = undecodableReason(request);
+    if (undecodable !== undefined) {
+      this.stats.counters.batchesRejectedInvalid += 1;
+      return { kind: "invalid", reason: undecodable };
+    }
     const verdict = validateExportRequest(request);
     if (!verdict.ok) {
       this.stats.counters.batchesRejectedInvalid += 1;
