@@ -86,8 +86,9 @@ describe("seriesRejection", () => {
   const latency = series.latency as ExponentialHistogram;
   const withLatency = (change: Partial<ExponentialHistogram>) => ({ latency: { ...latency, ...change } });
 
-  it("accepts a well-formed series, and an empty one without a histogram", () => {
+  it("accepts a well-formed series, an agent's catch-all without ends, and an empty one without a histogram", () => {
     expect(seriesRejection(series, now)).toBeUndefined();
+    expect(seriesRejection({ ...series, client: undefined, server: undefined }, now)).toBeUndefined();
     expect(seriesRejection({ ...series, count: 0n, latency: undefined }, now)).toBeUndefined();
   });
 
@@ -97,7 +98,7 @@ describe("seriesRejection", () => {
     ["unknown_protocol", { protocol: "http1" }],
     ["bad_time", { startTimeUnixNano: 0n }],
     ["bad_time", { intervalNano: 120n * 1_000_000_000n }],
-    ["bad_endpoint", { server: undefined }],
+    ["bad_endpoint", { server: { ...series.server, port: 70_000 } }],
     ["bad_endpoint", { client: { ...series.client, ip: "", service: "" } }],
     ["field_too_long", { target: "x".repeat(1025) }],
     ["errors_above_count", { errors: 4n }],

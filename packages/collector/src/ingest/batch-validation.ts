@@ -178,9 +178,13 @@ export function seriesRejection(
   }
   if (series.intervalNano > MAX_SERIES_INTERVAL_NANOS)
     return reject("bad_time", "interval is longer than a minute");
+  // No endpoint at all is an agent's catch-all series past its series cap
+  // (metric-series-row.ts names it); one that is present must be usable.
   const endpoint =
-    endpointProblem("server", series.server) ??
-    (series.kind === SeriesKind.EDGE ? endpointProblem("client", series.client) : undefined);
+    (series.server === undefined ? undefined : endpointProblem("server", series.server)) ??
+    (series.kind === SeriesKind.EDGE && series.client !== undefined
+      ? endpointProblem("client", series.client)
+      : undefined);
   if (endpoint !== undefined) return reject("bad_endpoint", endpoint);
   if (
     series.operation.length > MAX_OPERATION_LENGTH ||

@@ -44,17 +44,27 @@ export interface MetricSeriesRow {
   latency_counts: number[];
 }
 
+/**
+ * What an end without identity is called: past its series cap an agent folds
+ * new keys into one catch-all series per kind, protocol, side and status class
+ * with no client or server, so totals stay exact; the map shows it as this node.
+ */
+export const UNIDENTIFIED_END = "{overflow}";
+
+const UNIDENTIFIED = { ip: "", port: 0, service: UNIDENTIFIED_END, processName: "" };
+
 /** The series of one batch (validated) as rows of `metric_series`. */
 export function toMetricSeriesRow(agentId: string, series: MetricSeries): MetricSeriesRow {
-  const client = series.kind === SeriesKind.EDGE ? series.client : undefined;
-  const server = series.server;
+  const edge = series.kind === SeriesKind.EDGE;
+  const client = edge ? (series.client ?? UNIDENTIFIED) : undefined;
+  const server = series.server ?? UNIDENTIFIED;
   const latency = series.latency;
   const buckets = latency === undefined ? undefined : bucketsAtScale(latency, LATENCY_SCALE);
   return {
     start_time: series.startTimeUnixNano.toString(),
     interval_ns: Number(series.intervalNano),
     agent_id: agentId,
-    kind: series.kind === SeriesKind.EDGE ? "edge" : "endpoint",
+    kind: edge ? "edge" : "endpoint",
     side: series.side === Side.CLIENT ? "client" : "server",
     protocol: series.protocol,
     client_ip: client?.ip ?? "",
@@ -63,10 +73,10 @@ export function toMetricSeriesRow(agentId: string, series: MetricSeries): Metric
     client_process: client?.processName ?? "",
     client_namespace: client === undefined ? "" : series.clientNamespace,
     client_workload: client === undefined ? "" : series.clientWorkload,
-    server_ip: server?.ip ?? "",
-    server_port: server?.port ?? 0,
-    server_service: server?.service ?? "",
-    server_process: server?.processName ?? "",
+    server_ip: server.ip,
+    server_port: server.port,
+    server_service: server.service,
+    server_process: server.processName,
     server_namespace: series.serverNamespace,
     server_workload: series.serverWorkload,
     server_host: series.serverHost,
