@@ -14,6 +14,7 @@ import type {
   DropCounters,
   Endpoint,
   ExponentialHistogram,
+  ExportBacklog,
   ExportRequest,
   MetricSeries,
   RequestRecord,
@@ -63,6 +64,20 @@ function writeAgentInfo(w: ProtoWriter, agent: AgentInfo): void {
     writeDropCounters(w, agent.drops);
     w.endLengthDelimited(at);
   }
+  if (agent.backlog !== undefined) {
+    const at = w.beginMessageField(5);
+    writeExportBacklog(w, agent.backlog);
+    w.endLengthDelimited(at);
+  }
+}
+
+function writeExportBacklog(w: ProtoWriter, b: ExportBacklog): void {
+  w.uint32Field(1, b.pendingBatches);
+  w.uint32Field(2, b.inFlightBatches);
+  w.uint64Field(3, b.oldestPendingAgeMs);
+  w.uint32Field(4, b.spoolBatches);
+  w.uint64Field(5, b.spoolBytes);
+  w.uint64Field(6, b.spoolOldestAgeMs);
 }
 
 function writeDropCounters(w: ProtoWriter, d: DropCounters): void {
@@ -91,6 +106,9 @@ function writeDropCounters(w: ProtoWriter, d: DropCounters): void {
   w.uint64Field(24, d.recordsSampledOut);
   w.uint64Field(25, d.metricSeriesDropped);
   w.uint64Field(26, d.endpointOverflow);
+  w.uint64Field(27, d.batchesRejected);
+  w.uint64Field(28, d.spoolFilesCorrupt);
+  w.uint64Field(29, d.spoolBatchesDropped);
 }
 
 function writeEndpoint(w: ProtoWriter, field: number, e: Endpoint | undefined): void {

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file periscope/agent/v1/ingest.proto.
  */
 export const file_periscope_agent_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEihAIKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkEjgKC2Nvbm5lY3Rpb25zGAUgAygLMiMucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3Rpb25TdGF0cxIxCgdtZXRyaWNzGAYgAygLMiAucGVyaXNjb3BlLmFnZW50LnYxLk1ldHJpY1NlcmllcyKAAQoORXhwb3J0UmVzcG9uc2USEAoIYWNjZXB0ZWQYASABKA0SEQoJZHVwbGljYXRlGAIgASgIEhcKD3Nlcmllc19hY2NlcHRlZBgDIAEoDRIXCg9zZXJpZXNfcmVqZWN0ZWQYBCABKA0SFwoPcmVqZWN0ZWRfcmVhc29uGAUgASgJIm8KCUFnZW50SW5mbxIQCghob3N0bmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEg4KBmtlcm5lbBgDIAEoCRIvCgVkcm9wcxgEIAEoCzIgLnBlcmlzY29wZS5hZ2VudC52MS5Ecm9wQ291bnRlcnMizgUKDERyb3BDb3VudGVycxIUCgxyaW5nYnVmX2Z1bGwYASABKAQSFQoNY29ubl9tYXBfZnVsbBgCIAEoBBITCgtzdHJlYW1fZ2FwcxgDIAEoBBIUCgxwYXJzZV9lcnJvcnMYBCABKAQSGQoRZXhwb3J0X3F1ZXVlX2Z1bGwYBSABKAQSGgoSa2VybmVsX3JlYWRfZmFpbGVkGAYgASgEEhkKEXJlY29yZHNfbWFsZm9ybWVkGAcgASgEEhgKEHVuY2FwdHVyZWRfYnl0ZXMYCCABKAQSHQoVc3RyZWFtX292ZXJmbG93X2J5dGVzGAkgASgEEhsKE3VuYW5zd2VyZWRfcmVxdWVzdHMYCiABKAQSGwoTY29ubmVjdGlvbnNfZXZpY3RlZBgLIAEoBBIcChRjb25uZWN0aW9uc19kaXNhYmxlZBgMIAEoBBIWCg5wYXJzZXJfcmVzeW5jcxgNIAEoBBIaChJ0Y3Bfc3RhdHNfbWFwX2Z1bGwYDiABKAQSIQoZdGNwX3N0YXRzX2Nsb3NlZF9yZXBsYWNlZBgPIAEoBBIWCg50bHNfY2FsbHNfZnVsbBgQIAEoBBIVCg10bHNfbm9fc29ja2V0GBEgASgEEiAKGGNvbm5lY3Rpb25fc3RhdHNfZHJvcHBlZBgSIAEoBBIfChdtbXNnX21lc3NhZ2VzX3RydW5jYXRlZBgUIAEoBBIfChdkaXNhYmxlZF9wYXlsb2FkX2V2ZW50cxgVIAEoBBIhChljb25uZWN0aW9uX2Rpc2FibGVfZmFpbGVkGBYgASgEEh8KF2Nvbm5lY3Rpb25zX3NhbXBsZWRfb3V0GBcgASgEEhsKE3JlY29yZHNfc2FtcGxlZF9vdXQYGCABKAQSHQoVbWV0cmljX3Nlcmllc19kcm9wcGVkGBkgASgEEhkKEWVuZHBvaW50X292ZXJmbG93GBogASgEIrABCghFbmRwb2ludBIKCgJpcBgBIAEoCRIMCgRwb3J0GAIgASgNEg8KB3NlcnZpY2UYAyABKAkSCwoDcGlkGAQgASgNEhQKDHByb2Nlc3NfbmFtZRgFIAEoCRIUCgxjb250YWluZXJfaWQYBiABKAkSDwoHY21kbGluZRgHIAEoCRILCgNleGUYCCABKAkSIgoacHJvY2Vzc19zdGFydF90aW1lX3VuaXhfbXMYCSABKAQiqgQKDVJlcXVlc3RSZWNvcmQSEAoIcHJvdG9jb2wYASABKAkSJgoEc2lkZRgCIAEoDjIYLnBlcmlzY29wZS5hZ2VudC52MS5TaWRlEhwKFHN0YXJ0X3RpbWVfdW5peF9uYW5vGAMgASgGEhUKDWR1cmF0aW9uX25hbm8YBCABKAQSLAoGY2xpZW50GAUgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EiwKBnNlcnZlchgGIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIRCglvcGVyYXRpb24YByABKAkSDgoGdGFyZ2V0GAggASgJEg4KBnN0YXR1cxgJIAEoBRINCgVlcnJvchgKIAEoCBIVCg1yZXF1ZXN0X2J5dGVzGAsgASgEEhYKDnJlc3BvbnNlX2J5dGVzGAwgASgEEkUKCmF0dHJpYnV0ZXMYDSADKAsyMS5wZXJpc2NvcGUuYWdlbnQudjEuUmVxdWVzdFJlY29yZC5BdHRyaWJ1dGVzRW50cnkSEAoIdHJhY2VfaWQYDiABKAkSDwoHc3Bhbl9pZBgPIAEoCRIWCg5wYXJlbnRfc3Bhbl9pZBgQIAEoCRIRCgl0cnVuY2F0ZWQYESABKAgSFQoNc2FtcGxlX3dlaWdodBgSIAEoARoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLfBAoMTWV0cmljU2VyaWVzEiwKBGtpbmQYASABKA4yHi5wZXJpc2NvcGUuYWdlbnQudjEuU2VyaWVzS2luZBIcChRzdGFydF90aW1lX3VuaXhfbmFubxgCIAEoBhIVCg1pbnRlcnZhbF9uYW5vGAMgASgEEhAKCHByb3RvY29sGAQgASgJEiYKBHNpZGUYBSABKA4yGC5wZXJpc2NvcGUuYWdlbnQudjEuU2lkZRIsCgZjbGllbnQYBiABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSLAoGc2VydmVyGAcgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EhMKC3NlcnZlcl9ob3N0GAggASgJEhEKCW9wZXJhdGlvbhgJIAEoCRIOCgZ0YXJnZXQYCiABKAkSFAoMc3RhdHVzX2NsYXNzGAsgASgJEg0KBWNvdW50GAwgASgEEg4KBmVycm9ycxgNIAEoBBIVCg1yZXF1ZXN0X2J5dGVzGA4gASgEEhYKDnJlc3BvbnNlX2J5dGVzGA8gASgEEhkKEWR1cmF0aW9uX3N1bV9uYW5vGBAgASgEEjkKB2xhdGVuY3kYESABKAsyKC5wZXJpc2NvcGUuYWdlbnQudjEuRXhwb25lbnRpYWxIaXN0b2dyYW0SGAoQY2xpZW50X25hbWVzcGFjZRgSIAEoCRIXCg9jbGllbnRfd29ya2xvYWQYEyABKAkSGAoQc2VydmVyX25hbWVzcGFjZRgUIAEoCRIXCg9zZXJ2ZXJfd29ya2xvYWQYFSABKAkiYAoURXhwb25lbnRpYWxIaXN0b2dyYW0SDQoFc2NhbGUYASABKBESEgoKemVyb19jb3VudBgCIAEoBBIOCgZvZmZzZXQYAyABKBESFQoNYnVja2V0X2NvdW50cxgEIAMoBCLXAwoPQ29ubmVjdGlvblN0YXRzEhYKDnRpbWVfdW5peF9uYW5vGAEgASgGEhUKDWludGVydmFsX25hbm8YAiABKAQSJgoEcm9sZRgDIAEoDjIYLnBlcmlzY29wZS5hZ2VudC52MS5TaWRlEisKBWxvY2FsGAQgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EiwKBnJlbW90ZRgFIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBISCgpieXRlc19zZW50GAYgASgEEhYKDmJ5dGVzX3JlY2VpdmVkGAcgASgEEhMKC3JldHJhbnNtaXRzGAggASgNEhMKC3Jlc2V0c19zZW50GAkgASgNEhcKD3Jlc2V0c19yZWNlaXZlZBgKIAEoDRIVCg1zdGF0ZV9jaGFuZ2VzGAsgASgNEhYKDmNvbm5lY3RfZmFpbGVkGAwgASgIEh0KFWNvbm5lY3RfZHVyYXRpb25fbmFubxgNIAEoBBIPCgdzcnR0X3VzGA4gASgNEg0KBXN0YXRlGA8gASgJEg4KBm9wZW5lZBgQIAEoCBIOCgZjbG9zZWQYESABKAgSFQoNY29ubmVjdGlvbl9pZBgSIAEoBio+CgRTaWRlEhQKEFNJREVfVU5TUEVDSUZJRUQQABIPCgtTSURFX0NMSUVOVBABEg8KC1NJREVfU0VSVkVSEAIqWQoKU2VyaWVzS2luZBIbChdTRVJJRVNfS0lORF9VTlNQRUNJRklFRBAAEhQKEFNFUklFU19LSU5EX0VER0UQARIYChRTRVJJRVNfS0lORF9FTkRQT0lOVBACMmAKDUluZ2VzdFNlcnZpY2USTwoGRXhwb3J0EiEucGVyaXNjb3BlLmFnZW50LnYxLkV4cG9ydFJlcXVlc3QaIi5wZXJpc2NvcGUuYWdlbnQudjEuRXhwb3J0UmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("Ch9wZXJpc2NvcGUvYWdlbnQvdjEvaW5nZXN0LnByb3RvEhJwZXJpc2NvcGUuYWdlbnQudjEihAIKDUV4cG9ydFJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSEQoJYmF0Y2hfc2VxGAIgASgEEiwKBWFnZW50GAMgASgLMh0ucGVyaXNjb3BlLmFnZW50LnYxLkFnZW50SW5mbxIzCghyZXF1ZXN0cxgEIAMoCzIhLnBlcmlzY29wZS5hZ2VudC52MS5SZXF1ZXN0UmVjb3JkEjgKC2Nvbm5lY3Rpb25zGAUgAygLMiMucGVyaXNjb3BlLmFnZW50LnYxLkNvbm5lY3Rpb25TdGF0cxIxCgdtZXRyaWNzGAYgAygLMiAucGVyaXNjb3BlLmFnZW50LnYxLk1ldHJpY1NlcmllcyKAAQoORXhwb3J0UmVzcG9uc2USEAoIYWNjZXB0ZWQYASABKA0SEQoJZHVwbGljYXRlGAIgASgIEhcKD3Nlcmllc19hY2NlcHRlZBgDIAEoDRIXCg9zZXJpZXNfcmVqZWN0ZWQYBCABKA0SFwoPcmVqZWN0ZWRfcmVhc29uGAUgASgJIqMBCglBZ2VudEluZm8SEAoIaG9zdG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIOCgZrZXJuZWwYAyABKAkSLwoFZHJvcHMYBCABKAsyIC5wZXJpc2NvcGUuYWdlbnQudjEuRHJvcENvdW50ZXJzEjIKB2JhY2tsb2cYBSABKAsyIS5wZXJpc2NvcGUuYWdlbnQudjEuRXhwb3J0QmFja2xvZyKrAQoNRXhwb3J0QmFja2xvZxIXCg9wZW5kaW5nX2JhdGNoZXMYASABKA0SGQoRaW5fZmxpZ2h0X2JhdGNoZXMYAiABKA0SHQoVb2xkZXN0X3BlbmRpbmdfYWdlX21zGAMgASgEEhUKDXNwb29sX2JhdGNoZXMYBCABKA0SEwoLc3Bvb2xfYnl0ZXMYBSABKAQSGwoTc3Bvb2xfb2xkZXN0X2FnZV9tcxgGIAEoBCKkBgoMRHJvcENvdW50ZXJzEhQKDHJpbmdidWZfZnVsbBgBIAEoBBIVCg1jb25uX21hcF9mdWxsGAIgASgEEhMKC3N0cmVhbV9nYXBzGAMgASgEEhQKDHBhcnNlX2Vycm9ycxgEIAEoBBIZChFleHBvcnRfcXVldWVfZnVsbBgFIAEoBBIaChJrZXJuZWxfcmVhZF9mYWlsZWQYBiABKAQSGQoRcmVjb3Jkc19tYWxmb3JtZWQYByABKAQSGAoQdW5jYXB0dXJlZF9ieXRlcxgIIAEoBBIdChVzdHJlYW1fb3ZlcmZsb3dfYnl0ZXMYCSABKAQSGwoTdW5hbnN3ZXJlZF9yZXF1ZXN0cxgKIAEoBBIbChNjb25uZWN0aW9uc19ldmljdGVkGAsgASgEEhwKFGNvbm5lY3Rpb25zX2Rpc2FibGVkGAwgASgEEhYKDnBhcnNlcl9yZXN5bmNzGA0gASgEEhoKEnRjcF9zdGF0c19tYXBfZnVsbBgOIAEoBBIhChl0Y3Bfc3RhdHNfY2xvc2VkX3JlcGxhY2VkGA8gASgEEhYKDnRsc19jYWxsc19mdWxsGBAgASgEEhUKDXRsc19ub19zb2NrZXQYESABKAQSIAoYY29ubmVjdGlvbl9zdGF0c19kcm9wcGVkGBIgASgEEh8KF21tc2dfbWVzc2FnZXNfdHJ1bmNhdGVkGBQgASgEEh8KF2Rpc2FibGVkX3BheWxvYWRfZXZlbnRzGBUgASgEEiEKGWNvbm5lY3Rpb25fZGlzYWJsZV9mYWlsZWQYFiABKAQSHwoXY29ubmVjdGlvbnNfc2FtcGxlZF9vdXQYFyABKAQSGwoTcmVjb3Jkc19zYW1wbGVkX291dBgYIAEoBBIdChVtZXRyaWNfc2VyaWVzX2Ryb3BwZWQYGSABKAQSGQoRZW5kcG9pbnRfb3ZlcmZsb3cYGiABKAQSGAoQYmF0Y2hlc19yZWplY3RlZBgbIAEoBBIbChNzcG9vbF9maWxlc19jb3JydXB0GBwgASgEEh0KFXNwb29sX2JhdGNoZXNfZHJvcHBlZBgdIAEoBCKwAQoIRW5kcG9pbnQSCgoCaXAYASABKAkSDAoEcG9ydBgCIAEoDRIPCgdzZXJ2aWNlGAMgASgJEgsKA3BpZBgEIAEoDRIUCgxwcm9jZXNzX25hbWUYBSABKAkSFAoMY29udGFpbmVyX2lkGAYgASgJEg8KB2NtZGxpbmUYByABKAkSCwoDZXhlGAggASgJEiIKGnByb2Nlc3Nfc3RhcnRfdGltZV91bml4X21zGAkgASgEIqoECg1SZXF1ZXN0UmVjb3JkEhAKCHByb3RvY29sGAEgASgJEiYKBHNpZGUYAiABKA4yGC5wZXJpc2NvcGUuYWdlbnQudjEuU2lkZRIcChRzdGFydF90aW1lX3VuaXhfbmFubxgDIAEoBhIVCg1kdXJhdGlvbl9uYW5vGAQgASgEEiwKBmNsaWVudBgFIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIsCgZzZXJ2ZXIYBiABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSEQoJb3BlcmF0aW9uGAcgASgJEg4KBnRhcmdldBgIIAEoCRIOCgZzdGF0dXMYCSABKAUSDQoFZXJyb3IYCiABKAgSFQoNcmVxdWVzdF9ieXRlcxgLIAEoBBIWCg5yZXNwb25zZV9ieXRlcxgMIAEoBBJFCgphdHRyaWJ1dGVzGA0gAygLMjEucGVyaXNjb3BlLmFnZW50LnYxLlJlcXVlc3RSZWNvcmQuQXR0cmlidXRlc0VudHJ5EhAKCHRyYWNlX2lkGA4gASgJEg8KB3NwYW5faWQYDyABKAkSFgoOcGFyZW50X3NwYW5faWQYECABKAkSEQoJdHJ1bmNhdGVkGBEgASgIEhUKDXNhbXBsZV93ZWlnaHQYEiABKAEaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi3wQKDE1ldHJpY1NlcmllcxIsCgRraW5kGAEgASgOMh4ucGVyaXNjb3BlLmFnZW50LnYxLlNlcmllc0tpbmQSHAoUc3RhcnRfdGltZV91bml4X25hbm8YAiABKAYSFQoNaW50ZXJ2YWxfbmFubxgDIAEoBBIQCghwcm90b2NvbBgEIAEoCRImCgRzaWRlGAUgASgOMhgucGVyaXNjb3BlLmFnZW50LnYxLlNpZGUSLAoGY2xpZW50GAYgASgLMhwucGVyaXNjb3BlLmFnZW50LnYxLkVuZHBvaW50EiwKBnNlcnZlchgHIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBITCgtzZXJ2ZXJfaG9zdBgIIAEoCRIRCglvcGVyYXRpb24YCSABKAkSDgoGdGFyZ2V0GAogASgJEhQKDHN0YXR1c19jbGFzcxgLIAEoCRINCgVjb3VudBgMIAEoBBIOCgZlcnJvcnMYDSABKAQSFQoNcmVxdWVzdF9ieXRlcxgOIAEoBBIWCg5yZXNwb25zZV9ieXRlcxgPIAEoBBIZChFkdXJhdGlvbl9zdW1fbmFubxgQIAEoBBI5CgdsYXRlbmN5GBEgASgLMigucGVyaXNjb3BlLmFnZW50LnYxLkV4cG9uZW50aWFsSGlzdG9ncmFtEhgKEGNsaWVudF9uYW1lc3BhY2UYEiABKAkSFwoPY2xpZW50X3dvcmtsb2FkGBMgASgJEhgKEHNlcnZlcl9uYW1lc3BhY2UYFCABKAkSFwoPc2VydmVyX3dvcmtsb2FkGBUgASgJImAKFEV4cG9uZW50aWFsSGlzdG9ncmFtEg0KBXNjYWxlGAEgASgREhIKCnplcm9fY291bnQYAiABKAQSDgoGb2Zmc2V0GAMgASgREhUKDWJ1Y2tldF9jb3VudHMYBCADKAQi1wMKD0Nvbm5lY3Rpb25TdGF0cxIWCg50aW1lX3VuaXhfbmFubxgBIAEoBhIVCg1pbnRlcnZhbF9uYW5vGAIgASgEEiYKBHJvbGUYAyABKA4yGC5wZXJpc2NvcGUuYWdlbnQudjEuU2lkZRIrCgVsb2NhbBgEIAEoCzIcLnBlcmlzY29wZS5hZ2VudC52MS5FbmRwb2ludBIsCgZyZW1vdGUYBSABKAsyHC5wZXJpc2NvcGUuYWdlbnQudjEuRW5kcG9pbnQSEgoKYnl0ZXNfc2VudBgGIAEoBBIWCg5ieXRlc19yZWNlaXZlZBgHIAEoBBITCgtyZXRyYW5zbWl0cxgIIAEoDRITCgtyZXNldHNfc2VudBgJIAEoDRIXCg9yZXNldHNfcmVjZWl2ZWQYCiABKA0SFQoNc3RhdGVfY2hhbmdlcxgLIAEoDRIWCg5jb25uZWN0X2ZhaWxlZBgMIAEoCBIdChVjb25uZWN0X2R1cmF0aW9uX25hbm8YDSABKAQSDwoHc3J0dF91cxgOIAEoDRINCgVzdGF0ZRgPIAEoCRIOCgZvcGVuZWQYECABKAgSDgoGY2xvc2VkGBEgASgIEhUKDWNvbm5lY3Rpb25faWQYEiABKAYqPgoEU2lkZRIUChBTSURFX1VOU1BFQ0lGSUVEEAASDwoLU0lERV9DTElFTlQQARIPCgtTSURFX1NFUlZFUhACKlkKClNlcmllc0tpbmQSGwoXU0VSSUVTX0tJTkRfVU5TUEVDSUZJRUQQABIUChBTRVJJRVNfS0lORF9FREdFEAESGAoUU0VSSUVTX0tJTkRfRU5EUE9JTlQQAjJgCg1Jbmdlc3RTZXJ2aWNlEk8KBkV4cG9ydBIhLnBlcmlzY29wZS5hZ2VudC52MS5FeHBvcnRSZXF1ZXN0GiIucGVyaXNjb3BlLmFnZW50LnYxLkV4cG9ydFJlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message periscope.agent.v1.ExportRequest
@@ -140,6 +140,13 @@ export type AgentInfo = Message<"periscope.agent.v1.AgentInfo"> & {
    * @generated from field: periscope.agent.v1.DropCounters drops = 4;
    */
   drops?: DropCounters | undefined;
+
+  /**
+   * What the agent holds that the collector has not acknowledged yet, as the batch was sent.
+   *
+   * @generated from field: periscope.agent.v1.ExportBacklog backlog = 5;
+   */
+  backlog?: ExportBacklog | undefined;
 };
 
 /**
@@ -148,6 +155,52 @@ export type AgentInfo = Message<"periscope.agent.v1.AgentInfo"> & {
  */
 export const AgentInfoSchema: GenMessage<AgentInfo> = /*@__PURE__*/
   messageDesc(file_periscope_agent_v1_ingest, 2);
+
+/**
+ * Batches an agent keeps until a collector acknowledges them: in memory, then
+ * in its bounded disk spool (PERISCOPE_SPOOL_DIR). Ages are of the oldest
+ * batch, from when it was sealed; 0 when there is none.
+ *
+ * @generated from message periscope.agent.v1.ExportBacklog
+ */
+export type ExportBacklog = Message<"periscope.agent.v1.ExportBacklog"> & {
+  /**
+   * @generated from field: uint32 pending_batches = 1;
+   */
+  pendingBatches: number;
+
+  /**
+   * @generated from field: uint32 in_flight_batches = 2;
+   */
+  inFlightBatches: number;
+
+  /**
+   * @generated from field: uint64 oldest_pending_age_ms = 3;
+   */
+  oldestPendingAgeMs: bigint;
+
+  /**
+   * @generated from field: uint32 spool_batches = 4;
+   */
+  spoolBatches: number;
+
+  /**
+   * @generated from field: uint64 spool_bytes = 5;
+   */
+  spoolBytes: bigint;
+
+  /**
+   * @generated from field: uint64 spool_oldest_age_ms = 6;
+   */
+  spoolOldestAgeMs: bigint;
+};
+
+/**
+ * Describes the message periscope.agent.v1.ExportBacklog.
+ * Use `create(ExportBacklogSchema)` to create a new message.
+ */
+export const ExportBacklogSchema: GenMessage<ExportBacklog> = /*@__PURE__*/
+  messageDesc(file_periscope_agent_v1_ingest, 3);
 
 /**
  * @generated from message periscope.agent.v1.DropCounters
@@ -319,6 +372,28 @@ export type DropCounters = Message<"periscope.agent.v1.DropCounters"> & {
    * @generated from field: uint64 endpoint_overflow = 26;
    */
   endpointOverflow: bigint;
+
+  /**
+   * Batches the collector refused for their content (INVALID_ARGUMENT, undecodable) or
+   * the agent could not encode; dropped, their records counted in export_queue_full.
+   *
+   * @generated from field: uint64 batches_rejected = 27;
+   */
+  batchesRejected: bigint;
+
+  /**
+   * Spool files skipped because their checksum or length was wrong (power loss, disk fault).
+   *
+   * @generated from field: uint64 spool_files_corrupt = 28;
+   */
+  spoolFilesCorrupt: bigint;
+
+  /**
+   * Spooled batches deleted, oldest first, to keep the spool within its bound.
+   *
+   * @generated from field: uint64 spool_batches_dropped = 29;
+   */
+  spoolBatchesDropped: bigint;
 };
 
 /**
@@ -326,7 +401,7 @@ export type DropCounters = Message<"periscope.agent.v1.DropCounters"> & {
  * Use `create(DropCountersSchema)` to create a new message.
  */
 export const DropCountersSchema: GenMessage<DropCounters> = /*@__PURE__*/
-  messageDesc(file_periscope_agent_v1_ingest, 3);
+  messageDesc(file_periscope_agent_v1_ingest, 4);
 
 /**
  * @generated from message periscope.agent.v1.Endpoint
@@ -398,7 +473,7 @@ export type Endpoint = Message<"periscope.agent.v1.Endpoint"> & {
  * Use `create(EndpointSchema)` to create a new message.
  */
 export const EndpointSchema: GenMessage<Endpoint> = /*@__PURE__*/
-  messageDesc(file_periscope_agent_v1_ingest, 4);
+  messageDesc(file_periscope_agent_v1_ingest, 5);
 
 /**
  * One request paired with its response, in the protocol-neutral record model.
@@ -524,7 +599,7 @@ export type RequestRecord = Message<"periscope.agent.v1.RequestRecord"> & {
  * Use `create(RequestRecordSchema)` to create a new message.
  */
 export const RequestRecordSchema: GenMessage<RequestRecord> = /*@__PURE__*/
-  messageDesc(file_periscope_agent_v1_ingest, 5);
+  messageDesc(file_periscope_agent_v1_ingest, 6);
 
 /**
  * Every request of one interval that shares a key, folded: counts, bytes and a
@@ -662,7 +737,7 @@ export type MetricSeries = Message<"periscope.agent.v1.MetricSeries"> & {
  * Use `create(MetricSeriesSchema)` to create a new message.
  */
 export const MetricSeriesSchema: GenMessage<MetricSeries> = /*@__PURE__*/
-  messageDesc(file_periscope_agent_v1_ingest, 6);
+  messageDesc(file_periscope_agent_v1_ingest, 7);
 
 /**
  * OpenTelemetry's base-2 exponential histogram of positive values: with
@@ -703,7 +778,7 @@ export type ExponentialHistogram = Message<"periscope.agent.v1.ExponentialHistog
  * Use `create(ExponentialHistogramSchema)` to create a new message.
  */
 export const ExponentialHistogramSchema: GenMessage<ExponentialHistogram> = /*@__PURE__*/
-  messageDesc(file_periscope_agent_v1_ingest, 7);
+  messageDesc(file_periscope_agent_v1_ingest, 8);
 
 /**
  * One TCP connection over one reporting interval, as the kernel counted it
@@ -833,7 +908,7 @@ export type ConnectionStats = Message<"periscope.agent.v1.ConnectionStats"> & {
  * Use `create(ConnectionStatsSchema)` to create a new message.
  */
 export const ConnectionStatsSchema: GenMessage<ConnectionStats> = /*@__PURE__*/
-  messageDesc(file_periscope_agent_v1_ingest, 8);
+  messageDesc(file_periscope_agent_v1_ingest, 9);
 
 /**
  * @generated from enum periscope.agent.v1.Side
