@@ -10,6 +10,8 @@ import {
   type RequestRecord,
 } from "@periscope/proto";
 import { Backoff } from "./backoff.js";
+import { BatchSpool } from "./batch-spool.js";
+import { contentRejection } from "./content-rejection.js";
 
 export interface ExporterOptions {
   /** host:port of the collector's gRPC ingest. */
@@ -45,6 +47,29 @@ export interface ExporterOptions {
   credentials?: grpc.ChannelCredentials;
   /** Sent as `authorization: Bearer …` on every Export call when the collector requires an agent token. */
   token?: string;
+  /**
+   * Directory of the disk spool (batch-spool.ts): batches beyond
+   * maxPendingBatches, and those unacknowledged at close, go there instead of
+   * being dropped, and are sent from there, oldest first, when the collector
+   * keeps up again or the agent restarts. Absent: no spool.
+   */
+  spoolDir?: string;
+  /** The spool's bound; beyond it the oldest spooled batches are dropped (counted). */
+  spoolMaxBytes?: number;
+  /** Where one line per batch given up on (and spool trouble) goes; console.error by default. */
+  log?: (message: string) => void;
+}
+
+/** What is held unacknowledged, for /v1/stats, /metrics and AgentInfo.backlog. */
+export interface ExportBacklogState {
+  pendingBatches: number;
+  inFlightBatches: number;
+  /** Since the oldest batch in memory was sealed; 0 when none. */
+  oldestPendingAgeMs: number;
+  spoolBatches: number;
+  spoolBytes: number;
+  /** Since the oldest spooled batch was sealed; 0 when none. */
+  spoolOldestAgeMs: number;
 }
 
 export interface ExporterCounters {
@@ -60,6 +85,12 @@ export interface ExporterCounters {
   seriesSent: number;
   /** Metric series lost: their queue was full (oldest first) or the exporter closed. */
   seriesDropped: number;
+  /**
+   * Batches given up on for their content (the collector refused or could not
+   * decode them, or they could not be encoded); also in batchesDropped,
+   * their records, series and connections in the *Dropped counters.
+   */
+  batchesRejected: number;
 }
 
 interface PendingBatch {
@@ -67,6 +98,9 @@ interface PendingBatch {
   records: RequestRecord[];
   connections: ConnectionStats[];
   metrics: MetricSeries[];
+  sealedAtMs: number;
+  /** Its file stays in the spool until the collector acknowledges it. */
+  fromSpool: boolean;
 }
 
 /**
@@ -89,11 +123,16 @@ export class Exporter {
     connectionStatsDropped: 0,
     seriesSent: 0,
     seriesDropped: 0,
+    batchesRejected: 0,
   };
+  readonly spool: BatchSpool | undefined;
   private readonly client: grpc.Client;
   private readonly backoff: Backoff;
   private readonly token: string | undefined;
-  private readonly settings: Required<Omit<ExporterOptions, "credentials" | "token">>;
+  private readonly settings: Required<
+    Omit<ExporterOptions, "credentials" | "token" | "spoolDir" | "spoolMaxBytes" | "log">
+  >;
+  private readonly log: (message: string) => void;
   private current: RequestRecord[] = [];
   private currentConnections: ConnectionStats[] = [];
   private queuedSeries: MetricSeries[] = [];
@@ -125,11 +164,45 @@ export class Exporter {
       agentInfo: options.agentInfo,
     };
     this.token = options.token;
+    this.log = options.log ?? ((message) => console.error(`periscope-agent: ${message}`));
+    this.spool = this.openSpool(options);
     this.client = new grpc.Client(options.address, options.credentials ?? grpc.credentials.createInsecure());
     this.backoff = new Backoff(this.settings.retryInitialMs, this.settings.retryMaxMs);
     this.flushTimer = setInterval(() => this.onTick(), this.settings.flushIntervalMs);
     // The tracer decides when the agent lives; an exporter timer must not keep it up.
     this.flushTimer.unref();
+    // What an earlier run spooled goes out first.
+    if (this.spool?.hasUnread) this.sendNext();
+  }
+
+  private openSpool(options: ExporterOptions): BatchSpool | undefined {
+    if (options.spoolDir === undefined || options.spoolDir === "") return undefined;
+    try {
+      return new BatchSpool(options.spoolDir, options.spoolMaxBytes ?? 256 * 1024 * 1024, (dropped) => {
+        this.counters.batchesDropped++;
+        this.counters.recordsDropped += dropped.records;
+        this.counters.connectionStatsDropped += dropped.connections;
+        this.counters.seriesDropped += dropped.series;
+      });
+    } catch (error) {
+      // Without a spool the agent still exports; only an outage beyond memory loses more.
+      this.log(`disk spool disabled: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Batches held unacknowledged, in memory and on disk. */
+  backlog(now = Date.now()): ExportBacklogState {
+    const oldestPending = this.pending.reduce((oldest, batch) => Math.min(oldest, batch.sealedAtMs), now);
+    const oldestSpooled = this.spool?.oldestSealedAtMs ?? now;
+    return {
+      pendingBatches: this.pending.length,
+      inFlightBatches: this.inFlight.size,
+      oldestPendingAgeMs: Math.max(0, now - oldestPending),
+      spoolBatches: this.spool?.depth.batches ?? 0,
+      spoolBytes: this.spool?.depth.bytes ?? 0,
+      spoolOldestAgeMs: Math.max(0, Math.round(now - oldestSpooled)),
+    };
   }
 
   get pendingBatches(): number {
@@ -210,6 +283,7 @@ export class Exporter {
       });
     }
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.spoolUnacknowledged();
     const unsent = this.pending.reduce((sum, batch) => sum + batch.records.length, 0);
     this.counters.recordsDropped += unsent;
     this.counters.seriesDropped +=
@@ -223,6 +297,17 @@ export class Exporter {
     this.client.close();
   }
 
+  /** At close, with a spool: what the collector has not acknowledged waits on disk for the next run. */
+  private spoolUnacknowledged(): void {
+    if (this.spool === undefined) return;
+    // Series still queued are sealed too: they are counted nowhere else.
+    while (this.queuedSeries.length > 0) this.pending.push(this.nextBatch([], []));
+    for (const batch of this.pending.splice(0)) {
+      if (batch.fromSpool || this.spool.write(this.requestOf(batch), batch.sealedAtMs)) continue;
+      this.pending.push(batch); // the write failed: counted as dropped below
+    }
+  }
+
   private onTick(): void {
     if (this.current.length > 0 || this.currentConnections.length > 0 || this.queuedSeries.length > 0)
       this.flush();
@@ -232,6 +317,18 @@ export class Exporter {
   }
 
   private seal(records: RequestRecord[], connections: ConnectionStats[] = []): void {
+    // Once anything waits on disk, newer batches queue behind it there: oldest first.
+    const spoolFirst = this.spool?.hasUnread === true;
+    if (this.spool !== undefined && (spoolFirst || this.pending.length >= this.settings.maxPendingBatches)) {
+      if (records.length === 0 && connections.length === 0 && this.queuedSeries.length === 0) return;
+      const batch = this.nextBatch(records, connections);
+      if (this.spool.write(this.requestOf(batch), batch.sealedAtMs)) return;
+      this.counters.batchesDropped++;
+      this.counters.recordsDropped += batch.records.length;
+      this.counters.connectionStatsDropped += batch.connections.length;
+      this.counters.seriesDropped += batch.metrics.length;
+      return;
+    }
     if (this.pending.length >= this.settings.maxPendingBatches) {
       // The series stay queued for a later batch; only their own bound drops them.
       if (records.length === 0 && connections.length === 0) return;
@@ -240,17 +337,51 @@ export class Exporter {
       this.counters.connectionStatsDropped += connections.length;
       return;
     }
+    this.pending.push(this.nextBatch(records, connections));
+    if (this.retryTimer === undefined) this.sendNext();
+  }
+
+  /** A new batch of these records and connections with the next queued series. */
+  private nextBatch(records: RequestRecord[], connections: ConnectionStats[]): PendingBatch {
     const metrics =
       this.queuedSeries.length <= this.settings.maxBatchSeries
         ? this.queuedSeries
         : this.queuedSeries.slice(0, this.settings.maxBatchSeries);
     this.queuedSeries = metrics === this.queuedSeries ? [] : this.queuedSeries.slice(metrics.length);
-    this.pending.push({ seq: this.nextSeq++, records, connections, metrics });
-    if (this.retryTimer === undefined) this.sendNext();
+    return { seq: this.nextSeq++, records, connections, metrics, sealedAtMs: Date.now(), fromSpool: false };
+  }
+
+  private requestOf(batch: PendingBatch) {
+    return create(ExportRequestSchema, {
+      agentId: this.settings.agentId,
+      batchSeq: batch.seq,
+      requests: batch.records,
+      connections: batch.connections,
+      metrics: batch.metrics,
+    });
+  }
+
+  /** Spooled batches come back into memory, oldest first, as room frees up (never while closing). */
+  private refillFromSpool(): void {
+    if (this.spool === undefined || this.closed) return;
+    while (this.pending.length < this.settings.maxPendingBatches && this.spool.hasUnread) {
+      const spooled = this.spool.readOldest();
+      if (spooled === undefined) return;
+      const { request, sealedAtMs } = spooled;
+      this.pending.push({
+        seq: request.batchSeq,
+        records: request.requests,
+        connections: request.connections,
+        metrics: request.metrics,
+        sealedAtMs,
+        fromSpool: true,
+      });
+    }
   }
 
   /** Starts calls for the oldest batches not in flight, up to maxInFlightBatches. */
   private sendNext(): void {
+    this.refillFromSpool();
     if (this.pending.length === 0) {
       for (const waiter of this.drainedWaiters.splice(0)) waiter();
       return;
@@ -262,33 +393,40 @@ export class Exporter {
   }
 
   private send(batch: PendingBatch): void {
+    const { export: method } = ingestServiceDefinition;
+    const request = this.requestOf(batch);
+    request.agent = this.settings.agentInfo();
+    let bytes: Buffer;
+    try {
+      // Encoded here rather than by grpc-js, so a batch that cannot be encoded is told apart.
+      bytes = method.requestSerialize(request);
+    } catch (error) {
+      this.reject(
+        batch,
+        `it could not be encoded: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
+    }
     this.inFlight.add(batch);
     this.lastSendMs = Date.now();
-    const request = create(ExportRequestSchema, {
-      agentId: this.settings.agentId,
-      batchSeq: batch.seq,
-      agent: this.settings.agentInfo(),
-      requests: batch.records,
-      connections: batch.connections,
-      metrics: batch.metrics,
-    });
-    const { export: method } = ingestServiceDefinition;
     const metadata = new grpc.Metadata();
     if (this.token !== undefined) metadata.set("authorization", `Bearer ${this.token}`);
-    this.client.makeUnaryRequest<typeof request, ExportResponse>(
+    this.client.makeUnaryRequest<Buffer, ExportResponse>(
       method.path,
-      method.requestSerialize,
+      (encoded) => encoded,
       method.responseDeserialize,
-      request,
+      bytes,
       metadata,
       { deadline: Date.now() + this.settings.requestTimeoutMs },
       (error) => {
         this.inFlight.delete(batch);
         if (error !== null) {
-          this.scheduleRetry();
+          const rejection = contentRejection(error);
+          if (rejection === undefined) this.scheduleRetry();
+          else this.reject(batch, rejection);
           return;
         }
-        this.pending.splice(this.pending.indexOf(batch), 1);
+        if (!this.forget(batch)) return; // dropped meanwhile (close)
         this.backoff.reset();
         this.counters.batchesSent++;
         this.counters.recordsSent += batch.records.length;
@@ -297,6 +435,44 @@ export class Exporter {
         if (this.retryTimer === undefined || this.pending.length === 0) this.sendNext();
       },
     );
+  }
+
+  /** Takes a batch out of memory (and its file out of the spool); false if it was not there. */
+  private forget(batch: PendingBatch): boolean {
+    const index = this.pending.indexOf(batch);
+    if (index < 0) return false;
+    this.pending.splice(index, 1);
+    if (batch.fromSpool) this.spool?.remove(batch.seq);
+    return true;
+  }
+
+  /**
+   * A batch refused for its content is not sent as it is again. Its TCP
+   * health records go first (the part that broke issue #14's batch), and the
+   * rest is tried once more at once; refused again, it is dropped. Each
+   * step is counted and said once.
+   */
+  private reject(batch: PendingBatch, reason: string): void {
+    if (batch.connections.length > 0) {
+      this.counters.connectionStatsDropped += batch.connections.length;
+      this.log(
+        `batch ${batch.seq} was refused (${reason}); sending it again without its ${batch.connections.length} TCP health records`,
+      );
+      batch.connections = [];
+    } else if (this.forget(batch)) {
+      this.counters.batchesRejected++;
+      this.counters.batchesDropped++;
+      this.counters.recordsDropped += batch.records.length;
+      this.counters.seriesDropped += batch.metrics.length;
+      this.log(
+        `batch ${batch.seq} dropped (${reason}): ${batch.records.length} records, ${batch.metrics.length} metric series`,
+      );
+    }
+    if (this.closed && this.inFlight.size === 0 && this.pending.length === 0) {
+      for (const waiter of this.drainedWaiters.splice(0)) waiter();
+      return;
+    }
+    if (this.retryTimer === undefined) queueMicrotask(() => this.sendNext());
   }
 
   private scheduleRetry(): void {

@@ -14,12 +14,17 @@ export interface FakeCollector {
   received: ExportRequest[];
   /** Fail the next `count` calls with UNAVAILABLE. */
   failNext(count: number): void;
+  /** Answer calls this picks with its error (INVALID_ARGUMENT…) instead of accepting them. */
+  refuse(
+    pick: ((request: ExportRequest) => { code: grpc.status; details: string } | undefined) | undefined,
+  ): void;
   stop(): Promise<void>;
 }
 
 export async function startFakeCollector(port = 0): Promise<FakeCollector> {
   const received: ExportRequest[] = [];
   let failures = 0;
+  let refusal: ((request: ExportRequest) => { code: grpc.status; details: string } | undefined) | undefined;
   const server = new grpc.Server();
   server.addService(ingestServiceDefinition, {
     export: (
@@ -29,6 +34,11 @@ export async function startFakeCollector(port = 0): Promise<FakeCollector> {
       if (failures > 0) {
         failures--;
         callback({ code: grpc.status.UNAVAILABLE, details: "collector busy" });
+        return;
+      }
+      const refused = refusal?.(call.request);
+      if (refused !== undefined) {
+        callback(refused);
         return;
       }
       received.push(call.request);
@@ -45,6 +55,9 @@ export async function startFakeCollector(port = 0): Promise<FakeCollector> {
     received,
     failNext: (count) => {
       failures = count;
+    },
+    refuse: (pick) => {
+      refusal = pick;
     },
     stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
