@@ -20,6 +20,8 @@ describe("loadConfig", () => {
       recordBudgetPerSecond: 5000,
       metricsIntervalMs: 5000,
       captureSelf: false,
+      spoolDir: undefined,
+      spoolMaxBytes: 1024 ** 3,
     });
   });
 
@@ -44,14 +46,20 @@ describe("loadConfig", () => {
       recordBudgetPerSecond: 5000,
       metricsIntervalMs: 5000,
       captureSelf: false,
+      spoolDir: undefined,
+      spoolMaxBytes: 1024 ** 3,
     });
     expect(loadConfig({ PERISCOPE_COLLECTOR_ADDR: "[::1]:4770" }).collectorAddress).toBe("[::1]:4770");
+    expect(
+      loadConfig({ PERISCOPE_SPOOL_DIR: "/var/lib/periscope/spool", PERISCOPE_SPOOL_MAX_BYTES: "2097152" }),
+    ).toMatchObject({ spoolDir: "/var/lib/periscope/spool", spoolMaxBytes: 2097152 });
   });
 
   it.each([
     [{ PERISCOPE_CAPTURE_BYTES: "0" }, /PERISCOPE_CAPTURE_BYTES .*1 to 16384, got "0"/],
     [{ PERISCOPE_CAPTURE_BYTES: "20000" }, /PERISCOPE_CAPTURE_BYTES/],
     [{ PERISCOPE_CAPTURE_BYTES: "4k" }, /PERISCOPE_CAPTURE_BYTES/],
+    [{ PERISCOPE_SPOOL_MAX_BYTES: "1000" }, /PERISCOPE_SPOOL_MAX_BYTES .*from 1048576/],
     [{ PERISCOPE_COLLECTOR_ADDR: "localhost" }, /PERISCOPE_COLLECTOR_ADDR .*host:port, got "localhost"/],
     [{ PERISCOPE_COLLECTOR_ADDR: "host:99999" }, /PERISCOPE_COLLECTOR_ADDR/],
     [{ PERISCOPE_AGENT_ID: "  " }, /PERISCOPE_AGENT_ID/],

@@ -32,9 +32,16 @@ export interface AgentConfig {
   metricsIntervalMs: number;
   /** Capture other Periscope processes (collector, UI, agents) too; this agent never is. */
   captureSelf: boolean;
+  /** Directory of the disk spool for unacknowledged batches; undefined: no spool. */
+  spoolDir: string | undefined;
+  /** The spool's bound in bytes; beyond it the oldest spooled batches are dropped (counted). */
+  spoolMaxBytes: number;
 }
 
 export class ConfigError extends Error {}
+
+/** 1 GiB: at ~100 bytes per spooled record, ~10 M records — an hour at 3,000 records/s. */
+const DEFAULT_SPOOL_MAX_BYTES = 1024 * 1024 * 1024;
 
 interface Variable<T> {
   name: string;
@@ -120,6 +127,16 @@ const variables = {
     description: "true: capture Periscope's own processes (periscope-collector, periscope-ui, other agents)",
     parse: parseBoolean,
   },
+  spoolDir: {
+    name: "PERISCOPE_SPOOL_DIR",
+    description: "directory of the disk spool for batches the collector has not acknowledged (empty: none)",
+    parse: (raw) => (raw === undefined || raw.trim() === "" ? undefined : raw.trim()),
+  },
+  spoolMaxBytes: {
+    name: "PERISCOPE_SPOOL_MAX_BYTES",
+    description: "bytes the disk spool holds at most",
+    parse: (raw) => parseInteger(raw, DEFAULT_SPOOL_MAX_BYTES, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+  },
   collectorCa: {
     name: "PERISCOPE_COLLECTOR_CA",
     description: "PEM CA bundle to trust for the collector's certificate (implies TLS)",
@@ -173,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     recordBudgetPerSecond: read("recordBudgetPerSecond"),
     metricsIntervalMs: read("metricsIntervalMs"),
     captureSelf: read("captureSelf"),
+    spoolDir: read("spoolDir"),
+    spoolMaxBytes: read("spoolMaxBytes"),
   };
 }
 

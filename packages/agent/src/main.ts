@@ -1,7 +1,13 @@
 // periscope-agent: kernel capture → connection tracking → parsers → records → collector.
 import { readFileSync } from "node:fs";
 import { hostname, release } from "node:os";
-import { type AgentInfo, AgentInfoSchema, create, DropCountersSchema } from "@periscope/proto";
+import {
+  type AgentInfo,
+  AgentInfoSchema,
+  create,
+  DropCountersSchema,
+  ExportBacklogSchema,
+} from "@periscope/proto";
 import type { DecoderCounters } from "./capture/decoder.js";
 import { type KernelDropCounters, ZERO_KERNEL_DROPS } from "./capture/events.js";
 import { SocketTracer } from "./capture/socket-tracer.js";
@@ -47,6 +53,18 @@ function agentVersion(): string {
   } catch {
     return "unknown";
   }
+}
+
+/** The exporter's backlog as AgentInfo.backlog carries it (64-bit fields as bigint). */
+function exportBacklogWire(backlog: ReturnType<Exporter["backlog"]>) {
+  return {
+    pendingBatches: backlog.pendingBatches,
+    inFlightBatches: backlog.inFlightBatches,
+    oldestPendingAgeMs: BigInt(backlog.oldestPendingAgeMs),
+    spoolBatches: backlog.spoolBatches,
+    spoolBytes: BigInt(backlog.spoolBytes),
+    spoolOldestAgeMs: BigInt(backlog.spoolOldestAgeMs),
+  };
 }
 
 function messageOf(error: unknown): string {
@@ -144,7 +162,11 @@ function agentInfo(): AgentInfo {
       recordsSampledOut: BigInt(sampler.counters.sampledOut),
       metricSeriesDropped: BigInt(exporter.counters.seriesDropped),
       endpointOverflow: BigInt(metrics.counters.endpointOverflow),
+      batchesRejected: BigInt(exporter.counters.batchesRejected),
+      spoolFilesCorrupt: BigInt(exporter.spool?.counters.filesCorrupt ?? 0),
+      spoolBatchesDropped: BigInt(exporter.spool?.counters.batchesDropped ?? 0),
     }),
+    backlog: create(ExportBacklogSchema, exportBacklogWire(exporter.backlog())),
   });
 }
 
@@ -158,6 +180,8 @@ const exporter = new Exporter({
   agentInfo,
   credentials,
   token: config.agentToken,
+  spoolDir: config.spoolDir,
+  spoolMaxBytes: config.spoolMaxBytes,
 });
 
 try {
@@ -183,6 +207,8 @@ try {
         decoder: tracer?.decoderCounters() ?? finalDecoderCounters,
         pipeline: pipeline.counters(),
         exporter: exporter.counters,
+        backlog: exporter.backlog(),
+        spool: exporter.spool?.counters,
         capture: captureStats,
         sampler,
         metrics: metrics.counters,

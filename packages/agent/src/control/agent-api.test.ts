@@ -11,7 +11,16 @@ const stats: AgentStats = {
   records: { emitted: 5, kept: 4, sampledOut: 1, exported: 4, dropped: 0 },
   sampling: { budgetPerSecond: 5000, uniformProbability: 1, traceProbability: 1 },
   metricSeries: { emitted: 6, sent: 6, dropped: 0 },
-  exportBatches: { sent: 2, dropped: 0 },
+  exportBatches: { sent: 2, dropped: 0, rejected: 0 },
+  backlog: {
+    pendingBatches: 1,
+    inFlightBatches: 1,
+    oldestPendingAgeMs: 250,
+    spoolBatches: 3,
+    spoolBytes: 4096,
+    spoolOldestAgeMs: 60_000,
+  },
+  spool: undefined,
   drops: { ringbuf_full: 7, sampled_out: 9 },
 };
 
@@ -82,6 +91,9 @@ describe("the agent's local HTTP API", () => {
     expect(text).toContain("periscope_agent_ringbuf_full_total 7\n");
     expect(text).toContain("periscope_agent_connections_tracked 2\n");
     expect(text).toContain("periscope_agent_records_sampled_out_total 1\n");
+    expect(text).toContain('periscope_agent_export_backlog_batches{where="spool"} 3\n');
+    expect(text).toContain('periscope_agent_export_backlog_oldest_age_seconds{where="spool"} 60\n');
+    expect(text).toContain("periscope_agent_spool_bytes 4096\n");
     expect(text).toContain("periscope_agent_metric_series_sent_total 6\n");
     expect(text).toContain("periscope_agent_record_sampling_probability 1\n");
   });

@@ -2,6 +2,8 @@
 // (Prometheus text exposition format 0.0.4) serve it.
 
 import type { KernelDropCounters } from "../capture/events.js";
+import type { SpoolCounters } from "../export/batch-spool.js";
+import type { ExportBacklogState } from "../export/exporter.js";
 import type { CaptureStats } from "./capture-stats.js";
 
 export interface AgentStats {
@@ -15,7 +17,12 @@ export interface AgentStats {
   sampling: { budgetPerSecond: number; uniformProbability: number; traceProbability: number };
   /** Metric series: emitted by closed intervals, sent to the collector, dropped (queue bound or stop). */
   metricSeries: { emitted: number; sent: number; dropped: number };
-  exportBatches: { sent: number; dropped: number };
+  /** dropped includes rejected: batches given up on for their content (the collector refused or could not decode them). */
+  exportBatches: { sent: number; dropped: number; rejected: number };
+  /** What the collector has not acknowledged yet: in memory (pending, in flight) and in the disk spool. */
+  backlog: ExportBacklogState;
+  /** The disk spool's counters; absent when it is off (PERISCOPE_SPOOL_DIR unset). */
+  spool: SpoolCounters | undefined;
   /** Every loss, and the not-a-loss skips (sampled_out, records_sampled_out, *_overflow), by name. */
   drops: Record<string, number>;
 }
@@ -111,6 +118,31 @@ function metricsOf(stats: AgentStats): Metric[] {
       samples: [["", stats.drops.ringbuf_full ?? 0]],
     },
     {
+      name: "periscope_agent_export_backlog_batches",
+      help: "Batches the collector has not acknowledged, by where they wait (memory holds those in flight).",
+      type: "gauge",
+      samples: [
+        ['where="memory"', stats.backlog.pendingBatches],
+        ['where="in_flight"', stats.backlog.inFlightBatches],
+        ['where="spool"', stats.backlog.spoolBatches],
+      ],
+    },
+    {
+      name: "periscope_agent_export_backlog_oldest_age_seconds",
+      help: "Age of the oldest unacknowledged batch, by where it waits (0 when none).",
+      type: "gauge",
+      samples: [
+        ['where="memory"', stats.backlog.oldestPendingAgeMs / 1000],
+        ['where="spool"', stats.backlog.spoolOldestAgeMs / 1000],
+      ],
+    },
+    {
+      name: "periscope_agent_spool_bytes",
+      help: "Bytes in the disk spool.",
+      type: "gauge",
+      samples: [["", stats.backlog.spoolBytes]],
+    },
+    {
       name: "periscope_agent_connections_tracked",
       help: "Connections open as the kernel reported them.",
       type: "gauge",
@@ -153,11 +185,14 @@ export interface AgentStatsSources {
   exporter: {
     batchesSent: number;
     batchesDropped: number;
+    batchesRejected: number;
     recordsSent: number;
     recordsDropped: number;
     seriesSent: number;
     seriesDropped: number;
   };
+  backlog: ExportBacklogState;
+  spool: SpoolCounters | undefined;
   capture: CaptureStats;
   sampler: {
     counters: { kept: number; sampledOut: number };
@@ -196,7 +231,13 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
       sent: s.exporter.seriesSent,
       dropped: s.exporter.seriesDropped,
     },
-    exportBatches: { sent: s.exporter.batchesSent, dropped: s.exporter.batchesDropped },
+    exportBatches: {
+      sent: s.exporter.batchesSent,
+      dropped: s.exporter.batchesDropped,
+      rejected: s.exporter.batchesRejected,
+    },
+    backlog: s.backlog,
+    spool: s.spool,
     drops: {
       ringbuf_full: Number(k.ringbufFull),
       conn_map_full: Number(k.connMapFull),
@@ -219,6 +260,9 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
       metric_series_dropped: s.exporter.seriesDropped,
       endpoint_overflow: s.metrics.endpointOverflow,
       series_overflow: s.metrics.seriesOverflow,
+      export_batches_rejected: s.exporter.batchesRejected,
+      spool_files_corrupt: s.spool?.filesCorrupt ?? 0,
+      spool_batches_dropped: s.spool?.batchesDropped ?? 0,
     },
   };
 }

@@ -62,7 +62,7 @@ describe("BatchSpool", () => {
     for (const seq of [1n, 2n, 3n, 4n]) writer.write(batch(seq), 0);
     const [one, two, three] = files(dir).map((name) => join(dir, name));
     const flipped = readFileSync(one as string);
-    flipped[flipped.length - 3] ^= 0x40; // one bit in the payload
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 3) ^ 0x40, flipped.length - 3); // one bit of the payload
     writeFileSync(one as string, flipped);
     truncateSync(two as string, 50); // power loss mid-write
     writeFileSync(three as string, ""); // an empty file
