@@ -11,6 +11,7 @@ import { AgentControl } from "./control/agent-control.js";
 import { AgentSnapshots } from "./control/agent-snapshots.js";
 import { controlService } from "./control/control-service.js";
 import { createHttpApp } from "./http/create-http-app.js";
+import { loadStoredSequences } from "./ingest/batch-sequence-store.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
 import { IngestStats } from "./ingest/ingest-stats.js";
 import { LiveHub } from "./live/live-hub.js";
@@ -118,6 +119,16 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     throw error;
   });
   const agentControl = new AgentControl(agentConfigs);
+  // What a previous run stored, so retries of batches it never answered are not stored twice.
+  handler.restore(
+    await loadStoredSequences(storage).catch((error: unknown) => {
+      app.log.warn(
+        { err: error },
+        "reading stored batch numbers failed; a retried batch may be stored twice",
+      );
+      return { complete: [], recordsOnly: [] };
+    }),
+  );
   const agentSnapshots = new AgentSnapshots(
     storage,
     ingestStats,

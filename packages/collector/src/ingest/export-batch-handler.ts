@@ -4,6 +4,7 @@
 // storage outage; see insert-queue.ts).
 import type { ExportRequest } from "@periscope/proto";
 import { BatchSequenceMemory } from "./batch-sequence-memory.js";
+import { INGESTED_BATCHES_TABLE, ingestedBatchRow, type StoredSequences } from "./batch-sequence-store.js";
 import { seriesRejection, validateExportRequest } from "./batch-validation.js";
 import { toConnectionRow } from "./connection-row.js";
 import type { IngestStats } from "./ingest-stats.js";
@@ -49,6 +50,10 @@ const MAX_REASONS_REPORTED = 3;
 
 export class ExportBatchHandler {
   private readonly sequences = new BatchSequenceMemory();
+  /** Batches a previous run stored the records of, not (known) the rest; keys agent\0seq. */
+  private readonly recordsOnly = new Set<string>();
+  /** Set by restore(): each batch's number is then written to storage too (batch-sequence-store.ts). */
+  private persistSequences = false;
   private readonly queue: InsertQueue;
 
   /**
@@ -69,6 +74,18 @@ export class ExportBatchHandler {
       onStored,
       (agentId, batchSeq) => this.sequences.forget(agentId, batchSeq),
     );
+  }
+
+  /**
+   * Remembers what a previous run stored (loadStoredSequences), so its
+   * unanswered batches are not stored twice, and from now on records each
+   * stored batch's number in storage for the next run.
+   */
+  restore(stored: StoredSequences): void {
+    for (const { agentId, batchSeq } of stored.complete) this.sequences.remember(agentId, batchSeq);
+    for (const { agentId, batchSeq } of stored.recordsOnly)
+      this.recordsOnly.add(`${agentId}\u0000${batchSeq}`);
+    this.persistSequences = true;
   }
 
   /** Queue depth and whether storage is currently failing (for /metrics and stats). */
@@ -116,25 +133,35 @@ export class ExportBatchHandler {
       this.stats.counters.batchesDuplicate += 1;
       return { kind: "duplicate" };
     }
-    const requests = request.requests;
+    // Its records were stored by a run killed before it answered: only the rest is stored now.
+    const recordsStored = this.recordsOnly.has(`${agentId}\u0000${batchSeq}`);
+    const requests = recordsStored ? [] : request.requests;
     const { rows: seriesRows, outcome: series } = this.acceptSeries(request);
     const extra: { table: string; rows: object[] }[] = [];
-    if (request.connections.length > 0) {
+    if (request.connections.length > 0 || this.persistSequences) {
       extra.push({
         table: "connections",
         rows: request.connections.map((stats) => toConnectionRow(agentId, stats)),
       });
     }
-    if (seriesRows.length > 0) extra.push({ table: METRIC_SERIES_TABLE, rows: seriesRows });
+    if (seriesRows.length > 0 || this.persistSequences)
+      extra.push({ table: METRIC_SERIES_TABLE, rows: seriesRows });
+    // Last, and every table listed in every batch (empty ones insert nothing):
+    // the queue inserts a group's tables in the order they first appear, so
+    // this row follows the batch's other rows into storage.
+    if (this.persistSequences && batchSeq !== 0n) {
+      extra.push({ table: INGESTED_BATCHES_TABLE, rows: [ingestedBatchRow(agentId, batchSeq)] });
+    }
     const outcome = await this.queue.submit({ agentId, batchSeq, requests, extra });
     switch (outcome.kind) {
       case "stored":
       case "queued":
       case "buffered":
+        this.recordsOnly.delete(`${agentId}\u0000${batchSeq}`);
         this.sequences.remember(agentId, batchSeq);
         return {
           kind: "stored",
-          accepted: requests.length,
+          accepted: request.requests.length,
           ...(request.metrics.length === 0 ? {} : { series }),
           ...(outcome.kind === "buffered" ? { buffered: true } : {}),
         };

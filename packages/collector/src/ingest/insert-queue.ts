@@ -152,7 +152,7 @@ export class InsertQueue {
 
   submit(batch: BatchRows): Promise<SubmitOutcome> {
     const rowCount = batch.requests.length + batch.extra.reduce((sum, { rows }) => sum + rows.length, 0);
-    const tsv = requestRecordsToTsv(batch.agentId, batch.requests);
+    const tsv = requestRecordsToTsv(batch.agentId, batch.requests, batch.batchSeq);
     const bytes = tsv.length + extraBytes(batch.extra);
     if (this.closed) return Promise.resolve({ kind: "refused", reason: "collector is shutting down" });
     if (
@@ -279,7 +279,9 @@ export class InsertQueue {
       await this.sink.insertRows(
         "requests",
         todo.flatMap((entry) =>
-          entry.batch.requests.map((record) => toRequestRow(entry.batch.agentId, record)),
+          entry.batch.requests.map((record) =>
+            toRequestRow(entry.batch.agentId, record, entry.batch.batchSeq),
+          ),
         ),
       );
     }

@@ -39,6 +39,8 @@ export interface RequestRow {
   truncated: boolean;
   /** How many requests this record stands for (1 / the probability it was kept). */
   sample_weight: number;
+  /** The agent's batch that carried it: what a restarted collector deduplicates by (batch-sequence-store.ts). */
+  batch_seq: string;
 }
 
 // Until Endpoint carries Kubernetes metadata, an agent may send it as
@@ -61,7 +63,11 @@ type Column =
   | { name: keyof RequestRow; type: "text"; of(record: RequestRecord, agentId: string): string }
   | { name: keyof RequestRow; type: "number"; of(record: RequestRecord): number }
   /** UInt64: a decimal string in JSON so values above 2^53 stay exact. */
-  | { name: keyof RequestRow; type: "uint64"; of(record: RequestRecord): bigint }
+  | {
+      name: keyof RequestRow;
+      type: "uint64";
+      of(record: RequestRecord, agentId: string, batchSeq: bigint): bigint;
+    }
   | { name: keyof RequestRow; type: "bool"; of(record: RequestRecord): boolean }
   | { name: keyof RequestRow; type: "map"; of(record: RequestRecord): Record<string, string> };
 
@@ -112,6 +118,7 @@ export const REQUEST_ROW_COLUMNS: readonly Column[] = [
   { name: "truncated", type: "bool", of: (r) => r.truncated },
   // 0 is 1: an agent from before sampling sent every record.
   { name: "sample_weight", type: "number", of: (r) => (r.sampleWeight === 0 ? 1 : r.sampleWeight) },
+  { name: "batch_seq", type: "uint64", of: (_r, _agentId, batchSeq) => batchSeq },
 ];
 
 // Every key present from the start, in column order: filling a copy of it keeps
@@ -120,12 +127,12 @@ const EMPTY_ROW: Record<string, unknown> = Object.fromEntries(
   REQUEST_ROW_COLUMNS.map((column) => [column.name, undefined]),
 );
 
-export function toRequestRow(agentId: string, record: RequestRecord): RequestRow {
+export function toRequestRow(agentId: string, record: RequestRecord, batchSeq = 0n): RequestRow {
   const row: Record<string, unknown> = { ...EMPTY_ROW };
   for (const column of REQUEST_ROW_COLUMNS) {
     switch (column.type) {
       case "uint64":
-        row[column.name] = column.of(record).toString();
+        row[column.name] = column.of(record, agentId, batchSeq).toString();
         break;
       case "map":
         row[column.name] = { ...column.of(record) };

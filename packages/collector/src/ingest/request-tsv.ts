@@ -115,7 +115,11 @@ class TsvWriter {
 const writer = new TsvWriter();
 
 /** One TSV line per record (the columns of REQUEST_ROW_COLUMNS), each ending in a newline. */
-export function requestRecordsToTsv(agentId: string, records: readonly RequestRecord[]): Buffer {
+export function requestRecordsToTsv(
+  agentId: string,
+  records: readonly RequestRecord[],
+  batchSeq = 0n,
+): Buffer {
   const w = writer;
   w.pos = 0;
   const columns = REQUEST_ROW_COLUMNS;
@@ -131,7 +135,7 @@ export function requestRecordsToTsv(agentId: string, records: readonly RequestRe
           w.ascii(String(column.of(record)));
           break;
         case "uint64":
-          w.ascii(column.of(record).toString());
+          w.ascii(column.of(record, agentId, batchSeq).toString());
           break;
         case "bool":
           w.ascii(column.of(record) ? "true" : "false");
