@@ -7,13 +7,13 @@ import { ConnectionStatsSchema, create, ExportRequestSchema } from "@periscope/p
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestRecord } from "../fixtures/ingest-client.js";
 import { applyMigrations, loadMigrations } from "../storage/migrations.js";
-import { openStorage, type Storage } from "../storage/storage.js";
+import { openStorage, type Storage, type TsvInserter } from "../storage/storage.js";
 import { loadStoredSequences } from "./batch-sequence-store.js";
 import { ExportBatchHandler, type RowSink } from "./export-batch-handler.js";
 import { IngestStats } from "./ingest-stats.js";
 
 let dataDir: string;
-let storage: Storage;
+let storage: Storage & TsvInserter;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "periscope-sequences-"));

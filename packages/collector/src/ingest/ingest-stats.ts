@@ -35,6 +35,18 @@ export interface AgentStatus {
   lastSeen: string;
   /** Every DropCounters field, as decimal strings (64-bit counts). */
   drops: Record<string, string>;
+  /** What the agent held unacknowledged when it sent its latest batch; absent before it reports one. */
+  backlog?: AgentBacklog;
+}
+
+/** AgentInfo.backlog as numbers: batches in the agent's memory and disk spool, ages in ms. */
+export interface AgentBacklog {
+  pendingBatches: number;
+  inFlightBatches: number;
+  oldestPendingAgeMs: number;
+  spoolBatches: number;
+  spoolBytes: number;
+  spoolOldestAgeMs: number;
 }
 
 export class IngestStats {
@@ -70,6 +82,18 @@ export class IngestStats {
       kernel: info?.kernel ?? "",
       lastSeen: now.toISOString(),
       drops: dropsAsStrings(info?.drops),
+      ...(info?.backlog === undefined
+        ? {}
+        : {
+            backlog: {
+              pendingBatches: info.backlog.pendingBatches,
+              inFlightBatches: info.backlog.inFlightBatches,
+              oldestPendingAgeMs: Number(info.backlog.oldestPendingAgeMs),
+              spoolBatches: info.backlog.spoolBatches,
+              spoolBytes: Number(info.backlog.spoolBytes),
+              spoolOldestAgeMs: Number(info.backlog.spoolOldestAgeMs),
+            },
+          }),
     });
     if (this.agents.size > this.maxAgents) {
       const oldest = this.agents.keys().next().value;

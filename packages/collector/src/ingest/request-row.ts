@@ -40,7 +40,7 @@ export interface RequestRow {
   /** How many requests this record stands for (1 / the probability it was kept). */
   sample_weight: number;
   /** The agent's batch that carried it: what a restarted collector deduplicates by (batch-sequence-store.ts). */
-  batch_seq: string;
+  batch_seq?: string;
 }
 
 // Until Endpoint carries Kubernetes metadata, an agent may send it as

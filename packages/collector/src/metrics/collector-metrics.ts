@@ -110,6 +110,47 @@ export class CollectorMetrics {
         }
       },
     });
+    new Gauge({
+      name: "periscope_agent_backlog_batches",
+      help: "Batches each agent held unacknowledged at its latest batch, by where: memory (in_flight among them) or its disk spool",
+      labelNames: ["agent_id", "where"],
+      registers,
+      collect() {
+        this.reset();
+        for (const { agentId, backlog } of ingestStats.agentStatuses()) {
+          if (backlog === undefined) continue;
+          this.set({ agent_id: agentId, where: "memory" }, backlog.pendingBatches);
+          this.set({ agent_id: agentId, where: "in_flight" }, backlog.inFlightBatches);
+          this.set({ agent_id: agentId, where: "spool" }, backlog.spoolBatches);
+        }
+      },
+    });
+    new Gauge({
+      name: "periscope_agent_backlog_oldest_age_seconds",
+      help: "Age of each agent's oldest unacknowledged batch at its latest batch, by where it waited (0: none)",
+      labelNames: ["agent_id", "where"],
+      registers,
+      collect() {
+        this.reset();
+        for (const { agentId, backlog } of ingestStats.agentStatuses()) {
+          if (backlog === undefined) continue;
+          this.set({ agent_id: agentId, where: "memory" }, backlog.oldestPendingAgeMs / 1000);
+          this.set({ agent_id: agentId, where: "spool" }, backlog.spoolOldestAgeMs / 1000);
+        }
+      },
+    });
+    new Gauge({
+      name: "periscope_agent_spool_bytes",
+      help: "Bytes in each agent's disk spool at its latest batch",
+      labelNames: ["agent_id"],
+      registers,
+      collect() {
+        this.reset();
+        for (const { agentId, backlog } of ingestStats.agentStatuses()) {
+          if (backlog !== undefined) this.set({ agent_id: agentId }, backlog.spoolBytes);
+        }
+      },
+    });
     if (live !== undefined) this.registerLive(live, registers);
   }
 

@@ -21,7 +21,16 @@ beforeAll(async () => {
     call({ side: "client", timeNs: BigInt(Date.now()) * 1_000_000n + BigInt(i), target: `/m/${i}` }),
   );
   expect(await t.ingest.send({ agentId: "node-m", batchSeq: 1n, requests })).toMatchObject({ ok: true });
-  expect(await t.ingest.send({ agentId: "node-m", batchSeq: 1n, requests })).toMatchObject({ ok: true });
+  const backlog = {
+    pendingBatches: 2,
+    inFlightBatches: 1,
+    spoolBatches: 5,
+    spoolBytes: 9000n,
+    spoolOldestAgeMs: 61_500n,
+  };
+  expect(await t.ingest.send({ agentId: "node-m", batchSeq: 1n, requests, backlog })).toMatchObject({
+    ok: true,
+  });
   expect(await t.ingest.send({ agentId: "", requests })).toMatchObject({ ok: false });
   expect((await t.get("/api/v1/requests?limit=5")).status).toBe(200);
   expect((await t.get("/api/v1/requests?limit=0")).status).toBe(400);
@@ -52,7 +61,23 @@ describe("GET /metrics", () => {
   it("exposes agents' drop counters and the live feed's losses", () => {
     expect(sample('periscope_agent_drops{agent_id="node-m",counter="ringbufFull"}')).toBe(0);
     expect(sample('periscope_live_drops_total{kind="slow_client"}')).toBe(0);
+    expect(sample('periscope_agent_backlog_batches{agent_id="node-m",where="spool"}')).toBe(5);
+    expect(sample('periscope_agent_backlog_batches{agent_id="node-m",where="in_flight"}')).toBe(1);
+    expect(sample('periscope_agent_backlog_oldest_age_seconds{agent_id="node-m",where="spool"}')).toBe(61.5);
+    expect(sample('periscope_agent_spool_bytes{agent_id="node-m"}')).toBe(9000);
     expect(sample("periscope_live_clients")).toBe(0);
+  });
+
+  it("lists each agent's backlog (memory and disk spool) on the agents page", async () => {
+    const { body } = await t.get<{ agents: { agentId: string; backlog?: object }[] }>("/api/v1/agents");
+    expect(body.agents.find((agent) => agent.agentId === "node-m")?.backlog).toEqual({
+      pendingBatches: 2,
+      inFlightBatches: 1,
+      oldestPendingAgeMs: 0,
+      spoolBatches: 5,
+      spoolBytes: 9000,
+      spoolOldestAgeMs: 61_500,
+    });
   });
 
   it("times API queries per route template and status", () => {

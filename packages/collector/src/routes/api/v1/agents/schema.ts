@@ -32,6 +32,27 @@ const agentSchema = {
       description: "the agent's loss counters since it started (decimal strings: 64-bit)",
     },
     config: agentConfigStateSchema,
+    backlog: {
+      type: "object",
+      description:
+        "what the agent held unacknowledged when it sent its latest batch (absent until this collector hears from it): batches in memory and in its disk spool, ages of the oldest in ms",
+      required: [
+        "pendingBatches",
+        "inFlightBatches",
+        "oldestPendingAgeMs",
+        "spoolBatches",
+        "spoolBytes",
+        "spoolOldestAgeMs",
+      ],
+      properties: {
+        pendingBatches: { type: "integer" },
+        inFlightBatches: { type: "integer" },
+        oldestPendingAgeMs: { type: "integer" },
+        spoolBatches: { type: "integer" },
+        spoolBytes: { type: "integer" },
+        spoolOldestAgeMs: { type: "integer" },
+      },
+    },
   },
 } as const;
 
