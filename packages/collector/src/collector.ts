@@ -14,6 +14,7 @@ import { createHttpApp } from "./http/create-http-app.js";
 import { loadStoredSequences } from "./ingest/batch-sequence-store.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
 import { IngestStats } from "./ingest/ingest-stats.js";
+import { withTestFault } from "./ingest/test-fault.js";
 import { LiveHub } from "./live/live-hub.js";
 import { CollectorMetrics } from "./metrics/collector-metrics.js";
 import { MeasuredExportBatchHandler } from "./metrics/measured-batch-handler.js";
@@ -101,7 +102,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   const live = new LiveHub();
   const metrics = new CollectorMetrics(ingestStats, live);
   const handler = new MeasuredExportBatchHandler(
-    storage,
+    withTestFault(storage),
     ingestStats,
     config.maxInflightInserts,
     live.publish,

@@ -2,6 +2,7 @@
 // on ephemeral ports with the embedded engine, for tests of the agent's
 // channels against the collector as operators run it.
 import { type ChildProcess, spawn } from "node:child_process";
+import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +14,16 @@ export interface CollectorProcess {
   grpcAddress: string;
   /** SIGTERM, resolved once it exited. */
   stop(): Promise<void>;
+  /**
+   * Resolves with how it ended: the signal's name, or "exit <code>". tsx runs
+   * the server in a child and exits 128 + n when that child dies of signal n:
+   * that is reported as the signal too.
+   */
+  exited: Promise<string>;
+}
+
+function signalName(number: number): string | undefined {
+  return Object.entries(osConstants.signals).find(([, value]) => value === number)?.[0];
 }
 
 /** Polls until probe gives a value; the test's own timeout bounds it. */
@@ -45,6 +56,12 @@ export async function startCollectorProcess(
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
+  const exited = new Promise<string>((resolve) =>
+    collector.once("exit", (code, signal) => {
+      const relayed = code !== null && code > 128 ? signalName(code - 128) : undefined;
+      resolve(signal ?? relayed ?? `exit ${code}`);
+    }),
+  );
   let output = "";
   collector.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -65,5 +82,5 @@ export async function startCollectorProcess(
     await stop();
     throw new Error(`the collector did not announce its addresses in ${startupTimeoutMs} ms: ${output}`);
   }
-  return { httpUrl: match[1] as string, grpcAddress: match[2] as string, stop };
+  return { httpUrl: match[1] as string, grpcAddress: match[2] as string, stop, exited };
 }

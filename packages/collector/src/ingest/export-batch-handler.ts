@@ -17,6 +17,7 @@ import {
 } from "./insert-queue.js";
 import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
 import type { RequestRow } from "./request-row.js";
+import { testFaultPoint } from "./test-fault.js";
 import { undecodableReason } from "./undecodable-batch.js";
 
 export type { RowSink } from "./insert-queue.js";
@@ -128,13 +129,14 @@ export class ExportBatchHandler {
     }
     this.stats.recordAgent(request.agentId, request.agent);
     const { agentId, batchSeq } = request;
+    // Its records were stored by a run killed before it answered: only the rest is stored now.
+    const recordsStored = this.recordsOnly.has(`${agentId}\u0000${batchSeq}`);
+    if (recordsStored || this.sequences.isDuplicate(agentId, batchSeq)) testFaultPoint("retry");
     // A retry of a batch still queued is a duplicate too: the queued one will be stored.
     if (this.sequences.isDuplicate(agentId, batchSeq) || this.queue.isPending(agentId, batchSeq)) {
       this.stats.counters.batchesDuplicate += 1;
       return { kind: "duplicate" };
     }
-    // Its records were stored by a run killed before it answered: only the rest is stored now.
-    const recordsStored = this.recordsOnly.has(`${agentId}\u0000${batchSeq}`);
     const requests = recordsStored ? [] : request.requests;
     const { rows: seriesRows, outcome: series } = this.acceptSeries(request);
     const extra: { table: string; rows: object[] }[] = [];

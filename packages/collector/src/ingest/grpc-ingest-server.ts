@@ -14,6 +14,7 @@ import { create, type ExportRequest, type ExportResponse, ExportResponseSchema }
 import { isTransientStorageError } from "../storage/storage-errors.js";
 import type { ExportBatchHandler } from "./export-batch-handler.js";
 import { collectorIngestServiceDefinition } from "./ingest-service-definition.js";
+import { testFaultPoint } from "./test-fault.js";
 
 // Agents batch ~hundreds of records per call; the 4 MiB default would make a
 // large but legitimate batch fail on size alone.
@@ -36,6 +37,7 @@ function exportCallHandler(
   logger: IngestLogger,
 ): handleUnaryCall<ExportRequest, ExportResponse> {
   return (call, callback) => {
+    testFaultPoint("call");
     handler.handle(call.request).then(
       (outcome) => {
         switch (outcome.kind) {
@@ -57,6 +59,7 @@ function exportCallHandler(
                 rejectedReason: series.rejectedReason,
               }),
             );
+            testFaultPoint("ack");
             return;
           }
           case "duplicate":
