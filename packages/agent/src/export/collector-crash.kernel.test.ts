@@ -8,7 +8,6 @@
 // data directory and port; at the end what is stored is compared with what
 // was sent id by id: one client-side and one server-side row each, none
 // missing, none extra.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -25,63 +24,12 @@ import {
 } from "../capture/fixtures/kernel-processes.js";
 import { type AgentProcess, agentAttached, startAgentProcess } from "../testing/agent-process.js";
 import { type CollectorProcess, startCollectorProcess, until } from "../testing/collector-process.js";
+import { compareSentWithStored, runIdClient } from "../testing/id-client.js";
 
 requireRootInCi("collector-crash.kernel.test.ts");
 
 const RATE_PER_SECOND = 200;
 const PHASE_SECONDS = 4;
-
-/**
- * A keep-alive client at RATE requests/s for SECONDS, each to /crash/<phase>/<n>;
- * prints "ready", then the ids answered, one per line, and "end".
- */
-const CLIENT_SCRIPT = `
-const http = require("node:http");
-const [port, phase, seconds, rate] = process.argv.slice(1);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-const total = Number(seconds) * Number(rate);
-const answered = [];
-let sent = 0, settled = 0;
-console.log("ready");
-const start = Date.now();
-const timer = setInterval(() => {
-  const due = Math.min(total, Math.floor(((Date.now() - start) * Number(rate)) / 1000));
-  for (; sent < due; sent++) {
-    const path = "/crash/" + phase + "/" + sent;
-    const request = http.get({ host: "127.0.0.1", port: Number(port), path, agent }, (response) => {
-      response.resume();
-      response.on("end", () => { answered.push(path); done(); });
-    });
-    request.on("error", done);
-  }
-  if (sent >= total) clearInterval(timer);
-}, 5);
-function done() {
-  if (++settled < total) return;
-  agent.destroy();
-  process.stdout.write(answered.join("\\n") + "\\nend\\n");
-}
-`;
-
-/** Runs the client to its end; resolves with the paths the server answered. */
-function runClient(serverPort: string, phase: string): Promise<string[]> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["-e", CLIENT_SCRIPT, serverPort, phase, String(PHASE_SECONDS), String(RATE_PER_SECOND)],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", () => {
-      const lines = output.split("\n").filter((line) => line.startsWith("/crash/"));
-      resolve(lines);
-    });
-  });
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -155,14 +103,14 @@ describe.skipIf(!isRoot)(
 
       for (const { phase, fault } of PHASES) {
         collector = await startCollector(fault);
-        const client = runClient(server.firstLine, phase);
+        const client = runIdClient(server.firstLine, `crash-${phase}`, PHASE_SECONDS, RATE_PER_SECOND);
         killedBy.set(phase, await withTimeout(collector.exited, 60_000, `the collector to die at ${fault}`));
         collector = undefined;
         sent.set(phase, await client);
       }
       // Up again for good: the agent delivers what it kept, then stops cleanly.
       collector = await startCollector();
-      sent.set("after", await runClient(server.firstLine, "after"));
+      sent.set("after", await runIdClient(server.firstLine, "crash-after", PHASE_SECONDS, RATE_PER_SECOND));
       await withTimeout(
         until(async () => {
           const stats = await agentStats();
@@ -200,38 +148,17 @@ describe.skipIf(!isRoot)(
       };
       const rows = new Session(dataDir)
         .query(
-          "SELECT target, side, count() FROM requests WHERE target LIKE '/crash/%' GROUP BY target, side",
+          "SELECT target, side, count() FROM requests WHERE target LIKE '/crash-%' GROUP BY target, side",
           "TSV",
         )
         .toString()
         .split("\n")
         .filter((line) => line !== "")
-        .map((line) => line.split("\t") as [string, string, string]);
-      const stored = new Map<string, { client: number; server: number }>();
-      for (const [target, side, count] of rows) {
-        const entry = stored.get(target) ?? { client: 0, server: 0 };
-        entry[side as "client" | "server"] += Number(count);
-        stored.set(target, entry);
-      }
-      const report: Record<string, { sent: number; stored: number; missing: number; twice: number }> = {};
-      for (const [phase, paths] of sent) {
-        const missing = paths.filter((path) => {
-          const entry = stored.get(path);
-          return entry === undefined || entry.client === 0 || entry.server === 0;
+        .map((line) => {
+          const [target = "", side = "", count = "0"] = line.split("\t");
+          return [target, side, Number(count)] as [string, string, number];
         });
-        const twice = paths.filter((path) => {
-          const entry = stored.get(path);
-          return entry !== undefined && (entry.client > 1 || entry.server > 1);
-        });
-        report[phase] = {
-          sent: paths.length,
-          stored: paths.length - missing.length,
-          missing: missing.length,
-          twice: twice.length,
-        };
-      }
-      const allSent = new Set([...sent.values()].flat());
-      const extra = [...stored.keys()].filter((path) => !allSent.has(path));
+      const { byPhase: report, extra } = compareSentWithStored(sent, rows);
       console.log("collector-crash: ids sent/stored per kill point", JSON.stringify(report));
       for (const [phase, figures] of Object.entries(report)) {
         expect(figures.sent, phase).toBe(PHASE_SECONDS * RATE_PER_SECOND);
