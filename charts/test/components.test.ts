@@ -14,7 +14,7 @@ describe("agent DaemonSet", () => {
     expect(agent.securityContext.privileged).toBe(true);
   });
 
-  it("mounts BTF and /proc read-only and tracefs from the host", () => {
+  it("mounts BTF and /proc read-only, tracefs and the disk spool from the host", () => {
     const hostPathOf = (volumeName: string) =>
       pod.volumes.find((v: { name: string }) => v.name === volumeName).hostPath.path;
     const mounts = Object.fromEntries(
@@ -27,7 +27,25 @@ describe("agent DaemonSet", () => {
       "/sys/kernel/btf": { hostPath: "/sys/kernel/btf", readOnly: true },
       "/sys/kernel/tracing": { hostPath: "/sys/kernel/tracing", readOnly: false },
       "/host/proc": { hostPath: "/proc", readOnly: true },
+      "/var/lib/periscope/spool": { hostPath: "/var/lib/periscope/agent-spool", readOnly: false },
     });
+  });
+
+  it("spools unacknowledged batches to its mount, within agent.spool.maxBytes", () => {
+    expect(envOf(agent, "PERISCOPE_SPOOL_DIR").value).toBe("/var/lib/periscope/spool");
+    expect(envOf(agent, "PERISCOPE_SPOOL_MAX_BYTES").value).toBe("1073741824");
+    const objects = parseManifests(
+      render({ set: ["agent.spool.hostPath=", "agent.spool.maxBytes=5000000"] }),
+    );
+    const daemonSetWithEmptyDir = findObject(objects, "DaemonSet", "periscope-agent");
+    const spool = daemonSetWithEmptyDir.spec.template.spec.volumes.find(
+      (v: { name: string }) => v.name === "spool",
+    );
+    expect(spool).toEqual({ name: "spool", emptyDir: {} });
+    expect(envOf(soleContainer(daemonSetWithEmptyDir), "PERISCOPE_SPOOL_MAX_BYTES").value).toBe("5000000");
+    const off = parseManifests(render({ set: ["agent.spool.enabled=false"] }));
+    const container = soleContainer(findObject(off, "DaemonSet", "periscope-agent"));
+    expect(container.env.some((e: { name: string }) => e.name === "PERISCOPE_SPOOL_DIR")).toBe(false);
   });
 
   it("names itself after its node and dials the collector's gRPC Service", () => {
