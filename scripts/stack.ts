@@ -101,6 +101,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     const agent = node("agent", "packages/agent/dist/main.js", {
       PERISCOPE_COLLECTOR_ADDR: `127.0.0.1:${grpcPort}`,
       PERISCOPE_AGENT_TOKEN: agentToken,
+      // Batches the collector has not acknowledged survive a restart of either (packages/agent/README.md).
+      PERISCOPE_SPOOL_DIR: path.join(repoRoot, ".periscope", "agent-spool"),
     });
     await waitUntil("the agent to attach", agent, async () => /tracing/.test(agent.recentOutput()), 30_000);
 

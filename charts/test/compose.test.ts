@@ -92,7 +92,7 @@ describe("docker-compose.yml", () => {
     }
   });
 
-  it("runs the agent privileged in the host's pid namespace with BTF, tracefs and /proc mounted", () => {
+  it("runs the agent privileged in the host's pid namespace with BTF, tracefs, /proc and its spool mounted", () => {
     const agent = service("agent");
     expect(agent.privileged).toBe(true);
     expect(agent.pid).toBe("host");
@@ -100,7 +100,9 @@ describe("docker-compose.yml", () => {
       "/sys/kernel/btf:/sys/kernel/btf:ro",
       "/sys/kernel/tracing:/sys/kernel/tracing",
       "/proc:/host/proc:ro",
+      "agent-spool:/var/lib/periscope/spool",
     ]);
+    expect(agent.environment?.PERISCOPE_SPOOL_DIR).toBe("/var/lib/periscope/spool");
   });
 
   it("uses the chart's default ports", () => {
