@@ -68,6 +68,22 @@ describe("Exporter with a disk spool", () => {
     expect(second.backlog()).toMatchObject({ spoolBatches: 0, spoolBytes: 0 });
   });
 
+  it("writes nothing while the collector keeps up", async () => {
+    const up = await startFakeCollector();
+    cleanups.push(up.stop);
+    const dir = spoolDir();
+    const exporter = new Exporter(options(up.address, dir, { maxInFlightBatches: 4, maxPendingBatches: 64 }));
+    // A steady flow the collector keeps up with (a burst beyond memory is spooled, rightly).
+    for (let index = 0; index < 200; index++) {
+      exporter.add(record(`/r${index}`));
+      if (index % 4 === 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await exporter.close();
+    expect(up.received).toHaveLength(100);
+    expect(exporter.spool?.counters.batchesWritten).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("drops the oldest spooled batches beyond its bound, counted as dropped records", async () => {
     const down = await startFakeCollector();
     cleanups.push(down.stop);

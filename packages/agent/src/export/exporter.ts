@@ -361,9 +361,12 @@ export class Exporter {
     });
   }
 
-  /** Spooled batches come back into memory, oldest first, as room frees up (never while closing). */
+  /**
+   * Spooled batches come back into memory, oldest first, as room frees up —
+   * while closing too: what close() cannot send in time stays on disk.
+   */
   private refillFromSpool(): void {
-    if (this.spool === undefined || this.closed) return;
+    if (this.spool === undefined) return;
     while (this.pending.length < this.settings.maxPendingBatches && this.spool.hasUnread) {
       const spooled = this.spool.readOldest();
       if (spooled === undefined) return;
