@@ -16,7 +16,8 @@ import { type SyntheticEdge, syntheticTopology } from "./synthetic-topology.js";
 /** Slots for weighted edge choice: an O(1) lookup per row instead of a scan of cumulative weights. */
 const SLOTS = 4096;
 
-function slotTable(edges: readonly SyntheticEdge[]): number[] {
+/** Entries are 1-based edge indexes (the SQL's arrays are 1-based). */
+export function slotTable(edges: readonly SyntheticEdge[]): number[] {
   const total = edges.reduce((sum, edge) => sum + edge.weight, 0);
   const slots: number[] = [];
   edges.forEach((edge, index) => {

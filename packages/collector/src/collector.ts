@@ -18,6 +18,7 @@ import { withTestFault } from "./ingest/test-fault.js";
 import { LiveHub } from "./live/live-hub.js";
 import { CollectorMetrics } from "./metrics/collector-metrics.js";
 import { MeasuredExportBatchHandler } from "./metrics/measured-batch-handler.js";
+import { StorageActivity } from "./metrics/storage-activity.js";
 import { storageTargetFrom } from "./storage/clickhouse-client.js";
 import type { SchemaSettings } from "./storage/ddl-template.js";
 import { applyMigrations, loadMigrations } from "./storage/migrations.js";
@@ -108,13 +109,17 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     live.publish,
     {
       maxRowsPerInsert: config.maxRowsPerInsert,
+      lingerMs: config.ingestLingerMs,
       maxQueuedRows: config.ingestBufferRows,
       maxQueuedBytes: config.ingestBufferMegabytes * 1024 * 1024,
       acknowledge: config.ingestAck,
     },
   ).measureWith(metrics);
+  const storageActivity = new StorageActivity(storage, ingestStats);
+  metrics.watchStorage(storageActivity, ingestStats);
 
   const agentConfigs = await AgentConfigStore.open(storage).catch(async (error: unknown) => {
+    storageActivity.close();
     live.close();
     await storage.close();
     throw error;
@@ -154,11 +159,13 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       metrics,
       agentControl,
       ingestQueue: handler,
+      storageActivity,
     });
     await app.listen({ host: config.httpHost, port: config.httpPort });
   } catch (error) {
     await grpc?.close();
     await agentSnapshots.close();
+    storageActivity.close();
     live.close();
     await app.close();
     await storage.close();
@@ -184,6 +191,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
         const held = await handler.shutdown(SHUTDOWN_FLUSH_MS);
         if (held > 0)
           app.log.error({ batches: held }, "storage unavailable at shutdown; held batches are lost");
+        storageActivity.close();
         // Live streams never end on their own; app.close() would wait for them.
         live.close();
         await app.close();

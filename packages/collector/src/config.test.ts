@@ -17,6 +17,7 @@ describe("loadConfig", () => {
       storageCluster: "",
       maxInflightInserts: 2,
       maxRowsPerInsert: 100_000,
+      ingestLingerMs: 1_000,
       ingestBufferRows: 1_000_000,
       ingestBufferMegabytes: 256,
       ingestAck: "stored",

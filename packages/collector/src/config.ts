@@ -22,6 +22,8 @@ export interface CollectorConfig {
   maxInflightInserts: number;
   /** Rows one coalesced INSERT takes at most. */
   maxRowsPerInsert: number;
+  /** An insert starts at most once per this many ms, unless maxRowsPerInsert rows wait. */
+  ingestLingerMs: number;
   /** Rows the insert queue (and outage buffer) holds before batches are refused. */
   ingestBufferRows: number;
   /** Serialised megabytes the insert queue (and outage buffer) holds before batches are refused. */
@@ -228,6 +230,14 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
       "Rows one coalesced INSERT takes at most (larger inserts amortise ClickHouse's per-part cost)",
     defaultValue: 100_000,
     parse: integerInRange(1_000, 10_000_000),
+  },
+  ingestLingerMs: {
+    name: "PERISCOPE_INGEST_LINGER_MS",
+    key: "ingestLingerMs",
+    description:
+      "An insert starts at most once per this many ms (each table once), unless PERISCOPE_INGEST_MAX_ROWS_PER_INSERT rows wait: fewer, larger parts for the engine to write and merge; agents' acknowledgements wait up to this long (0: insert whenever the previous one finishes)",
+    defaultValue: 1_000,
+    parse: integerInRange(0, 60_000),
   },
   ingestBufferRows: {
     name: "PERISCOPE_INGEST_BUFFER_ROWS",

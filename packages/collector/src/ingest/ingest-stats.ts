@@ -19,6 +19,8 @@ export interface IngestCounters {
   recordsDroppedAfterAccept: number;
   /** INSERT statements run; recordsStored / this is the coalescing factor. */
   insertStatements: number;
+  /** Rows those statements wrote, every table; insertRows / insertStatements is rows per insert. */
+  insertRows: number;
   /** Inserts that failed with a transient error and were retried later. */
   insertRetries: number;
   /** Metric series stored (the map, RED and endpoints read these). */
@@ -61,6 +63,7 @@ export class IngestStats {
     batchesRefusedBufferFull: 0,
     recordsDroppedAfterAccept: 0,
     insertStatements: 0,
+    insertRows: 0,
     insertRetries: 0,
     seriesStored: 0,
     seriesRejected: 0,
@@ -69,6 +72,8 @@ export class IngestStats {
   readonly seriesRejectedBy = Object.fromEntries(
     SERIES_REJECTION_REASONS.map((reason) => [reason, 0]),
   ) as Record<SeriesRejectionReason, number>;
+  /** insertStatements and insertRows per table (a few fixed names: requests, metric_series, …). */
+  readonly insertsByTable = new Map<string, { statements: number; rows: number }>();
   private readonly agents = new Map<string, AgentStatus>();
 
   constructor(private readonly maxAgents = 10_000) {}
@@ -99,6 +104,15 @@ export class IngestStats {
       const oldest = this.agents.keys().next().value;
       if (oldest !== undefined) this.agents.delete(oldest);
     }
+  }
+
+  countInsert(table: string, rows: number): void {
+    this.counters.insertStatements += 1;
+    this.counters.insertRows += rows;
+    const byTable = this.insertsByTable.get(table) ?? { statements: 0, rows: 0 };
+    byTable.statements += 1;
+    byTable.rows += rows;
+    this.insertsByTable.set(table, byTable);
   }
 
   countSeriesRejected(reason: SeriesRejectionReason): void {

@@ -7,6 +7,14 @@
 // batches from many hosts at once; taking everything queued when an insert
 // finishes turns them into one statement.
 //
+// Linger: an insert starts at most once per lingerMs (each table once per
+// insert) unless maxRowsPerInsert rows are waiting; a batch arriving after a
+// quiet spell goes at once. At modest rates inserts finish in milliseconds,
+// so without it every agent's 1 s flush was its own insert and ~9 parts, and
+// the engine's merges of those parts were most of the collector's CPU
+// (src/storage/README.md, Steady-state cost). Agents keep 4 calls in flight,
+// so waiting up to a second for the acknowledgement does not stall them.
+//
 // Bounds: queued rows and bytes are capped (config). A batch that does not
 // fit is refused — counted — and the agent keeps it and retries
 // (RESOURCE_EXHAUSTED). While storage is up, a submitter waits for its batch
@@ -34,8 +42,10 @@ export interface RowSink {
 export interface InsertQueueOptions {
   /** INSERT statements running at once. */
   concurrentInserts: number;
-  /** Rows taken into one INSERT at most. */
+  /** Rows taken into one INSERT at most; this many waiting start an insert before lingerMs is up. */
   maxRowsPerInsert: number;
+  /** An insert starts at most once per this many ms (0: whenever one finishes). */
+  lingerMs: number;
   /** Rows (all tables) queued or held at most. */
   maxQueuedRows: number;
   /** Serialised bytes queued or held at most. */
@@ -56,6 +66,7 @@ export interface InsertQueueOptions {
 export const DEFAULT_INSERT_QUEUE_OPTIONS: InsertQueueOptions = {
   concurrentInserts: 2,
   maxRowsPerInsert: 100_000,
+  lingerMs: 1_000,
   maxQueuedRows: 1_000_000,
   maxQueuedBytes: 256 * 1024 * 1024,
   retryDelayMs: 250,
@@ -123,6 +134,8 @@ export class InsertQueue {
   private outage = false;
   private retryDelay: number;
   private retryTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private lastInsertStartMs = Number.NEGATIVE_INFINITY;
   private closed = false;
   private drainWaiters: (() => void)[] = [];
 
@@ -208,6 +221,7 @@ export class InsertQueue {
   close(): void {
     this.closed = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
   }
 
   private acknowledgeBuffered(entry: QueuedBatch): void {
@@ -226,8 +240,10 @@ export class InsertQueue {
 
   private pump(): void {
     while (!this.closed && this.active < this.options.concurrentInserts && this.retryTimer === undefined) {
+      if (!this.outage && this.lingering()) return;
       const group = this.takeGroup();
       if (group.length === 0) return;
+      this.lastInsertStartMs = performance.now();
       this.active += 1;
       void this.insertGroup(group).finally(() => {
         this.active -= 1;
@@ -236,6 +252,25 @@ export class InsertQueue {
       // During an outage only one insert probes storage at a time.
       if (this.outage) return;
     }
+  }
+
+  /** True (and a pump scheduled) while the next insert should wait for more batches. */
+  private lingering(): boolean {
+    const waitMs = this.lastInsertStartMs + this.options.lingerMs - performance.now();
+    if (waitMs <= 0 || this.untakenRows() >= this.options.maxRowsPerInsert) return false;
+    if (this.lingerTimer === undefined && this.queue.some((entry) => !entry.taken)) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = undefined;
+        this.pump();
+      }, waitMs);
+    }
+    return true;
+  }
+
+  private untakenRows(): number {
+    let rows = 0;
+    for (const entry of this.queue) if (!entry.taken) rows += entry.rowCount;
+    return rows;
   }
 
   private takeGroup(): QueuedBatch[] {
@@ -272,7 +307,10 @@ export class InsertQueue {
   private async insertRequests(group: QueuedBatch[]): Promise<void> {
     const todo = group.filter((entry) => !entry.requestsStored);
     if (todo.length === 0) return;
-    this.stats.counters.insertStatements += 1;
+    this.stats.countInsert(
+      "requests",
+      todo.reduce((rows, entry) => rows + entry.requestCount, 0),
+    );
     if (this.sink.insertTsv !== undefined) {
       await this.sink.insertTsv("requests", REQUEST_COLUMNS, Buffer.concat(todo.map((entry) => entry.tsv)));
     } else {
@@ -297,7 +335,7 @@ export class InsertQueue {
         entry.batch.extra.filter((e) => e.table === table).flatMap((e) => e.rows),
       );
       if (rows.length > 0) {
-        this.stats.counters.insertStatements += 1;
+        this.stats.countInsert(table, rows.length);
         await this.sink.insertRows(table, rows);
       }
       for (const entry of todo) entry.storedExtra.add(table);

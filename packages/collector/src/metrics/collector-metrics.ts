@@ -5,6 +5,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { IngestStats } from "../ingest/ingest-stats.js";
 import type { LiveHub } from "../live/live-hub.js";
+import type { EngineEvents } from "../storage/engine-events.js";
+import type { StorageActivity } from "./storage-activity.js";
 
 export class CollectorMetrics {
   readonly registry = new Registry();
@@ -179,6 +181,68 @@ export class CollectorMetrics {
         this.set(source.queueState.storageDown ? 1 : 0);
       },
     });
+  }
+
+  /**
+   * What storing costs: inserts and rows per table (rows / inserts is rows per
+   * insert) and the engine's parts written, merges and merge time. Most of a
+   * quiet collector's CPU is the engine merging the parts its inserts wrote
+   * (src/storage/README.md, Steady-state cost).
+   */
+  watchStorage(activity: StorageActivity, ingestStats: IngestStats): void {
+    const registers = [this.registry];
+    const byTable = ingestStats.insertsByTable;
+    new Counter({
+      name: "periscope_ingest_insert_statements_total",
+      help: "INSERT statements run, by table (each writes a part to the table and to each view's target)",
+      labelNames: ["table"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [table, { statements }] of byTable) this.inc({ table }, statements);
+      },
+    });
+    new Counter({
+      name: "periscope_ingest_insert_rows_total",
+      help: "Rows those INSERT statements wrote, by table; divided by the statements, rows per insert",
+      labelNames: ["table"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [table, { rows }] of byTable) this.inc({ table }, rows);
+      },
+    });
+    const engineCounter = (name: string, help: string, value: (events: EngineEvents) => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        async collect() {
+          const events = await activity.engineEvents();
+          this.reset();
+          this.inc(value(events));
+        },
+      });
+    engineCounter(
+      "periscope_storage_parts_written_total",
+      "Parts the engine's inserts wrote, views' targets included (system.events Inserted*Parts); each is merged later",
+      (events) => events.partsWritten,
+    );
+    engineCounter(
+      "periscope_storage_merges_total",
+      "Background merges the engine ran (system.events Merge)",
+      (events) => events.merges,
+    );
+    engineCounter(
+      "periscope_storage_parts_merged_total",
+      "Parts those merges merged away (system.events MergeSourceParts)",
+      (events) => events.partsMerged,
+    );
+    engineCounter(
+      "periscope_storage_merge_seconds_total",
+      "Time the engine spent merging, summed over merge threads (system.events MergeTotalMilliseconds)",
+      (events) => events.mergeMilliseconds / 1000,
+    );
   }
 
   private registerLive(live: LiveHub, registers: Registry[]): void {

@@ -32,6 +32,13 @@ beforeAll(async () => {
     ok: true,
   });
   expect(await t.ingest.send({ agentId: "", requests })).toMatchObject({ ok: false });
+  // A burst of small batches from ten agents, within the insert linger: few inserts.
+  const burst = await Promise.all(
+    Array.from({ length: 10 }, (_, agent) =>
+      t.ingest.send({ agentId: `node-burst-${agent}`, batchSeq: 1n, requests }),
+    ),
+  );
+  expect(burst.every((outcome) => outcome.ok)).toBe(true);
   expect((await t.get("/api/v1/requests?limit=5")).status).toBe(200);
   expect((await t.get("/api/v1/requests?limit=0")).status).toBe(400);
   const response = await fetch(`${t.collector.httpUrl}/metrics`);
@@ -44,15 +51,31 @@ afterAll(() => t?.close());
 
 describe("GET /metrics", () => {
   it("counts ingested records and batches by outcome", () => {
-    expect(sample("periscope_ingest_records_total")).toBe(3);
-    expect(sample('periscope_ingest_batches_total{outcome="stored"}')).toBe(1);
+    expect(sample("periscope_ingest_records_total")).toBe(33);
+    expect(sample('periscope_ingest_batches_total{outcome="stored"}')).toBe(11);
     expect(sample('periscope_ingest_batches_total{outcome="duplicate"}')).toBe(1);
     expect(sample('periscope_ingest_batches_total{outcome="invalid"}')).toBe(1);
   });
 
+  it("counts inserts and rows per table: a burst of batches became few inserts", () => {
+    expect(sample('periscope_ingest_insert_rows_total{table="requests"}')).toBe(33);
+    const inserts = sample('periscope_ingest_insert_statements_total{table="requests"}') ?? 0;
+    // The first batch, then the burst in one insert (two if the burst straddled the linger).
+    expect(inserts).toBeGreaterThanOrEqual(2);
+    expect(inserts).toBeLessThanOrEqual(3);
+  });
+
+  it("shows the engine's parts written, merges and merge time", () => {
+    // Each insert into requests writes a part to it and to its two views' targets.
+    expect(sample("periscope_storage_parts_written_total")).toBeGreaterThanOrEqual(6);
+    expect(sample("periscope_storage_merges_total")).toBeGreaterThanOrEqual(0);
+    expect(sample("periscope_storage_parts_merged_total")).toBeGreaterThanOrEqual(0);
+    expect(sample("periscope_storage_merge_seconds_total")).toBeGreaterThanOrEqual(0);
+  });
+
   it("has a batch latency histogram and the ingest queue depth", () => {
-    expect(sample('periscope_ingest_batch_duration_seconds_count{outcome="stored"}')).toBe(1);
-    expect(sample('periscope_ingest_batch_duration_seconds_bucket{le="+Inf",outcome="stored"}')).toBe(1);
+    expect(sample('periscope_ingest_batch_duration_seconds_count{outcome="stored"}')).toBe(11);
+    expect(sample('periscope_ingest_batch_duration_seconds_bucket{le="+Inf",outcome="stored"}')).toBe(11);
     expect(sample("periscope_ingest_batches_in_flight")).toBe(0);
     expect(sample('periscope_ingest_queue_depth{unit="batches"}')).toBe(0);
     expect(sample("periscope_storage_down")).toBe(0);

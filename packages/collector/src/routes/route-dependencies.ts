@@ -4,6 +4,7 @@ import type { CollectionConfigBody } from "../control/collection-config.js";
 import type { IngestStats } from "../ingest/ingest-stats.js";
 import type { LiveHub } from "../live/live-hub.js";
 import type { CollectorMetrics } from "../metrics/collector-metrics.js";
+import type { StorageActivity } from "../metrics/storage-activity.js";
 import type { AgentConfigState } from "../query/agents-query.js";
 import type { Storage } from "../storage/storage.js";
 
@@ -21,6 +22,8 @@ export interface RouteDependencies {
   metrics?: CollectorMetrics;
   /** The insert queue's depth for /api/v1/stats; absent where the app runs without ingest. */
   ingestQueue?: IngestQueuePort;
+  /** What storing costs (inserts, parts, merges) for /api/v1/stats; absent without ingest. */
+  storageActivity?: Pick<StorageActivity, "engineEvents" | "lastMinute">;
 }
 
 /** What the stats route reads from the ingest handler's insert queue. */

@@ -19,6 +19,7 @@ const COUNTER_DESCRIPTIONS: { readonly [K in keyof IngestCounters]: string } = {
   recordsDroppedAfterAccept: "Records acknowledged as held, then refused by storage for good: lost",
   insertStatements:
     "INSERT statements run; recordsStored divided by this is how many records each insert coalesces",
+  insertRows: "Rows those INSERT statements wrote, every table; divided by insertStatements, rows per insert",
   insertRetries: "Inserts that failed with a transient storage error and were retried",
   seriesStored: "Metric series stored (the map, RED and endpoints read them)",
   seriesRejected:
@@ -58,6 +59,53 @@ const queueSchema = {
   },
 } as const;
 
+const storageSchema = {
+  type: "object",
+  description:
+    "What storing costs: inserts per table, the engine's parts and merges (system.events, cumulative since it started), and their rates over the last minute",
+  required: ["insertsByTable", "engine", "lastMinute"],
+  properties: {
+    insertsByTable: {
+      type: "object",
+      description: "INSERT statements and rows per table since start",
+      additionalProperties: {
+        type: "object",
+        required: ["statements", "rows"],
+        properties: { statements: { type: "integer" }, rows: { type: "integer" } },
+      },
+    },
+    engine: {
+      type: "object",
+      required: ["insertQueries", "partsWritten", "merges", "partsMerged", "mergeMilliseconds"],
+      properties: {
+        insertQueries: { type: "integer", description: "INSERT queries the engine ran" },
+        partsWritten: {
+          type: "integer",
+          description: "parts written by inserts, materialized views' targets included; each is merged later",
+        },
+        merges: { type: "integer", description: "background merges run" },
+        partsMerged: { type: "integer", description: "parts those merges merged away" },
+        mergeMilliseconds: { type: "integer", description: "time spent merging, summed over merge threads" },
+      },
+    },
+    lastMinute: {
+      type: ["object", "null"],
+      description: "rates over up to the last minute; null just after start",
+      properties: {
+        seconds: { type: "number" },
+        insertsPerSecond: { type: "number" },
+        rowsPerInsert: { type: "number" },
+        partsWrittenPerSecond: { type: "number" },
+        mergesPerSecond: { type: "number" },
+        mergeSecondsPerSecond: {
+          type: "number",
+          description: "merge time per second of wall time (0.5: merges ran half the time)",
+        },
+      },
+    },
+  },
+} as const;
+
 const agentSchema = {
   type: "object",
   properties: {
@@ -71,7 +119,8 @@ const agentSchema = {
 } as const;
 
 export const statsSchema = {
-  summary: "Ingest counters, the insert queue's depth and each agent's self-reported drop counters",
+  summary:
+    "Ingest counters, the insert queue's depth, what storing costs (inserts, parts, merges) and each agent's self-reported drop counters",
   tags: ["agents"],
   querystring: { type: "object", properties: {} },
   response: {
@@ -83,6 +132,8 @@ export const statsSchema = {
         seriesRejectedBy: seriesRejectedBySchema,
         // Absent only where the app runs without the ingest side (tests of single routes).
         queue: queueSchema,
+        // Absent, like queue, where the app runs without the ingest side.
+        storage: storageSchema,
         agents: { type: "array", items: agentSchema },
       },
     },

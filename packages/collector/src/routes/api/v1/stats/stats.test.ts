@@ -13,6 +13,11 @@ interface StatsBody {
   ingest: IngestCounters;
   seriesRejectedBy: Record<string, number>;
   queue: { batches: number; rows: number; bytes: number; storageDown: boolean };
+  storage: {
+    insertsByTable: Record<string, { statements: number; rows: number }>;
+    engine: { insertQueries: number; partsWritten: number; merges: number; mergeMilliseconds: number };
+    lastMinute: { seconds: number; insertsPerSecond: number; rowsPerInsert: number } | null;
+  };
   agents: { agentId: string }[];
 }
 
@@ -76,7 +81,9 @@ describe("GET /api/v1/stats", () => {
       batchesRefusedBufferFull: 1,
       batchesBuffered: 0,
       recordsDroppedAfterAccept: 0,
-      insertStatements: 2,
+      // requests and metric_series once each, and each batch's ingested_batches row.
+      insertStatements: 4,
+      insertRows: 6,
       insertRetries: 0,
     });
     expect(body.seriesRejectedBy).toMatchObject({ unknown_protocol: 1, histogram_total: 0 });
@@ -86,6 +93,21 @@ describe("GET /api/v1/stats", () => {
   it("shows the insert queue's depth and whether storage is down", async () => {
     const { body } = await t.get<StatsBody>("/api/v1/stats");
     expect(body.queue).toEqual({ batches: 0, rows: 0, bytes: 0, storageDown: false });
+  });
+
+  it("shows inserts per table, the engine's parts and merges, and their rates", async () => {
+    const { body } = await t.get<StatsBody>("/api/v1/stats");
+    expect(body.storage.insertsByTable).toEqual({
+      requests: { statements: 1, rows: 3 },
+      metric_series: { statements: 1, rows: 1 },
+      ingested_batches: { statements: 2, rows: 2 },
+    });
+    // requests, its two views' targets, and the three minute and three hour roll-ups at least.
+    expect(body.storage.engine.insertQueries).toBeGreaterThanOrEqual(2);
+    expect(body.storage.engine.partsWritten).toBeGreaterThanOrEqual(9);
+    expect(body.storage.engine.merges).toBeGreaterThanOrEqual(0);
+    expect(body.storage.lastMinute?.seconds).toBeGreaterThan(0);
+    expect(body.storage.lastMinute?.rowsPerInsert).toBe(1.5);
   });
 
   it("documents every counter in the OpenAPI document", async () => {
