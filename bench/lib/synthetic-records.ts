@@ -6,7 +6,7 @@
 // ~4 calls — at the wall-clock time they are made.
 import { create, type RequestRecord, RequestRecordSchema, Side } from "@periscope/proto";
 import { slotTable } from "./synthetic-requests.js";
-import { type SyntheticEdge, syntheticTopology } from "./synthetic-topology.js";
+import { type SyntheticEdge, syntheticTopology, type TopologySize } from "./synthetic-topology.js";
 
 /** A record and the service whose node observed it (its agent). */
 export interface ObservedRecord {
@@ -15,9 +15,14 @@ export interface ObservedRecord {
 }
 
 export class SyntheticRecords {
-  private readonly edges: SyntheticEdge[] = syntheticTopology();
-  private readonly slots = slotTable(this.edges);
+  private readonly edges: SyntheticEdge[];
+  private readonly slots: number[];
   private call = 0;
+
+  constructor(size?: TopologySize) {
+    this.edges = syntheticTopology(42, size);
+    this.slots = slotTable(this.edges);
+  }
 
   /** The records of one call: one per end that runs an agent. */
   nextCall(nowMs: number): ObservedRecord[] {

@@ -54,14 +54,47 @@ const BACKENDS = [
   "reporting",
 ];
 
-export function syntheticTopology(seed = 42): SyntheticEdge[] {
+/** How large a cluster to draw; the defaults are the collector benchmark's 22 services. */
+export interface TopologySize {
+  /** Services behind the gateway; past the 20 named ones, names repeat with a suffix (users-1). */
+  backends: number;
+  namespaces: readonly string[];
+  /** Calls from each backend to other backends: between these, inclusive. */
+  minFanOut: number;
+  maxFanOut: number;
+}
+
+const DEFAULT_SIZE: TopologySize = {
+  backends: BACKENDS.length,
+  namespaces: NAMESPACES,
+  minFanOut: 1,
+  maxFanOut: 3,
+};
+
+/** bench-scale's cluster (issue #9): 200 services, about 600 edges, 8 namespaces. */
+export const LARGE_CLUSTER: TopologySize = {
+  backends: 198,
+  namespaces: [...NAMESPACES, "search", "data", "ml", "edge"],
+  minFanOut: 0,
+  maxFanOut: 2,
+};
+
+function backendNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const name = BACKENDS[i % BACKENDS.length] as string;
+    return i < BACKENDS.length ? name : `${name}-${Math.floor(i / BACKENDS.length)}`;
+  });
+}
+
+export function syntheticTopology(seed = 42, size: TopologySize = DEFAULT_SIZE): SyntheticEdge[] {
   const random = seeded(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+  const backends = backendNames(size.backends);
   const namespaceOf = new Map<string, string>([
     ["frontend", "shop"],
     ["gateway", "platform"],
   ]);
-  for (const service of BACKENDS) namespaceOf.set(service, pick(NAMESPACES));
+  for (const service of backends) namespaceOf.set(service, pick(size.namespaces));
   const ipOf = (name: string, index: number) =>
     `10.${(index >> 8) + 1}.${index & 255}.${((name.length * 7) % 250) + 2}`;
   const edges: SyntheticEdge[] = [];
@@ -100,11 +133,11 @@ export function syntheticTopology(seed = 42): SyntheticEdge[] {
     serverObserved: true,
   });
   http("frontend", "gateway", 300, ["session", "page", "api"]);
-  for (const service of BACKENDS) {
+  for (const service of backends) {
     http("gateway", service, 20 + Math.floor(random() * 80), ["items", "item", "list", "status"]);
-    const fanOut = 1 + Math.floor(random() * 3);
+    const fanOut = size.minFanOut + Math.floor(random() * (size.maxFanOut - size.minFanOut + 1));
     for (let i = 0; i < fanOut; i++) {
-      const callee = pick(BACKENDS);
+      const callee = pick(backends);
       if (callee !== service) http(service, callee, 5 + Math.floor(random() * 40), ["lookup", "batch"]);
     }
   }
@@ -139,7 +172,7 @@ export function syntheticTopology(seed = 42): SyntheticEdge[] {
       targets: ["legacy_orders"],
     },
   ];
-  for (const service of BACKENDS) {
+  for (const service of backends) {
     const store = pick(stores);
     edges.push({
       client: service,
