@@ -40,7 +40,11 @@ export interface AgentConfig {
 
 export class ConfigError extends Error {}
 
-/** 1 GiB: at ~100 bytes per spooled record, ~10 M records — an hour at 3,000 records/s. */
+/**
+ * 1 GiB. A spooled batch is its wire encoding: ~1.5 KB per record in
+ * storage-outage.kernel.test.ts (whose client's command line, sent with each
+ * record, is a whole script), so ~700k such records, 12 minutes at 1,000/s.
+ */
 const DEFAULT_SPOOL_MAX_BYTES = 1024 * 1024 * 1024;
 
 interface Variable<T> {
