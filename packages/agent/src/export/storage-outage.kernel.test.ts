@@ -160,7 +160,8 @@ describe.skipIf(!isRoot)("storage unreachable under load (root only; skipped oth
   it("stores every request sent exactly once from each side", async () => {
     const response = await fetch(standIn.url, {
       method: "POST",
-      body: "SELECT target, side, count() FROM requests WHERE target LIKE '/outage/%' GROUP BY target, side FORMAT TSV",
+      // This run's server only: another test's traffic, also captured, has the same paths.
+      body: `SELECT target, side, count() FROM requests WHERE server_port = ${server.firstLine} AND target LIKE '/outage/%' GROUP BY target, side FORMAT TSV`,
     });
     const rows = (await response.text())
       .split("\n")
@@ -174,6 +175,14 @@ describe.skipIf(!isRoot)("storage unreachable under load (root only; skipped oth
       `storage-outage: ${OUTAGE_SECONDS} s outage at ${2 * RATE_PER_SECOND} records/s`,
       JSON.stringify({ ...byPhase.outage, peak }),
     );
+    if (byPhase.outage?.twice !== 0) {
+      // Which batches carried the records stored twice: the same batch_seq twice, or two batches.
+      const twice = await fetch(standIn.url, {
+        method: "POST",
+        body: `SELECT batch_seq, count() AS rows, min(target), max(target) FROM requests WHERE server_port = ${server.firstLine} AND (target, side) IN (SELECT target, side FROM requests WHERE target LIKE '/outage/%' GROUP BY target, side HAVING count() > 1) GROUP BY batch_seq ORDER BY batch_seq FORMAT TSV`,
+      });
+      console.log("storage-outage: batches holding records stored twice\n", await twice.text());
+    }
     expect(paths).toHaveLength(TRAFFIC_SECONDS * RATE_PER_SECOND);
     expect(byPhase.outage).toMatchObject({ missing: 0, twice: 0 });
     expect(extra).toEqual([]);
