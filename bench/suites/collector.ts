@@ -18,11 +18,9 @@
 //     search stops early in them): map, RED and request search, each
 //     the median of 5 after one warm-up, over the whole 24 h (all rows in
 //     range: the worst case) and over the last hour.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Client, credentials } from "@grpc/grpc-js";
 import { applyMigrations, loadMigrations, openStorage } from "@periscope/collector";
 import {
@@ -34,6 +32,7 @@ import {
   Side,
   toBinary,
 } from "@periscope/proto";
+import { cpuSeconds, spawnCollector } from "../lib/collector-process.js";
 import { writeResults } from "../lib/results.js";
 import { loadSyntheticRequests } from "../lib/synthetic-requests.js";
 import { foldIntoSeries, loadSyntheticSeries } from "../lib/synthetic-series.js";
@@ -44,7 +43,6 @@ const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 500_000);
 // outstanding as packages/agent/src/export/exporter.ts does by default.
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 64);
 const AGENT_IN_FLIGHT = Number(process.env.BENCH_AGENT_IN_FLIGHT ?? 4);
-const SERVER_JS = fileURLToPath(new URL("../../packages/collector/dist/server.js", import.meta.url));
 const RECORDS_PER_BATCH = 1_000;
 const DAY_MS = 24 * 3600_000;
 const SERVICES = ["frontend", "users", "orders", "payments", "search", "catalog", "cart", "auth"];
@@ -177,15 +175,6 @@ async function ingest(grpcAddress: string, startMs: number): Promise<IngestFigur
  * collector process has used, from /proc (Linux); undefined elsewhere. Unlike
  * records/s it barely moves when other work shares the machine.
  */
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ = 100).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 async function medianMs(baseUrl: string, pathAndQuery: string): Promise<number> {
   const once = async () => {
@@ -201,49 +190,6 @@ async function medianMs(baseUrl: string, pathAndQuery: string): Promise<number> 
   return Math.round(samples.sort((a, b) => a - b)[2] ?? 0);
 }
 
-interface CollectorProcess {
-  httpUrl: string;
-  grpcAddress: string;
-  child: ChildProcess;
-}
-
-/**
- * The collector runs as its own process, as in production: this process's
- * batch encoding and HTTP timing never share its event loop.
- */
-function spawnCollector(dataDir: string): Promise<CollectorProcess> {
-  // BENCH_COLLECTOR_PROFILE=<dir> writes the collector's CPU profile there.
-  const profile = process.env.BENCH_COLLECTOR_PROFILE;
-  const nodeArgs = profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_JS], {
-    env: {
-      ...process.env,
-      PERISCOPE_DATA_DIR: dataDir,
-      PERISCOPE_STORAGE_URL: "",
-      PERISCOPE_HTTP_PORT: "0",
-      PERISCOPE_GRPC_ADDR: "127.0.0.1:0",
-      PERISCOPE_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /periscope collector: http (\S+) grpc (\S+)/.exec(output);
-      if (match?.[1] !== undefined && match[2] !== undefined)
-        resolve({ httpUrl: match[1], grpcAddress: match[2], child });
-    });
-    child.once("exit", (code) => reject(new Error(`collector exited (${code}) before listening: ${output}`)));
-  });
-}
-
-async function stopCollector(collector: CollectorProcess): Promise<void> {
-  const exited = new Promise((resolve) => collector.child.once("exit", resolve));
-  collector.child.kill("SIGTERM");
-  await exited;
-}
-
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "periscope-bench-"));
   const ingestDataDir = mkdtempSync(path.join(tmpdir(), "periscope-bench-ingest-"));
@@ -254,15 +200,15 @@ async function main(): Promise<void> {
     let ingested: IngestFigures;
     let ingestCpuUsPerRecord: number | undefined;
     try {
-      const cpuBefore = processCpuSeconds(ingestCollector.child.pid);
+      const cpuBefore = cpuSeconds(ingestCollector.child.pid);
       ingested = await ingest(ingestCollector.grpcAddress, Date.now() - 60_000);
-      const cpuAfter = processCpuSeconds(ingestCollector.child.pid);
+      const cpuAfter = cpuSeconds(ingestCollector.child.pid);
       ingestCpuUsPerRecord =
         cpuBefore === undefined || cpuAfter === undefined
           ? undefined
           : Math.round(((cpuAfter - cpuBefore) * 1e6) / INGEST_RECORDS);
     } finally {
-      await stopCollector(ingestCollector);
+      await ingestCollector.stop();
     }
     const collector = await spawnCollector(dataDir);
     try {
@@ -292,7 +238,7 @@ async function main(): Promise<void> {
       };
       writeResults("collector", { ...figures, agents: AGENTS, agent_in_flight: AGENT_IN_FLIGHT });
     } finally {
-      await stopCollector(collector);
+      await collector.stop();
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
