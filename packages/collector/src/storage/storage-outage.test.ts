@@ -48,8 +48,9 @@ beforeAll(async () => {
     dataDir: join(standInDir, "unused"),
     httpPort: 0,
     grpcAddress: "127.0.0.1:0",
-    // Small enough to overflow in a test: 6 + 6 rows fit, 6 more do not.
-    ingestBufferRows: 12,
+    // Small enough to overflow in a test: 6 + 6 rows fit, 6 more do not (each
+    // batch also carries its ingested_batches row: batch-sequence-store.ts).
+    ingestBufferRows: 14,
   });
   ingest = new TestIngestClient(collector.grpcAddress);
 });
