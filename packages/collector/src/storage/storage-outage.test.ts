@@ -104,6 +104,12 @@ describe("storage outage", () => {
       seen = await storedTargets().catch(() => []);
     }
     expect(seen).toEqual(expected.sort());
+    // Each batch's last row (ingested_batches) follows its records: wait until none is held.
+    const queueDepth = async () => {
+      const text = await (await fetch(`${collector.httpUrl}/metrics`)).text();
+      return /^periscope_ingest_queue_depth\{unit="batches"\} (\d+)$/m.exec(text)?.[1];
+    };
+    while ((await queueDepth()) !== "0") await new Promise((resolve) => setTimeout(resolve, 50));
 
     // The refused batch, retried by its agent now, is stored too.
     expect(
