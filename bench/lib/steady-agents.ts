@@ -52,6 +52,7 @@ class SimulatedAgent {
   private unfoldedInterval = 0;
   private readonly ready: { bytes: Buffer; oldestMs: number; records: number; series: number }[] = [];
   private inFlight = 0;
+  private stopped = false;
   private readonly client: Client;
   private timer: NodeJS.Timeout;
 
@@ -91,6 +92,7 @@ class SimulatedAgent {
 
   stop(): void {
     this.finish();
+    this.stopped = true;
     this.client.close();
   }
 
@@ -140,11 +142,15 @@ class SimulatedAgent {
       call.responseDeserialize,
       batch.bytes,
       (error) => {
+        // Calls cut short by stop() (the collector going away) are not retried.
+        if (this.stopped) return;
         const totals = this.totals();
         if (error) {
           if ((error as { code?: number }).code === RESOURCE_EXHAUSTED) totals.batchesRefused += 1;
           else totals.errors += 1;
-          setTimeout(() => this.send(batch), 100);
+          setTimeout(() => {
+            if (!this.stopped) this.send(batch);
+          }, 100);
           return;
         }
         this.inFlight -= 1;
