@@ -160,7 +160,7 @@ describe("ExportBatchHandler", () => {
     expect(await handler.handle(batch("b", 1n, 3))).toEqual({ kind: "stored", accepted: 3 });
   });
 
-  it("holds batches while storage is down, acknowledges them, and stores each once when it returns", async () => {
+  it("holds batches while storage is down without answering them, and stores each once when it returns", async () => {
     const sink = new RecordingSink();
     sink.failWith = transient;
     const stats = new IngestStats();
@@ -168,22 +168,20 @@ describe("ExportBatchHandler", () => {
       retryDelayMs: 5,
       maxRetryDelayMs: 20,
     });
-    expect(await handler.handle(batch("a", 1n, 2, "/a1"))).toEqual({
-      kind: "stored",
-      accepted: 2,
-      buffered: true,
-    });
-    expect(await handler.handle(batch("a", 2n, 2, "/a2"))).toEqual({
-      kind: "stored",
-      accepted: 2,
-      buffered: true,
-    });
-    // The agent retrying a held batch gets "duplicate", not a second copy.
-    expect(await handler.handle(batch("a", 2n, 2, "/a2"))).toEqual({ kind: "duplicate" });
-    expect(handler.queueState).toMatchObject({ batches: 2, rows: 4, storageDown: true });
+    let answered = 0;
+    const count = <T>(promise: Promise<T>) => promise.finally(() => answered++);
+    const first = count(handler.handle(batch("a", 1n, 2, "/a1")));
+    const second = count(handler.handle(batch("a", 2n, 2, "/a2")));
+    // The agent's retry of a held batch (its first call timed out) waits with it.
+    const retry = count(handler.handle(batch("a", 2n, 2, "/a2")));
     await until(() => stats.counters.insertRetries >= 3);
+    // Nothing is acknowledged while it is only in memory: a crash now must not lose it.
+    expect(answered).toBe(0);
+    expect(handler.queueState).toMatchObject({ batches: 2, rows: 4, storageDown: true });
     sink.failWith = undefined;
-    await handler.drained();
+    expect(await first).toEqual({ kind: "stored", accepted: 2 });
+    expect(await second).toEqual({ kind: "stored", accepted: 2 });
+    expect(await retry).toEqual({ kind: "duplicate" });
     expect(sink.targets().flat()).toEqual(["/a1", "/a1", "/a2", "/a2"]);
     expect(stats.counters).toMatchObject({
       batchesBuffered: 2,
@@ -199,14 +197,15 @@ describe("ExportBatchHandler", () => {
     sink.failWith = transient;
     const stats = new IngestStats();
     const handler = new ExportBatchHandler(sink, stats, 1, undefined, { maxQueuedRows: 4, retryDelayMs: 5 });
-    expect(await handler.handle(batch("a", 1n, 3))).toMatchObject({ kind: "stored", buffered: true });
+    const held = handler.handle(batch("a", 1n, 3));
+    await until(() => stats.counters.insertRetries >= 1);
     expect(await handler.handle(batch("b", 1n, 3))).toMatchObject({
       kind: "busy",
       reason: expect.stringMatching(/storage is unavailable and the collector's buffer is full/),
     });
     expect(stats.counters.batchesRefusedBufferFull).toBe(1);
     sink.failWith = undefined;
-    await handler.drained();
+    expect(await held).toEqual({ kind: "stored", accepted: 3 });
     expect(await handler.handle(batch("b", 1n, 3))).toEqual({ kind: "stored", accepted: 3 });
   });
 

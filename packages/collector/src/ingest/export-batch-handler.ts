@@ -14,6 +14,7 @@ import {
   type InsertQueueOptions,
   METRIC_SERIES_TABLE,
   type RowSink,
+  type SubmitOutcome,
 } from "./insert-queue.js";
 import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
 import type { RequestRow } from "./request-row.js";
@@ -23,8 +24,8 @@ import { undecodableReason } from "./undecodable-batch.js";
 export type { RowSink } from "./insert-queue.js";
 
 export type ExportOutcome =
-  /** Stored, or (buffered) accepted and held by the collector until storage is back. */
-  | { kind: "stored"; accepted: number; buffered?: boolean; series?: SeriesOutcome }
+  /** Stored (or, with acknowledge "queued", accepted into the queue). */
+  | { kind: "stored"; accepted: number; series?: SeriesOutcome }
   | { kind: "duplicate" }
   | { kind: "invalid"; reason: string }
   | { kind: "busy"; reason: string }
@@ -132,8 +133,17 @@ export class ExportBatchHandler {
     // Its records were stored by a run killed before it answered: only the rest is stored now.
     const recordsStored = this.recordsOnly.has(`${agentId}\u0000${batchSeq}`);
     if (recordsStored || this.sequences.isDuplicate(agentId, batchSeq)) testFaultPoint("retry");
-    // A retry of a batch still queued is a duplicate too: the queued one will be stored.
-    if (this.sequences.isDuplicate(agentId, batchSeq) || this.queue.isPending(agentId, batchSeq)) {
+    if (this.sequences.isDuplicate(agentId, batchSeq)) {
+      this.stats.counters.batchesDuplicate += 1;
+      return { kind: "duplicate" };
+    }
+    // A retry of a batch still queued or held waits for it: answered "duplicate"
+    // at once, the agent would drop a batch that a crash could still lose.
+    const queued = this.queue.waitFor(agentId, batchSeq);
+    if (queued !== undefined) {
+      const first = await queued;
+      if (first.kind !== "stored" && first.kind !== "queued")
+        return this.outcomeOf(first, request, undefined);
       this.stats.counters.batchesDuplicate += 1;
       return { kind: "duplicate" };
     }
@@ -155,17 +165,24 @@ export class ExportBatchHandler {
       extra.push({ table: INGESTED_BATCHES_TABLE, rows: [ingestedBatchRow(agentId, batchSeq)] });
     }
     const outcome = await this.queue.submit({ agentId, batchSeq, requests, extra });
+    return this.outcomeOf(outcome, request, series);
+  }
+
+  private outcomeOf(
+    outcome: SubmitOutcome,
+    request: ExportRequest,
+    series: SeriesOutcome | undefined,
+  ): ExportOutcome {
+    const { agentId, batchSeq } = request;
     switch (outcome.kind) {
       case "stored":
       case "queued":
-      case "buffered":
         this.recordsOnly.delete(`${agentId}\u0000${batchSeq}`);
         this.sequences.remember(agentId, batchSeq);
         return {
           kind: "stored",
           accepted: request.requests.length,
-          ...(request.metrics.length === 0 ? {} : { series }),
-          ...(outcome.kind === "buffered" ? { buffered: true } : {}),
+          ...(request.metrics.length === 0 || series === undefined ? {} : { series }),
         };
       case "refused":
         this.stats.counters.batchesRefusedBusy += 1;

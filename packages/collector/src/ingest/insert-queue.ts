@@ -18,11 +18,14 @@
 // Bounds: queued rows and bytes are capped (config). A batch that does not
 // fit is refused — counted — and the agent keeps it and retries
 // (RESOURCE_EXHAUSTED). While storage is up, a submitter waits for its batch
-// to be stored. When an insert fails with a transient error (storage
-// unreachable, overloaded), its batches and everything arriving after are
-// acknowledged as accepted and kept, in order, until an insert succeeds again
-// (retried with backoff). They live in memory: a collector restart during an
-// outage loses what it held, which the bound limits.
+// to be stored, and so does an agent's retry of a batch still queued (waitFor).
+// When an insert fails with a transient error (storage unreachable,
+// overloaded), its batches and everything arriving after are held, in order,
+// until an insert succeeds again (retried with backoff) — and still not
+// acknowledged: the agent keeps each batch (memory, then its disk spool) until
+// its answer comes, so a collector killed during an outage loses nothing
+// (issue #14; acknowledging held batches lost them with the process). Held
+// batches keep only their serialised form, bounding memory by the TSV.
 
 import type { RequestRecord } from "@periscope/proto";
 import { isTransientStorageError } from "../storage/storage-errors.js";
@@ -76,7 +79,6 @@ export const DEFAULT_INSERT_QUEUE_OPTIONS: InsertQueueOptions = {
 
 export type SubmitOutcome =
   | { kind: "stored" }
-  | { kind: "buffered" }
   | { kind: "queued" }
   | { kind: "refused"; reason: string }
   | { kind: "failed"; cause: unknown };
@@ -111,8 +113,12 @@ interface QueuedBatch {
   requestsStored: boolean;
   storedExtra: Set<string>;
   taken: boolean;
-  /** Present while the submitter is waiting; an acknowledged (buffered) batch has none. */
-  settle: ((outcome: SubmitOutcome) => void) | undefined;
+  /** The submitter and any retries of the same batch, told its outcome once it has one. */
+  waiters: ((outcome: SubmitOutcome) => void)[];
+  /** Answered before it was stored (acknowledge "queued"): a later failure loses it. */
+  acknowledged: boolean;
+  /** Counted once in batchesBuffered when an outage first holds it. */
+  held: boolean;
   /** A batch whose combined insert failed for good is retried alone, to tell which one is bad. */
   alone: boolean;
 }
@@ -148,11 +154,6 @@ export class InsertQueue {
     private readonly onLost?: (agentId: string, batchSeq: bigint) => void,
   ) {
     this.retryDelay = options.retryDelayMs;
-  }
-
-  /** True while a batch of this agent and sequence is queued or held. */
-  isPending(agentId: string, batchSeq: bigint): boolean {
-    return batchSeq !== 0n && this.pending.has(`${agentId}\u0000${batchSeq}`);
   }
 
   get storageDown(): boolean {
@@ -192,23 +193,31 @@ export class InsertQueue {
       requestsStored: batch.requests.length === 0,
       storedExtra: new Set(),
       taken: false,
-      settle: undefined,
+      waiters: [],
+      acknowledged: false,
+      held: false,
       alone: false,
     };
     this.queue.push(entry);
     this.queuedRows += rowCount;
     this.queuedBytes += bytes;
     if (batch.batchSeq !== 0n) this.pending.set(`${batch.agentId}\u0000${batch.batchSeq}`, entry);
-    const outcome = new Promise<SubmitOutcome>((resolve) => {
-      entry.settle = resolve;
-    });
-    if (this.outage) this.acknowledgeBuffered(entry);
-    else if (this.options.acknowledge === "queued") {
-      entry.settle?.({ kind: "queued" });
-      entry.settle = undefined;
-    }
+    const outcome = new Promise<SubmitOutcome>((resolve) => entry.waiters.push(resolve));
+    if (this.outage) this.hold(entry);
+    else if (this.options.acknowledge === "queued") this.acknowledgeQueued(entry);
     this.pump();
     return outcome;
+  }
+
+  /**
+   * The outcome of a batch still queued or held, for an agent's retry of it
+   * (its first call timed out): it waits with the first, never answered early.
+   */
+  waitFor(agentId: string, batchSeq: bigint): Promise<SubmitOutcome> | undefined {
+    const entry = batchSeq === 0n ? undefined : this.pending.get(`${agentId}\u0000${batchSeq}`);
+    if (entry === undefined) return undefined;
+    if (entry.acknowledged) return Promise.resolve({ kind: "queued" });
+    return new Promise((resolve) => entry.waiters.push(resolve));
   }
 
   /** Resolves once nothing is queued or held (tests, graceful shutdown). */
@@ -224,11 +233,16 @@ export class InsertQueue {
     if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
   }
 
-  private acknowledgeBuffered(entry: QueuedBatch): void {
-    if (entry.settle === undefined) return;
+  private acknowledgeQueued(entry: QueuedBatch): void {
+    entry.acknowledged = true;
+    for (const resolve of entry.waiters.splice(0)) resolve({ kind: "queued" });
+  }
+
+  /** Held through an outage: counted once, its records dropped (the TSV is kept); nobody is answered. */
+  private hold(entry: QueuedBatch): void {
+    if (entry.held) return;
+    entry.held = true;
     this.stats.counters.batchesBuffered += 1;
-    entry.settle({ kind: "buffered" });
-    entry.settle = undefined;
     this.dropRecords(entry);
   }
 
@@ -349,10 +363,7 @@ export class InsertQueue {
       for (const entry of group) entry.taken = false;
       // Everything queued is now held through the outage, not just this group;
       // only its serialised form is kept, to bound memory by the TSV.
-      for (const entry of this.queue) {
-        this.acknowledgeBuffered(entry);
-        this.dropRecords(entry);
-      }
+      for (const entry of this.queue) this.hold(entry);
       this.scheduleRetry();
       return;
     }
@@ -400,13 +411,12 @@ export class InsertQueue {
       }
     } else if (outcome.kind === "failed") {
       this.stats.counters.batchesFailedStorage += 1;
-      if (entry.settle === undefined) {
+      if (entry.acknowledged) {
         this.stats.counters.recordsDroppedAfterAccept += entry.rowCount;
         this.onLost?.(agentId, batchSeq);
       }
     }
-    entry.settle?.(outcome);
-    entry.settle = undefined;
+    for (const resolve of entry.waiters.splice(0)) resolve(outcome);
     if (this.queue.length === 0) {
       const waiters = this.drainWaiters;
       this.drainWaiters = [];

@@ -1,7 +1,8 @@
 // A storage outage on the server backend (PERISCOPE_STORAGE_URL), against the
-// HTTP stand-in: batches accepted while it is down are held by the collector
-// and stored once it is back — none lost, none twice — and what does not fit
-// the bound is refused so the agent keeps it.
+// HTTP stand-in: batches arriving while it is down are held by the collector,
+// unanswered until stored (the agent keeps them meanwhile, so a crash loses
+// nothing), and stored once it is back — none lost, none twice — and what does
+// not fit the bound is refused so the agent keeps it.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,7 +64,7 @@ afterAll(async () => {
 });
 
 describe("storage outage", () => {
-  it("holds accepted batches while storage is down and stores each exactly once when it returns", async () => {
+  it("holds batches unanswered while storage is down and stores each exactly once when it returns", async () => {
     expect(
       await ingest.send({ agentId: "node-a", batchSeq: 1n, requests: records("before", 3) }),
     ).toMatchObject({
@@ -72,18 +73,28 @@ describe("storage outage", () => {
     });
 
     await standIn.stop();
-    const during1 = await ingest.send({ agentId: "node-a", batchSeq: 2n, requests: records("during-a", 6) });
-    const during2 = await ingest.send({ agentId: "node-b", batchSeq: 1n, requests: records("during-b", 6) });
-    expect(during1).toMatchObject({ ok: true, response: { accepted: 6, duplicate: false } });
-    expect(during2).toMatchObject({ ok: true, response: { accepted: 6, duplicate: false } });
-    // The agent's retry of a held batch is not held twice.
-    expect(
-      await ingest.send({ agentId: "node-b", batchSeq: 1n, requests: records("during-b", 6) }),
-    ).toMatchObject({
-      ok: true,
-      response: { duplicate: true },
-    });
-    // Beyond the buffer's bound the batch is refused, so its agent keeps it.
+    const queueDepth = async () => {
+      const text = await (await fetch(`${collector.httpUrl}/metrics`)).text();
+      return /^periscope_ingest_queue_depth\{unit="batches"\} (\d+)$/m.exec(text)?.[1];
+    };
+    let answered = 0;
+    const counted = <T>(call: Promise<T>) => call.finally(() => answered++);
+    const during1 = counted(
+      ingest.send({ agentId: "node-a", batchSeq: 2n, requests: records("during-a", 6) }),
+    );
+    const during2 = counted(
+      ingest.send({ agentId: "node-b", batchSeq: 1n, requests: records("during-b", 6) }),
+    );
+    const holding = async () => {
+      const body = (await (await fetch(`${collector.httpUrl}/api/v1/stats`)).json()) as {
+        queue: { batches: number; storageDown: boolean };
+      };
+      return body.queue.storageDown && body.queue.batches === 2;
+    };
+    while (!(await holding())) await new Promise((resolve) => setTimeout(resolve, 50));
+    // The agent's retry of a held batch waits with it and is not held twice.
+    const retry = counted(ingest.send({ agentId: "node-b", batchSeq: 1n, requests: records("during-b", 6) }));
+    // Beyond the buffer's bound the batch is refused at once, so its agent keeps it.
     const overflow = await ingest.send({ agentId: "node-c", batchSeq: 1n, requests: records("overflow", 6) });
     expect(overflow.ok).toBe(false);
     if (!overflow.ok) {
@@ -92,8 +103,13 @@ describe("storage outage", () => {
     }
     const health = await fetch(`${collector.httpUrl}/api/v1/health`);
     expect(health.status).toBe(503);
+    // Held only in the collector's memory: nothing is acknowledged yet.
+    expect(answered).toBe(0);
 
     await standIn.start();
+    expect(await during1).toMatchObject({ ok: true, response: { accepted: 6, duplicate: false } });
+    expect(await during2).toMatchObject({ ok: true, response: { accepted: 6, duplicate: false } });
+    expect(await retry).toMatchObject({ ok: true, response: { duplicate: true } });
     const expected = [...records("before", 3), ...records("during-a", 6), ...records("during-b", 6)].map(
       (record) => record.target,
     );
@@ -105,10 +121,6 @@ describe("storage outage", () => {
     }
     expect(seen).toEqual(expected.sort());
     // Each batch's last row (ingested_batches) follows its records: wait until none is held.
-    const queueDepth = async () => {
-      const text = await (await fetch(`${collector.httpUrl}/metrics`)).text();
-      return /^periscope_ingest_queue_depth\{unit="batches"\} (\d+)$/m.exec(text)?.[1];
-    };
     while ((await queueDepth()) !== "0") await new Promise((resolve) => setTimeout(resolve, 50));
 
     // The refused batch, retried by its agent now, is stored too.
