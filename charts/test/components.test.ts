@@ -45,7 +45,7 @@ describe("agent DaemonSet", () => {
     expect(envOf(soleContainer(daemonSetWithEmptyDir), "PERISCOPE_SPOOL_MAX_BYTES").value).toBe("5000000");
     const off = parseManifests(render({ set: ["agent.spool.enabled=false"] }));
     const container = soleContainer(findObject(off, "DaemonSet", "periscope-agent"));
-    expect(container.env.some((e: { name: string }) => e.name === "PERISCOPE_SPOOL_DIR")).toBe(false);
+    expect((container.env ?? []).some((e: { name: string }) => e.name === "PERISCOPE_SPOOL_DIR")).toBe(false);
   });
 
   it("names itself after its node and dials the collector's gRPC Service", () => {
