@@ -188,7 +188,13 @@ export class SteadyLoad {
     );
     this.generator = setInterval(() => {
       const nowMs = Date.now();
-      const due = Math.floor(((nowMs - this.startedMs) * recordsPerSecond) / 1000);
+      // At most two ticks' worth at once: a generator that cannot keep up falls
+      // behind (offered() says by how much) instead of holding the event loop
+      // and starving its own gRPC calls.
+      const due = Math.min(
+        Math.floor(((nowMs - this.startedMs) * recordsPerSecond) / 1000),
+        this.generated + Math.ceil((recordsPerSecond * GENERATE_EVERY_MS * 2) / 1000),
+      );
       while (this.generated < due) {
         for (const { record, observer } of this.records.nextCall(nowMs)) {
           this.agentFor(observer).add(record, nowMs);
