@@ -2,8 +2,10 @@
 // an in-bench gRPC sink that accepts without decoding, with its CPU time
 // and peak RSS read from /proc and its counters from its local API.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import { INGEST_EXPORT_PATH } from "@periscope/proto";
@@ -85,6 +87,9 @@ export async function startAgent(collectorAddress: string): Promise<RunningAgent
       PERISCOPE_COLLECTOR_ADDR: collectorAddress,
       PERISCOPE_AGENT_ID: "bench",
       PERISCOPE_AGENT_API_ADDR: apiAddress,
+      // As deployed (make demo, the chart): with its disk spool, which is written
+      // only when the export queue backs up, so the bench shows what it costs.
+      PERISCOPE_SPOOL_DIR: mkdtempSync(path.join(tmpdir(), "periscope-bench-spool-")),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
