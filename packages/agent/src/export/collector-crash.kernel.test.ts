@@ -10,7 +10,6 @@
 // missing, none extra.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,21 +23,13 @@ import {
 } from "../capture/fixtures/kernel-processes.js";
 import { type AgentProcess, agentAttached, startAgentProcess } from "../testing/agent-process.js";
 import { type CollectorProcess, startCollectorProcess, until } from "../testing/collector-process.js";
+import { freePort } from "../testing/free-port.js";
 import { compareSentWithStored, runIdClient } from "../testing/id-client.js";
 
 requireRootInCi("collector-crash.kernel.test.ts");
 
 const RATE_PER_SECOND = 200;
 const PHASE_SECONDS = 4;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([

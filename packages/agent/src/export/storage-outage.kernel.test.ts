@@ -11,7 +11,6 @@
 // The issue asks for 5 minutes; the suite runs PERISCOPE_TEST_OUTAGE_SECONDS
 // (20 by default) to stay short. A one-off run with 300 is in the agent README.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +23,7 @@ import {
 } from "../capture/fixtures/kernel-processes.js";
 import { type AgentProcess, agentAttached, startAgentProcess } from "../testing/agent-process.js";
 import { type CollectorProcess, startCollectorProcess, until } from "../testing/collector-process.js";
+import { freePort } from "../testing/free-port.js";
 import { compareSentWithStored, runIdClient } from "../testing/id-client.js";
 
 requireRootInCi("storage-outage.kernel.test.ts");
@@ -35,15 +35,6 @@ const TRAFFIC_SECONDS = LEAD_SECONDS + OUTAGE_SECONDS + 5;
 const COLLECTOR_BUFFER_MB = 4;
 /** The exporter's maxPendingBatches default: what the agent holds in memory at most. */
 const AGENT_MEMORY_BATCHES = 64;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 /** The collector's fixture (packages/collector/src/storage/fixtures/clickhouse-http-stand-in.ts), loaded by path: it is not part of the agent's sources. */
 interface ClickHouseHttpStandIn {
