@@ -102,8 +102,13 @@ describe.skipIf(!isRoot)(
         };
         await request("/first");
         const open = await waitFor("the client's conn-open", () => log.openOf(client.pid));
-        await waitFor("the first request's bytes", () =>
-          log.dataOf(open.conn, Direction.Egress).length > 0 ? true : undefined,
+        // Both ways: the client's read of the first response must be in before
+        // the count below, or it lands after it and looks like a leak.
+        await waitFor("the first request's bytes and its response", () =>
+          log.dataOf(open.conn, Direction.Egress).length > 0 &&
+          log.dataOf(open.conn, Direction.Ingress).length > 0
+            ? true
+            : undefined,
         );
 
         await controls.apply(parseRuntimeConfig({ pids: { exclude: [client.pid] } }));
