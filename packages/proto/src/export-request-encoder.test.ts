@@ -122,6 +122,7 @@ const metricSeries = fc
     client: endpoint,
     server: endpoint,
     serverHost: text,
+    clientHost: text,
     operation: text,
     target: text,
     statusClass: text,

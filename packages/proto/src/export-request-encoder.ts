@@ -109,6 +109,7 @@ function writeDropCounters(w: ProtoWriter, d: DropCounters): void {
   w.uint64Field(27, d.batchesRejected);
   w.uint64Field(28, d.spoolFilesCorrupt);
   w.uint64Field(29, d.spoolBatchesDropped);
+  w.uint64Field(30, d.peerOverflow);
 }
 
 function writeEndpoint(w: ProtoWriter, field: number, e: Endpoint | undefined): void {
@@ -181,6 +182,7 @@ function writeMetricSeries(w: ProtoWriter, m: MetricSeries): void {
   w.stringField(19, m.clientWorkload);
   w.stringField(20, m.serverNamespace);
   w.stringField(21, m.serverWorkload);
+  w.stringField(22, m.clientHost);
 }
 
 function writeHistogram(w: ProtoWriter, h: ExponentialHistogram): void {
