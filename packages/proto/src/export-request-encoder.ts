@@ -69,6 +69,12 @@ function writeAgentInfo(w: ProtoWriter, agent: AgentInfo): void {
     writeExportBacklog(w, agent.backlog);
     w.endLengthDelimited(at);
   }
+  for (const problem of agent.captureProblems) {
+    const at = w.beginMessageField(6);
+    w.stringField(1, problem.feature);
+    w.stringField(2, problem.reason);
+    w.endLengthDelimited(at);
+  }
 }
 
 function writeExportBacklog(w: ProtoWriter, b: ExportBacklog): void {
