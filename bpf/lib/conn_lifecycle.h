@@ -12,10 +12,8 @@
 #include "../maps/controls.h"
 #include "../maps/events.h"
 #include "fd_socket.h"
+#include "kernel_compat.h"
 #include "udp_peer.h"
-
-/* Source of connection generations; unique across all connections of this load. */
-u32 next_generation = 0;
 
 static __always_inline void fill_header(struct event_header *hdr, u64 pid_tgid, s32 fd, u32 generation,
 					u16 type, u16 size)
@@ -51,7 +49,7 @@ static __always_inline struct conn_state *open_connection(u64 pid_tgid, s32 fd, 
 	if (!sk || found_transport != transport)
 		return NULL;
 
-	state.generation = __sync_fetch_and_add(&next_generation, 1) + 1;
+	state.generation = new_generation();
 	state.role = role;
 	state.protocol = PROTOCOL_UNKNOWN;
 	state.transport = transport;

@@ -69,7 +69,7 @@ static __always_inline bool open_tls_connection(u64 pid_tgid, s32 fd)
 	sk = inet_sock_of_fd(fd, &transport);
 	if (!sk || transport != TRANSPORT_TCP)
 		return false;
-	state.generation = __sync_fetch_and_add(&next_generation, 1) + 1;
+	state.generation = new_generation();
 	state.role = socket_state->role;
 	state.protocol = PROTOCOL_UNKNOWN;
 	state.transport = TRANSPORT_TCP;
