@@ -22,6 +22,7 @@ export interface MetricSeriesRow {
   client_process: string;
   client_namespace: string;
   client_workload: string;
+  client_host: string;
   server_ip: string;
   server_port: number;
   server_service: string;
@@ -73,6 +74,7 @@ export function toMetricSeriesRow(agentId: string, series: MetricSeries): Metric
     client_process: client?.processName ?? "",
     client_namespace: client === undefined ? "" : series.clientNamespace,
     client_workload: client === undefined ? "" : series.clientWorkload,
+    client_host: client === undefined ? "" : series.clientHost,
     server_ip: server.ip,
     server_port: server.port,
     server_service: server.service,

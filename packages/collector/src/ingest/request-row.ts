@@ -16,6 +16,8 @@ export interface RequestRow {
   client_process: string;
   client_namespace: string;
   client_workload: string;
+  /** The agent's name for a client it could not tie to a process (DNS name, address group). */
+  client_host: string;
   server_ip: string;
   server_port: number;
   server_service: string;
@@ -44,12 +46,14 @@ export interface RequestRow {
 }
 
 // Until Endpoint carries Kubernetes metadata, an agent may send it as
-// attributes; the DNS name a client asked for is HTTP Host (:authority for HTTP/2).
+// attributes; the DNS name a client asked for is HTTP Host (:authority for HTTP/2),
+// else the name the agent gave the peer (agent metadata/peer-names.ts).
 export const CLIENT_NAMESPACE = "k8s.client.namespace";
 export const CLIENT_WORKLOAD = "k8s.client.workload";
 export const SERVER_NAMESPACE = "k8s.server.namespace";
 export const SERVER_WORKLOAD = "k8s.server.workload";
-const HOST_ATTRIBUTES = ["http.host"] as const;
+const HOST_ATTRIBUTES = ["http.host", "server.host"] as const;
+export const CLIENT_HOST = "client.host";
 
 export function hostOf(attributes: Record<string, string>): string {
   for (const key of HOST_ATTRIBUTES) {
@@ -100,6 +104,7 @@ export const REQUEST_ROW_COLUMNS: readonly Column[] = [
   ...endpointColumns("client"),
   { name: "client_namespace", type: "text", of: attribute(CLIENT_NAMESPACE) },
   { name: "client_workload", type: "text", of: attribute(CLIENT_WORKLOAD) },
+  { name: "client_host", type: "text", of: attribute(CLIENT_HOST) },
   ...endpointColumns("server"),
   { name: "server_namespace", type: "text", of: attribute(SERVER_NAMESPACE) },
   { name: "server_workload", type: "text", of: attribute(SERVER_WORKLOAD) },

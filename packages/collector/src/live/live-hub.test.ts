@@ -34,6 +34,7 @@ function row(target: string): RequestRow {
     client_process: "",
     client_namespace: "",
     client_workload: "",
+    client_host: "",
     server_ip: "10.0.0.2",
     server_port: 80,
     server_service: "api",

@@ -83,7 +83,7 @@ describe("queries over Distributed tables", () => {
     expect(oneObservation.some((sql) => !sql.includes("{service:String}"))).toBe(true);
     expect(oneObservation.some((sql) => sql.includes("{service:String}"))).toBe(true);
     for (const sql of oneObservation) {
-      expect(sql).toMatch(/\(client_ip, client_port, server_ip, server_port\) GLOBAL IN \(\s*SELECT/);
+      expect(sql).toMatch(/connection_hash GLOBAL IN \(\s*SELECT connection_hash/);
     }
   });
 

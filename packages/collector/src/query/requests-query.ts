@@ -16,7 +16,6 @@ import {
   type RequestView,
   toRequestView,
 } from "./request-view.js";
-import { CLIENT_NAME_SQL, SERVER_NAME_SQL } from "./service-naming.js";
 import { TIME_RANGE_CONDITION, type TimeRange, timeRangeParams } from "./time-range.js";
 
 export type { EndpointView, RequestView } from "./request-view.js";
@@ -93,28 +92,33 @@ export function pageSampling(requests: readonly RequestView[]): PageSampling {
 // a set of every connection in a day is what made this filter slow.
 const OTHER_END_SKEW_NS = 5_000_000_000n;
 // The other end may be on another shard in a cluster: see distributed-subquery.ts.
+// connection_hash stands for (client ip, port, server ip, port): migration 0026.
 const SERVER_SIDE_SEEN_BY_CLIENT_EXCLUDED = `NOT (side = 'server' AND ${inSubquery(
-  "(client_ip, client_port, server_ip, server_port)",
+  "connection_hash",
   `
-  SELECT client_ip, client_port, server_ip, server_port FROM requests
+  SELECT connection_hash FROM requests
   WHERE side = 'client'
     AND time >= fromUnixTimestamp64Nano({seen_from_ns:Int64}, 'UTC')
     AND time <= fromUnixTimestamp64Nano({seen_to_ns:Int64}, 'UTC')`,
 )})`;
 
-const NAME_IS = (nameSql: string, param: string) => `${nameSql} = {${param}:String}`;
+// The map names of both ends, stored at insert (migration 0026: the naming
+// SQL of service-naming.ts, materialized, with a bloom filter over the pair).
+const CLIENT_NAME = "client_name";
+const SERVER_NAME = "server_name";
+const NAME_IS = (column: string, param: string) => `${column} = {${param}:String}`;
 
 function endpointConditions(filter: RequestsFilter): string[] {
   const { service, peer } = filter;
   if (service !== undefined && peer !== undefined) {
     return [
-      `((${NAME_IS(CLIENT_NAME_SQL, "service")} AND ${NAME_IS(SERVER_NAME_SQL, "peer")}) OR ` +
-        `(${NAME_IS(SERVER_NAME_SQL, "service")} AND ${NAME_IS(CLIENT_NAME_SQL, "peer")}))`,
+      `((${NAME_IS(CLIENT_NAME, "service")} AND ${NAME_IS(SERVER_NAME, "peer")}) OR ` +
+        `(${NAME_IS(SERVER_NAME, "service")} AND ${NAME_IS(CLIENT_NAME, "peer")}))`,
     ];
   }
   const either = service !== undefined ? "service" : peer !== undefined ? "peer" : undefined;
   if (either === undefined) return [];
-  return [`(${NAME_IS(CLIENT_NAME_SQL, either)} OR ${NAME_IS(SERVER_NAME_SQL, either)})`];
+  return [`(${NAME_IS(CLIENT_NAME, either)} OR ${NAME_IS(SERVER_NAME, either)})`];
 }
 
 function filterConditions(filter: RequestsFilter): string[] {

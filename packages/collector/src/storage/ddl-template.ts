@@ -17,6 +17,7 @@
 import {
   CLIENT_NAME_SQL,
   CLIENT_NAMED_SQL,
+  NAMES_BEFORE_PEER_GROUPING,
   SERVER_NAME_SQL,
   SERVER_NAMED_SQL,
 } from "../query/service-naming.js";
@@ -72,9 +73,12 @@ function scalarValues(settings: SchemaSettings): Record<string, string> {
     link_retention_days: days(settings.linkRetentionDays ?? DEFAULT_RETENTION.linkRetentionDays),
     agent_retention_days: days(settings.agentRetentionDays ?? DEFAULT_RETENTION.agentRetentionDays),
     on_cluster: cluster === "" ? "" : `ON CLUSTER '${cluster}'`,
-    // One naming rule for roll-ups and raw-row queries (query/service-naming.ts).
-    client_name: CLIENT_NAME_SQL,
-    server_name: SERVER_NAME_SQL,
+    // One naming rule for roll-ups and the request name columns (query/service-naming.ts).
+    // {{client_name}}/{{server_name}}: as migrations up to 0013 shipped them; later ones use _v2.
+    client_name: NAMES_BEFORE_PEER_GROUPING.client,
+    server_name: NAMES_BEFORE_PEER_GROUPING.server,
+    client_name_v2: CLIENT_NAME_SQL,
+    server_name_v2: SERVER_NAME_SQL,
     client_named: CLIENT_NAMED_SQL,
     server_named: SERVER_NAMED_SQL,
   };
