@@ -15,6 +15,9 @@ const helmBinary = join(
   "helm",
 );
 
+/** The Kubernetes version renders assume unless a test names one: the newest supported. */
+export const defaultKubeVersion = "1.36.0";
+
 export interface HelmResult {
   status: number | null;
   stdout: string;
@@ -32,12 +35,16 @@ export interface RenderOptions {
   valuesFiles?: string[];
   /** --set overrides, "key=value". */
   set?: string[];
+  /** --kube-version, the Kubernetes version `.Capabilities` and kubeVersion see (e.g. "1.27.0"). */
+  kubeVersion?: string;
 }
 
 function templateArgs(options: RenderOptions): string[] {
   const args = ["template", releaseName, chartDir, "--namespace", releaseNamespace];
   for (const file of options.valuesFiles ?? []) args.push("--values", join(chartDir, file));
   for (const assignment of options.set ?? []) args.push("--set", assignment);
+  // helm 3.6 assumes Kubernetes 1.20 without a cluster, which Chart.yaml's kubeVersion refuses.
+  args.push("--kube-version", options.kubeVersion ?? defaultKubeVersion);
   return args;
 }
 

@@ -1,28 +1,45 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type RenderOptions, render } from "./helm.js";
-import { type KubernetesObject, kindsOf, parseManifests, validateObject, workloadsOf } from "./manifests.js";
+import { parse } from "yaml";
+import { chartDir, type RenderOptions, render, tryRender } from "./helm.js";
+import {
+  newestKubernetes,
+  oldestKubernetes,
+  supportedKubernetes,
+  unknownFields,
+  validateObject,
+} from "./kubernetes-schemas.js";
+import { type KubernetesObject, kindsOf, parseManifests, workloadsOf } from "./manifests.js";
 import { listScenarios } from "./scenarios.js";
 
 const installs: [string, RenderOptions][] = [
   ["default values", {}],
-  ["storage.mode=clickhouse", { set: ["storage.mode=clickhouse"] }],
-  [
-    "storage.mode=external",
-    { set: ["storage.mode=external", "storage.external.url=http://ch.example:8123"] },
-  ],
+  ["storage.mode=external", { set: ["storage.mode=external", "storage.external.url=http://ch.example:8123"] }],
   [
     "storage.mode=external with existingSecret",
     { set: ["storage.mode=external", "storage.external.existingSecret=ch"] },
   ],
-  ["storage.mode=embedded", { set: ["storage.mode=embedded"] }],
   [
-    "storage.mode=embedded without persistence",
-    { set: ["storage.mode=embedded", "storage.embedded.persistence.enabled=false"] },
+    "storage.mode=cluster",
+    { set: ["storage.mode=cluster", "storage.cluster.name=main", "storage.cluster.url=http://ch:8123"] },
   ],
+  ["embedded storage without persistence", { set: ["storage.embedded.persistence.enabled=false"] }],
   ["agent and ui disabled", { set: ["agent.enabled=false", "ui.enabled=false"] }],
   ["auth.existingSecret", { set: ["auth.existingSecret=team-tokens"] }],
-  ["tls.existingSecret", { set: ["tls.existingSecret=collector-cert"] }],
+  ["tls.enabled=false", { set: ["tls.enabled=false"] }],
   ["tls.existingSecret on public CA roots", { set: ["tls.existingSecret=collector-cert", "tls.caKey="] }],
+  [
+    "every optional object off",
+    {
+      set: [
+        "collector.kubernetes.enabled=false",
+        "collector.podDisruptionBudget.enabled=false",
+        "agent.priorityClassName=",
+      ],
+    },
+  ],
+  ["network policies with API peers", { set: ["networkPolicy.enabled=true", "networkPolicy.apiFrom[0].podSelector.matchLabels.app=prometheus"] }],
   ...listScenarios().map(({ name, valuesFile }): [string, RenderOptions] => [
     `ci/${name}`,
     { valuesFiles: [valuesFile] },
@@ -33,12 +50,42 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 }
 
+describe("supported Kubernetes versions", () => {
+  const chart = parse(readFileSync(join(chartDir, "Chart.yaml"), "utf8")) as { kubeVersion: string };
+
+  it("are the ones Chart.yaml's kubeVersion admits, oldest first", () => {
+    expect(chart.kubeVersion).toBe(`>=${oldestKubernetes.version}.0-0`);
+    expect(supportedKubernetes.map((k) => k.version)).toEqual([oldestKubernetes.version, newestKubernetes.version]);
+  });
+
+  it("installs on the oldest and the newest", () => {
+    for (const { version } of supportedKubernetes) {
+      expect(tryRender({ kubeVersion: `${version}.0` }).status, version).toBe(0);
+    }
+  });
+
+  it("refuses a Kubernetes older than the oldest, naming the requirement", () => {
+    const result = tryRender({ kubeVersion: "1.26.9" });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`chart requires kubeVersion: >=${oldestKubernetes.version}.0-0`);
+  });
+});
+
 describe.each(installs)("render with %s", (_label, options) => {
   const objects = parseManifests(render(options));
 
-  it("renders only objects valid against their Kubernetes schema", async () => {
-    expect(objects.length).toBeGreaterThan(0);
-    for (const object of objects) await validateObject(object);
+  it.each(supportedKubernetes)(
+    "renders only objects valid against their schema in Kubernetes $version",
+    async (kubernetes) => {
+      expect(objects.length).toBeGreaterThan(0);
+      for (const object of objects) await validateObject(object, kubernetes);
+    },
+  );
+
+  it(`uses no field Kubernetes ${oldestKubernetes.version} does not know`, () => {
+    for (const object of objects) {
+      expect(unknownFields(object), `${object.kind}/${object.metadata.name}`).toEqual([]);
+    }
   });
 
   it("gives every object a unique name within its kind", () => {
@@ -70,5 +117,29 @@ describe.each(installs)("render with %s", (_label, options) => {
     for (const workload of workloadsOf(objects)) {
       expect(matches(workload.spec.selector.matchLabels, workload.spec.template.metadata.labels)).toBe(true);
     }
+  });
+});
+
+describe("the unknown-field check", () => {
+  it("finds a field that is not in the schema (so the clean results above mean something)", () => {
+    const objects = parseManifests(render());
+    const daemonSet = objects.find((object) => object.kind === "DaemonSet") as KubernetesObject;
+    const tampered = structuredClone(daemonSet);
+    tampered.spec.template.spec.containers[0].securityContext.privilegd = true;
+    tampered.spec.template.spec.hostPid = true;
+    expect(unknownFields(tampered).sort()).toEqual([
+      "spec.template.spec.containers[0].securityContext.privilegd",
+      "spec.template.spec.hostPid",
+    ]);
+  });
+
+  it("finds a field newer than the oldest version, which the newest version's schema accepts", async () => {
+    const objects = parseManifests(render());
+    const daemonSet = objects.find((object) => object.kind === "DaemonSet") as KubernetesObject;
+    const tampered = structuredClone(daemonSet);
+    // Pod-level resources arrived in Kubernetes 1.32.
+    tampered.spec.template.spec.resources = { limits: { memory: "1Gi" } };
+    await validateObject(tampered, newestKubernetes);
+    expect(unknownFields(tampered)).toEqual(["spec.template.spec.resources"]);
   });
 });

@@ -21,41 +21,6 @@ export function parseManifests(stream: string): KubernetesObject[] {
     .filter((object): object is KubernetesObject => object !== null);
 }
 
-interface ValidatingModel {
-  validate(): void;
-}
-type ModelClass = new (data: unknown) => ValidatingModel;
-
-/**
- * The kubernetes-models class for an apiVersion/kind: "apps/v1" + "DaemonSet" lives at
- * kubernetes-models/apps/v1/DaemonSet, the core "v1" group at kubernetes-models/v1/<Kind>.
- */
-async function modelClassFor(apiVersion: string, kind: string): Promise<ModelClass> {
-  const module = (await import(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, unknown>;
-  const modelClass = module[kind];
-  if (typeof modelClass !== "function") {
-    throw new Error(`kubernetes-models has no ${apiVersion} ${kind}`);
-  }
-  return modelClass as ModelClass;
-}
-
-/**
- * Checks one object against the Kubernetes OpenAPI schema of its kind (types, enums,
- * required fields). Throws with the object's identity and the schema's complaint.
- * Unknown fields are not reported: the generated validators do not forbid them.
- */
-export async function validateObject(object: KubernetesObject): Promise<void> {
-  const modelClass = await modelClassFor(object.apiVersion, object.kind);
-  try {
-    new modelClass(object).validate();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `${object.kind}/${object.metadata.name} is not a valid ${object.apiVersion} ${object.kind}: ${reason}`,
-    );
-  }
-}
-
 export function findObject(objects: KubernetesObject[], kind: string, name: string): KubernetesObject {
   const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
   if (!found) {

@@ -58,18 +58,24 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- printf "%s:%d" (include "periscope.componentName" (list . "collector")) (int .Values.collector.service.grpcPort) -}}
 {{- end -}}
 
-{{/* Base URL of the collector's HTTP API, as the UI reaches it: https when tls.existingSecret is set. */}}
+{{/* Base URL of the collector's HTTP API, as the UI reaches it: https unless tls.enabled=false. */}}
 {{- define "periscope.collectorHttpUrl" -}}
-{{- $scheme := ternary "https" "http" (ne .Values.tls.existingSecret "") -}}
+{{- $scheme := ternary "https" "http" .Values.tls.enabled -}}
 {{- printf "%s://%s:%d" $scheme (include "periscope.componentName" (list . "collector")) (int .Values.collector.service.httpPort) -}}
 {{- end -}}
 
-{{/* Secret with the keys admin-token and agent-token: the user's auth.existingSecret, or the one the chart keeps. */}}
-{{- define "periscope.authSecretName" -}}
-{{- default (include "periscope.componentName" (list . "auth")) .Values.auth.existingSecret -}}
+{{/*
+sha256 of a Secret the user manages, for a pod template's checksum annotation: its data
+when the cluster has it (install and upgrade look it up), so `helm upgrade` after the
+user changed it restarts the pods that read it; its name otherwise (`helm template`).
+  include "periscope.existingSecretChecksum" (list $ "my-secret")
+*/}}
+{{- define "periscope.existingSecretChecksum" -}}
+{{- $root := index . 0 -}}
+{{- $name := index . 1 -}}
+{{- with lookup "v1" "Secret" $root.Release.Namespace $name -}}
+{{- toJson .data | sha256sum -}}
+{{- else -}}
+{{- printf "Secret %s" $name | sha256sum -}}
 {{- end -}}
-
-{{/* Secret holding the in-release ClickHouse password. */}}
-{{- define "periscope.clickhouseSecretName" -}}
-{{- include "periscope.componentName" (list . "clickhouse") -}}
 {{- end -}}
