@@ -41,7 +41,7 @@ function scripts(): Map<string, ResourceScript> {
           // From 1020: a replica added, cart-0's container restarted, a replica deleted; then the stream ends.
           { events: fixtureLines("pods-watch-1.jsonl"), end: true },
           // Resumed from 1023, already compacted away: ERROR 410 in the stream, so the informer re-lists.
-          { events: fixtureLines("pods-watch-2-gone.json"), end: true },
+          { events: [fixture("pods-watch-2-gone.json")], end: true },
         ],
       },
     ],
