@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { registerAuthHook } from "./auth/auth-hook.js";
 import { registerErrorHandling } from "./http/error-handler.js";
 import { registerFiniteNumberCheck } from "./http/finite-numbers.js";
+import { registerQueryCancellation } from "./http/query-cancellation.js";
 import { metricsRoutes, registerRequestTiming } from "./metrics/metrics-route.js";
 import { agentsRoutes } from "./routes/api/v1/agents/index.js";
 import { connectionsRoutes } from "./routes/api/v1/connections/index.js";
@@ -31,6 +32,7 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   registerErrorHandling(app);
   registerFiniteNumberCheck(app);
   registerAuthHook(app, dependencies.tokens);
+  registerQueryCancellation(app);
   if (dependencies.metrics) registerRequestTiming(app, dependencies.metrics);
   // Registered before any route: it collects each route's schema as it is added.
   await app.register(fastifySwagger, {

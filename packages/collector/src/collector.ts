@@ -19,9 +19,12 @@ import { LiveHub } from "./live/live-hub.js";
 import { CollectorMetrics } from "./metrics/collector-metrics.js";
 import { MeasuredExportBatchHandler } from "./metrics/measured-batch-handler.js";
 import { StorageActivity } from "./metrics/storage-activity.js";
+import { registerStorageGuardMetrics } from "./metrics/storage-guard-metrics.js";
 import { storageTargetFrom } from "./storage/clickhouse-client.js";
 import type { SchemaSettings } from "./storage/ddl-template.js";
+import { DiskGuard } from "./storage/disk-guard.js";
 import { applyMigrations, loadMigrations } from "./storage/migrations.js";
+import { QueryOutcomes } from "./storage/query-outcomes.js";
 import { syncRetention } from "./storage/retention.js";
 import { openStorage, type Storage } from "./storage/storage.js";
 
@@ -56,13 +59,27 @@ export function schemaSettingsOf(config: CollectorConfig): SchemaSettings {
   };
 }
 
-async function prepareStorage(config: CollectorConfig, log: FastifyBaseLogger): Promise<Storage> {
-  const storage = openStorage(storageTargetFrom(config));
+async function prepareStorage(
+  config: CollectorConfig,
+  log: FastifyBaseLogger,
+  queryOutcomes: QueryOutcomes,
+): Promise<Storage> {
+  const storage = openStorage(storageTargetFrom(config), {
+    queryLimits: {
+      maxSeconds: config.queryMaxSeconds,
+      maxMemoryBytes: config.queryMaxMemoryMegabytes * 1024 * 1024,
+      maxRows: config.queryMaxRows,
+    },
+    queryOutcomes,
+  });
   try {
     const settings = schemaSettingsOf(config);
     const applied = await applyMigrations(storage, await loadMigrations(settings));
     if (applied.length > 0) log.info({ versions: applied }, "applied storage migrations");
-    const retimed = await syncRetention(storage, settings);
+    const retimed = await syncRetention(storage, {
+      ...settings,
+      hourlyRollupRetentionDays: config.hourlyRollupRetentionDays,
+    });
     if (retimed.length > 0) log.info({ tables: retimed }, "updated table retention");
     return storage;
   } catch (error) {
@@ -98,7 +115,14 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   // Refuse an unsafe exposure before anything is opened or listening.
   const security = planSecurity(config);
   const app = createHttpApp(logger, security.tls);
-  const storage = await prepareStorage(config, app.log);
+  const queryOutcomes = new QueryOutcomes();
+  const storage = await prepareStorage(config, app.log, queryOutcomes);
+  const diskGuard = new DiskGuard(storage, {
+    maxBytes: config.storageMaxBytes,
+    minFreePercent: config.storageMinFreePercent,
+    cluster: config.storageCluster,
+    log: app.log,
+  });
   const ingestStats = new IngestStats();
   const live = new LiveHub();
   const metrics = new CollectorMetrics(ingestStats, live);
@@ -117,6 +141,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   ).measureWith(metrics);
   const storageActivity = new StorageActivity(storage, ingestStats);
   metrics.watchStorage(storageActivity, ingestStats);
+  registerStorageGuardMetrics(metrics.registry, diskGuard, queryOutcomes);
 
   const agentConfigs = await AgentConfigStore.open(storage).catch(async (error: unknown) => {
     storageActivity.close();
@@ -160,8 +185,10 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       agentControl,
       ingestQueue: handler,
       storageActivity,
+      storageGuards: { diskGuard, queryOutcomes },
     });
     await app.listen({ host: config.httpHost, port: config.httpPort });
+    diskGuard.start();
   } catch (error) {
     await grpc?.close();
     await agentSnapshots.close();
@@ -192,6 +219,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
         if (held > 0)
           app.log.error({ batches: held }, "storage unavailable at shutdown; held batches are lost");
         storageActivity.close();
+        await diskGuard.close();
         // Live streams never end on their own; app.close() would wait for them.
         live.close();
         await app.close();

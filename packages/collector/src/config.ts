@@ -1,5 +1,6 @@
 // Every environment variable the collector reads is declared here, once, with
 // its parser and default. Nothing else in the package touches process.env.
+import { redactStorageUrl } from "./storage/storage-url.js";
 
 export interface CollectorConfig {
   httpHost: string;
@@ -12,10 +13,20 @@ export interface CollectorConfig {
   retentionDays: number;
   /** Days per-minute roll-ups (map, RED, endpoints) and picker names are kept. */
   rollupRetentionDays: number;
+  /** Days the hourly roll-ups are kept (at least rollupRetentionDays). */
+  hourlyRollupRetentionDays: number;
   profileRetentionDays: number;
   linkRetentionDays: number;
   /** Days an agent that stopped reporting stays listed. */
   agentRetentionDays: number;
+  /** Per-query limits of every SELECT (max_execution_time, max_memory_usage, max_rows_to_read). */
+  queryMaxSeconds: number;
+  queryMaxMemoryMegabytes: number;
+  queryMaxRows: number;
+  /** Bytes the database's parts may take (system.parts); 0: no limit. */
+  storageMaxBytes: number;
+  /** Free share of the data volume (%) the disk guard keeps; 0: not watched. */
+  storageMinFreePercent: number;
   /** ClickHouse cluster name for ReplicatedMergeTree + Distributed tables; empty is one node. */
   storageCluster: string;
   /** INSERT statements running at once; batches arriving meanwhile queue and are coalesced. */
@@ -84,15 +95,40 @@ function httpUrlOrEmpty(raw: string): string {
   const value = raw.trim();
   if (value === "") return "";
   let url: URL;
+  // The URL carries the password: a message shows it with its user-info hidden.
+  const shown = redactStorageUrl(value);
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`expected an http(s) URL, got "${raw}"`);
+    throw new ConfigError(
+      `expected an http(s) URL like http://user:password@host:8123/database (percent-encode # @ / : in the password), got "${shown}"`,
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`expected an http(s) URL, got "${raw}"`);
+    throw new ConfigError(`expected an http(s) URL, got "${shown}"`);
   }
   return value;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** Bytes as an integer with an optional unit: 500000000, 20G, 20GiB, 512Mi. */
+function byteSize(raw: string): number {
+  const match = /^(\d+)\s*([KMGT]i?)?B?$/.exec(raw.trim());
+  const unit = BYTE_UNITS[match?.[2] ?? ""];
+  if (match === null || unit === undefined)
+    throw new ConfigError(`expected bytes like 20GiB or 500000000, got "${raw}"`);
+  return Number(match[1]) * unit;
 }
 
 function clusterNameOrEmpty(raw: string): string {
@@ -185,6 +221,51 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
     description: "Days the per-minute map/RED/endpoint roll-ups and picker names are kept",
     defaultValue: 30,
     parse: integerInRange(1, 3650),
+  },
+  hourlyRollupRetentionDays: {
+    name: "PERISCOPE_ROLLUP_HOURLY_RETENTION_DAYS",
+    key: "hourlyRollupRetentionDays",
+    description:
+      "Days the hourly map/RED/endpoint roll-ups are kept; at least PERISCOPE_ROLLUP_RETENTION_DAYS (long ranges read hours)",
+    defaultValue: 365,
+    parse: integerInRange(1, 3650),
+  },
+  queryMaxSeconds: {
+    name: "PERISCOPE_QUERY_MAX_SECONDS",
+    key: "queryMaxSeconds",
+    description: "A query running longer is stopped by the engine (max_execution_time); the API answers 503",
+    defaultValue: 30,
+    parse: integerInRange(1, 3600),
+  },
+  queryMaxMemoryMegabytes: {
+    name: "PERISCOPE_QUERY_MAX_MEMORY_MB",
+    key: "queryMaxMemoryMegabytes",
+    description: "Memory one query may use (max_memory_usage); over it the API answers 422, narrow the range",
+    defaultValue: 1024,
+    parse: integerInRange(16, 1_048_576),
+  },
+  queryMaxRows: {
+    name: "PERISCOPE_QUERY_MAX_ROWS",
+    key: "queryMaxRows",
+    description: "Rows one query may read (max_rows_to_read); over it the API answers 422, narrow the range",
+    defaultValue: 1_000_000_000,
+    parse: integerInRange(1, 1_000_000_000_000),
+  },
+  storageMaxBytes: {
+    name: "PERISCOPE_STORAGE_MAX_BYTES",
+    key: "storageMaxBytes",
+    description:
+      "Bytes Periscope's tables may take on disk (e.g. 20GiB); past it the oldest day partitions are dropped, raw records first (0: no limit)",
+    defaultValue: 0,
+    parse: byteSize,
+  },
+  storageMinFreePercent: {
+    name: "PERISCOPE_STORAGE_MIN_FREE_PERCENT",
+    key: "storageMinFreePercent",
+    description:
+      "Free space (%) kept on the storage volume: below it the oldest day partitions are dropped, raw records first (0: not watched)",
+    defaultValue: 10,
+    parse: integerInRange(0, 90),
   },
   profileRetentionDays: {
     name: "PERISCOPE_PROFILE_RETENTION_DAYS",
@@ -332,6 +413,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     } catch (error) {
       problems.push(`${spec.name}: ${(error as Error).message}`);
     }
+  }
+  const { rollupRetentionDays: minute, hourlyRollupRetentionDays: hourly } = config;
+  if (typeof minute === "number" && typeof hourly === "number" && hourly < minute) {
+    problems.push(
+      `PERISCOPE_ROLLUP_HOURLY_RETENTION_DAYS: must be at least PERISCOPE_ROLLUP_RETENTION_DAYS (${minute}), got ${hourly}`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
   return config as CollectorConfig;

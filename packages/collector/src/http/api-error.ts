@@ -5,6 +5,9 @@ export type ApiErrorCode =
   | "forbidden"
   | "not_found"
   | "payload_too_large"
+  | "query_too_large"
+  | "query_timeout"
+  | "storage_busy"
   | "internal";
 
 export class ApiError extends Error {

@@ -1,6 +1,8 @@
 // One error handler for the whole API: clients get `{ error: { code, message } }`;
 // a 5xx never reveals internals (SQL, stack, storage messages), only the log does.
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from "fastify";
+import { QueryLimitError } from "../storage/query-limits.js";
+import { QueryCancelledError } from "../storage/storage.js";
 import { ApiError, errorBody } from "./api-error.js";
 
 function describeValidationIssue(issue: FastifySchemaValidationError): string {
@@ -17,6 +19,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
       return reply.status(error.statusCode).send(errorBody(error.code, error.message));
+    }
+    // A query stopped at a per-query limit: 422 narrow the range, or 503 (storage/query-limits.ts).
+    if (error instanceof QueryLimitError) {
+      request.log.warn({ clickhouseCode: error.clickhouseCode, kind: error.kind }, error.message);
+      return reply.status(error.statusCode).send(errorBody(error.apiCode, error.message));
+    }
+    // Nobody is left to answer; 499 is what the access log shows (nginx's "client closed request").
+    if (error instanceof QueryCancelledError) {
+      request.log.info("client disconnected; its query was cancelled");
+      return reply.status(499).send(errorBody("bad_request", error.message));
     }
     if (error.validation !== undefined && error.validation.length > 0) {
       const message = error.validation.map(describeValidationIssue).join("; ");

@@ -6,6 +6,8 @@ import type { LiveHub } from "../live/live-hub.js";
 import type { CollectorMetrics } from "../metrics/collector-metrics.js";
 import type { StorageActivity } from "../metrics/storage-activity.js";
 import type { AgentConfigState } from "../query/agents-query.js";
+import type { DiskGuardState } from "../storage/disk-guard.js";
+import type { QueryOutcomes } from "../storage/query-outcomes.js";
 import type { Storage } from "../storage/storage.js";
 
 /** What route plugins are given; nothing reaches them through globals. */
@@ -24,6 +26,11 @@ export interface RouteDependencies {
   ingestQueue?: IngestQueuePort;
   /** What storing costs (inserts, parts, merges) for /api/v1/stats; absent without ingest. */
   storageActivity?: Pick<StorageActivity, "engineEvents" | "lastMinute">;
+  /** The disk guard's drops and the queries stopped at a limit or cancelled, for /api/v1/stats. */
+  storageGuards?: {
+    diskGuard: { readonly enabled: boolean; readonly state: DiskGuardState };
+    queryOutcomes: Pick<QueryOutcomes, "snapshot">;
+  };
 }
 
 /** What the stats route reads from the ingest handler's insert queue. */

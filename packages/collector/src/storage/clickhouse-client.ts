@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { type ClickHouseClient, createClient } from "@clickhouse/client";
 import { type ChdbConnection, createChdbConnection } from "chdb/connection";
+import { splitCredentials } from "./storage-url.js";
 
 /** `cluster`: PERISCOPE_STORAGE_CLUSTER, when the server's tables are Distributed over that cluster. */
 export type StorageTarget =
@@ -48,8 +49,13 @@ export function createClickHouseClient(target: StorageTarget): ClickHouseClient 
 
 export function createClickHouseBackend(target: StorageTarget): ClickHouseBackend {
   if (target.kind === "server") {
+    // The client gets the URL without its user-info: whatever it logs or puts
+    // in an error about the URL then holds no password (storage-url.ts).
+    const { url, username, password } = splitCredentials(target.url);
     const client = createClient({
-      url: target.url,
+      url,
+      ...(username === undefined ? {} : { username }),
+      ...(password === undefined ? {} : { password }),
       request_timeout: 30_000,
       ...(target.cluster === undefined ? {} : { clickhouse_settings: CLUSTER_INSERT_SETTINGS }),
     });

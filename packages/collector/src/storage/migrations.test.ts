@@ -73,6 +73,9 @@ describe("migrations", () => {
 
   it("give every table its own TTL from config and apply a changed one on the next start", async () => {
     const settings = { retentionDays: 7 };
+    // The hourly roll-ups are created with the minute tier's TTL (0013); their own comes at the first start.
+    const hourly = ["metric_edges_1h", "metric_services_1h", "metric_endpoints_1h"];
+    expect(await syncRetention(storage, settings)).toEqual(hourly);
     expect(await syncRetention(storage, settings)).toEqual([]);
     expect(await syncRetention(storage, { retentionDays: 30, rollupRetentionDays: 60 })).toEqual([
       "requests",
@@ -81,9 +84,6 @@ describe("migrations", () => {
       "metric_edges_1m",
       "metric_services_1m",
       "metric_endpoints_1m",
-      "metric_edges_1h",
-      "metric_services_1h",
-      "metric_endpoints_1h",
       "picker_names",
     ]);
     expect(await requestsEngine()).toContain("TTL toDateTime(time) + toIntervalDay(30)");
@@ -93,9 +93,20 @@ describe("migrations", () => {
     const ttlOf = (table: string) =>
       /TTL (.*?)(?: SETTINGS|$)/.exec(engines.find((e) => e.name === table)?.engine_full ?? "")?.[1];
     expect(ttlOf("metric_edges_1m")).toBe("minute + toIntervalDay(60)");
+    // Hourly roll-ups outlive the minute ones: 365 days unless PERISCOPE_ROLLUP_HOURLY_RETENTION_DAYS says otherwise.
+    expect(ttlOf("metric_edges_1h")).toBe("hour + toIntervalDay(365)");
     expect(ttlOf("shared_links")).toBe("toDateTime(created_at) + toIntervalDay(90)");
     expect(TABLE_TTLS.every(({ table }) => ttlOf(table) !== undefined)).toBe(true);
     expect(await syncRetention(storage, { retentionDays: 30, rollupRetentionDays: 60 })).toEqual([]);
+    // Never shorter than the minute tier: a shorter hourly setting is raised to it.
+    const longer = { retentionDays: 30, rollupRetentionDays: 60, hourlyRollupRetentionDays: 90 };
+    expect(await syncRetention(storage, longer)).toEqual(hourly);
+    expect(await syncRetention(storage, { ...longer, hourlyRollupRetentionDays: 10 })).toEqual(hourly);
+    const [edges1h] = await storage.select<{ engine_full: string }>(
+      "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'metric_edges_1h'",
+    );
+    expect(edges1h?.engine_full).toContain("TTL hour + toIntervalDay(60)");
+    await syncRetention(storage, { retentionDays: 30, rollupRetentionDays: 60 });
   });
 
   it("drop requests older than the retention once their parts merge, and keep the recent ones", async () => {

@@ -4,7 +4,17 @@
 import { clusterOf, DEFAULT_RETENTION, localTableName, type SchemaSettings } from "./ddl-template.js";
 import type { Storage } from "./storage.js";
 
-type RetentionKey = "retentionDays" | keyof typeof DEFAULT_RETENTION;
+/**
+ * The hourly roll-ups outlive the minute ones (long ranges read whole hours,
+ * query/rollup-source.ts): their tier has its own retention. Their tables
+ * are created by migration 0013 with the minute tier's TTL; this sync sets
+ * theirs on every start, so no migration has to carry the setting.
+ */
+export const DEFAULT_HOURLY_ROLLUP_RETENTION_DAYS = 365;
+
+export type RetentionSettings = SchemaSettings & { hourlyRollupRetentionDays?: number };
+
+type RetentionKey = "retentionDays" | "hourlyRollupRetentionDays" | keyof typeof DEFAULT_RETENTION;
 
 interface TableTtl {
   table: string;
@@ -20,9 +30,9 @@ export const TABLE_TTLS: readonly TableTtl[] = [
   { table: "metric_edges_1m", timeExpression: "minute", setting: "rollupRetentionDays" },
   { table: "metric_services_1m", timeExpression: "minute", setting: "rollupRetentionDays" },
   { table: "metric_endpoints_1m", timeExpression: "minute", setting: "rollupRetentionDays" },
-  { table: "metric_edges_1h", timeExpression: "hour", setting: "rollupRetentionDays" },
-  { table: "metric_services_1h", timeExpression: "hour", setting: "rollupRetentionDays" },
-  { table: "metric_endpoints_1h", timeExpression: "hour", setting: "rollupRetentionDays" },
+  { table: "metric_edges_1h", timeExpression: "hour", setting: "hourlyRollupRetentionDays" },
+  { table: "metric_services_1h", timeExpression: "hour", setting: "hourlyRollupRetentionDays" },
+  { table: "metric_endpoints_1h", timeExpression: "hour", setting: "hourlyRollupRetentionDays" },
   { table: "picker_names", timeExpression: "day", setting: "rollupRetentionDays" },
   { table: "profile_stacks", timeExpression: "last_seen", setting: "profileRetentionDays" },
   { table: "profile_samples", timeExpression: "time", setting: "profileRetentionDays" },
@@ -30,14 +40,20 @@ export const TABLE_TTLS: readonly TableTtl[] = [
   { table: "agents", timeExpression: "toDateTime(last_seen)", setting: "agentRetentionDays" },
 ];
 
-function configuredDays(settings: SchemaSettings, key: RetentionKey): number {
-  return Math.trunc(
-    key === "retentionDays" ? settings.retentionDays : (settings[key] ?? DEFAULT_RETENTION[key]),
-  );
+function configuredDays(settings: RetentionSettings, key: RetentionKey): number {
+  if (key === "retentionDays") return Math.trunc(settings.retentionDays);
+  if (key === "hourlyRollupRetentionDays") {
+    const minute = settings.rollupRetentionDays ?? DEFAULT_RETENTION.rollupRetentionDays;
+    // Never shorter than the minute tier (config.ts refuses that too).
+    return Math.trunc(
+      Math.max(settings.hourlyRollupRetentionDays ?? DEFAULT_HOURLY_ROLLUP_RETENTION_DAYS, minute),
+    );
+  }
+  return Math.trunc(settings[key] ?? DEFAULT_RETENTION[key]);
 }
 
 /** Alters every table whose TTL differs from the configuration; returns the tables changed. */
-export async function syncRetention(storage: Storage, settings: SchemaSettings): Promise<string[]> {
+export async function syncRetention(storage: Storage, settings: RetentionSettings): Promise<string[]> {
   const cluster = clusterOf(settings);
   const rows = await storage.select<{ name: string; engine_full: string }>(
     "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase()",

@@ -6,7 +6,7 @@ import { statsSchema } from "./schema.js";
 
 export const statsRoutes: FastifyPluginAsync<RouteDependencies> = async (
   app,
-  { ingestStats, ingestQueue, storageActivity },
+  { ingestStats, ingestQueue, storageActivity, storageGuards },
 ) => {
   app.get("/", { schema: statsSchema }, async () => ({
     ingest: ingestStats.counters,
@@ -19,6 +19,14 @@ export const statsRoutes: FastifyPluginAsync<RouteDependencies> = async (
             insertsByTable: Object.fromEntries(ingestStats.insertsByTable),
             engine: await storageActivity.engineEvents(),
             lastMinute: (await storageActivity.lastMinute()) ?? null,
+          },
+        }),
+    ...(storageGuards === undefined
+      ? {}
+      : {
+          guards: {
+            diskGuard: { enabled: storageGuards.diskGuard.enabled, ...storageGuards.diskGuard.state },
+            queries: storageGuards.queryOutcomes.snapshot(),
           },
         }),
     agents: ingestStats.agentStatuses(),

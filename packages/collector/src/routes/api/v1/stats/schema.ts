@@ -106,6 +106,73 @@ const storageSchema = {
   },
 } as const;
 
+const droppedSchema = {
+  type: "object",
+  required: ["partitions", "bytes"],
+  properties: { partitions: { type: "integer" }, bytes: { type: "integer" } },
+} as const;
+
+// storage/disk-guard.ts and storage/query-limits.ts.
+const guardsSchema = {
+  type: "object",
+  description:
+    "Storage guards: the disk guard's drops, and queries stopped at a per-query limit or cancelled",
+  required: ["diskGuard", "queries"],
+  properties: {
+    diskGuard: {
+      type: "object",
+      required: [
+        "enabled",
+        "checks",
+        "overLimitChecks",
+        "partitionsDropped",
+        "bytesDropped",
+        "droppedByTable",
+        "cannotFree",
+        "last",
+      ],
+      properties: {
+        enabled: {
+          type: "boolean",
+          description: "PERISCOPE_STORAGE_MAX_BYTES or PERISCOPE_STORAGE_MIN_FREE_PERCENT set",
+        },
+        checks: { type: "integer" },
+        overLimitChecks: { type: "integer", description: "checks that found storage over a limit" },
+        partitionsDropped: {
+          type: "integer",
+          description: "oldest day partitions dropped to stay within the limits",
+        },
+        bytesDropped: { type: "integer" },
+        droppedByTable: { type: "object", additionalProperties: droppedSchema },
+        cannotFree: { type: "boolean", description: "over a limit with only the newest partitions left" },
+        last: {
+          type: ["object", "null"],
+          properties: {
+            at: { type: "string" },
+            databaseBytes: { type: "integer", description: "bytes of the database's active parts" },
+            volumeFreeBytes: { type: "integer" },
+            volumeTotalBytes: { type: "integer" },
+            bytesToFree: { type: "integer" },
+          },
+        },
+      },
+    },
+    queries: {
+      type: "object",
+      required: ["tooLarge", "timedOut", "busy", "cancelled"],
+      properties: {
+        tooLarge: {
+          type: "integer",
+          description: "stopped at PERISCOPE_QUERY_MAX_ROWS / _MAX_MEMORY_MB (422)",
+        },
+        timedOut: { type: "integer", description: "stopped at PERISCOPE_QUERY_MAX_SECONDS (503)" },
+        busy: { type: "integer", description: "the engine as a whole out of memory (503)" },
+        cancelled: { type: "integer", description: "abandoned: the HTTP client disconnected" },
+      },
+    },
+  },
+} as const;
+
 const agentSchema = {
   type: "object",
   properties: {
@@ -134,6 +201,7 @@ export const statsSchema = {
         queue: queueSchema,
         // Absent, like queue, where the app runs without the ingest side.
         storage: storageSchema,
+        guards: guardsSchema,
         agents: { type: "array", items: agentSchema },
       },
     },
