@@ -102,6 +102,9 @@ describe("cluster watch against a stand-in API server", () => {
     const pods = () => watch.states.find((state) => state.kind === "Pod");
     await until("the pods re-list after 410 Gone", () => (pods()?.lists ?? 0) >= 2);
     await until("the re-list's pod deletions", () => index.size.deletedPods >= 2);
+    const watching = (path: string) =>
+      server.requests.some((r) => r.path === path && r.watch && r.resourceVersion === "1500");
+    await until("watches from the re-lists", () => watching("/api/v1/pods") && watching("/api/v1/services"));
   });
 
   afterAll(async () => {
