@@ -15,8 +15,10 @@ import { loadStoredSequences } from "./ingest/batch-sequence-store.js";
 import { startGrpcIngestServer } from "./ingest/grpc-ingest-server.js";
 import { IngestStats } from "./ingest/ingest-stats.js";
 import { withTestFault } from "./ingest/test-fault.js";
+import { startKubernetesMetadata } from "./kubernetes/kubernetes-metadata.js";
 import { LiveHub } from "./live/live-hub.js";
 import { CollectorMetrics } from "./metrics/collector-metrics.js";
+import { ReaderActivity } from "./ingest/reader-activity.js";
 import { MeasuredExportBatchHandler } from "./metrics/measured-batch-handler.js";
 import { StorageActivity } from "./metrics/storage-activity.js";
 import { registerStorageGuardMetrics } from "./metrics/storage-guard-metrics.js";
@@ -134,11 +136,14 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     {
       maxRowsPerInsert: config.maxRowsPerInsert,
       lingerMs: config.ingestLingerMs,
+      idleLingerMs: config.ingestIdleLingerMs,
       maxQueuedRows: config.ingestBufferRows,
       maxQueuedBytes: config.ingestBufferMegabytes * 1024 * 1024,
       acknowledge: config.ingestAck,
     },
   ).measureWith(metrics);
+  const readers = new ReaderActivity(() => live.clientCount);
+  handler.watchedBy(readers);
   const storageActivity = new StorageActivity(storage, ingestStats);
   metrics.watchStorage(storageActivity, ingestStats);
   registerStorageGuardMetrics(metrics.registry, diskGuard, queryOutcomes);
@@ -168,7 +173,20 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
   );
 
   let grpc: Awaited<ReturnType<typeof startGrpcIngestServer>> | undefined;
+  let kubernetes: Awaited<ReturnType<typeof startKubernetesMetadata>>;
   try {
+    // Host mode (no cluster configured) starts nothing and says nothing.
+    kubernetes = await startKubernetesMetadata(
+      {
+        mode: config.kubernetes,
+        kubeconfig: config.kubeconfig,
+        apiUrl: config.kubernetesApiUrl,
+        inClusterHost: config.kubernetesServiceHost,
+        graceSeconds: config.kubernetesGraceSeconds,
+      },
+      { info: (message) => app.log.info(message), warn: (message) => app.log.warn(message) },
+    );
+    handler.decorateWith(kubernetes?.metadata);
     grpc = await startGrpcIngestServer(config.grpcAddress, handler, app.log, {
       ...grpcSecurity(security, config),
       services: [controlService(agentControl, app.log)],
@@ -176,6 +194,10 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     const tokens = security.httpAuth
       ? new ApiTokenStore(storage, config.adminToken, config.uiToken)
       : undefined;
+    app.addHook("onRequest", (request, _reply, done) => {
+      readers.noteRequest(request.url);
+      done();
+    });
     await app.register(collectorApp, {
       storage,
       ingestStats,
@@ -190,6 +212,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
     await app.listen({ host: config.httpHost, port: config.httpPort });
     diskGuard.start();
   } catch (error) {
+    await kubernetes?.stop();
     await grpc?.close();
     await agentSnapshots.close();
     storageActivity.close();
@@ -212,6 +235,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
         // Control streams stay open for the agents' lifetime; end them so the gRPC server can stop.
         agentControl.closeAll();
         await ingest.close();
+        await kubernetes?.stop();
         // After ingest stops, so the last state of every agent is kept.
         await agentSnapshots.close();
         // Batches accepted but not yet stored (queued, or held through an outage) get a last chance.

@@ -34,6 +34,11 @@ describe("loadConfig", () => {
       authDisabled: false,
       tlsCertFile: "",
       tlsKeyFile: "",
+      kubernetes: "auto",
+      kubeconfig: "",
+      kubernetesApiUrl: "",
+      kubernetesServiceHost: "",
+      kubernetesGraceSeconds: 300,
     });
   });
 

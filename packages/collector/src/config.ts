@@ -35,6 +35,7 @@ export interface CollectorConfig {
   maxRowsPerInsert: number;
   /** An insert starts at most once per this many ms, unless maxRowsPerInsert rows wait. */
   ingestLingerMs: number;
+  ingestIdleLingerMs: number;
   /** Rows the insert queue (and outage buffer) holds before batches are refused. */
   ingestBufferRows: number;
   /** Serialised megabytes the insert queue (and outage buffer) holds before batches are refused. */
@@ -53,6 +54,16 @@ export interface CollectorConfig {
   /** PEM certificate and key files; both set serve HTTPS and gRPC over TLS. */
   tlsCertFile: string;
   tlsKeyFile: string;
+  /** "auto": watch the Kubernetes API when in a cluster or configured; "off": never (host mode). */
+  kubernetes: "auto" | "off";
+  /** kubeconfig file for the cluster watch instead of the in-cluster service account. */
+  kubeconfig: string;
+  /** Kubernetes API URL reached without credentials (kubectl proxy); overrides the others. */
+  kubernetesApiUrl: string;
+  /** KUBERNETES_SERVICE_HOST, set by the kubelet in every pod: the collector runs in a cluster. */
+  kubernetesServiceHost: string;
+  /** Seconds a deleted pod's metadata still decorates records that arrive late. */
+  kubernetesGraceSeconds: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -165,6 +176,12 @@ function trueOrFalse(raw: string): boolean {
   if (value === "true" || value === "1") return true;
   if (value === "false" || value === "0") return false;
   throw new ConfigError(`expected true or false, got "${raw}"`);
+}
+
+function autoOrOff(raw: string): "auto" | "off" {
+  const value = raw.trim().toLowerCase();
+  if (value !== "auto" && value !== "off") throw new ConfigError('expected "auto" or "off"');
+  return value;
 }
 
 function textOrEmpty(raw: string): string {
@@ -316,9 +333,17 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
     name: "PERISCOPE_INGEST_LINGER_MS",
     key: "ingestLingerMs",
     description:
-      "An insert starts at most once per this many ms (each table once), unless PERISCOPE_INGEST_MAX_ROWS_PER_INSERT rows wait: fewer, larger parts for the engine to write and merge; agents' acknowledgements wait up to this long (0: insert whenever the previous one finishes)",
+      "While someone reads the data, an insert starts at most once per this many ms (each table once), unless PERISCOPE_INGEST_MAX_ROWS_PER_INSERT rows wait: fewer, larger parts for the engine to write and merge; agents' acknowledgements wait up to this long (0: insert whenever the previous one finishes)",
     defaultValue: 1_000,
     parse: integerInRange(0, 60_000),
+  },
+  ingestIdleLingerMs: {
+    name: "PERISCOPE_INGEST_IDLE_LINGER_MS",
+    key: "ingestIdleLingerMs",
+    description:
+      "PERISCOPE_INGEST_LINGER_MS while nobody reads the data (no API read for a minute, no live subscriber): a quiet cluster costs the engine fewer parts; data is up to this much older until someone looks. Keep it under agents' 10 s request timeout",
+    defaultValue: 5_000,
+    parse: integerInRange(0, 8_000),
   },
   ingestBufferRows: {
     name: "PERISCOPE_INGEST_BUFFER_ROWS",
@@ -395,6 +420,46 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
     description: "PEM private key file for PERISCOPE_TLS_CERT",
     defaultValue: "",
     parse: textOrEmpty,
+  },
+  kubernetes: {
+    name: "PERISCOPE_KUBERNETES",
+    key: "kubernetes",
+    description:
+      'Kubernetes metadata: "auto" watches the cluster (pods, Services, workloads, nodes) when the collector runs in one or PERISCOPE_KUBECONFIG / PERISCOPE_KUBERNETES_API_URL is set, and decorates records with pod, namespace, workload and node; "off" never watches',
+    defaultValue: "auto",
+    parse: autoOrOff,
+  },
+  kubeconfig: {
+    name: "PERISCOPE_KUBECONFIG",
+    key: "kubeconfig",
+    description:
+      "kubeconfig file for the cluster watch (its current context), instead of the in-cluster service account",
+    defaultValue: "",
+    parse: textOrEmpty,
+  },
+  kubernetesApiUrl: {
+    name: "PERISCOPE_KUBERNETES_API_URL",
+    key: "kubernetesApiUrl",
+    description:
+      "Kubernetes API URL reached without credentials (e.g. kubectl proxy); overrides the kubeconfig",
+    defaultValue: "",
+    parse: httpUrlOrEmpty,
+  },
+  kubernetesServiceHost: {
+    name: "KUBERNETES_SERVICE_HOST",
+    key: "kubernetesServiceHost",
+    description:
+      "Set by Kubernetes in every pod; present, PERISCOPE_KUBERNETES=auto uses the in-cluster service account",
+    defaultValue: "",
+    parse: textOrEmpty,
+  },
+  kubernetesGraceSeconds: {
+    name: "PERISCOPE_KUBERNETES_GRACE_SECONDS",
+    key: "kubernetesGraceSeconds",
+    description:
+      "Seconds a deleted pod's metadata is kept, so records that arrive late (agent retries, spool) still resolve",
+    defaultValue: 300,
+    parse: integerInRange(0, 86_400),
   },
 };
 

@@ -3,6 +3,8 @@
 // queue (which coalesces batches into large inserts and holds them through a
 // storage outage; see insert-queue.ts).
 import type { ExportRequest } from "@periscope/proto";
+import { decorateExportRequest } from "../kubernetes/decorate.js";
+import type { KubernetesMetadata } from "../kubernetes/identity.js";
 import { BatchSequenceMemory } from "./batch-sequence-memory.js";
 import { INGESTED_BATCHES_TABLE, ingestedBatchRow, type StoredSequences } from "./batch-sequence-store.js";
 import { seriesRejection, validateExportRequest } from "./batch-validation.js";
@@ -17,6 +19,7 @@ import {
   type SubmitOutcome,
 } from "./insert-queue.js";
 import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
+import type { ReaderActivity } from "./reader-activity.js";
 import type { RequestRow } from "./request-row.js";
 import { testFaultPoint } from "./test-fault.js";
 import { undecodableReason } from "./undecodable-batch.js";
@@ -33,12 +36,13 @@ export type ExportOutcome =
 
 /**
  * Told about every batch once it is stored (never about duplicates or
- * failures), with the rows exactly as stored — what live updates push to the UI.
+ * failures), with a function building the rows exactly as stored — what live
+ * updates push to the UI; a listener with no subscriber never calls it.
  * Called synchronously after the insert; it must not throw or block. Batches
  * held through a storage outage are not reported when they are finally stored
  * (their rows are not kept in memory, only their serialised form).
  */
-export type StoredBatchListener = (rows: readonly RequestRow[], agentId: string) => void;
+export type StoredBatchListener = (rows: () => readonly RequestRow[], agentId: string) => void;
 
 /** What became of a stored batch's metric series (ExportResponse.series_*); absent when it had none. */
 export interface SeriesOutcome {
@@ -57,6 +61,8 @@ export class ExportBatchHandler {
   /** Set by restore(): each batch's number is then written to storage too (batch-sequence-store.ts). */
   private persistSequences = false;
   private readonly queue: InsertQueue;
+  /** The cluster's metadata once its watch runs; undefined in host mode. */
+  private metadata: KubernetesMetadata | undefined;
 
   /**
    * @param concurrentInserts INSERT statements running at once
@@ -88,6 +94,16 @@ export class ExportBatchHandler {
     for (const { agentId, batchSeq } of stored.recordsOnly)
       this.recordsOnly.add(`${agentId}\u0000${batchSeq}`);
     this.persistSequences = true;
+  }
+
+  /** Lingers longer while nobody reads the data (insert-queue.ts, reader-activity.ts). */
+  watchedBy(activity: ReaderActivity): void {
+    this.queue.watchedBy(activity);
+  }
+
+  /** Decorates every batch from now on with this cluster's metadata (kubernetes/decorate.ts). */
+  decorateWith(metadata: KubernetesMetadata | undefined): void {
+    this.metadata = metadata;
   }
 
   /** Queue depth and whether storage is currently failing (for /metrics and stats). */
@@ -147,6 +163,8 @@ export class ExportBatchHandler {
       this.stats.counters.batchesDuplicate += 1;
       return { kind: "duplicate" };
     }
+    // Kubernetes identity (pod, workload, node, Service) joins each end before any row is built.
+    decorateExportRequest(request, this.metadata);
     const requests = recordsStored ? [] : request.requests;
     const { rows: seriesRows, outcome: series } = this.acceptSeries(request);
     const extra: { table: string; rows: object[] }[] = [];

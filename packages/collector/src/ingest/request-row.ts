@@ -2,6 +2,7 @@
 // list (REQUEST_ROW_COLUMNS) that toRequestRow reads into a JSONEachRow object
 // and request-tsv.ts writes as bytes, so the two can never disagree.
 import { type Endpoint, type RequestRecord, Side } from "@periscope/proto";
+import type { DecoratedRecord, EndpointIdentity } from "../kubernetes/identity.js";
 
 export interface RequestRow {
   /** Nanoseconds since the epoch as a decimal string: DateTime64(9) parses it exactly. */
@@ -16,6 +17,9 @@ export interface RequestRow {
   client_process: string;
   client_namespace: string;
   client_workload: string;
+  /** Kubernetes pod and node of the client end (collector metadata); "" when unknown. */
+  client_pod: string;
+  client_node: string;
   /** The agent's name for a client it could not tie to a process (DNS name, address group). */
   client_host: string;
   server_ip: string;
@@ -25,6 +29,8 @@ export interface RequestRow {
   server_process: string;
   server_namespace: string;
   server_workload: string;
+  server_pod: string;
+  server_node: string;
   server_host: string;
   operation: string;
   target: string;
@@ -92,6 +98,23 @@ const attribute =
     record.attributes[key] ?? "";
 
 /**
+ * Kubernetes identity of one end: what the collector's metadata decorated it
+ * with (kubernetes/decorate.ts), else what an agent sent as attributes.
+ */
+function identityColumns(end: "client" | "server", namespaceKey: string, workloadKey: string): Column[] {
+  const of = (record: RequestRecord): EndpointIdentity | undefined =>
+    (record as DecoratedRecord).identities?.[end];
+  const or = (value: string | undefined, record: RequestRecord, key: string) =>
+    value !== undefined && value !== "" ? value : (record.attributes[key] ?? "");
+  return [
+    { name: `${end}_namespace`, type: "text", of: (r) => or(of(r)?.namespace, r, namespaceKey) },
+    { name: `${end}_workload`, type: "text", of: (r) => or(of(r)?.workload, r, workloadKey) },
+    { name: `${end}_pod`, type: "text", of: (r) => of(r)?.pod ?? "" },
+    { name: `${end}_node`, type: "text", of: (r) => of(r)?.node ?? "" },
+  ];
+}
+
+/**
  * Every column of `requests` and how a record fills it, in the order of the
  * TSV lines and the INSERT's column list: the one mapping from record to row,
  * read by toRequestRow and by requestRecordsToTsv (request-tsv.ts).
@@ -102,12 +125,10 @@ export const REQUEST_ROW_COLUMNS: readonly Column[] = [
   { name: "protocol", type: "text", of: (r) => r.protocol },
   { name: "side", type: "text", of: (r) => (r.side === Side.CLIENT ? "client" : "server") },
   ...endpointColumns("client"),
-  { name: "client_namespace", type: "text", of: attribute(CLIENT_NAMESPACE) },
-  { name: "client_workload", type: "text", of: attribute(CLIENT_WORKLOAD) },
+  ...identityColumns("client", CLIENT_NAMESPACE, CLIENT_WORKLOAD),
   { name: "client_host", type: "text", of: attribute(CLIENT_HOST) },
   ...endpointColumns("server"),
-  { name: "server_namespace", type: "text", of: attribute(SERVER_NAMESPACE) },
-  { name: "server_workload", type: "text", of: attribute(SERVER_WORKLOAD) },
+  ...identityColumns("server", SERVER_NAMESPACE, SERVER_WORKLOAD),
   { name: "server_host", type: "text", of: (r) => hostOf(r.attributes) },
   { name: "operation", type: "text", of: (r) => r.operation },
   { name: "target", type: "text", of: (r) => r.target },

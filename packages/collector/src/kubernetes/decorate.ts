@@ -29,6 +29,11 @@ export function decorateExportRequest(
   counts?: DecorationCounts,
 ): void {
   const agentNode = request.agent?.hostname ?? "";
+  // One object for every host process of the batch: decoration must not allocate per record.
+  const hostProcess: EndpointIdentity | undefined =
+    agentNode === ""
+      ? undefined
+      : { namespace: "", workload: "", workloadKind: "", pod: "", node: agentNode };
   const resolve = (end: Endpoint | undefined): EndpointIdentity | undefined => {
     if (end === undefined) return undefined;
     const local = end.pid !== 0 || end.containerId !== "";
@@ -47,9 +52,7 @@ export function decorateExportRequest(
     if (identity === undefined && local) {
       if (counts !== undefined && metadata !== undefined) counts.unresolvedLocal += 1;
       // A host process (or a container Kubernetes does not run): only its node is known.
-      return agentNode === ""
-        ? undefined
-        : { namespace: "", workload: "", workloadKind: "", pod: "", node: agentNode };
+      return hostProcess;
     }
     if (identity !== undefined) {
       const name = identity.service ?? identity.workload;

@@ -34,6 +34,8 @@ function row(target: string): RequestRow {
     client_process: "",
     client_namespace: "",
     client_workload: "",
+    client_pod: "",
+    client_node: "",
     client_host: "",
     server_ip: "10.0.0.2",
     server_port: 80,
@@ -42,6 +44,8 @@ function row(target: string): RequestRow {
     server_process: "",
     server_namespace: "",
     server_workload: "",
+    server_pod: "",
+    server_node: "",
     server_host: "",
     operation: "GET",
     target,
@@ -89,7 +93,7 @@ describe("LiveHub", () => {
       end: () => {},
     });
     hub.subscribe(new Set(["requests"]), response as unknown as ServerResponse);
-    hub.publish([row("/1"), row("/2"), row("/3")]);
+    hub.publish(() => [row("/1"), row("/2"), row("/3")]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     const event = response.writes.find((w) => w.startsWith("event: requests"));
     const data = JSON.parse(event?.split("data: ")[1] ?? "{}");

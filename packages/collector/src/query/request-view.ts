@@ -8,6 +8,11 @@ export interface EndpointView {
   port: number;
   pid: number;
   processName: string;
+  /** Kubernetes identity of the end; "" when unknown (a host, or an address outside the cluster). */
+  namespace: string;
+  workload: string;
+  pod: string;
+  node: string;
 }
 
 export interface RequestView {
@@ -48,11 +53,19 @@ export interface RequestRowOut {
   client_port: number;
   client_pid: number;
   client_process: string;
+  client_namespace: string;
+  client_workload: string;
+  client_pod: string;
+  client_node: string;
   server_service: string;
   server_ip: string;
   server_port: number;
   server_pid: number;
   server_process: string;
+  server_namespace: string;
+  server_workload: string;
+  server_pod: string;
+  server_node: string;
   operation: string;
   target: string;
   status: number;
@@ -76,7 +89,9 @@ export const REQUEST_COLUMNS_SQL = `
   toString(toUnixTimestamp64Nano(time)) AS time_ns,
   protocol, side,
   client_service, client_ip, client_port, client_pid, client_process,
+  client_namespace, client_workload, client_pod, client_node,
   server_service, server_ip, server_port, server_pid, server_process,
+  server_namespace, server_workload, server_pod, server_node,
   operation, target, status, error, duration_ns, request_bytes, response_bytes,
   trace_id, span_id, parent_span_id, agent_id, sample_weight`;
 
@@ -104,6 +119,10 @@ export function requestViewAt(timeNs: string, row: Omit<RequestRowOut, "time_ns"
       port: row.client_port,
       pid: row.client_pid,
       processName: row.client_process,
+      namespace: row.client_namespace ?? "",
+      workload: row.client_workload ?? "",
+      pod: row.client_pod ?? "",
+      node: row.client_node ?? "",
     },
     server: {
       service: row.server_service,
@@ -111,6 +130,10 @@ export function requestViewAt(timeNs: string, row: Omit<RequestRowOut, "time_ns"
       port: row.server_port,
       pid: row.server_pid,
       processName: row.server_process,
+      namespace: row.server_namespace ?? "",
+      workload: row.server_workload ?? "",
+      pod: row.server_pod ?? "",
+      node: row.server_node ?? "",
     },
     operation: row.operation,
     target: row.target,

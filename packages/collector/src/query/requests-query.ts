@@ -7,6 +7,7 @@
 // completed by an exact-time query and put in hash order here.
 import type { QueryParams, Storage } from "../storage/storage.js";
 import { inSubquery } from "./distributed-subquery.js";
+import { type KubernetesFilter, kubernetesConditions, kubernetesParams } from "./kubernetes-filter.js";
 import { encodeCursor, type RowKey } from "./request-id.js";
 import {
   keyed,
@@ -20,7 +21,8 @@ import { TIME_RANGE_CONDITION, type TimeRange, timeRangeParams } from "./time-ra
 
 export type { EndpointView, RequestView } from "./request-view.js";
 
-export interface RequestsFilter {
+/** Kubernetes fields (namespace, workload, pod, node) match either end. */
+export interface RequestsFilter extends KubernetesFilter {
   range: TimeRange;
   protocol?: string;
   /** Matches the client or the server by its map name (service, ip:port or ip). */
@@ -134,7 +136,7 @@ function endpointConditions(filter: RequestsFilter): string[] {
 }
 
 function filterConditions(filter: RequestsFilter): string[] {
-  const conditions = [TIME_RANGE_CONDITION, ...endpointConditions(filter)];
+  const conditions = [TIME_RANGE_CONDITION, ...endpointConditions(filter), ...kubernetesConditions(filter)];
   if (filter.protocol !== undefined) conditions.push("protocol = {protocol:String}");
   if (filter.operation !== undefined) conditions.push("operation = {operation:String}");
   if (filter.targetText !== undefined) {
@@ -160,7 +162,11 @@ const MAX_ROWS_PER_NANOSECOND = 10_000;
 
 function searchParams(filter: RequestsFilter): QueryParams {
   // One row beyond the page tells whether another page exists.
-  const params: QueryParams = { ...timeRangeParams(filter.range), limit: filter.limit + 1 };
+  const params: QueryParams = {
+    ...timeRangeParams(filter.range),
+    ...kubernetesParams(filter),
+    limit: filter.limit + 1,
+  };
   const optional: Record<string, string | number | boolean | undefined> = {
     protocol: filter.protocol,
     service: filter.service,

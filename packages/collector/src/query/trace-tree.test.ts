@@ -11,7 +11,17 @@ function view(
   client: string,
   server: string,
 ): RequestView {
-  const endpoint = (service: string) => ({ service, ip: "10.0.0.1", port: 80, pid: 1, processName: "p" });
+  const endpoint = (service: string) => ({
+    service,
+    ip: "10.0.0.1",
+    port: 80,
+    pid: 1,
+    processName: "p",
+    namespace: "",
+    workload: "",
+    pod: "",
+    node: "",
+  });
   return {
     id,
     time: new Date(startMs).toISOString(),

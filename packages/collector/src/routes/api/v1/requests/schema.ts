@@ -4,6 +4,7 @@ import {
   protocolQueryProperty,
   timeRangeQueryProperties,
 } from "../../../../http/shared-schemas.js";
+import { kubernetesFilterProperties } from "../../../../query/kubernetes-filter.js";
 
 export interface RequestsQuery {
   from?: string;
@@ -18,6 +19,10 @@ export interface RequestsQuery {
   minDurationMs?: string;
   maxDurationMs?: string;
   traceId?: string;
+  namespace?: string;
+  workload?: string;
+  pod?: string;
+  node?: string;
   observations: "one" | "all";
   limit: number;
   cursor?: string;
@@ -37,6 +42,10 @@ export const endpointSchema = {
     port: { type: "integer" },
     pid: { type: "integer" },
     processName: { type: "string" },
+    namespace: { type: "string", description: "Kubernetes namespace; empty when unknown" },
+    workload: { type: "string", description: "Deployment, StatefulSet, DaemonSet, CronJob… name" },
+    pod: { type: "string" },
+    node: { type: "string", description: "Kubernetes node, or the agent's host outside Kubernetes" },
   },
 } as const;
 
@@ -115,6 +124,7 @@ export const requestFilterProperties = {
   minDurationMs: { ...optionalMilliseconds, description: "at least this many milliseconds" },
   maxDurationMs: { ...optionalMilliseconds, description: "at most this many milliseconds" },
   traceId: { type: "string", pattern: "^([0-9a-fA-F]{32})?$", description: "W3C trace id, 32 hex" },
+  ...kubernetesFilterProperties,
   observations: { type: "string", enum: ["one", "all"], default: "one" },
   limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
 } as const;
