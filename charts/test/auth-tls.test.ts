@@ -1,3 +1,4 @@
+import { createHash, createPrivateKey, X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { render } from "./helm.js";
 import {
@@ -11,8 +12,8 @@ import {
 } from "./manifests.js";
 
 // The collector refuses to listen beyond loopback without tokens
-// (packages/collector/src/auth/startup-policy.ts), so every install carries them; TLS is
-// opt-in through tls.existingSecret.
+// (packages/collector/src/auth/startup-policy.ts), so every install carries them, and TLS
+// is on by default so those tokens never cross the network in the clear (#15).
 
 const tlsDir = "/etc/periscope/tls";
 const tokenEnv = {
@@ -41,7 +42,7 @@ interface Workloads {
 
 function workloads(objects: KubernetesObject[]): Workloads {
   return {
-    collector: findObject(objects, "Deployment", "periscope-collector"),
+    collector: findObject(objects, "StatefulSet", "periscope-collector"),
     agent: findObject(objects, "DaemonSet", "periscope-agent"),
     ui: findObject(objects, "Deployment", "periscope-ui"),
   };
@@ -138,43 +139,158 @@ describe("tokens", () => {
   it("follow fullnameOverride in the generated Secret's name", () => {
     const objects = parseManifests(render({ set: ["fullnameOverride=obs"] }));
     findObject(objects, "Secret", "obs-auth");
+    findObject(objects, "Secret", "obs-collector-tls");
     const agent = soleContainer(findObject(objects, "DaemonSet", "obs-agent"));
     expect(secretRefOf(envOf(agent, "PERISCOPE_AGENT_TOKEN"))?.name).toBe("obs-auth");
   });
 });
 
-describe("TLS off (the default)", () => {
-  const { workloads: defaults } = renderWith([]);
+/** Go's toJson of a map: keys sorted, no spaces; base64 values need no escaping. */
+function sha256OfData(data: Record<string, string>): string {
+  const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));
+  return createHash("sha256").update(JSON.stringify(sorted)).digest("hex");
+}
 
-  it("mounts no certificate and sets no TLS variable anywhere", () => {
+function annotationsOf(workload: KubernetesObject): Record<string, string> {
+  return workload.spec.template.metadata.annotations ?? {};
+}
+
+function pem(secret: KubernetesObject, key: string): string {
+  return Buffer.from(secret.data[key], "base64").toString();
+}
+
+describe("TLS on by default, with a certificate the chart makes", () => {
+  const { objects, workloads: defaults } = renderWith([]);
+  const secret = findObject(objects, "Secret", "periscope-collector-tls");
+
+  it("keeps a CA and a certificate for the collector Service's names in one kubernetes.io/tls Secret", () => {
+    expect(secret.type).toBe("kubernetes.io/tls");
+    const ca = new X509Certificate(pem(secret, "ca.crt"));
+    const cert = new X509Certificate(pem(secret, "tls.crt"));
+    expect(ca.ca).toBe(true);
+    expect(cert.ca).toBe(false);
+    expect(cert.verify(ca.publicKey), "the certificate is signed by the CA").toBe(true);
+    expect(cert.checkPrivateKey(createPrivateKey(pem(secret, "tls.key")))).toBe(true);
+    expect(cert.subjectAltName?.split(", ").sort()).toEqual(
+      [
+        "periscope-collector",
+        "periscope-collector.observability",
+        "periscope-collector.observability.svc",
+        "periscope-collector.observability.svc.cluster.local",
+      ].map((name) => `DNS:${name}`),
+    );
+    const days = (Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 86_400_000;
+    expect(Math.round(days)).toBe(3650);
+  });
+
+  it("names the host agents dial in the certificate", () => {
+    const cert = new X509Certificate(pem(secret, "tls.crt"));
+    const host = (envOf(soleContainer(defaults.agent), "PERISCOPE_COLLECTOR_ADDR").value ?? "").split(":")[0];
+    expect(cert.checkHost(host ?? "")).toBe(host);
+    const uiUrl = new URL(envOf(soleContainer(defaults.ui), "PERISCOPE_API_URL").value ?? "");
+    expect(cert.checkHost(uiUrl.hostname)).toBe(uiUrl.hostname);
+  });
+
+  it("gives the collector the key pair, and agents and the UI the CA only", () => {
+    const collector = soleContainer(defaults.collector);
+    expect(secretFileAt(defaults.collector, envOf(collector, "PERISCOPE_TLS_CERT").value ?? "")).toEqual({
+      secretName: "periscope-collector-tls",
+      key: "tls.crt",
+    });
+    expect(secretFileAt(defaults.collector, envOf(collector, "PERISCOPE_TLS_KEY").value ?? "")).toEqual({
+      secretName: "periscope-collector-tls",
+      key: "tls.key",
+    });
+    const agent = soleContainer(defaults.agent);
+    expect(envOf(agent, "PERISCOPE_COLLECTOR_TLS").value).toBe("true");
+    expect(secretFileAt(defaults.agent, envOf(agent, "PERISCOPE_COLLECTOR_CA").value ?? "")).toEqual({
+      secretName: "periscope-collector-tls",
+      key: "ca.crt",
+    });
+    expect(
+      secretFileAt(defaults.ui, envOf(soleContainer(defaults.ui), "NODE_EXTRA_CA_CERTS").value ?? ""),
+    ).toEqual({ secretName: "periscope-collector-tls", key: "ca.crt" });
+    for (const workload of [defaults.agent, defaults.ui]) {
+      const keys = secretVolumesOf(workload).flatMap((v) => v.secret?.items?.map((i) => i.key) ?? ["*"]);
+      expect(keys, workload.metadata.name).toEqual(["ca.crt"]);
+    }
+  });
+
+  it("has the UI call https and the kubelet probe the collector over HTTPS", () => {
+    const collector = soleContainer(defaults.collector);
+    expect(envOf(soleContainer(defaults.ui), "PERISCOPE_API_URL").value).toBe(
+      "https://periscope-collector:8080",
+    );
+    for (const probe of [collector.readinessProbe, collector.livenessProbe]) {
+      expect(probe.httpGet.scheme).toBe("HTTPS");
+    }
+  });
+});
+
+describe("pods roll when a Secret they read changes", () => {
+  const { objects, workloads: defaults } = renderWith([]);
+  const tokens = findObject(objects, "Secret", "periscope-auth");
+  const tls = findObject(objects, "Secret", "periscope-collector-tls");
+
+  it("carry the sums of the tokens' and the certificate's Secrets, as rendered", () => {
     for (const workload of Object.values(defaults)) {
+      expect(annotationsOf(workload), workload.metadata.name).toMatchObject({
+        "checksum/auth": sha256OfData(tokens.data),
+        "checksum/tls": sha256OfData(tls.data),
+      });
+    }
+  });
+
+  it("carry the storage URL's sum on the collector, which changes with the URL", () => {
+    const sumFor = (url: string) =>
+      annotationsOf(renderWith(["storage.mode=external", `storage.external.url=${url}`]).workloads.collector)[
+        "checksum/storage"
+      ];
+    expect(sumFor("http://a.example:8123")).toMatch(/^[0-9a-f]{64}$/);
+    expect(sumFor("http://a.example:8123")).not.toBe(sumFor("http://b.example:8123"));
+  });
+
+  it("carry a sum for the user's Secrets too, which follows the Secret named", () => {
+    const sumsWith = (name: string) =>
+      annotationsOf(
+        renderWith([`auth.existingSecret=${name}`, `tls.existingSecret=${name}-tls`]).workloads.agent,
+      );
+    const first = sumsWith("team-a");
+    expect(first["checksum/auth"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(first["checksum/tls"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(sumsWith("team-b")["checksum/auth"]).not.toBe(first["checksum/auth"]);
+  });
+});
+
+describe("TLS off (tls.enabled=false)", () => {
+  const { objects, workloads: plain } = renderWith(["tls.enabled=false"]);
+
+  it("makes no certificate, mounts none and sets no TLS variable anywhere", () => {
+    expect(objects.some((object) => object.metadata.name === "periscope-collector-tls")).toBe(false);
+    for (const workload of Object.values(plain)) {
       const container = soleContainer(workload);
       expect(secretVolumesOf(workload), workload.metadata.name).toEqual([]);
       expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).not.toContain(tlsDir);
       expect(envNames(container).filter((name) => tlsEnvNames.includes(name))).toEqual([]);
+      expect(annotationsOf(workload)).not.toHaveProperty("checksum/tls");
     }
   });
 
   it("has the UI call http and the kubelet probe the collector over http", () => {
-    const collector = soleContainer(defaults.collector);
-    expect(envOf(soleContainer(defaults.ui), "PERISCOPE_API_URL").value).toBe(
-      "http://periscope-collector:8080",
-    );
+    const collector = soleContainer(plain.collector);
+    expect(envOf(soleContainer(plain.ui), "PERISCOPE_API_URL").value).toBe("http://periscope-collector:8080");
     for (const probe of [collector.readinessProbe, collector.livenessProbe]) {
       expect(probe.httpGet.scheme).toBeUndefined();
     }
   });
 });
 
-describe("TLS on (tls.existingSecret)", () => {
-  const { workloads: tls } = renderWith(["tls.existingSecret=collector-cert"]);
+describe("TLS from the user's Secret (tls.existingSecret)", () => {
+  const { objects, workloads: tls } = renderWith(["tls.existingSecret=collector-cert"]);
 
-  it("gives the collector the key pair from that Secret", () => {
+  it("generates no certificate and serves with the key pair from that Secret", () => {
+    expect(objects.some((object) => object.metadata.name === "periscope-collector-tls")).toBe(false);
     const collector = soleContainer(tls.collector);
-    expect(secretFileAt(tls.collector, envOf(collector, "PERISCOPE_TLS_CERT").value ?? "")).toEqual({
-      secretName: "collector-cert",
-      key: "tls.crt",
-    });
     expect(secretFileAt(tls.collector, envOf(collector, "PERISCOPE_TLS_KEY").value ?? "")).toEqual({
       secretName: "collector-cert",
       key: "tls.key",
@@ -185,27 +301,13 @@ describe("TLS on (tls.existingSecret)", () => {
 
   it("gives agents and the UI the CA only, never the private key", () => {
     const agent = soleContainer(tls.agent);
-    const ui = soleContainer(tls.ui);
-    expect(envOf(agent, "PERISCOPE_COLLECTOR_TLS").value).toBe("true");
     expect(secretFileAt(tls.agent, envOf(agent, "PERISCOPE_COLLECTOR_CA").value ?? "")).toEqual({
-      secretName: "collector-cert",
-      key: "ca.crt",
-    });
-    expect(secretFileAt(tls.ui, envOf(ui, "NODE_EXTRA_CA_CERTS").value ?? "")).toEqual({
       secretName: "collector-cert",
       key: "ca.crt",
     });
     for (const workload of [tls.agent, tls.ui]) {
       const keys = secretVolumesOf(workload).flatMap((v) => v.secret?.items?.map((i) => i.key) ?? ["*"]);
       expect(keys, workload.metadata.name).toEqual(["ca.crt"]);
-    }
-  });
-
-  it("switches the UI to https and the collector's probes to HTTPS", () => {
-    const collector = soleContainer(tls.collector);
-    expect(envOf(soleContainer(tls.ui), "PERISCOPE_API_URL").value).toBe("https://periscope-collector:8080");
-    for (const probe of [collector.readinessProbe, collector.livenessProbe]) {
-      expect(probe.httpGet.scheme).toBe("HTTPS");
     }
   });
 

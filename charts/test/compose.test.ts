@@ -65,8 +65,8 @@ function finalCommand(dockerfile: string): string[] {
 }
 
 describe("docker-compose.yml", () => {
-  it("runs the four components", () => {
-    expect(Object.keys(services).sort()).toEqual(["agent", "clickhouse", "collector", "ui"]);
+  it("runs the chart's three components", () => {
+    expect(Object.keys(services).sort()).toEqual(["agent", "collector", "ui"]);
   });
 
   it.each(Object.keys(services))("service %s has an image or a Dockerfile that exists", (name) => {
@@ -121,18 +121,19 @@ describe("docker-compose.yml", () => {
     expect(service("agent").environment?.PERISCOPE_COLLECTOR_ADDR).toBe(`collector:${grpcPort}`);
   });
 
-  it("stores into the compose ClickHouse, the same server image as the chart", () => {
-    const { image, tag, database } = chartValues.storage.clickhouse;
-    expect(service("clickhouse").image).toBe(`${image}:${tag}`);
-    const storageUrl = new URL(service("collector").environment?.PERISCOPE_STORAGE_URL ?? "");
-    expect(`${storageUrl.hostname}:${storageUrl.port}${storageUrl.pathname}`).toBe(
-      `clickhouse:8123/${database}`,
-    );
+  it("stores with the embedded engine in the chart's data directory, as the chart does by default", () => {
+    const { mode, embedded } = chartValues.storage;
+    expect(mode).toBe("embedded");
+    expect(service("collector").environment).toMatchObject({
+      PERISCOPE_STORAGE_URL: "",
+      PERISCOPE_DATA_DIR: embedded.dataDir,
+    });
+    expect(service("collector").volumes?.map((volume) => volume.split(":")[1])).toContain(embedded.dataDir);
   });
 
   it.each([
     ["agent", "DaemonSet", "periscope-agent"],
-    ["collector", "Deployment", "periscope-collector"],
+    ["collector", "StatefulSet", "periscope-collector"],
     ["ui", "Deployment", "periscope-ui"],
   ])("builds the %s image to start the command the chart runs", (name, kind, objectName) => {
     const dockerfile = dockerfileOf(service(name)) ?? "";

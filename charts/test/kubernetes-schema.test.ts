@@ -15,7 +15,10 @@ import { listScenarios } from "./scenarios.js";
 
 const installs: [string, RenderOptions][] = [
   ["default values", {}],
-  ["storage.mode=external", { set: ["storage.mode=external", "storage.external.url=http://ch.example:8123"] }],
+  [
+    "storage.mode=external",
+    { set: ["storage.mode=external", "storage.external.url=http://ch.example:8123"] },
+  ],
   [
     "storage.mode=external with existingSecret",
     { set: ["storage.mode=external", "storage.external.existingSecret=ch"] },
@@ -39,7 +42,12 @@ const installs: [string, RenderOptions][] = [
       ],
     },
   ],
-  ["network policies with API peers", { set: ["networkPolicy.enabled=true", "networkPolicy.apiFrom[0].podSelector.matchLabels.app=prometheus"] }],
+  [
+    "network policies with API peers",
+    {
+      set: ["networkPolicy.enabled=true", "networkPolicy.apiFrom[0].podSelector.matchLabels.app=prometheus"],
+    },
+  ],
   ...listScenarios().map(({ name, valuesFile }): [string, RenderOptions] => [
     `ci/${name}`,
     { valuesFiles: [valuesFile] },
@@ -55,7 +63,10 @@ describe("supported Kubernetes versions", () => {
 
   it("are the ones Chart.yaml's kubeVersion admits, oldest first", () => {
     expect(chart.kubeVersion).toBe(`>=${oldestKubernetes.version}.0-0`);
-    expect(supportedKubernetes.map((k) => k.version)).toEqual([oldestKubernetes.version, newestKubernetes.version]);
+    expect(supportedKubernetes.map((k) => k.version)).toEqual([
+      oldestKubernetes.version,
+      newestKubernetes.version,
+    ]);
   });
 
   it("installs on the oldest and the newest", () => {

@@ -15,7 +15,10 @@ export interface KubernetesVersion {
   modelsPackage: string;
 }
 
-export const oldestKubernetes: KubernetesVersion = { version: "1.27", modelsPackage: "kubernetes-models-v1-27" };
+export const oldestKubernetes: KubernetesVersion = {
+  version: "1.27",
+  modelsPackage: "kubernetes-models-v1-27",
+};
 export const newestKubernetes: KubernetesVersion = { version: "1.36", modelsPackage: "kubernetes-models" };
 export const supportedKubernetes = [oldestKubernetes, newestKubernetes];
 
@@ -78,7 +81,9 @@ const oldestModelsDir = dirname(
   createRequire(import.meta.url).resolve(`${oldestKubernetes.modelsPackage}/package.json`),
 );
 const apimachineryDir = dirname(
-  createRequire(join(oldestModelsDir, "package.json")).resolve("@kubernetes-models/apimachinery/package.json"),
+  createRequire(join(oldestModelsDir, "package.json")).resolve(
+    "@kubernetes-models/apimachinery/package.json",
+  ),
 );
 const schemaCache = new Map<string, JsonSchema>();
 
@@ -113,13 +118,19 @@ function kindDefinition(apiVersion: string, kind: string): JsonSchema {
 
 function walk(value: unknown, schema: JsonSchema, path: string, found: string[]): void {
   if (value === null || value === undefined) return;
-  if (schema.$ref) return walk(value, definition(schema.$ref), path, found);
+  if (schema.$ref) {
+    walk(value, definition(schema.$ref), path, found);
+    return;
+  }
   for (const alternatives of [schema.oneOf, schema.anyOf, schema.allOf]) {
     // Nullable references are written oneOf [{$ref}, {type: null}]; IntOrString has no properties.
     for (const alternative of alternatives ?? []) walk(value, alternative, path, found);
   }
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((item, index) => walk(item, schema.items as JsonSchema, `${path}[${index}]`, found));
+    const items = schema.items;
+    if (items) {
+      for (const [index, item] of value.entries()) walk(item, items, `${path}[${index}]`, found);
+    }
     return;
   }
   if (typeof value !== "object") return;
@@ -128,7 +139,8 @@ function walk(value: unknown, schema: JsonSchema, path: string, found: string[])
     const childPath = path === "" ? key : `${path}.${key}`;
     const known = properties?.[key];
     if (known) walk(child, known, childPath, found);
-    else if (typeof schema.additionalProperties === "object") walk(child, schema.additionalProperties, childPath, found);
+    else if (typeof schema.additionalProperties === "object")
+      walk(child, schema.additionalProperties, childPath, found);
     else if (properties) found.push(childPath);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { render } from "./helm.js";
-import { envOf, findObject, parseManifests, soleContainer } from "./manifests.js";
+import { envOf, findObject, type KubernetesObject, parseManifests, soleContainer } from "./manifests.js";
 
 const collectorName = "periscope-collector";
 
@@ -8,61 +8,77 @@ function renderObjects(set: string[]) {
   return parseManifests(render({ set }));
 }
 
-describe("storage.mode=clickhouse (the default)", () => {
+function collectorOf(objects: KubernetesObject[]): KubernetesObject {
+  return findObject(objects, "StatefulSet", collectorName);
+}
+
+describe("storage.mode=embedded (the default)", () => {
   const objects = renderObjects([]);
-  const collector = soleContainer(findObject(objects, "Deployment", collectorName));
+  const statefulSet = collectorOf(objects);
+  const collector = soleContainer(statefulSet);
 
-  it("runs a ClickHouse server with a persistent volume", () => {
-    const statefulSet = findObject(objects, "StatefulSet", "periscope-clickhouse");
-    expect(soleContainer(statefulSet).image).toMatch(/^clickhouse\/clickhouse-server:/);
-    expect(statefulSet.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe("50Gi");
-  });
-
-  it("points the collector at the ClickHouse Service's HTTP port and the database the server creates", () => {
-    const service = findObject(objects, "Service", "periscope-clickhouse");
-    const httpPort = service.spec.ports.find((port: { name: string }) => port.name === "http").port;
-    expect(envOf(collector, "PERISCOPE_STORAGE_URL").value).toBe(
-      `http://$(CLICKHOUSE_USER):$(CLICKHOUSE_PASSWORD)@periscope-clickhouse:${httpPort}/periscope`,
+  it("runs the engine inside the collector on a PersistentVolumeClaim per replica", () => {
+    expect(envOf(collector, "PERISCOPE_STORAGE_URL").value).toBe("");
+    const dataDir = envOf(collector, "PERISCOPE_DATA_DIR").value;
+    expect(dataDir).toBe("/var/lib/periscope");
+    const mount = collector.volumeMounts.find((m: { mountPath: string }) => m.mountPath === dataDir);
+    const claim = statefulSet.spec.volumeClaimTemplates.find(
+      (template: { metadata: { name: string } }) => template.metadata.name === mount.name,
     );
-    const clickhouse = soleContainer(findObject(objects, "StatefulSet", "periscope-clickhouse"));
-    expect(envOf(clickhouse, "CLICKHOUSE_DB").value).toBe("periscope");
-  });
-
-  it("gives the collector and ClickHouse the same password from one Secret", () => {
-    const secret = findObject(objects, "Secret", "periscope-clickhouse");
-    const password = Buffer.from(secret.data.password, "base64").toString();
-    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
-    const clickhouse = soleContainer(findObject(objects, "StatefulSet", "periscope-clickhouse"));
-    for (const container of [collector, clickhouse]) {
-      expect(envOf(container, "CLICKHOUSE_PASSWORD").valueFrom?.secretKeyRef).toEqual({
-        name: "periscope-clickhouse",
-        key: "password",
-      });
-    }
-  });
-
-  it("keeps a password the user sets", () => {
-    const secret = findObject(
-      renderObjects(["storage.clickhouse.auth.password=chosen-one"]),
-      "Secret",
-      "periscope-clickhouse",
+    expect(claim.spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "20Gi" } },
+    });
+    // The claim template is the volume: none of the pod's volumes may shadow it.
+    expect(statefulSet.spec.template.spec.volumes.map((v: { name: string }) => v.name)).not.toContain(
+      mount.name,
     );
-    expect(Buffer.from(secret.data.password, "base64").toString()).toBe("chosen-one");
+  });
+
+  it("stops the old collector before its replacement starts (the engine locks its directory)", () => {
+    // A StatefulSet's rolling update deletes a pod and then creates its successor.
+    expect(statefulSet.spec.updateStrategy).toEqual({ type: "RollingUpdate" });
+    expect(statefulSet.spec.replicas).toBe(1);
+  });
+
+  it("makes no ClickHouse Secret and names no cluster", () => {
+    expect(objects.some((object) => object.metadata.name === "periscope-storage")).toBe(false);
+    expect((collector.env ?? []).map((e) => e.name)).not.toContain("PERISCOPE_STORAGE_CLUSTER");
+  });
+
+  it("uses the StorageClass and size asked for", () => {
+    const claim = collectorOf(
+      renderObjects([
+        "storage.embedded.persistence.storageClass=fast",
+        "storage.embedded.persistence.size=80Gi",
+      ]),
+    ).spec.volumeClaimTemplates[0];
+    expect(claim.spec.storageClassName).toBe("fast");
+    expect(claim.spec.resources.requests.storage).toBe("80Gi");
+  });
+
+  it("uses an emptyDir and no claim when persistence is disabled", () => {
+    const statefulSetWithout = collectorOf(renderObjects(["storage.embedded.persistence.enabled=false"]));
+    expect(statefulSetWithout.spec.volumeClaimTemplates).toBeUndefined();
+    const volumes = statefulSetWithout.spec.template.spec.volumes;
+    expect(volumes.find((v: { name: string }) => v.name === "data")).toEqual({ name: "data", emptyDir: {} });
   });
 });
 
 describe("storage.mode=external", () => {
-  it("stores the URL in a Secret and gives it to the collector, with no ClickHouse server", () => {
-    const url = "http://reader:pw@clickhouse.example:8123";
+  it("stores the URL in a Secret and gives it to the collector, with no volume", () => {
+    const url = "https://reader:pw@clickhouse.example:8443/periscope";
     const objects = renderObjects(["storage.mode=external", `storage.external.url=${url}`]);
-    expect(objects.some((object) => object.kind === "StatefulSet")).toBe(false);
     const secret = findObject(objects, "Secret", "periscope-storage");
     expect(secret.stringData.url).toBe(url);
-    const collector = soleContainer(findObject(objects, "Deployment", collectorName));
+    const statefulSet = collectorOf(objects);
+    expect(statefulSet.spec.volumeClaimTemplates).toBeUndefined();
+    const collector = soleContainer(statefulSet);
     expect(envOf(collector, "PERISCOPE_STORAGE_URL").valueFrom?.secretKeyRef).toEqual({
       name: "periscope-storage",
       key: "url",
     });
+    expect((collector.env ?? []).map((e) => e.name)).not.toContain("PERISCOPE_DATA_DIR");
   });
 
   it("reads the URL from the user's own Secret when existingSecret is set", () => {
@@ -71,44 +87,50 @@ describe("storage.mode=external", () => {
       "storage.external.existingSecret=clickhouse-credentials",
       "storage.external.existingSecretKey=endpoint",
     ]);
-    // Only the tokens' Secret (auth-tls.test.ts): none for storage.
+    // Only the tokens' and the certificate's Secrets (auth-tls.test.ts): none for storage.
     const secrets = objects
       .filter((object) => object.kind === "Secret")
-      .map((object) => object.metadata.name);
-    expect(secrets).toEqual(["periscope-auth"]);
-    const collector = soleContainer(findObject(objects, "Deployment", collectorName));
+      .map((object) => object.metadata.name)
+      .sort();
+    expect(secrets).toEqual(["periscope-auth", "periscope-collector-tls"]);
+    const collector = soleContainer(collectorOf(objects));
     expect(envOf(collector, "PERISCOPE_STORAGE_URL").valueFrom?.secretKeyRef).toEqual({
       name: "clickhouse-credentials",
       key: "endpoint",
     });
   });
+
+  it("scales the collector out", () => {
+    const objects = renderObjects([
+      "storage.mode=external",
+      "storage.external.url=http://ch:8123",
+      "collector.replicas=3",
+    ]);
+    expect(collectorOf(objects).spec.replicas).toBe(3);
+  });
 });
 
-describe("storage.mode=embedded", () => {
-  it("keeps the data directory on a PersistentVolumeClaim and leaves the storage URL empty", () => {
-    const objects = renderObjects(["storage.mode=embedded"]);
-    expect(objects.some((object) => object.kind === "StatefulSet")).toBe(false);
-    const deployment = findObject(objects, "Deployment", collectorName);
-    const collector = soleContainer(deployment);
-    expect(envOf(collector, "PERISCOPE_STORAGE_URL").value).toBe("");
-    const dataDir = envOf(collector, "PERISCOPE_DATA_DIR").value;
-    expect(dataDir).toBe("/var/lib/periscope");
+describe("storage.mode=cluster", () => {
+  const objects = renderObjects([
+    "storage.mode=cluster",
+    "storage.cluster.name=periscope_cluster",
+    "storage.cluster.url=http://ch-0.example:8123/periscope",
+    "collector.replicas=2",
+  ]);
+  const collector = soleContainer(collectorOf(objects));
 
-    const mount = collector.volumeMounts.find((m: { mountPath: string }) => m.mountPath === dataDir);
-    const volume = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === mount.name);
-    const claim = findObject(objects, "PersistentVolumeClaim", volume.persistentVolumeClaim.claimName);
-    expect(claim.spec.resources.requests.storage).toBe("20Gi");
+  it("names the ClickHouse cluster, so the collector creates replicated tables ON CLUSTER", () => {
+    expect(envOf(collector, "PERISCOPE_STORAGE_CLUSTER").value).toBe("periscope_cluster");
   });
 
-  it("replaces the collector pod instead of rolling, so two never open the same data", () => {
-    const deployment = findObject(renderObjects(["storage.mode=embedded"]), "Deployment", collectorName);
-    expect(deployment.spec.strategy.type).toBe("Recreate");
-  });
-
-  it("uses an emptyDir and no claim when persistence is disabled", () => {
-    const objects = renderObjects(["storage.mode=embedded", "storage.embedded.persistence.enabled=false"]);
-    expect(objects.some((object) => object.kind === "PersistentVolumeClaim")).toBe(false);
-    const volumes = findObject(objects, "Deployment", collectorName).spec.template.spec.volumes;
-    expect(volumes.find((v: { name: string }) => v.name === "data")).toEqual({ name: "data", emptyDir: {} });
+  it("reads the server URL from a Secret and runs the replicas asked for", () => {
+    expect(findObject(objects, "Secret", "periscope-storage").stringData.url).toBe(
+      "http://ch-0.example:8123/periscope",
+    );
+    expect(envOf(collector, "PERISCOPE_STORAGE_URL").valueFrom?.secretKeyRef).toEqual({
+      name: "periscope-storage",
+      key: "url",
+    });
+    expect(collectorOf(objects).spec.replicas).toBe(2);
   });
 });

@@ -22,9 +22,6 @@ to set, so `helm install` stops before creating a half-working release.
 {{- if and $agent.enabled (not $agent.securityContext.privileged) (not $agent.securityContext.capabilities) -}}
 {{- fail "the agent cannot load eBPF programs without privileges: set agent.securityContext.privileged=true or list agent.securityContext.capabilities (BPF, PERFMON, SYS_PTRACE, DAC_READ_SEARCH, CHECKPOINT_RESTORE, SYS_RESOURCE)" -}}
 {{- end -}}
-{{- if and $agent.enabled (not (dig "limits" "memory" "" $agent.resources)) -}}
-{{- fail "the agent caps its own heap below its memory limit: set agent.resources.limits.memory (e.g. 1Gi)" -}}
-{{- end -}}
 {{- if and (not .Values.tls.enabled) .Values.tls.existingSecret -}}
 {{- fail "tls.existingSecret is set but tls.enabled=false: set tls.enabled=true to serve with it, or tls.existingSecret=\"\"" -}}
 {{- end -}}
