@@ -5,6 +5,8 @@
       "sources": [
         "src/native/addon.cc",
         "src/native/bpf_object_util.cc",
+        "src/native/kernel_features.cc",
+        "src/native/kernel_features_js.cc",
         "src/native/libbpf_log.cc",
         "src/native/ring_poller.cc",
         "src/native/socket_trace_program.cc",

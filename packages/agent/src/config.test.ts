@@ -22,6 +22,8 @@ describe("loadConfig", () => {
       captureSelf: false,
       spoolDir: undefined,
       spoolMaxBytes: 1024 ** 3,
+      btfPath: undefined,
+      tracefsPath: undefined,
     });
   });
 
@@ -48,11 +50,19 @@ describe("loadConfig", () => {
       captureSelf: false,
       spoolDir: undefined,
       spoolMaxBytes: 1024 ** 3,
+      btfPath: undefined,
+      tracefsPath: undefined,
     });
     expect(loadConfig({ PERISCOPE_COLLECTOR_ADDR: "[::1]:4770" }).collectorAddress).toBe("[::1]:4770");
     expect(
       loadConfig({ PERISCOPE_SPOOL_DIR: "/var/lib/periscope/spool", PERISCOPE_SPOOL_MAX_BYTES: "2097152" }),
     ).toMatchObject({ spoolDir: "/var/lib/periscope/spool", spoolMaxBytes: 2097152 });
+    expect(
+      loadConfig({
+        PERISCOPE_BTF_PATH: "/var/lib/btf/5.10.0-28.btf",
+        PERISCOPE_TRACEFS_PATH: "/host/tracing/",
+      }),
+    ).toMatchObject({ btfPath: "/var/lib/btf/5.10.0-28.btf", tracefsPath: "/host/tracing" });
   });
 
   it.each([

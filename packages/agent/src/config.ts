@@ -36,6 +36,10 @@ export interface AgentConfig {
   spoolDir: string | undefined;
   /** The spool's bound in bytes; beyond it the oldest spooled batches are dropped (counted). */
   spoolMaxBytes: number;
+  /** BTF the CO-RE relocations resolve against; the kernel's own (/sys/kernel/btf/vmlinux) when undefined. */
+  btfPath: string | undefined;
+  /** tracefs directory; /sys/kernel/tracing (mounted when missing), then debugfs's, when undefined. */
+  tracefsPath: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -141,6 +145,17 @@ const variables = {
     description: "bytes the disk spool holds at most",
     parse: (raw) => parseInteger(raw, DEFAULT_SPOOL_MAX_BYTES, 1024 * 1024, Number.MAX_SAFE_INTEGER),
   },
+  btfPath: {
+    name: "PERISCOPE_BTF_PATH",
+    description:
+      "kernel BTF file for CO-RE (a node whose kernel has no /sys/kernel/btf/vmlinux: e.g. one from BTFHub)",
+    parse: (raw) => (raw === undefined || raw.trim() === "" ? undefined : raw.trim()),
+  },
+  tracefsPath: {
+    name: "PERISCOPE_TRACEFS_PATH",
+    description: "tracefs directory (where it is mounted somewhere other than /sys/kernel/tracing)",
+    parse: (raw) => (raw === undefined || raw.trim() === "" ? undefined : raw.trim().replace(/\/+$/, "")),
+  },
   collectorCa: {
     name: "PERISCOPE_COLLECTOR_CA",
     description: "PEM CA bundle to trust for the collector's certificate (implies TLS)",
@@ -196,6 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     captureSelf: read("captureSelf"),
     spoolDir: read("spoolDir"),
     spoolMaxBytes: read("spoolMaxBytes"),
+    btfPath: read("btfPath"),
+    tracefsPath: read("tracefsPath"),
   };
 }
 

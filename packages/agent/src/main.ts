@@ -4,13 +4,14 @@ import { hostname, release } from "node:os";
 import {
   type AgentInfo,
   AgentInfoSchema,
+  CaptureProblemSchema,
   create,
   DropCountersSchema,
   ExportBacklogSchema,
 } from "@periscope/proto";
 import type { DecoderCounters } from "./capture/decoder.js";
 import { type KernelDropCounters, ZERO_KERNEL_DROPS } from "./capture/events.js";
-import { SocketTracer } from "./capture/socket-tracer.js";
+import { defaultBpfObjectPath, SocketTracer } from "./capture/socket-tracer.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { buildAgentStats } from "./control/agent-stats.js";
 import { CaptureStats } from "./control/capture-stats.js";
@@ -20,6 +21,7 @@ import { type ControlPlane, startControlPlane } from "./control/control-plane.js
 import { collectorCredentials, plaintextTokenWarning } from "./export/collector-credentials.js";
 import { Exporter } from "./export/exporter.js";
 import { loadTcpHealthConfig, type TcpHealthConfig } from "./health/health-config.js";
+import { defaultTcpHealthObjectPath } from "./health/tcp-health-monitor.js";
 import { TcpHealthReporter } from "./health/tcp-health-reporter.js";
 import { observeProcesses, withProcessInfo } from "./metadata/endpoint-process.js";
 import { ListeningSockets } from "./metadata/listening-sockets.js";
@@ -29,6 +31,8 @@ import { ProcessNames } from "./metadata/process-names.js";
 import { lookupSocketEndpoints } from "./metadata/socket-endpoints.js";
 import { SeriesAggregator } from "./metrics/series-aggregator.js";
 import { Pipeline } from "./pipeline.js";
+import { CaptureProblems } from "./preflight/capture-problems.js";
+import { runPreflight } from "./preflight/preflight.js";
 import { MonotonicClock } from "./records/monotonic-clock.js";
 import { toProtoRecord } from "./records/to-proto.js";
 import { RecordSampler } from "./sampling/record-sampler.js";
@@ -90,6 +94,27 @@ try {
 }
 let tcpHealth: TcpHealthReporter | undefined;
 let tlsCapture: ReturnType<typeof startTlsCapture>;
+
+// Everything the node lacks, named at once (preflight/): exit when capture is
+// impossible; otherwise run with those features off, as errors in the log and
+// in AgentInfo.capture_problems.
+const kernelPaths = {
+  ...(config.btfPath === undefined ? {} : { btfPath: config.btfPath }),
+  ...(config.tracefsPath === undefined ? {} : { tracefsPath: config.tracefsPath }),
+};
+const tcpHealthObject = defaultTcpHealthObjectPath();
+const preflight = runPreflight({
+  ...kernelPaths,
+  socketTraceObject: config.bpfObjectPath ?? defaultBpfObjectPath(),
+  tcpHealthObject,
+});
+if (preflight.report.fatal.length > 0) {
+  console.error(`periscope-agent: ${preflight.message}`);
+  process.exit(1);
+}
+if (preflight.message !== "") console.error(`periscope-agent: error: ${preflight.message}`);
+const captureProblems = new CaptureProblems();
+for (const finding of preflight.report.degraded) captureProblems.add(finding, true);
 
 const clock = MonotonicClock.measure();
 const version = agentVersion();
@@ -167,6 +192,7 @@ function agentInfo(): AgentInfo {
       spoolBatchesDropped: BigInt(exporter.spool?.counters.batchesDropped ?? 0),
     }),
     backlog: create(ExportBacklogSchema, exportBacklogWire(exporter.backlog())),
+    captureProblems: captureProblems.list().map((problem) => create(CaptureProblemSchema, problem)),
   });
 }
 
@@ -186,7 +212,12 @@ const exporter = new Exporter({
 
 try {
   tracer = SocketTracer.open(
-    { bpfObjectPath: config.bpfObjectPath, captureBytes: config.captureBytes, excludeTgid: process.pid },
+    {
+      ...kernelPaths,
+      ...(config.bpfObjectPath === undefined ? {} : { bpfObjectPath: config.bpfObjectPath }),
+      captureBytes: config.captureBytes,
+      excludeTgid: process.pid,
+    },
     (events) => {
       captureStats.observe(events);
       observeProcesses(events, processInfo);
@@ -194,6 +225,7 @@ try {
       tlsCapture?.noticeConnections(events);
     },
   );
+  captureProblems.addSwitchedOff("socket_trace", tracer.switchedOff());
   controlPlane = await startControlPlane({
     tracer,
     apiAddress: config.apiAddress,
@@ -238,13 +270,20 @@ try {
 // TLS plaintext: uprobes on the OpenSSL files processes use (tls/tls-capture.ts).
 tlsCapture = startTlsCapture(tracer, tlsScanMs);
 
-try {
-  tcpHealth = TcpHealthReporter.start(tcpHealthConfig, process.pid, (stats) =>
-    exporter.addConnections(stats),
-  );
-} catch (error) {
-  // Requests still flow without it; say which kernel step refused.
-  console.error(`periscope-agent: TCP health disabled: ${messageOf(error)}`);
+// Without its object the preflight has already reported TCP health off.
+if (preflight.facts.tcpHealthObject.exists) {
+  try {
+    tcpHealth = TcpHealthReporter.start(
+      tcpHealthConfig,
+      process.pid,
+      (stats) => exporter.addConnections(stats),
+      { bpfObjectPath: tcpHealthObject, ...kernelPaths },
+    );
+    captureProblems.addSwitchedOff("tcp_health", tcpHealth.switchedOff());
+  } catch (error) {
+    // Requests still flow without it; say which kernel step refused.
+    captureProblems.add({ feature: "tcp_health", reason: messageOf(error) });
+  }
 }
 
 console.log(

@@ -3,11 +3,16 @@
 
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadNativeBinding, type NativeCaptureControls, type NativeTracer } from "../native/native.js";
+import {
+  loadNativeBinding,
+  type NativeCaptureControls,
+  type NativeTracer,
+  type SwitchedOffProgram,
+} from "../native/native.js";
+import { assertCanCapture } from "../preflight/preflight.js";
 import { BatchDecoder, type DecoderCounters } from "./decoder.js";
 import type { ConnId, KernelDropCounters, KernelEvent } from "./events.js";
 import { DEFAULT_CAPTURE_BYTES, MAX_CAPTURE_BYTES, SYSCALL_SLOTS } from "./layout.js";
-import { assertKernelPrerequisites, hostSystemProbe } from "./preflight.js";
 
 export interface SocketTracerOptions {
   /** Default: PERISCOPE_BPF_OBJECT, else bpf/build/socket_trace.bpf.o of this checkout. */
@@ -16,6 +21,10 @@ export interface SocketTracerOptions {
   captureBytes?: number;
   /** Process never traced; default this process, so the agent skips its own exports. */
   excludeTgid?: number;
+  /** BTF for CO-RE relocations (PERISCOPE_BTF_PATH); default: the kernel's own. */
+  btfPath?: string;
+  /** tracefs directory (PERISCOPE_TRACEFS_PATH); default: /sys/kernel/tracing, mounted when missing. */
+  tracefsPath?: string;
 }
 
 /** The BPF object path used when the options name none. */
@@ -41,8 +50,10 @@ export class SocketTracer {
   private constructor(private readonly native: NativeTracer) {}
 
   /**
-   * Loads and attaches the tracer. Throws an Error saying what is missing
-   * (privileges, BTF, tracefs, the .bpf.o, the addon) or which kernel step failed.
+   * Loads and attaches the tracer. Throws an Error naming everything missing
+   * (privileges, BTF, tracefs, the .bpf.o, the addon: preflight/) or which
+   * kernel step failed. Programs this kernel cannot run are left out:
+   * switchedOff() lists them.
    */
   static open(options: SocketTracerOptions, onBatch: (events: KernelEvent[]) => void): SocketTracer {
     const captureBytes = validateCaptureBytes(options.captureBytes ?? DEFAULT_CAPTURE_BYTES);
@@ -56,19 +67,30 @@ export class SocketTracer {
         `BPF object not found at ${bpfObjectPath} (build it: make -C bpf; or set PERISCOPE_BPF_OBJECT)`,
       );
     }
+    const paths = {
+      ...(options.btfPath === undefined ? {} : { btfPath: options.btfPath }),
+      ...(options.tracefsPath === undefined ? {} : { tracefsPath: options.tracefsPath }),
+    };
+    assertCanCapture({ ...paths, socketTraceObject: bpfObjectPath });
 
     const binding = loadNativeBinding();
-    assertKernelPrerequisites(hostSystemProbe(() => binding.ensureTracefs()));
-
     let tracer: SocketTracer | undefined;
-    const native = new binding.NativeTracer({ bpfObjectPath, excludeTgid, captureBytes }, (batch) => {
-      // Batches already queued when close() ran still arrive; nobody wants them.
-      if (!tracer || tracer.closed) return;
-      const events = tracer.decoder.decode(batch);
-      if (events.length > 0) onBatch(events);
-    });
+    const native = new binding.NativeTracer(
+      { bpfObjectPath, excludeTgid, captureBytes, ...paths },
+      (batch) => {
+        // Batches already queued when close() ran still arrive; nobody wants them.
+        if (!tracer || tracer.closed) return;
+        const events = tracer.decoder.decode(batch);
+        if (events.length > 0) onBatch(events);
+      },
+    );
     tracer = new SocketTracer(native);
     return tracer;
+  }
+
+  /** Programs of socket_trace.bpf.o this kernel could not run (a helper or tracepoint missing). */
+  switchedOff(): SwitchedOffProgram[] {
+    return this.native.switchedOff();
   }
 
   /** Changes the capture cap for every syscall from now on. */

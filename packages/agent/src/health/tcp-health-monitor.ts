@@ -1,8 +1,9 @@
 // Loads tcp_health.bpf.o and, every interval, reads the kernel's per-socket
 // stats in one batch, reports per-connection deltas and frees the entries of
 // connections reported closed.
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadNativeBinding, type NativeTcpHealth } from "../native/native.js";
+import { loadNativeBinding, type NativeTcpHealth, type SwitchedOffProgram } from "../native/native.js";
 import { type ConnectionInterval, IntervalTracker } from "./interval-tracker.js";
 import { TCP_HEALTH_DEFAULT_MAX_CONNS } from "./layout.js";
 import { decodeTcpSnapshots, type TcpConnSnapshot } from "./snapshot.js";
@@ -12,6 +13,10 @@ export interface TcpHealthOptions {
   bpfObjectPath?: string;
   excludeTgid: number;
   maxConnections?: number;
+  /** BTF for CO-RE relocations (PERISCOPE_BTF_PATH); default: the kernel's own. */
+  btfPath?: string;
+  /** tracefs directory (PERISCOPE_TRACEFS_PATH); default: the usual mount points. */
+  tracefsPath?: string;
 }
 
 export interface TcpHealthDrops {
@@ -33,19 +38,33 @@ export class TcpHealthMonitor {
 
   private constructor(private native: NativeTcpHealth | undefined) {}
 
+  /** Throws naming the missing object or the failing kernel step; programs the kernel cannot run are left out (switchedOff). */
   static open(options: TcpHealthOptions): TcpHealthMonitor {
     const maxConnections = options.maxConnections ?? TCP_HEALTH_DEFAULT_MAX_CONNS;
     if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > 1 << 22) {
       throw new Error(`tcp health: maxConnections must be an integer in 1..${1 << 22}`);
     }
+    const bpfObjectPath = options.bpfObjectPath ?? defaultTcpHealthObjectPath();
+    if (!existsSync(bpfObjectPath)) {
+      throw new Error(
+        `BPF object not found at ${bpfObjectPath} (build it: make -C bpf; or set PERISCOPE_TCP_HEALTH_OBJECT)`,
+      );
+    }
     const binding = loadNativeBinding();
     return new TcpHealthMonitor(
       new binding.NativeTcpHealth({
-        bpfObjectPath: options.bpfObjectPath ?? defaultTcpHealthObjectPath(),
+        bpfObjectPath,
         excludeTgid: options.excludeTgid,
         maxConnections,
+        ...(options.btfPath === undefined ? {} : { btfPath: options.btfPath }),
+        ...(options.tracefsPath === undefined ? {} : { tracefsPath: options.tracefsPath }),
       }),
     );
+  }
+
+  /** Programs of tcp_health.bpf.o this kernel could not run (a tracepoint or helper missing). */
+  switchedOff(): SwitchedOffProgram[] {
+    return this.native?.switchedOff() ?? [];
   }
 
   /** One interval: the connections that changed since the last call. */

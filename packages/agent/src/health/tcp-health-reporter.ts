@@ -1,6 +1,7 @@
 // The agent's TCP health loop: every interval, one batch read of the kernel
 // map, its connections handed to the exporter as ConnectionStats.
 import type { ConnectionStats } from "@periscope/proto";
+import type { SwitchedOffProgram } from "../native/native.js";
 import type { TcpHealthConfig } from "./health-config.js";
 import { type TcpHealthDrops, TcpHealthMonitor } from "./tcp-health-monitor.js";
 import { toProtoConnection } from "./to-proto.js";
@@ -23,8 +24,9 @@ export class TcpHealthReporter {
     config: TcpHealthConfig,
     excludeTgid: number,
     deliver: (stats: ConnectionStats[]) => void,
+    kernel: { bpfObjectPath?: string; btfPath?: string; tracefsPath?: string } = {},
   ): TcpHealthReporter {
-    const monitor = TcpHealthMonitor.open({ excludeTgid, maxConnections: config.maxConnections });
+    const monitor = TcpHealthMonitor.open({ excludeTgid, maxConnections: config.maxConnections, ...kernel });
     return new TcpHealthReporter(monitor, deliver, config.intervalMs);
   }
 
@@ -39,6 +41,10 @@ export class TcpHealthReporter {
 
   drops(): TcpHealthDrops {
     return this.monitor.drops();
+  }
+
+  switchedOff(): SwitchedOffProgram[] {
+    return this.monitor.switchedOff();
   }
 
   /** Reports the last partial interval, then unloads. */

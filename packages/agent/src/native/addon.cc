@@ -1,12 +1,15 @@
 // The Node boundary: wraps SocketTraceProgram and RingPoller in one JS class
 // and turns native errors into JS errors. Options are validated in TypeScript
 // (native.ts callers) before they get here; this layer only checks types.
+#include <linux/bpf.h>
 #include <napi.h>
 
 #include <memory>
 #include <stdexcept>
 
 #include "../../../../bpf/common/socket_trace.h"
+#include "kernel_features.h"
+#include "kernel_features_js.h"
 #include "ring_poller.h"
 #include "socket_trace_program.h"
 #include "tcp_health_addon.h"
@@ -47,6 +50,7 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
                         InstanceMethod<&NativeTracer::Ref>("ref"), InstanceMethod<&NativeTracer::Unref>("unref"),
                         InstanceMethod<&NativeTracer::AttachTls>("attachTls"),
                         InstanceMethod<&NativeTracer::ReadTlsDropCounters>("readTlsDropCounters"),
+                        InstanceMethod<&NativeTracer::SwitchedOff>("switchedOff"),
                         InstanceMethod<&NativeTracer::Close>("close")});
   }
 
@@ -58,7 +62,8 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
     Napi::Object options = info[0].As<Napi::Object>();
     SocketTraceConfig config{options.Get("bpfObjectPath").As<Napi::String>().Utf8Value(),
                              options.Get("excludeTgid").As<Napi::Number>().Uint32Value(),
-                             options.Get("captureBytes").As<Napi::Number>().Uint32Value()};
+                             options.Get("captureBytes").As<Napi::Number>().Uint32Value(),
+                             kernel_paths_option(options)};
     try {
       program_ = std::make_unique<SocketTraceProgram>(config);
       on_batch_ = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "periscope-ring-poller",
@@ -209,6 +214,10 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
 
   void Close(const Napi::CallbackInfo&) { Shutdown(); }
 
+  Napi::Value SwitchedOff(const Napi::CallbackInfo& info) {
+    return switched_off_to_js(info.Env(), RequireOpen(info.Env()).switched_off());
+  }
+
   Napi::Value ReadTlsDropCounters(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     TlsDropCounters counters;
@@ -243,14 +252,26 @@ class NativeTracer : public Napi::ObjectWrap<NativeTracer> {
   napi_env cleanup_hook_env_ = nullptr;
 };
 
+// ensureTracefs(path?: string)
 Napi::Value EnsureTracefs(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), ensure_tracefs_mounted());
+  std::string configured = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+  return Napi::String::New(info.Env(), ensure_tracefs_mounted(configured));
+}
+
+// probeKernel(): libbpf's probes for what the preflight cannot read from files.
+Napi::Value ProbeKernel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("ringBuffer", Napi::Number::New(env, probe_ring_buffer()));
+  result.Set("forEachMapElem", Napi::Number::New(env, probe_tracepoint_helper(BPF_FUNC_for_each_map_elem)));
+  return result;
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTracer", NativeTracer::Define(env));
   exports.Set("NativeTcpHealth", DefineNativeTcpHealth(env));
   exports.Set("ensureTracefs", Napi::Function::New(env, EnsureTracefs));
+  exports.Set("probeKernel", Napi::Function::New(env, ProbeKernel));
   exports.Set("maxCaptureBytes", Napi::Number::New(env, PERISCOPE_MAX_CAPTURE));
   exports.Set("defaultCaptureBytes", Napi::Number::New(env, PERISCOPE_DEFAULT_CAPTURE));
   return exports;

@@ -4,7 +4,25 @@
 import { createRequire } from "node:module";
 import type { KernelDropCounters } from "../capture/events.js";
 
-export interface NativeTracerOptions {
+/** Where the kernel's BTF and tracefs are; absent: the defaults. */
+export interface NativeKernelPaths {
+  /** BTF the CO-RE relocations resolve against (libbpf's btf_custom_path); default: the kernel's own. */
+  btfPath?: string;
+  /** tracefs directory tracepoints are looked up and attached through; default /sys/kernel/tracing, then debugfs's. */
+  tracefsPath?: string;
+}
+
+/** A program of a BPF object left unloaded because this kernel lacks what it needs. */
+export interface SwitchedOffProgram {
+  /** The C function, e.g. "on_process_exit". */
+  program: string;
+  /** Its section, e.g. "tracepoint/sched/sched_process_exit". */
+  attachPoint: string;
+  /** e.g. "helper bpf_for_each_map_elem missing (Linux 5.13)". */
+  reason: string;
+}
+
+export interface NativeTracerOptions extends NativeKernelPaths {
   /** Path of socket_trace.bpf.o. */
   bpfObjectPath: string;
   /** Process whose syscalls are never traced: the agent itself. */
@@ -51,6 +69,8 @@ export interface NativeTracer {
   attachTls(path: string): number;
   /** The TLS probes' drops: SSL calls not followed (map full), plaintext with no socket found. */
   readTlsDropCounters(): { callsFull: bigint; noSocket: bigint };
+  /** Programs not loaded because the kernel lacks a helper or tracepoint they need. */
+  switchedOff(): SwitchedOffProgram[];
   /** Keeps the event loop alive while open (the default). */
   ref(): void;
   /** Lets the process exit while the tracer is open. */
@@ -59,7 +79,7 @@ export interface NativeTracer {
   close(): void;
 }
 
-export interface NativeTcpHealthOptions {
+export interface NativeTcpHealthOptions extends NativeKernelPaths {
   /** Path of tcp_health.bpf.o. */
   bpfObjectPath: string;
   excludeTgid: number;
@@ -76,6 +96,8 @@ export interface NativeTcpHealth {
   /** Frees the kernel entries of these sockets (one batch delete). */
   remove(sockIds: BigUint64Array): void;
   readDropCounters(): { statsMapFull: bigint; closedReplaced: bigint };
+  /** Programs not loaded because the kernel lacks a helper or tracepoint they need. */
+  switchedOff(): SwitchedOffProgram[];
   close(): void;
 }
 
@@ -89,8 +111,14 @@ export interface NativeBinding {
      */
     onBatch: (batch: Buffer) => void,
   ) => NativeTracer;
-  /** Mounts tracefs when missing; returns "" or a message naming what failed. */
-  ensureTracefs(): string;
+  /**
+   * With no path, mounts tracefs at /sys/kernel/tracing when none is
+   * reachable; a given path (PERISCOPE_TRACEFS_PATH) is only checked.
+   * Returns "" or a message naming what failed.
+   */
+  ensureTracefs(tracefsPath?: string): string;
+  /** libbpf's probes: 1 supported, 0 not, negative -errno when the probe itself failed (e.g. no privileges). */
+  probeKernel(): { ringBuffer: number; forEachMapElem: number };
   /** PERISCOPE_MAX_CAPTURE from bpf/common/socket_trace.h. */
   maxCaptureBytes: number;
   defaultCaptureBytes: number;

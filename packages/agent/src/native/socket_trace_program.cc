@@ -35,15 +35,16 @@ SocketTraceProgram::SocketTraceProgram(const SocketTraceConfig& config) {
                              std::to_string(PERISCOPE_MAX_CAPTURE));
   }
 
-  object_ = bpf_object__open_file(config.object_path.c_str(), nullptr);
+  object_ = open_bpf_object(config.object_path, config.paths);
   if (object_ == nullptr) fail_bpf_step("open BPF object " + config.object_path, errno);
 
   try {
     set_rodata_u32(object_, kSelfTgidVariable, config.exclude_tgid);
     size_scratch_per_cpu();
+    switched_off_ = switch_off_unsupported(object_, config.paths);
     if (bpf_object__load(object_) != 0) fail_bpf_step("load BPF object " + config.object_path, errno);
     set_capture_bytes(config.capture_bytes);
-    attach_all();
+    attach_all(config.paths);
   } catch (...) {
     destroy();
     throw;
@@ -68,13 +69,13 @@ void SocketTraceProgram::size_scratch_per_cpu() {
   }
 }
 
-void SocketTraceProgram::attach_all() {
+void SocketTraceProgram::attach_all(const KernelPaths& paths) {
   bpf_program* program = nullptr;
   bpf_object__for_each_program(program, object_) {
     // TLS uprobes (bpf/tls/) name no binary: uprobe_attach.cc attaches them per library.
-    if (is_tls_uprobe(program)) continue;
+    if (is_tls_uprobe(program) || !bpf_program__autoload(program)) continue;
     clear_libbpf_log();
-    bpf_link* link = bpf_program__attach(program);
+    bpf_link* link = attach_program(program, paths);
     if (link == nullptr) fail_bpf_step(attach_step(program), errno);
     links_.push_back(link);
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "kernel_features.h"
+
 struct bpf_object;
 struct bpf_link;
 
@@ -17,6 +19,7 @@ struct SocketTraceConfig {
   std::string object_path;
   uint32_t exclude_tgid;
   uint32_t capture_bytes;
+  KernelPaths paths;
 };
 
 // Kernel drop counters summed over CPUs, in enum drop_counter order.
@@ -72,14 +75,17 @@ class SocketTraceProgram {
   int events_map_fd() const;
   // For TlsUprobes, which attaches this object's uprobe programs per binary.
   bpf_object* object() const { return object_; }
+  // Programs this kernel could not run, left unloaded (kernel_features.h).
+  const std::vector<SwitchedOffProgram>& switched_off() const { return switched_off_; }
 
  private:
   void size_scratch_per_cpu();
-  void attach_all();
+  void attach_all(const KernelPaths& paths);
   void destroy();
 
   bpf_object* object_ = nullptr;
   std::vector<bpf_link*> links_;
+  std::vector<SwitchedOffProgram> switched_off_;
 };
 
 }  // namespace periscope

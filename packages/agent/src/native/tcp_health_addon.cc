@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "kernel_features_js.h"
 #include "tcp_health_program.h"
 
 namespace periscope {
@@ -20,6 +21,7 @@ class NativeTcpHealth : public Napi::ObjectWrap<NativeTcpHealth> {
                         InstanceMethod<&NativeTcpHealth::TakeDisplaced>("takeDisplaced"),
                         InstanceMethod<&NativeTcpHealth::Remove>("remove"),
                         InstanceMethod<&NativeTcpHealth::ReadDropCounters>("readDropCounters"),
+                        InstanceMethod<&NativeTcpHealth::SwitchedOff>("switchedOff"),
                         InstanceMethod<&NativeTcpHealth::Close>("close")});
   }
 
@@ -29,7 +31,8 @@ class NativeTcpHealth : public Napi::ObjectWrap<NativeTcpHealth> {
     Napi::Object options = info[0].As<Napi::Object>();
     TcpHealthConfig config{options.Get("bpfObjectPath").As<Napi::String>().Utf8Value(),
                            options.Get("excludeTgid").As<Napi::Number>().Uint32Value(),
-                           options.Get("maxConnections").As<Napi::Number>().Uint32Value()};
+                           options.Get("maxConnections").As<Napi::Number>().Uint32Value(),
+                           kernel_paths_option(options)};
     try {
       program_ = std::make_unique<TcpHealthProgram>(config);
     } catch (const std::exception& error) {
@@ -41,6 +44,10 @@ class NativeTcpHealth : public Napi::ObjectWrap<NativeTcpHealth> {
   TcpHealthProgram& RequireOpen(Napi::Env env) {
     if (!program_) throw Napi::Error::New(env, "tcp health is closed");
     return *program_;
+  }
+
+  Napi::Value SwitchedOff(const Napi::CallbackInfo& info) {
+    return switched_off_to_js(info.Env(), RequireOpen(info.Env()).switched_off());
   }
 
   static Napi::Value ToBuffer(Napi::Env env, const std::vector<tcp_conn_stats>& all) {

@@ -22,21 +22,23 @@ TcpHealthProgram::TcpHealthProgram(const TcpHealthConfig& config) {
   install_libbpf_log_capture();
   clear_libbpf_log();
   if (config.max_connections == 0) throw std::runtime_error("tcp health: max connections must be above 0");
-  object_ = bpf_object__open_file(config.object_path.c_str(), nullptr);
+  object_ = open_bpf_object(config.object_path, config.paths);
   if (object_ == nullptr) fail_bpf_step("open BPF object " + config.object_path, errno);
   try {
     set_rodata_u32(object_, "self_tgid", config.exclude_tgid);
     if (bpf_map__set_max_entries(find_bpf_map(object_, "tcp_stats"), config.max_connections) != 0) {
       fail_bpf_step("size map tcp_stats", errno);
     }
+    switched_off_ = switch_off_unsupported(object_, config.paths);
     if (bpf_object__load(object_) != 0) fail_bpf_step("load BPF object " + config.object_path, errno);
     stats_fd_ = bpf_map__fd(find_bpf_map(object_, "tcp_stats"));
     drops_fd_ = bpf_map__fd(find_bpf_map(object_, "tcp_health_drops"));
     closed_fd_ = bpf_map__fd(find_bpf_map(object_, "tcp_closed"));
     bpf_program* program = nullptr;
     bpf_object__for_each_program(program, object_) {
+      if (!bpf_program__autoload(program)) continue;
       clear_libbpf_log();
-      bpf_link* link = bpf_program__attach(program);
+      bpf_link* link = attach_program(program, config.paths);
       if (link == nullptr) fail_bpf_step(std::string("attach ") + bpf_program__section_name(program), errno);
       links_.push_back(link);
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../../../../bpf/tcp/tcp_health.h"
+#include "kernel_features.h"
 
 struct bpf_object;
 struct bpf_link;
@@ -18,6 +19,7 @@ struct TcpHealthConfig {
   std::string object_path;
   uint32_t exclude_tgid;
   uint32_t max_connections;
+  KernelPaths paths;
 };
 
 class TcpHealthProgram {
@@ -36,12 +38,15 @@ class TcpHealthProgram {
   void remove(const std::vector<uint64_t>& sock_ids);
   // TCP_DROP_* counters summed over CPUs.
   std::vector<uint64_t> read_drop_counters() const;
+  // Programs this kernel could not run, left unloaded (kernel_features.h).
+  const std::vector<SwitchedOffProgram>& switched_off() const { return switched_off_; }
 
  private:
   void destroy();
 
   bpf_object* object_ = nullptr;
   std::vector<bpf_link*> links_;
+  std::vector<SwitchedOffProgram> switched_off_;
   int stats_fd_ = -1;
   int closed_fd_ = -1;
   int drops_fd_ = -1;

@@ -14,11 +14,16 @@ constexpr const char* kDebugfsEvents = "/sys/kernel/debug/tracing/events";
 constexpr const char* kTracefs = "/sys/kernel/tracing";
 constexpr const char* kTracefsEvents = "/sys/kernel/tracing/events";
 
-bool exists(const char* path) { return access(path, F_OK) == 0; }
+bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
 }  // namespace
 
-std::string ensure_tracefs_mounted() {
+std::string ensure_tracefs_mounted(const std::string& configured) {
+  if (!configured.empty()) {
+    if (exists(configured + "/events")) return "";
+    return "no tracefs at " + configured + " (" + configured + "/events: " + strerror(errno) +
+           "; PERISCOPE_TRACEFS_PATH names it)";
+  }
   if (exists(kTracefsEvents) || exists(kDebugfsEvents)) return "";
   if (mount("tracefs", kTracefs, "tracefs", 0, nullptr) != 0) {
     return std::string("mount tracefs at ") + kTracefs + ": " + strerror(errno) +

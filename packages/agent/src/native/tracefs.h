@@ -6,8 +6,10 @@
 
 namespace periscope {
 
-// Mounts tracefs at /sys/kernel/tracing when no tracefs is reachable.
+// With no configured path: mounts tracefs at /sys/kernel/tracing when no
+// tracefs is reachable. A configured path (PERISCOPE_TRACEFS_PATH) is only
+// checked: the operator chose it, so the agent mounts nothing there.
 // Returns "" on success, otherwise a message naming the failed step.
-std::string ensure_tracefs_mounted();
+std::string ensure_tracefs_mounted(const std::string& configured);
 
 }  // namespace periscope
