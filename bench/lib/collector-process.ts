@@ -6,7 +6,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const SERVER_JS = fileURLToPath(new URL("../../packages/collector/dist/server.js", import.meta.url));
+// BENCH_COLLECTOR_SERVER_JS runs another build (an A/B of a change) in the same harness.
+const SERVER_JS =
+  process.env.BENCH_COLLECTOR_SERVER_JS ??
+  fileURLToPath(new URL("../../packages/collector/dist/server.js", import.meta.url));
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 export interface CollectorProcess {

@@ -1,6 +1,6 @@
 // Simulated agents sending a fixed record rate through the collector's real
 // gRPC ingest, the way packages/agent/src/export/exporter.ts does: records
-// batched and flushed every second or at 512, up to 4 Export calls in flight,
+// batched and flushed every second or at 512, up to 16 Export calls in flight,
 // a refused batch retried; and every record folded into 5 s metric series,
 // sent once their interval has closed (the agent drains series each second).
 // Each record goes to the agent of the service that observed it (hashed onto
@@ -21,7 +21,7 @@ import type { TopologySize } from "./synthetic-topology.js";
 // The exporter's defaults (packages/agent/src/export/exporter.ts).
 const FLUSH_INTERVAL_MS = 1_000;
 const MAX_BATCH_RECORDS = 512;
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 16;
 const SERIES_INTERVAL_MS = 5_000;
 const GENERATE_EVERY_MS = 50;
 const RESOURCE_EXHAUSTED = 8;

@@ -25,9 +25,11 @@ export interface ExporterOptions {
   maxPendingBatches?: number;
   /**
    * Export calls awaiting their answer at once. The collector answers once a
-   * batch is stored and coalesces concurrent batches into one INSERT, so a
-   * few in flight per agent make its inserts larger (cheaper per row) without
-   * acknowledging anything before it is stored.
+   * batch is stored and coalesces concurrent batches into one INSERT, lingering
+   * up to 5 s between inserts while nobody reads the data (its
+   * PERISCOPE_INGEST_IDLE_LINGER_MS) and inserting early once an agent has 8
+   * batches waiting: 16 in flight keep a 1 s flush from stalling on that wait,
+   * without anything acknowledged before it is stored.
    */
   maxInFlightBatches?: number;
   /**
@@ -151,7 +153,7 @@ export class Exporter {
       maxBatchRecords: 512,
       flushIntervalMs: 1000,
       maxPendingBatches: 64,
-      maxInFlightBatches: 4,
+      maxInFlightBatches: 16,
       maxQueuedSeries: 50_000,
       maxBatchSeries: 4_096,
       heartbeatIntervalMs: 10_000,

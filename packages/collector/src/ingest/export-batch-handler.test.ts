@@ -235,7 +235,7 @@ describe("ExportBatchHandler", () => {
     const heard: { agentId: string; targets: string[] }[] = [];
     const sink = new RecordingSink();
     const handler = new ExportBatchHandler(sink, new IngestStats(), 2, (rows, agentId) =>
-      heard.push({ agentId, targets: rows.map((row) => row.target) }),
+      heard.push({ agentId, targets: rows().map((row) => row.target) }),
     );
     await handler.handle(batch("a", 1n, 2));
     await handler.handle(batch("a", 1n, 2));
@@ -266,7 +266,7 @@ describe("ExportBatchHandler acknowledging on queue", () => {
       sink,
       stats,
       1,
-      (rows) => heard.push(...rows.map((row) => row.target)),
+      (rows) => heard.push(...rows().map((row) => row.target)),
       {
         acknowledge: "queued",
       },

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { requestRecord } from "../fixtures/ingest-client.js";
 import { ExportBatchHandler, type ExportOutcome, type RowSink } from "./export-batch-handler.js";
 import { IngestStats } from "./ingest-stats.js";
+import { ReaderActivity } from "./reader-activity.js";
 
 const LINGER_MS = 150;
 
@@ -94,5 +95,54 @@ describe("insert linger", () => {
     expect(await first).toEqual({ kind: "stored", accepted: 3 });
     expect(await second).toEqual({ kind: "stored", accepted: 3 });
     expect(sink.rowsStored).toBe(6);
+  });
+
+  it("lingers for the idle linger while nobody reads, and inserts within the short one once someone does", async () => {
+    const sink = new HeldSink();
+    const stats = new IngestStats();
+    const handler = new ExportBatchHandler(sink, stats, 2, undefined, {
+      lingerMs: LINGER_MS,
+      idleLingerMs: 60_000,
+    });
+    const readers = new ReaderActivity();
+    handler.watchedBy(readers);
+    // The first batch after a quiet spell goes at once; the next one lingers.
+    expect(await handler.handle(batch("a", 1n, 2))).toEqual({ kind: "stored", accepted: 2 });
+    const second = handler.handle(batch("a", 2n, 2));
+    const secondState = settled(second);
+    await sleep(LINGER_MS * 3);
+    expect(secondState.done).toBe(false);
+    expect(stats.insertsByTable.get("requests")?.statements).toBe(1);
+    // Probes and scrapes are not readers; a map read is.
+    readers.noteRequest("/api/v1/health");
+    readers.noteRequest("/metrics");
+    await sleep(LINGER_MS * 2);
+    expect(secondState.done).toBe(false);
+    readers.noteRequest("/api/v1/map?from=now-15m");
+    expect(await second).toEqual({ kind: "stored", accepted: 2 });
+    expect(stats.insertsByTable.get("requests")?.statements).toBe(2);
+  });
+
+  it("inserts before the idle linger is up once one agent has half its in-flight window waiting", async () => {
+    const sink = new HeldSink();
+    const stats = new IngestStats();
+    const handler = new ExportBatchHandler(sink, stats, 2, undefined, {
+      lingerMs: LINGER_MS,
+      idleLingerMs: 60_000,
+      agentBatchesToFlush: 4,
+    });
+    handler.watchedBy(new ReaderActivity());
+    expect(await handler.handle(batch("fast", 1n, 1))).toEqual({ kind: "stored", accepted: 1 });
+    // Three waiting batches of one agent, and one each of two others: still lingering.
+    const waiting = [2n, 3n, 4n].map((seq) => handler.handle(batch("fast", seq, 1)));
+    waiting.push(handler.handle(batch("slow-1", 1n, 1)), handler.handle(batch("slow-2", 1n, 1)));
+    const states = waiting.map(settled);
+    await sleep(LINGER_MS * 2);
+    expect(states.some((state) => state.done)).toBe(false);
+    // The fast agent's fourth waiting batch starts the insert, which takes everyone's.
+    waiting.push(handler.handle(batch("fast", 5n, 1)));
+    const outcomes = await Promise.all(waiting);
+    expect(outcomes.every((outcome) => outcome.kind === "stored")).toBe(true);
+    expect(stats.insertsByTable.get("requests")).toMatchObject({ statements: 2, rows: 7 });
   });
 });

@@ -7,13 +7,18 @@
 // batches from many hosts at once; taking everything queued when an insert
 // finishes turns them into one statement.
 //
-// Linger: an insert starts at most once per lingerMs (each table once per
-// insert) unless maxRowsPerInsert rows are waiting; a batch arriving after a
-// quiet spell goes at once. At modest rates inserts finish in milliseconds,
-// so without it every agent's 1 s flush was its own insert and ~9 parts, and
-// the engine's merges of those parts were most of the collector's CPU
-// (src/storage/README.md, Steady-state cost). Agents keep 4 calls in flight,
-// so waiting up to a second for the acknowledgement does not stall them.
+// Linger: an insert starts at most once per linger (each table once per
+// insert) unless maxRowsPerInsert rows are waiting, or one agent has
+// agentBatchesToFlush batches waiting; a batch arriving after a quiet spell
+// goes at once. At modest rates inserts finish in milliseconds, so without it
+// every agent's 1 s flush was its own insert and ~9 parts, and the engine's
+// merges of those parts were most of the collector's CPU (src/storage/README.md,
+// Steady-state cost). The linger is lingerMs (1 s) while someone reads the
+// data (reader-activity.ts) and idleLingerMs (5 s) otherwise: at 1,000
+// records/s the longer one cut the collector's CPU by a third (same README).
+// Agents keep 16 calls in flight, so waiting 5 s for the acknowledgement does
+// not stall a 1 s flush; an agent that sends faster fills half its window
+// first, and that starts the insert.
 //
 // Bounds: queued rows and bytes are capped (config). A batch that does not
 // fit is refused — counted — and the agent keeps it and retries
@@ -47,8 +52,12 @@ export interface InsertQueueOptions {
   concurrentInserts: number;
   /** Rows taken into one INSERT at most; this many waiting start an insert before lingerMs is up. */
   maxRowsPerInsert: number;
-  /** An insert starts at most once per this many ms (0: whenever one finishes). */
+  /** While someone reads the data, an insert starts at most once per this many ms (0: whenever one finishes). */
   lingerMs: number;
+  /** The same while nobody does (no API read for a minute, no live subscriber). */
+  idleLingerMs: number;
+  /** One agent's batches waiting that start an insert before the linger is up (half its in-flight window). */
+  agentBatchesToFlush: number;
   /** Rows (all tables) queued or held at most. */
   maxQueuedRows: number;
   /** Serialised bytes queued or held at most. */
@@ -70,6 +79,8 @@ export const DEFAULT_INSERT_QUEUE_OPTIONS: InsertQueueOptions = {
   concurrentInserts: 2,
   maxRowsPerInsert: 100_000,
   lingerMs: 1_000,
+  idleLingerMs: 5_000,
+  agentBatchesToFlush: 8,
   maxQueuedRows: 1_000_000,
   maxQueuedBytes: 256 * 1024 * 1024,
   retryDelayMs: 250,
@@ -123,7 +134,8 @@ interface QueuedBatch {
   alone: boolean;
 }
 
-export type StoredListener = (rows: readonly RequestRow[], agentId: string) => void;
+/** Told of each stored batch; `rows()` builds its rows, so a listener with no use for them costs nothing. */
+export type StoredListener = (rows: () => readonly RequestRow[], agentId: string) => void;
 
 function extraBytes(extra: BatchRows["extra"]): number {
   let bytes = 0;
@@ -142,6 +154,12 @@ export class InsertQueue {
   private retryTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
   private lastInsertStartMs = Number.NEGATIVE_INFINITY;
+  /** When the pending linger timer fires (performance.now()), to move it earlier when a reader arrives. */
+  private lingerDueMs = Number.POSITIVE_INFINITY;
+  /** Rows and, per agent, batches queued and not yet taken into an insert. */
+  private untakenRows = 0;
+  private readonly untakenByAgent = new Map<string, number>();
+  private watched: () => boolean = () => true;
   private closed = false;
   private drainWaiters: (() => void)[] = [];
 
@@ -162,6 +180,15 @@ export class InsertQueue {
 
   get depth(): { batches: number; rows: number; bytes: number } {
     return { batches: this.queue.length, rows: this.queuedRows, bytes: this.queuedBytes };
+  }
+
+  /**
+   * Lingers for idleLingerMs while `activity` says nobody reads the data, and
+   * inserts within lingerMs once someone does. Without it: always lingerMs.
+   */
+  watchedBy(activity: { readonly watched: boolean; onWatched(listener: () => void): void }): void {
+    this.watched = () => activity.watched;
+    activity.onWatched(() => this.pump());
   }
 
   submit(batch: BatchRows): Promise<SubmitOutcome> {
@@ -199,6 +226,7 @@ export class InsertQueue {
       alone: false,
     };
     this.queue.push(entry);
+    this.markUntaken(entry);
     this.queuedRows += rowCount;
     this.queuedBytes += bytes;
     if (batch.batchSeq !== 0n) this.pending.set(`${batch.agentId}\u0000${batch.batchSeq}`, entry);
@@ -270,21 +298,47 @@ export class InsertQueue {
 
   /** True (and a pump scheduled) while the next insert should wait for more batches. */
   private lingering(): boolean {
-    const waitMs = this.lastInsertStartMs + this.options.lingerMs - performance.now();
-    if (waitMs <= 0 || this.untakenRows() >= this.options.maxRowsPerInsert) return false;
-    if (this.lingerTimer === undefined && this.queue.some((entry) => !entry.taken)) {
+    if (this.untakenRows === 0) return false;
+    const lingerMs = this.watched() ? this.options.lingerMs : this.options.idleLingerMs;
+    const dueMs = this.lastInsertStartMs + lingerMs;
+    const waitMs = dueMs - performance.now();
+    if (waitMs <= 0 || this.untakenRows >= this.options.maxRowsPerInsert || this.agentWaiting()) return false;
+    // A reader arriving shortens the linger: a timer due later is replaced.
+    if (this.lingerTimer !== undefined && this.lingerDueMs > dueMs) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+    }
+    if (this.lingerTimer === undefined) {
+      this.lingerDueMs = dueMs;
       this.lingerTimer = setTimeout(() => {
         this.lingerTimer = undefined;
+        this.lingerDueMs = Number.POSITIVE_INFINITY;
         this.pump();
       }, waitMs);
     }
     return true;
   }
 
-  private untakenRows(): number {
-    let rows = 0;
-    for (const entry of this.queue) if (!entry.taken) rows += entry.rowCount;
-    return rows;
+  /** Some agent has half its in-flight window waiting here: lingering on would stall its sending. */
+  private agentWaiting(): boolean {
+    for (const batches of this.untakenByAgent.values())
+      if (batches >= this.options.agentBatchesToFlush) return true;
+    return false;
+  }
+
+  private markTaken(entry: QueuedBatch): void {
+    if (entry.taken) return;
+    entry.taken = true;
+    this.untakenRows -= entry.rowCount;
+    const left = (this.untakenByAgent.get(entry.batch.agentId) ?? 1) - 1;
+    if (left > 0) this.untakenByAgent.set(entry.batch.agentId, left);
+    else this.untakenByAgent.delete(entry.batch.agentId);
+  }
+
+  private markUntaken(entry: QueuedBatch): void {
+    entry.taken = false;
+    this.untakenRows += entry.rowCount;
+    this.untakenByAgent.set(entry.batch.agentId, (this.untakenByAgent.get(entry.batch.agentId) ?? 0) + 1);
   }
 
   private takeGroup(): QueuedBatch[] {
@@ -294,11 +348,11 @@ export class InsertQueue {
       if (entry.taken) continue;
       if (entry.alone) {
         if (group.length > 0) break;
-        entry.taken = true;
+        this.markTaken(entry);
         return [entry];
       }
       if (group.length > 0 && rows + entry.rowCount > this.options.maxRowsPerInsert) break;
-      entry.taken = true;
+      this.markTaken(entry);
       group.push(entry);
       rows += entry.rowCount;
     }
@@ -360,7 +414,7 @@ export class InsertQueue {
     if (isTransientStorageError(cause) && !this.closed) {
       this.stats.counters.insertRetries += 1;
       this.outage = true;
-      for (const entry of group) entry.taken = false;
+      for (const entry of group) this.markUntaken(entry);
       // Everything queued is now held through the outage, not just this group;
       // only its serialised form is kept, to bound memory by the TSV.
       for (const entry of this.queue) this.hold(entry);
@@ -370,7 +424,7 @@ export class InsertQueue {
     if (group.length > 1) {
       // One bad batch must not sink the others: retry each alone.
       for (const entry of group) {
-        entry.taken = false;
+        this.markUntaken(entry);
         entry.alone = true;
       }
       return;
@@ -404,10 +458,7 @@ export class InsertQueue {
       this.stats.counters.seriesStored += entry.seriesCount;
       const records = entry.records;
       if (records !== undefined && this.onStored !== undefined) {
-        this.onStored(
-          records.map((record) => toRequestRow(agentId, record)),
-          agentId,
-        );
+        this.onStored(() => records.map((record) => toRequestRow(agentId, record)), agentId);
       }
     } else if (outcome.kind === "failed") {
       this.stats.counters.batchesFailedStorage += 1;

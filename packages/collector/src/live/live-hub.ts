@@ -63,8 +63,10 @@ export class LiveHub {
   }
 
   /** The ingest stored-batch listener: cheap, synchronous, never throws into ingest. */
-  readonly publish = (rows: readonly RequestRow[]): void => {
-    if (this.clients.size === 0 || rows.length === 0) return;
+  readonly publish = (stored: () => readonly RequestRow[]): void => {
+    if (this.clients.size === 0) return;
+    const rows = stored();
+    if (rows.length === 0) return;
     if (this.wants("requests")) {
       const room = this.settings.maxRequestsPerEvent - this.pendingRequests.length;
       // Rows beyond the bound are counted, not converted: the newest wins the room.
