@@ -179,6 +179,8 @@ describe("collector RBAC", () => {
       { kind: "ServiceAccount", name: pod.serviceAccountName, namespace: releaseNamespace },
     ]);
     expect(pod.automountServiceAccountToken).toBe(true);
+    // The collector's watch starts from that in-cluster account (packages/collector/src/kubernetes).
+    expect(envOf(soleContainer(statefulSet), "PERISCOPE_KUBERNETES").value).toBe("auto");
   });
 
   it("is left out, with the token, when collector.kubernetes.enabled=false", () => {
@@ -186,6 +188,7 @@ describe("collector RBAC", () => {
     expect(objects.filter((o) => o.kind.startsWith("ClusterRole"))).toEqual([]);
     const collector = findObject(objects, "StatefulSet", "periscope-collector");
     expect(collector.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(envOf(soleContainer(collector), "PERISCOPE_KUBERNETES").value).toBe("off");
   });
 
   it("is the only cluster-wide access the chart grants", () => {
