@@ -23,7 +23,7 @@ function isV4Mapped(bytes: Uint8Array): boolean {
   return bytes[10] === 0xff && bytes[11] === 0xff;
 }
 
-function parseIpv6(text: string): Uint8Array | undefined {
+export function parseIpv6(text: string): Uint8Array | undefined {
   // An embedded dotted IPv4 tail ("::ffff:1.2.3.4") is rewritten as its two hex groups.
   const lastColon = text.lastIndexOf(":");
   const tail = text.slice(lastColon + 1);

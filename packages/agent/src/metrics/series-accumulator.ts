@@ -25,6 +25,8 @@ export interface SeriesIdentity {
   /** Undefined for the catch-all series past the agent's series cap. */
   server: RecordEndpoint | undefined;
   serverHost: string;
+  /** Edges: the name of a client no process was found for (client.host), or "{overflow}". */
+  clientHost: string;
   /** Endpoints only ("" for edges). */
   operation: string;
   target: string;
@@ -66,6 +68,7 @@ export class SeriesAccumulator {
       client: id.client === undefined ? undefined : identityOf(id.client, 0),
       server: id.server === undefined ? undefined : identityOf(id.server, id.server.port),
       serverHost: id.serverHost,
+      clientHost: id.clientHost,
       operation: id.operation,
       target: id.target,
       statusClass: id.statusClass,

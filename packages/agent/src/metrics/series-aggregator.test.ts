@@ -175,3 +175,61 @@ describe("SeriesAggregator", () => {
     ]);
   });
 });
+
+describe("SeriesAggregator peer cap", () => {
+  const fromClient = (i: number, host?: string) =>
+    sampleRecord({
+      client: {
+        ip: `127.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        port: 50_000,
+        service: "",
+        pid: 0,
+        processName: "",
+      },
+      attributes: host === undefined ? {} : { "client.host": host },
+    });
+
+  it("keeps at most the cap of distinct clients per service across intervals, folding the rest into {overflow}", () => {
+    const clock = fakeClock();
+    const aggregator = new SeriesAggregator({ intervalMs: 5_000, maxPeersPerService: 100, now: clock.now });
+    const series: MetricSeries[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      aggregator.fold(fromClient(i));
+      if (i % 5_000 === 4_999) {
+        clock.ms += 5_000;
+        series.push(...aggregator.drain());
+      }
+    }
+    series.push(...aggregator.drain(true));
+    const edges = series.filter((s) => s.kind === SeriesKind.EDGE);
+    const peers = new Set(edges.map((s) => `${s.client?.ip}|${s.clientHost}`));
+    expect(peers.size).toBe(101);
+    expect(peers.has("|{overflow}")).toBe(true);
+    expect(sum(edges, "count")).toBe(50_000n);
+    expect(aggregator.counters.peerOverflow).toBe(49_900);
+    const overflow = edges.filter((s) => s.clientHost === "{overflow}");
+    expect(sum(overflow, "count")).toBe(49_900n);
+  });
+
+  it("gives an idle peer's slot to a new one", () => {
+    const clock = fakeClock();
+    const aggregator = new SeriesAggregator({ maxPeersPerService: 1, peerIdleMs: 60_000, now: clock.now });
+    aggregator.fold(fromClient(1));
+    aggregator.fold(fromClient(2));
+    expect(aggregator.counters.peerOverflow).toBe(1);
+    clock.ms += 65_000;
+    aggregator.drain();
+    aggregator.fold(fromClient(2));
+    expect(aggregator.counters.peerOverflow).toBe(1);
+  });
+
+  it("folds the clients of one named block into one series without their addresses", () => {
+    const aggregator = new SeriesAggregator({ now: fakeClock().now, isInternalAddress: () => false });
+    for (let i = 0; i < 300; i++) aggregator.fold(fromClient(i, "203.0.113.0/24"));
+    const edges = aggregator.drain(true).filter((s) => s.kind === SeriesKind.EDGE);
+    expect(edges).toHaveLength(1);
+    expect(edges[0]?.client?.ip).toBe("");
+    expect(edges[0]?.clientHost).toBe("203.0.113.0/24");
+    expect(aggregator.counters.peerOverflow).toBe(0);
+  });
+});

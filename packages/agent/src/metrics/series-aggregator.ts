@@ -22,6 +22,18 @@
 // `maxSeriesPerInterval` series of all kinds, new keys fold into one catch-all
 // series per (kind, protocol, side, status class) with no identity, so totals
 // stay exact even then.
+//
+// Peers (issue #15): each local service (the observing end) keeps at most
+// `maxPeersPerService` distinct far ends; the requests of any further peer
+// fold into one "{overflow}" peer of that service and are counted
+// (DropCounters.peer_overflow). Unlike the endpoint cap this one is sticky: a
+// peer keeps its slot while it is seen at all and gives it up after
+// `peerIdleMs` without requests, so a flood of new clients cannot push a new
+// set of names into every interval (the map over any range would then show
+// the cap times the intervals). An unknown peer arrives already named by
+// metadata/peer-names.ts (client.host / server.host: a DNS name or the
+// address's block); its address stays in the series only when it is internal,
+// so the clients of one block or name fold into one series.
 
 import { type MetricSeries, SeriesKind } from "@periscope/proto";
 import type { RecordEndpoint, RequestRecord } from "../records/request-record.js";
@@ -30,9 +42,13 @@ import { statusClassOf } from "./status-class.js";
 import { TargetTemplater } from "./target-template.js";
 
 export const DEFAULT_INTERVAL_MS = 5_000;
+export const DEFAULT_MAX_PEERS_PER_SERVICE = 200;
+export const DEFAULT_PEER_IDLE_MS = 10 * 60_000;
 /** The contract's bound on a series interval (MetricSeries.interval_nano). */
 export const MAX_INTERVAL_MS = 10_000;
 export const OVERFLOW_TARGET = "{overflow}";
+/** The peer a service's requests from peers past its cap are folded into (client_host / server_host). */
+export const OVERFLOW_PEER = "{overflow}";
 /** An endpoint's p99 is trusted as a slow-request threshold from this many requests in an interval. */
 const MIN_REQUESTS_FOR_P99 = 20;
 const MAX_OPERATION_LENGTH = 128;
@@ -41,6 +57,12 @@ export interface SeriesAggregatorOptions {
   intervalMs?: number;
   maxEndpointsPerServer?: number;
   maxSeriesPerInterval?: number;
+  /** Distinct peers each local service keeps before new ones fold into "{overflow}". */
+  maxPeersPerService?: number;
+  /** A peer without requests for this long gives its slot up. */
+  peerIdleMs?: number;
+  /** Whether a named peer's address stays in its series (internal addresses); all do when absent. */
+  isInternalAddress?: (ip: string) => boolean;
   /** Wall clock, ms since the Unix epoch. */
   now?: () => number;
 }
@@ -52,13 +74,27 @@ export interface SeriesAggregatorCounters {
   seriesOverflow: number;
   /** Series emitted by drain(). */
   seriesEmitted: number;
+  /** Requests folded into a service's "{overflow}" peer (peer cap reached). */
+  peerOverflow: number;
 }
 
+const NO_ENDPOINT = { ip: "", port: 0, service: "", pid: 0, processName: "" } as const;
+
 export class SeriesAggregator {
-  readonly counters: SeriesAggregatorCounters = { endpointOverflow: 0, seriesOverflow: 0, seriesEmitted: 0 };
+  readonly counters: SeriesAggregatorCounters = {
+    endpointOverflow: 0,
+    seriesOverflow: 0,
+    seriesEmitted: 0,
+    peerOverflow: 0,
+  };
   readonly intervalMs: number;
   private readonly maxEndpointsPerServer: number;
   private readonly maxSeriesPerInterval: number;
+  private readonly maxPeersPerService: number;
+  private readonly peerIdleMs: number;
+  private readonly isInternalAddress: (ip: string) => boolean;
+  /** Per local service: its admitted peers and when each was last seen (ms). */
+  private readonly peers = new Map<string, Map<string, number>>();
   private readonly now: () => number;
   private readonly templater = new TargetTemplater();
   private edges = new Map<string, SeriesAccumulator>();
@@ -79,6 +115,9 @@ export class SeriesAggregator {
     }
     this.maxEndpointsPerServer = options.maxEndpointsPerServer ?? 500;
     this.maxSeriesPerInterval = options.maxSeriesPerInterval ?? 20_000;
+    this.maxPeersPerService = options.maxPeersPerService ?? DEFAULT_MAX_PEERS_PER_SERVICE;
+    this.peerIdleMs = options.peerIdleMs ?? DEFAULT_PEER_IDLE_MS;
+    this.isInternalAddress = options.isInternalAddress ?? (() => true);
     this.now = options.now ?? Date.now;
     this.intervalStartMs = this.alignedStart(this.now());
   }
@@ -92,23 +131,52 @@ export class SeriesAggregator {
     const nowMs = this.now();
     if (nowMs >= this.intervalStartMs + this.intervalMs) this.seal(nowMs);
     const attributes = record.attributes;
-    const { server, client } = record;
+    let { server, client } = record;
     const statusClass = statusClassOf(record);
-    const host = attributes["http.host"] ?? "";
-    const serverNamespace = attributes["k8s.server.namespace"] ?? "";
-    const serverWorkload = attributes["k8s.server.workload"] ?? "";
-    const clientNamespace = attributes["k8s.client.namespace"] ?? "";
-    const clientWorkload = attributes["k8s.client.workload"] ?? "";
+    let host = attributes["http.host"] || attributes["server.host"] || "";
+    let clientHost = attributes["client.host"] ?? "";
+    let serverNamespace = attributes["k8s.server.namespace"] ?? "";
+    let serverWorkload = attributes["k8s.server.workload"] ?? "";
+    let clientNamespace = attributes["k8s.client.namespace"] ?? "";
+    let clientWorkload = attributes["k8s.client.workload"] ?? "";
+    // A named peer outside the internal blocks is its name, not its address.
+    if (clientHost !== "" && !this.isInternalAddress(client.ip)) client = { ...client, ip: "", port: 0 };
+    if (attributes["server.host"] && !attributes["http.host"] && !this.isInternalAddress(server.ip)) {
+      server = { ...server, ip: "", port: 0 };
+    }
+    const local =
+      record.side === "server"
+        ? `${server.service}|${server.processName}|${serverNamespace}|${serverWorkload}`
+        : `${client.service}|${client.processName}|${clientNamespace}|${clientWorkload}`;
+    const peer =
+      record.side === "server"
+        ? `${client.ip}|${client.service}|${client.processName}|${clientNamespace}|${clientWorkload}|${clientHost}`
+        : `${server.ip}|${server.port}|${server.service}|${server.processName}|${serverNamespace}|${serverWorkload}|${host}`;
+    if (!this.admitPeer(`${record.side}|${local}`, peer, nowMs)) {
+      this.counters.peerOverflow++;
+      if (record.side === "server") {
+        client = NO_ENDPOINT;
+        clientHost = OVERFLOW_PEER;
+        clientNamespace = "";
+        clientWorkload = "";
+      } else {
+        server = NO_ENDPOINT;
+        host = OVERFLOW_PEER;
+        serverNamespace = "";
+        serverWorkload = "";
+      }
+    }
     const serverKey = `${record.protocol}|${record.side}|${server.ip}|${server.port}|${server.service}|${server.processName}|${host}|${serverNamespace}|${serverWorkload}`;
     const durationNs = Number(record.durationNs);
 
-    const edgeKey = `${serverKey}|${client.ip}|${client.service}|${client.processName}|${clientNamespace}|${clientWorkload}|${statusClass}`;
+    const edgeKey = `${serverKey}|${client.ip}|${client.service}|${client.processName}|${clientNamespace}|${clientWorkload}|${clientHost}|${statusClass}`;
     let edge = this.edges.get(edgeKey);
     if (edge === undefined) {
       edge = this.open(this.edges, edgeKey, SeriesKind.EDGE, record, statusClass, {
         client: copyOf(client),
         server: copyOf(server),
         serverHost: host,
+        clientHost,
         operation: "",
         target: "",
         clientNamespace,
@@ -132,6 +200,7 @@ export class SeriesAggregator {
         client: undefined,
         server: copyOf(server),
         serverHost: host,
+        clientHost: "",
         operation,
         target,
         clientNamespace: "",
@@ -193,6 +262,7 @@ export class SeriesAggregator {
         client: undefined,
         server: undefined,
         serverHost: "",
+        clientHost: "",
         operation: "",
         target: OVERFLOW_TARGET,
         clientNamespace: "",
@@ -215,8 +285,31 @@ export class SeriesAggregator {
     return series;
   }
 
+  /** Whether `peer` has (or now gets) one of the local service's slots. */
+  private admitPeer(local: string, peer: string, nowMs: number): boolean {
+    let peers = this.peers.get(local);
+    if (peers === undefined) {
+      peers = new Map();
+      this.peers.set(local, peers);
+    }
+    if (peers.has(peer) || peers.size < this.maxPeersPerService) {
+      peers.set(peer, nowMs);
+      return true;
+    }
+    return false;
+  }
+
+  /** Peers idle for peerIdleMs give their slots up; a service with none is forgotten. */
+  private expirePeers(nowMs: number): void {
+    for (const [local, peers] of this.peers) {
+      for (const [peer, seenMs] of peers) if (nowMs - seenMs > this.peerIdleMs) peers.delete(peer);
+      if (peers.size === 0) this.peers.delete(local);
+    }
+  }
+
   /** Closes the open interval into messages and opens the one holding `nowMs`. */
   private seal(nowMs: number): void {
+    this.expirePeers(nowMs);
     const startNs = BigInt(this.intervalStartMs) * 1_000_000n;
     const intervalNs = BigInt(this.intervalMs) * 1_000_000n;
     for (const series of this.edges.values()) this.sealed.push(series.toMessage(startNs, intervalNs));
