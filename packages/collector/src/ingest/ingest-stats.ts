@@ -39,6 +39,8 @@ export interface AgentStatus {
   drops: Record<string, string>;
   /** What the agent held unacknowledged when it sent its latest batch; absent before it reports one. */
   backlog?: AgentBacklog;
+  /** Capture features the agent runs without on its node, and why (AgentInfo.capture_problems); absent before it reports. */
+  captureProblems?: { feature: string; reason: string }[];
 }
 
 /** AgentInfo.backlog as numbers: batches in the agent's memory and disk spool, ages in ms. */
@@ -99,6 +101,9 @@ export class IngestStats {
               spoolOldestAgeMs: Number(info.backlog.spoolOldestAgeMs),
             },
           }),
+      ...(info === undefined
+        ? {}
+        : { captureProblems: info.captureProblems.map(({ feature, reason }) => ({ feature, reason })) }),
     });
     if (this.agents.size > this.maxAgents) {
       const oldest = this.agents.keys().next().value;

@@ -21,7 +21,8 @@ export interface AgentConfigState {
 }
 
 export interface AgentView extends AgentStatus {
-  health: "ok" | "stale";
+  /** stale: no heartbeat for 30 s; degraded: reporting, but running without some capture (captureProblems). */
+  health: "ok" | "degraded" | "stale";
   config: AgentConfigState;
 }
 
@@ -46,6 +47,11 @@ FROM agents
 GROUP BY agent_id
 ORDER BY agent_id
 LIMIT 10000`;
+
+function agentHealth(agent: AgentStatus, nowMs: number): AgentView["health"] {
+  if (nowMs - Date.parse(agent.lastSeen) > AGENT_STALE_AFTER_MS) return "stale";
+  return (agent.captureProblems?.length ?? 0) > 0 ? "degraded" : "ok";
+}
 
 export async function queryAgents(
   storage: Storage,
@@ -81,7 +87,7 @@ export async function queryAgents(
     .sort((a, b) => a.agentId.localeCompare(b.agentId))
     .map((agent) => ({
       ...agent,
-      health: nowMs - Date.parse(agent.lastSeen) <= AGENT_STALE_AFTER_MS ? "ok" : "stale",
+      health: agentHealth(agent, nowMs),
       config: configOf(agent.agentId),
     }));
 }

@@ -25,7 +25,28 @@ const agentSchema = {
     version: { type: "string", description: "agent version" },
     kernel: { type: "string", description: "kernel release of the agent's node" },
     lastSeen: { type: "string", description: "last batch or heartbeat, ISO-8601" },
-    health: { type: "string", enum: ["ok", "stale"], description: "stale: no heartbeat for 30 s" },
+    health: {
+      type: "string",
+      enum: ["ok", "degraded", "stale"],
+      description:
+        "stale: no heartbeat for 30 s; degraded: reporting, but running without some capture on its node (captureProblems says what and why)",
+    },
+    captureProblems: {
+      type: "array",
+      description:
+        "capture features the agent runs without on its node (a BPF object missing, a kernel feature, mount or capability lacking), from its latest batch; absent until this collector hears from it",
+      items: {
+        type: "object",
+        required: ["feature", "reason"],
+        properties: {
+          feature: {
+            type: "string",
+            description: "tcp_health, tls, process_exit_close, container_ids, process_lookup or capture",
+          },
+          reason: { type: "string", description: "what is missing and what to do" },
+        },
+      },
+    },
     drops: {
       type: "object",
       additionalProperties: { type: "string" },
