@@ -10,6 +10,7 @@ describe("loadConfig", () => {
     expect(loadConfig({})).toEqual({
       collectorAddress: "127.0.0.1:4770",
       agentId: hostname(),
+      nodeName: hostname(),
       captureBytes: 4096,
       bpfObjectPath: undefined,
       apiAddress: "127.0.0.1:4781",
@@ -32,12 +33,14 @@ describe("loadConfig", () => {
       loadConfig({
         PERISCOPE_COLLECTOR_ADDR: "collector.periscope.svc:4770",
         PERISCOPE_AGENT_ID: "node-7",
+        PERISCOPE_NODE_NAME: "ip-10-0-3-17.eu-west-1.compute.internal",
         PERISCOPE_CAPTURE_BYTES: "16384",
         PERISCOPE_BPF_OBJECT: "/opt/periscope/socket_trace.bpf.o",
       }),
     ).toEqual({
       collectorAddress: "collector.periscope.svc:4770",
       agentId: "node-7",
+      nodeName: "ip-10-0-3-17.eu-west-1.compute.internal",
       captureBytes: 16384,
       bpfObjectPath: "/opt/periscope/socket_trace.bpf.o",
       apiAddress: "127.0.0.1:4781",

@@ -12,6 +12,12 @@ export interface AgentConfig {
   /** host:port of the collector's gRPC ingest. */
   collectorAddress: string;
   agentId: string;
+  /**
+   * The node this agent runs on: the Kubernetes node name from the downward
+   * API (fieldRef spec.nodeName), else the host name. Sent as AgentInfo.hostname;
+   * the collector records it as the node of this host's processes.
+   */
+  nodeName: string;
   /** Bytes captured per syscall; more are counted but not copied. */
   captureBytes: number;
   /** Compiled eBPF object; the tracer's built-in default when undefined. */
@@ -70,6 +76,17 @@ const variables = {
     parse: (raw) => {
       const value = (raw ?? hostname()).trim();
       if (value === "" || value.length > 253) throw new ConfigError("must be 1 to 253 characters");
+      return value;
+    },
+  },
+  nodeName: {
+    name: "PERISCOPE_NODE_NAME",
+    description:
+      "Kubernetes node name, from the downward API (env valueFrom fieldRef spec.nodeName); default: the host name",
+    parse: (raw) => {
+      const value = (raw ?? "").trim() || hostname();
+      // A node name is a DNS subdomain (RFC 1123): at most 253 characters.
+      if (value.length > 253) throw new ConfigError("must be at most 253 characters");
       return value;
     },
   },
@@ -199,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
   return {
     collectorAddress: read("collectorAddress"),
     agentId: read("agentId"),
+    nodeName: read("nodeName"),
     captureBytes: read("captureBytes"),
     bpfObjectPath: read("bpfObjectPath"),
     apiAddress: read("apiAddress"),

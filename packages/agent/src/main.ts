@@ -1,6 +1,6 @@
 // periscope-agent: kernel capture → connection tracking → parsers → records → collector.
 import { readFileSync } from "node:fs";
-import { hostname, release } from "node:os";
+import { release } from "node:os";
 import {
   type AgentInfo,
   AgentInfoSchema,
@@ -158,7 +158,8 @@ function agentInfo(): AgentInfo {
   const userSpace = pipeline.counters();
   const decoder = tracer?.decoderCounters() ?? finalDecoderCounters;
   return create(AgentInfoSchema, {
-    hostname: hostname(),
+    // The node name (downward API) in a cluster: the collector records it as the node of this host's processes.
+    hostname: config.nodeName,
     version,
     kernel: release(),
     drops: create(DropCountersSchema, {

@@ -5,7 +5,7 @@
 
 import { readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
-import { cgroupV2PathOf, containerIdFromCgroupPath } from "./container-id.js";
+import { cgroupV2PathOf, containerIdOfProcCgroup } from "./container-id.js";
 
 export interface ProcessInfo {
   pid: number;
@@ -116,7 +116,8 @@ export class ProcessInfoCache {
     } catch {
       // Kernel threads have none; another user's process needs CAP_SYS_PTRACE.
     }
-    const cgroupPath = cgroupV2PathOf(text("cgroup")) ?? "";
+    const procCgroup = text("cgroup");
+    const cgroupPath = cgroupV2PathOf(procCgroup) ?? "";
     this.counters.read++;
     return {
       pid,
@@ -125,7 +126,7 @@ export class ProcessInfoCache {
       cmdline: text("cmdline").replace(/\0+$/, "").replaceAll("\0", " ").slice(0, MAX_CMDLINE_CHARS),
       exe,
       cgroupPath,
-      containerId: containerIdFromCgroupPath(cgroupPath) ?? "",
+      containerId: containerIdOfProcCgroup(procCgroup) ?? "",
     };
   }
 }
