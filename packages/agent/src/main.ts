@@ -26,6 +26,8 @@ import { TcpHealthReporter } from "./health/tcp-health-reporter.js";
 import { observeProcesses, withProcessInfo } from "./metadata/endpoint-process.js";
 import { ListeningSockets } from "./metadata/listening-sockets.js";
 import { LocalAddresses } from "./metadata/local-addresses.js";
+import { PeerNames } from "./metadata/peer-names.js";
+import { loadPeerNamingConfig, type PeerNamingConfig } from "./metadata/peer-naming-config.js";
 import { ProcessInfoCache } from "./metadata/process-info.js";
 import { ProcessNames } from "./metadata/process-names.js";
 import { lookupSocketEndpoints } from "./metadata/socket-endpoints.js";
@@ -83,6 +85,14 @@ try {
   console.error(`periscope-agent: invalid configuration: ${error.message}`);
   process.exit(2);
 }
+let peerNaming: PeerNamingConfig;
+try {
+  peerNaming = loadPeerNamingConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`periscope-agent: invalid configuration: ${error.message}`);
+  process.exit(2);
+}
 let tcpHealthConfig: TcpHealthConfig;
 let tlsScanMs: number;
 try {
@@ -130,7 +140,14 @@ let controlPlane: ControlPlane | undefined;
 let controlStream: CollectorControlStream | undefined;
 // Every record is folded into the metric series; the sampler then decides
 // whether it also travels as a record, within the record budget.
-const metrics = new SeriesAggregator({ intervalMs: config.metricsIntervalMs });
+// Peers no process was found for are named (DNS, else their block) before
+// they are folded, and each service keeps a bounded set of them (issue #15).
+const peerNames = new PeerNames(peerNaming);
+const metrics = new SeriesAggregator({
+  intervalMs: config.metricsIntervalMs,
+  maxPeersPerService: peerNaming.maxPeersPerService,
+  isInternalAddress: (ip) => peerNames.isInternal(ip),
+});
 const sampler = new RecordSampler({ budgetPerSecond: config.recordBudgetPerSecond });
 
 const pipeline = new Pipeline({
@@ -144,6 +161,8 @@ const pipeline = new Pipeline({
   listeners: new ListeningSockets({ minRefreshIntervalMs: 5_000, maxListeners: 4096 }),
   localAddresses: new LocalAddresses(),
   onRecord: (record) => {
+    peerNames.learn(record);
+    peerNames.name(record);
     const weight = sampler.decide(record, metrics.fold(record));
     if (weight > 0) exporter.add(withProcessInfo(toProtoRecord(record, clock, weight), processInfo));
   },
@@ -188,6 +207,7 @@ function agentInfo(): AgentInfo {
       recordsSampledOut: BigInt(sampler.counters.sampledOut),
       metricSeriesDropped: BigInt(exporter.counters.seriesDropped),
       endpointOverflow: BigInt(metrics.counters.endpointOverflow),
+      peerOverflow: BigInt(metrics.counters.peerOverflow),
       batchesRejected: BigInt(exporter.counters.batchesRejected),
       spoolFilesCorrupt: BigInt(exporter.spool?.counters.filesCorrupt ?? 0),
       spoolBatchesDropped: BigInt(exporter.spool?.counters.batchesDropped ?? 0),
