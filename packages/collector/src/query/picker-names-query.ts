@@ -1,14 +1,13 @@
 // Names for the UI's pickers (services, namespaces, operations, protocols)
 // seen in a range, most requested first, optionally by prefix.
 //
-// Services, namespaces and operations come from `picker_names` (migration
-// 0005), one row per name per day kept by a materialized view: a picker reads
-// a few thousand rows, never `requests`. Its granularity is the day, so a
-// name is listed when its first and last sighting on the range's days bracket
-// any of the range, and its count is the whole days' count. Protocols are not
-// in that table; they are read from the service roll-ups, exact to the minute.
+// All come from the metric roll-ups (migration 0030): services and namespaces
+// from either end of the edges, operations from the endpoints, protocols from
+// the services — exact to the minute, and counted from every request the
+// agents saw, not from the records kept within their budget. A picker reads
+// roll-up rows (a few per edge and minute or hour), never `requests`.
 import type { QueryParams, Storage } from "../storage/storage.js";
-import { rollupSource } from "./rollup-source.js";
+import { type RollupKind, rollupSource } from "./rollup-source.js";
 import type { TimeRange } from "./time-range.js";
 
 export const PICKER_KINDS = ["service", "operation", "namespace", "protocol"] as const;
@@ -34,25 +33,28 @@ interface NameRow {
   request_count: string;
 }
 
-function pickerNamesSql(filter: PickerNamesFilter): string {
-  const conditions = [
-    "kind = {kind:String}",
-    "day >= toDate(fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC'))",
-    "day <= toDate(fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC'))",
-  ];
+// Both ends of a call may be observed, each a row of its own side: a name
+// counts the requests of the side that saw more of them, not both.
+const REQUEST_COUNT =
+  "toString(greatest(sumIf(requests, side = 'client'), sumIf(requests, side = 'server')))";
+
+/** Each roll-up row offers the names of these columns. */
+const NAME_COLUMNS: Record<Exclude<PickerKind, "protocol">, { rollup: RollupKind; columns: string }> = {
+  service: { rollup: "edges", columns: "[client_name, server_name]" },
+  namespace: { rollup: "edges", columns: "[client_namespace, server_namespace]" },
+  operation: { rollup: "endpoints", columns: "[operation]" },
+};
+
+function namesSql(filter: PickerNamesFilter, source: string, columns: string): string {
+  const conditions = ["name != ''"];
   if (filter.prefix !== undefined) conditions.push("startsWith(name, {prefix:String})");
-  if (filter.kind === "operation" && filter.service !== undefined)
-    conditions.push("scope = {service:String}");
-  // Rows are summed per name: the same name under several scopes (operations
-  // of different services), days or unmerged parts is one picker entry.
   return `
-SELECT name, toString(sum(requests)) AS request_count
-FROM picker_names
-WHERE ${conditions.join("\n  AND ")}
+SELECT name, ${REQUEST_COUNT} AS request_count
+FROM ${source}
+ARRAY JOIN ${columns} AS name
+WHERE ${conditions.join(" AND ")}
 GROUP BY name
-HAVING max(last_seen) >= toDateTime(intDiv({from_ms:Int64}, 1000), 'UTC')
-   AND min(first_seen) < toDateTime(intDiv({to_ms:Int64} + 999, 1000), 'UTC')
-ORDER BY sum(requests) DESC, name
+ORDER BY toUInt64(request_count) DESC, name
 LIMIT {limit:UInt32}`;
 }
 
@@ -75,9 +77,16 @@ export async function queryPickerNames(storage: Storage, filter: PickerNamesFilt
     sql = protocolsSql(filter, source.sql);
     Object.assign(params, source.params);
   } else {
-    sql = pickerNamesSql(filter);
-    Object.assign(params, { kind: filter.kind, from_ms: filter.range.fromMs, to_ms: filter.range.toMs });
-    if (filter.kind === "operation" && filter.service !== undefined) params.service = filter.service;
+    const { rollup, columns } = NAME_COLUMNS[filter.kind];
+    const service = filter.kind === "operation" ? filter.service : undefined;
+    const source = rollupSource(
+      rollup,
+      filter.range,
+      service === undefined ? [] : ["service = {service:String}"],
+    );
+    if (service !== undefined) params.service = service;
+    sql = namesSql(filter, source.sql, columns);
+    Object.assign(params, source.params);
   }
   const rows = await storage.select<NameRow>(sql, params);
   return rows.map((row) => ({ name: row.name, requests: Number(row.request_count) }));

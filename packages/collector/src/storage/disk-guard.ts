@@ -22,7 +22,7 @@ import type { Storage } from "./storage.js";
 
 export const DROP_TIERS: readonly (readonly string[])[] = [
   ["requests", "connections", "trace_index", "profile_samples"],
-  ["metric_edges_1m", "metric_services_1m", "metric_endpoints_1m", "picker_names"],
+  ["metric_edges_1m", "metric_services_1m", "metric_endpoints_1m"],
   ["metric_edges_1h", "metric_services_1h", "metric_endpoints_1h"],
 ];
 

@@ -88,7 +88,6 @@ describe("migrations", () => {
       "metric_edges_1m",
       "metric_services_1m",
       "metric_endpoints_1m",
-      "picker_names",
     ]);
     expect(await requestsEngine()).toContain("TTL toDateTime(time) + toIntervalDay(30)");
     const engines = await storage.select<{ name: string; engine_full: string }>(

@@ -33,7 +33,6 @@ export const TABLE_TTLS: readonly TableTtl[] = [
   { table: "metric_edges_1h", timeExpression: "hour", setting: "hourlyRollupRetentionDays" },
   { table: "metric_services_1h", timeExpression: "hour", setting: "hourlyRollupRetentionDays" },
   { table: "metric_endpoints_1h", timeExpression: "hour", setting: "hourlyRollupRetentionDays" },
-  { table: "picker_names", timeExpression: "day", setting: "rollupRetentionDays" },
   { table: "profile_stacks", timeExpression: "last_seen", setting: "profileRetentionDays" },
   { table: "profile_samples", timeExpression: "time", setting: "profileRetentionDays" },
   { table: "shared_links", timeExpression: "toDateTime(created_at)", setting: "linkRetentionDays" },

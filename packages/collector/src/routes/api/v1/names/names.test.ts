@@ -20,39 +20,48 @@ let t: CollectorUnderTest;
 
 beforeAll(async () => {
   t = await startCollectorUnderTest();
-  let i = 0;
-  const at = () => BigInt(nowMs - 60_000 + i++) * 1_000_000n;
   const web = { service: "web", ip: "10.5.0.1", port: 40000 };
   const payments = { service: "payments", ip: "10.5.0.2", port: 80 };
   const pricing = { service: "pricing", ip: "10.5.0.3", port: 80 };
-  const namespaces = { "k8s.client.namespace": "shop", "k8s.server.namespace": "billing" };
-  const requests = [
-    ...[1, 2, 3].map(() =>
-      call({
-        side: "client",
-        timeNs: at(),
-        client: web,
-        server: payments,
-        operation: "POST",
-        attributes: namespaces,
-      }),
-    ),
-    call({ side: "client", timeNs: at(), client: web, server: payments, operation: "GET" }),
-    call({ side: "client", timeNs: at(), client: web, server: pricing, operation: "PUT" }),
-    call({ side: "client", timeNs: at(), protocol: "redis", client: web, server: pricing, operation: "GET" }),
-  ];
-  // Protocols are listed from the metric series (exact counts), the other names from records.
-  const edge = (server: typeof web, count: number, protocol = "http") =>
+  const startMs = nowMs - 60_000;
+  const durations = (count: number) => Array.from({ length: count }, () => 1);
+  // What web's agent folded its calls into: 3 POST and 1 GET to payments (the
+  // POSTs between namespaces), a PUT and a redis GET to pricing.
+  const edge = (server: typeof web, count: number, protocol = "http", namespaced = false) =>
     metricSeries({
       kind: "edge",
       side: "client",
       protocol,
-      startMs: nowMs - 60_000,
-      durationsMs: Array.from({ length: count }, () => 1),
+      startMs,
+      durationsMs: durations(count),
       client: web,
       server,
+      ...(namespaced ? { clientNamespace: "shop", serverNamespace: "billing" } : {}),
     });
-  const metrics = [edge(payments, 4), edge(pricing, 1), edge(pricing, 1, "redis")];
+  const endpoint = (server: typeof web, operation: string, count: number, protocol = "http") =>
+    metricSeries({
+      kind: "endpoint",
+      side: "client",
+      protocol,
+      startMs,
+      durationsMs: durations(count),
+      server,
+      operation,
+    });
+  const metrics = [
+    edge(payments, 3, "http", true),
+    edge(payments, 1),
+    edge(pricing, 1),
+    edge(pricing, 1, "redis"),
+    endpoint(payments, "POST", 3),
+    endpoint(payments, "GET", 1),
+    endpoint(pricing, "PUT", 1),
+    endpoint(pricing, "GET", 1, "redis"),
+  ];
+  // One kept record: names come from the series, which count every request.
+  const requests = [
+    call({ side: "client", timeNs: BigInt(startMs) * 1_000_000n, client: web, server: payments }),
+  ];
   expect(await t.ingest.send({ agentId: "node-a", requests, metrics })).toMatchObject({ ok: true });
 });
 
