@@ -175,6 +175,12 @@ describe("the API speaks Kubernetes", () => {
     const edges = map.body.edges.map((edge) => `${edge.source}->${edge.target}:${edge.requestCount}`).sort();
     // Both replicas' calls on one edge: a pod restart or a second replica is not a new service.
     expect(edges).toEqual(["checkout->cart:6", "debug->checkout:1"]);
+    const edgesOf = async (query: string) =>
+      (await t.get<MapBody>(`/api/v1/map?${range}&${query}`)).body.edges.map(
+        (e) => `${e.source}->${e.target}`,
+      );
+    expect(await edgesOf("workload=cart")).toEqual(["checkout->cart"]);
+    expect(await edgesOf("namespace=default")).toEqual(["debug->checkout"]);
     const grouped = await t.get<MapBody>(`/api/v1/map?${range}&groupBy=namespace`);
     expect(grouped.body.nodes.map((node) => node.id).sort()).toEqual(["default", "shop"]);
   });

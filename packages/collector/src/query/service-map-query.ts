@@ -50,6 +50,11 @@ export interface ServiceMapFilter {
   hidden?: readonly string[];
   /** Only edges with an end in this namespace. */
   namespace?: string;
+  /**
+   * Only edges with an end that is this workload: a decorated end is named by
+   * its workload (src/kubernetes/decorate.ts), so the map's name is the key.
+   */
+  workload?: string;
   /** "namespace": one node per namespace ("" is shown as "(none)"). */
   groupBy?: "service" | "namespace";
 }
@@ -81,6 +86,9 @@ function edgeAggregatesSql(filter: ServiceMapFilter): { sql: string; params: Que
   if (filter.protocol !== undefined) conditions.push("protocol = {protocol:String}");
   if (filter.namespace !== undefined) {
     conditions.push("(client_namespace = {namespace:String} OR server_namespace = {namespace:String})");
+  }
+  if (filter.workload !== undefined) {
+    conditions.push("(client_name = {workload:String} OR server_name = {workload:String})");
   }
   const having =
     filter.hidden !== undefined && filter.hidden.length > 0
@@ -161,6 +169,7 @@ export async function queryServiceMap(storage: Storage, filter: ServiceMapFilter
   const params: QueryParams = { ...sourceParams };
   if (filter.protocol !== undefined) params.protocol = filter.protocol;
   if (filter.namespace !== undefined) params.namespace = filter.namespace;
+  if (filter.workload !== undefined) params.workload = filter.workload;
   if (filter.hidden !== undefined && filter.hidden.length > 0) params.hidden = filter.hidden;
   const rows = await storage.select<EdgeAggregateRow>(sql, params);
   let edges = rows.map(toEdge);

@@ -9,6 +9,7 @@ export interface MapDiffQuery {
   protocol?: string;
   hide?: string;
   namespace?: string;
+  workload?: string;
   groupBy?: "service" | "namespace";
 }
 

@@ -15,6 +15,7 @@ export function mapFilterOf(
     protocol: query.protocol || undefined,
     hidden: parseNameList("hide", query.hide),
     namespace: query.namespace || undefined,
+    workload: query.workload || undefined,
     groupBy: query.groupBy === "namespace" ? "namespace" : "service",
   };
 }

@@ -11,6 +11,7 @@ export interface MapQuery {
   errorsOnly?: boolean;
   hide?: string;
   namespace?: string;
+  workload?: string;
   groupBy?: "service" | "namespace";
 }
 
@@ -19,6 +20,12 @@ export const mapFilterQueryProperties = {
   protocol: protocolQueryProperty,
   hide: { type: "string", maxLength: 65_536, description: "comma-separated node names to leave out" },
   namespace: { type: "string", maxLength: 512, description: "only edges with an end in this namespace" },
+  workload: {
+    type: "string",
+    maxLength: 253,
+    description:
+      "only edges with an end that is this workload (Deployment, StatefulSet, … name; a Service's name)",
+  },
   groupBy: {
     type: "string",
     enum: ["service", "namespace", ""],
