@@ -37,6 +37,13 @@ describe("agent DaemonSet", () => {
     });
   });
 
+  it("leaves debugfs out on request (kernels built without it)", () => {
+    const objects = parseManifests(render({ set: ["agent.debugfs=false"] }));
+    const podSpec = findObject(objects, "DaemonSet", "periscope-agent").spec.template.spec;
+    expect(podSpec.volumes.map((v: { name: string }) => v.name)).not.toContain("debugfs");
+    expect(podSpec.containers[0].volumeMounts.map((m: { name: string }) => m.name)).not.toContain("debugfs");
+  });
+
   it("tolerates every taint, so every node has an agent", () => {
     expect(pod.tolerations).toEqual([{ operator: "Exists" }]);
   });
