@@ -102,8 +102,9 @@ describe("agent DaemonSet", () => {
     expect((container.env ?? []).some((e: { name: string }) => e.name === "PERISCOPE_SPOOL_DIR")).toBe(false);
   });
 
-  it("names itself after its node and dials the collector's gRPC Service", () => {
+  it("names itself and its node after the node it runs on, and dials the collector's gRPC Service", () => {
     expect(envOf(agent, "PERISCOPE_AGENT_ID").valueFrom?.fieldRef?.fieldPath).toBe("spec.nodeName");
+    expect(envOf(agent, "PERISCOPE_NODE_NAME").valueFrom?.fieldRef?.fieldPath).toBe("spec.nodeName");
     expect(envOf(agent, "PERISCOPE_COLLECTOR_ADDR").value).toBe("periscope-collector:4770");
     expect(agent.command).toEqual(["node", "packages/agent/dist/main.js"]);
   });
