@@ -3,6 +3,7 @@
 // service-account mount and KUBERNETES_SERVICE_HOST every pod gets), an
 // explicit kubeconfig, or an API URL. Anything else is host mode: records keep
 // their process identity, and nothing is logged about Kubernetes again.
+import { existsSync } from "node:fs";
 import { KubeConfig } from "@kubernetes/client-node";
 import {
   ClusterWatch,
@@ -24,7 +25,11 @@ export interface KubernetesSettings {
   inClusterHost: string;
   /** Seconds a deleted pod still resolves. */
   graceSeconds: number;
+  /** Where the pod's service-account token is mounted (the kubelet's path unless a test says otherwise). */
+  serviceAccountTokenPath?: string;
 }
+
+const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 export interface RunningMetadata {
   metadata: KubernetesMetadata;
@@ -57,7 +62,12 @@ export function kubeConfigFor(
     config.loadFromFile(settings.kubeconfig);
     return { config, source: `kubeconfig ${settings.kubeconfig}` };
   }
-  if (settings.inClusterHost !== "") {
+  // A pod without a mounted token (automountServiceAccountToken: false) cannot
+  // watch: host mode, rather than a request failing forever.
+  if (
+    settings.inClusterHost !== "" &&
+    existsSync(settings.serviceAccountTokenPath ?? SERVICE_ACCOUNT_TOKEN)
+  ) {
     // Reads the service account's token and CA from /var/run/secrets/kubernetes.io/serviceaccount.
     config.loadFromCluster();
     return { config, source: "in-cluster service account" };

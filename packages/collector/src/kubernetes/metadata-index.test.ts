@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { create, EndpointSchema, ExportRequestSchema, RequestRecordSchema, Side } from "@periscope/proto";
 import { describe, expect, it } from "vitest";
 import { decorateExportRequest } from "./decorate.js";
@@ -98,6 +101,18 @@ describe("host mode", () => {
     const none = { mode: "auto" as const, kubeconfig: "", apiUrl: "", inClusterHost: "", graceSeconds: 300 };
     expect(kubeConfigFor(none)).toBeUndefined();
     expect(kubeConfigFor({ ...none, mode: "off", apiUrl: "http://127.0.0.1:1" })).toBeUndefined();
+    // In a pod whose service-account token is not mounted: nothing to watch with.
+    expect(
+      kubeConfigFor({ ...none, inClusterHost: "10.96.0.1", serviceAccountTokenPath: "/nonexistent/token" }),
+    ).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), "periscope-sa-"));
+    writeFileSync(join(dir, "token"), "token");
+    try {
+      const inCluster = { ...none, inClusterHost: "10.96.0.1", serviceAccountTokenPath: join(dir, "token") };
+      expect(kubeConfigFor(inCluster)?.source).toBe("in-cluster service account");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps process identity and sets only the node of the agent's own processes", () => {
