@@ -61,6 +61,11 @@ int TlsUprobes::attach(const std::string& path) {
       for (bpf_link* link : attached) bpf_link__destroy(link);
       throw std::runtime_error(std::string("find program ") + spec.program + ": not in the BPF object");
     }
+    if (!bpf_program__autoload(program)) {  // switched off before load (kernel_features.h)
+      for (bpf_link* link : attached) bpf_link__destroy(link);
+      throw std::runtime_error(std::string("attach ") + path + ": TLS program " + spec.program +
+                               " is switched off on this kernel");
+    }
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = spec.retprobe, .func_name = spec.symbol);
     clear_libbpf_log();
     // pid -1: every process that maps this file.
