@@ -61,10 +61,26 @@ export function decorateExportRequest(
     return identity;
   };
 
+  // Host processes share these (read-only) pairs: host mode allocates nothing per record.
+  const hostPairs = {
+    client: { client: hostProcess, server: undefined },
+    server: { client: undefined, server: hostProcess },
+    both: { client: hostProcess, server: hostProcess },
+  };
   for (const record of request.requests as DecoratedRecord[]) {
     const client = resolve(record.client);
     const server = resolve(record.server);
-    if (client !== undefined || server !== undefined) record.identities = { client, server };
+    if (client === undefined && server === undefined) continue;
+    const clientHost = client === undefined || client === hostProcess;
+    const serverHost = server === undefined || server === hostProcess;
+    record.identities =
+      clientHost && serverHost
+        ? client === undefined
+          ? hostPairs.server
+          : server === undefined
+            ? hostPairs.client
+            : hostPairs.both
+        : { client, server };
   }
   if (metadata === undefined) return;
   for (const series of request.metrics) decorateSeries(series, resolve);
