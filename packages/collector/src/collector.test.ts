@@ -240,8 +240,9 @@ describe("GET /api/v1/requests", () => {
       timeUnixNano: (BigInt(base) * 1_000_000n).toString(),
       protocol: "http",
       side: "client",
-      client: { service: "frontend", ip: "10.0.0.1", port: 51000, pid: 11, processName: "node" },
-      server: { service: "backend-a", ip: "10.0.0.2", port: 8080, pid: 22, processName: "backend" },
+      // Host mode: no Kubernetes identity; the node of a process is its agent's host.
+      client: { ...frontend, namespace: "", workload: "", pod: "", node: "test-host" },
+      server: { ...backendA, namespace: "", workload: "", pod: "", node: "test-host" },
       operation: "GET",
       target: "/users/0",
       status: 200,
