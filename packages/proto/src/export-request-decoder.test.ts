@@ -3,6 +3,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { describe, expect, it, vi } from "vitest";
 import { decodeExportRequest } from "./export-request-decoder.js";
 import {
+  AgentInfoSchema,
   ExportRequestSchema,
   type RequestRecord,
   RequestRecordSchema,
@@ -69,6 +70,17 @@ function varint(value: number): number[] {
   return bytes;
 }
 
+function varint64(value: bigint): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest > 0x7fn) {
+    bytes.push(Number(rest & 0x7fn) | 0x80);
+    rest >>= 7n;
+  }
+  bytes.push(Number(rest));
+  return bytes;
+}
+
 describe("decodeExportRequest", () => {
   it("decodes exactly what protobuf-es decodes", () => {
     const request = create(ExportRequestSchema, {
@@ -92,7 +104,7 @@ describe("decodeExportRequest", () => {
     expect(decoded).toEqual(fromBinary(ExportRequestSchema, bytes));
   });
 
-  it("decodes metric series beside records (through protobuf-es)", () => {
+  it("decodes metric series beside records, on the fast path", () => {
     const request = create(ExportRequestSchema, {
       agentId: "a",
       requests: records(3),
@@ -114,11 +126,27 @@ describe("decodeExportRequest", () => {
       ],
     });
     const bytes = Buffer.from(toBinary(ExportRequestSchema, request));
+    const reflective = vi.mocked(protobuf.fromBinary);
+    reflective.mockClear();
     const decoded = decodeExportRequest(bytes);
+    expect(reflective.mock.calls.filter(([schema]) => schema !== AgentInfoSchema)).toEqual([]);
     expect(decoded).toEqual(fromBinary(ExportRequestSchema, bytes));
     expect(decoded.metrics).toHaveLength(2);
     expect(decoded.metrics[0]?.latency?.offset).toBe(-40);
     expect(decoded.requests).toHaveLength(3);
+  });
+
+  it("reads histogram buckets packed or one per tag, negative scales, and a series it cannot plan through protobuf-es", () => {
+    // ExponentialHistogram: scale -3 (sint32 ZigZag 5), buckets 7 and 2^40 one per tag (field 4, varint).
+    const histogram = [0x08, 0x05, 0x20, 0x07, 0x20, ...varint64(2n ** 40n)];
+    const series = [0x22, 0x04, ...Buffer.from("http"), 0x8a, 0x01, histogram.length, ...histogram];
+    // A series carrying field 99 (varint 1), as a newer agent's could.
+    const newer = [...series, 0x98, 0x06, 0x01];
+    const batch = Buffer.from([0x32, series.length, ...series, 0x32, newer.length, ...newer]);
+    const decoded = decodeExportRequest(batch);
+    expect(decoded).toEqual(fromBinary(ExportRequestSchema, batch));
+    expect(decoded.metrics[0]?.latency).toMatchObject({ scale: -3, bucketCounts: [7n, 2n ** 40n] });
+    expect(decoded.metrics).toHaveLength(2);
   });
 
   it("decodes an empty batch and one without requests", () => {
