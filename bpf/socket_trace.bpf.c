@@ -241,7 +241,7 @@ static __always_inline void emit_mmsg_events(struct data_request *req, long ret)
 		req->iov_count = (u32)msg.msg_hdr.msg_iovlen;
 		req->syscall_len = msg.msg_len;
 		if (msg.msg_len > 0)
-			emit_data_event(req);
+			emit_data_event();
 		req->buf = (u64)vec;
 	}
 	if (ret > PERISCOPE_MAX_MMSG)
@@ -266,8 +266,10 @@ static __always_inline void on_data_exit(long ret, u8 direction)
 		if (open_udp_connection(pid_tgid, args->fd, role | (u32)args->source << 8, args->peer_addr) == 0)
 			state = bpf_map_lookup_elem(&conn_map, &key);
 	}
-	if (ret > 0 && state) {
-		struct data_request req = {
+	struct data_request *req = this_cpu_data_request();
+
+	if (ret > 0 && state && req) {
+		*req = (struct data_request){
 			.pid_tgid = pid_tgid,
 			.buf = args->buf,
 			.syscall_len = (u32)ret,
@@ -278,10 +280,11 @@ static __always_inline void on_data_exit(long ret, u8 direction)
 			.no_payload = args->source == SYSCALL_SENDFILE,
 		};
 
+		/* emit_mmsg_events() rewrites the slot per message, which emit_data_event() reads. */
 		if (args->source == SYSCALL_SENDMMSG || args->source == SYSCALL_RECVMMSG)
-			emit_mmsg_events(&req, ret);
+			emit_mmsg_events(req, ret);
 		else
-			emit_data_event(&req);
+			emit_data_event();
 	}
 	bpf_map_delete_elem(&data_args_map, &pid_tgid);
 }

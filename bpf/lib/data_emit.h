@@ -33,14 +33,37 @@ struct data_request {
 	u8 _pad;
 };
 
+/*
+ * The request reaches emit_data_event() in a per-CPU slot, not as a pointer
+ * argument (lib/kernel_compat.h: pointer arguments need 5.12).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct data_request);
+} data_request_slot SEC(".maps");
+
+static __always_inline struct data_request *this_cpu_data_request(void)
+{
+	u32 zero = 0;
+
+	return bpf_map_lookup_elem(&data_request_slot, &zero);
+}
+
 static __always_inline bool protocol_disabled(const struct capture_config *config, u8 protocol)
 {
 	return config && protocol < 32 && (config->disabled_protocols & (1u << protocol));
 }
 
-/* Returns 0 when an event was sent or deliberately not (sampling, protocol off), -1 otherwise. */
-__noinline int emit_data_event(struct data_request *req)
+/*
+ * For this CPU's data request (this_cpu_data_request()). Returns 0 when an
+ * event was sent or deliberately not (sampling, protocol off), -1 otherwise.
+ */
+__noinline int emit_data_event(void)
 {
+	struct data_request *req = this_cpu_data_request();
+
 	if (!req || req->syscall_len == 0)
 		return -1;
 

@@ -4,6 +4,11 @@
  * they load down to the floor: BPF ring buffers, Linux 5.8 (commit 457f44363a88
  * "bpf: Implement BPF ring buffer and verifier support for it").
  *
+ * Global functions (verified once, not per call site: lib/data_emit.h,
+ * lib/protocol_peek.h) take scalars only: pointer arguments arrived in 5.12
+ * (commit e5069b9c23b3 "bpf: Support pointers in global func args"), so
+ * their structs travel in per-CPU slots (data_request_slot, peek_slot).
+ *
  * Above the floor, and switched off by the agent when missing (the native
  * addon's feature probes, packages/agent/src/native/kernel_features.cc):
  *   - bpf_for_each_map_elem, 5.13 (commit 69c087ba6225): sched_process_exit's

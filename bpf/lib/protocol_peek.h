@@ -29,13 +29,32 @@ struct protocol_peek {
 };
 
 /*
- * Fills peek->bytes (zeroed by the caller) and peek->len with the first
- * bytes of user_buf: flat bytes, or an iovec array when iov_count > 0.
+ * The peek reaches the two global functions below in a per-CPU slot, not as
+ * a pointer argument (lib/kernel_compat.h: pointer arguments need 5.12).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct protocol_peek);
+} peek_slot SEC(".maps");
+
+static __always_inline struct protocol_peek *this_cpu_peek(void)
+{
+	u32 zero = 0;
+
+	return bpf_map_lookup_elem(&peek_slot, &zero);
+}
+
+/*
+ * Fills this CPU's peek->bytes (zeroed by the caller) and peek->len with the
+ * first bytes of user_buf: flat bytes, or an iovec array when iov_count > 0.
  * Returns 0, or -1 when the user memory could not be read.
  */
-__noinline int read_protocol_peek(struct protocol_peek *peek, u64 user_buf, u32 iov_count)
+__noinline int read_protocol_peek(u64 user_buf, u32 iov_count)
 {
 	const void *user = (const void *)user_buf;
+	struct protocol_peek *peek = this_cpu_peek();
 
 	if (!peek)
 		return -1;
@@ -55,8 +74,10 @@ __noinline int read_protocol_peek(struct protocol_peek *peek, u64 user_buf, u32 
  * Separate from the read so that the verifier walks the checks once with
  * len unknown, not once per range of len the read's branches produced.
  */
-__noinline int infer_protocol_of_peek(struct protocol_peek *peek)
+__noinline int infer_protocol_of_peek(void)
 {
+	struct protocol_peek *peek = this_cpu_peek();
+
 	if (!peek || peek->len > PERISCOPE_PEEK_BYTES)
 		return PROTOCOL_UNKNOWN;
 	return infer_protocol_from_peek(peek->bytes, peek->len, peek->syscall_len, peek->role, peek->direction,
@@ -67,17 +88,20 @@ __noinline int infer_protocol_of_peek(struct protocol_peek *peek)
 static __always_inline u8 infer_protocol(const struct conn_state *state, const void *user_buf, u32 iov_count,
 					 u32 syscall_len, u8 direction)
 {
-	struct protocol_peek peek = {};
+	struct protocol_peek *peek = this_cpu_peek();
 
-	peek.syscall_len = syscall_len;
-	peek.role = state->role;
-	peek.direction = direction;
-	peek.transport = state->transport;
-	if (read_protocol_peek(&peek, (u64)user_buf, iov_count) != 0) {
+	if (!peek)
+		return PROTOCOL_UNKNOWN;
+	__builtin_memset(peek, 0, sizeof(*peek));
+	peek->syscall_len = syscall_len;
+	peek->role = state->role;
+	peek->direction = direction;
+	peek->transport = state->transport;
+	if (read_protocol_peek((u64)user_buf, iov_count) != 0) {
 		count_drop(DROP_READ_FAILED);
 		return PROTOCOL_UNKNOWN;
 	}
-	return (u8)infer_protocol_of_peek(&peek);
+	return (u8)infer_protocol_of_peek();
 }
 
 #endif /* PERISCOPE_LIB_PROTOCOL_PEEK_H */

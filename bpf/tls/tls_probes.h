@@ -147,7 +147,12 @@ static __always_inline int tls_call_return(long ret)
 	req.syscall_len = (u32)bytes;
 	req.fd = fd | PERISCOPE_TLS_FD_BIT;
 	req.source = req.direction == DIR_EGRESS ? SYSCALL_WRITE : SYSCALL_READ;
-	emit_data_event(&req);
+	struct data_request *slot = this_cpu_data_request();
+
+	if (!slot)
+		return 0;
+	*slot = req;
+	emit_data_event();
 	return 0;
 }
 

@@ -76,6 +76,48 @@ function aboveFloorInstructions(object: string): string[] {
     .filter((line) => /^\s*\d+:\s+(c3|db) [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} (?!00 00 00 00)/.test(line));
 }
 
+/**
+ * Global subprograms (non-static functions in .text, verified once rather than
+ * per call site) whose parameters are not scalars: pointer arguments to
+ * global functions need Linux 5.12 (bpf/lib/kernel_compat.h).
+ */
+function globalFunctionsWithPointerArgs(object: string): string[] {
+  const subprograms = run("llvm-objdump", ["-t", object])
+    .split("\n")
+    .map((line) => /\sg\s+F \.text\s+[0-9a-f]+ (\S+)$/.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined);
+  const types = new Map<number, { kind: string; name: string; ref: number; params: number[] }>();
+  let current: { params: number[] } | undefined;
+  for (const line of run("bpftool", ["btf", "dump", "file", object]).split("\n")) {
+    const type = /^\[(\d+)\] (\w+) '([^']*)'(?:.*?type_id=(\d+))?(?:.*?ret_type_id=(\d+))?/.exec(line);
+    if (type) {
+      current = { params: [] };
+      types.set(Number(type[1]), {
+        kind: type[2] ?? "",
+        name: type[3] ?? "",
+        ref: Number(type[4] ?? type[5] ?? 0),
+        ...current,
+      });
+      continue;
+    }
+    const param = /^\s+'[^']*' type_id=(\d+)$/.exec(line);
+    if (param && current) current.params.push(Number(param[1]));
+  }
+  const scalar = (id: number): boolean => {
+    const type = types.get(id);
+    if (!type) return false;
+    if (type.kind === "TYPEDEF" || type.kind === "CONST" || type.kind === "VOLATILE") return scalar(type.ref);
+    return type.kind === "INT" || type.kind === "ENUM";
+  };
+  const offenders: string[] = [];
+  for (const type of types.values()) {
+    if (type.kind !== "FUNC" || !subprograms.includes(type.name)) continue;
+    const proto = types.get(type.ref);
+    if (proto?.params.some((id) => !scalar(id))) offenders.push(type.name);
+  }
+  return offenders;
+}
+
 describe("BPF objects for every common node", () => {
   let arm64Btf: string;
 
@@ -163,6 +205,36 @@ clang -O2 -g -target bpf -D__TARGET_ARCH_arm64 -I "$2/include/arm64" -c "$0" -o 
       expect(aboveFloorInstructions(join(bpfDir, "build", arch, `${object}.bpf.o`))).toEqual([]);
     },
   );
+
+  it.each(ARCHES.flatMap((arch) => OBJECTS.map((object) => [arch, object] as const)))(
+    "%s/%s.bpf.o passes only scalars to its global functions (pointer arguments need 5.12)",
+    (arch, object) => {
+      expect(globalFunctionsWithPointerArgs(join(bpfDir, "build", arch, `${object}.bpf.o`))).toEqual([]);
+    },
+  );
+
+  it("would notice a global function taking a pointer (the argument check is not vacuous)", () => {
+    const source = join(tmpdir(), `periscope-global-${process.pid}.bpf.c`);
+    const object = `${source}.o`;
+    execFileSync("sh", [
+      "-c",
+      `cat > "$0" <<'EOF'
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+struct args { int a; };
+__noinline int takes_pointer(struct args *p) { return p ? p->a : 0; }
+__noinline int takes_scalar(unsigned long long x) { return (int)x; }
+SEC("tracepoint/syscalls/sys_enter_read")
+int probe(void *ctx) { struct args a = { 1 }; return takes_pointer(&a) + takes_scalar(2); }
+char LICENSE[] SEC("license") = "GPL";
+EOF
+clang -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I "$2/include/x86" -c "$0" -o "$1"`,
+      source,
+      object,
+      bpfDir,
+    ]);
+    expect(globalFunctionsWithPointerArgs(object)).toEqual(["takes_pointer"]);
+  });
 
   it("would notice an atomic fetch-and-add (the instruction check is not vacuous)", () => {
     const source = join(tmpdir(), `periscope-fetch-${process.pid}.bpf.c`);
