@@ -181,6 +181,12 @@ describe("the API speaks Kubernetes", () => {
       );
     expect(await edgesOf("workload=cart")).toEqual(["checkout->cart"]);
     expect(await edgesOf("namespace=default")).toEqual(["debug->checkout"]);
+    type Services = { services: { name: string; namespace?: string }[] };
+    const shop = await t.get<Services>(`/api/v1/services?${range}&namespace=shop`);
+    expect(shop.body.services.map((service) => `${service.namespace}/${service.name}`).sort()).toEqual([
+      "shop/cart",
+      "shop/checkout",
+    ]);
     const grouped = await t.get<MapBody>(`/api/v1/map?${range}&groupBy=namespace`);
     expect(grouped.body.nodes.map((node) => node.id).sort()).toEqual(["default", "shop"]);
   });

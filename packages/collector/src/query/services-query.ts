@@ -12,9 +12,17 @@ export interface ServiceSummary {
   errorCount: number;
 }
 
-export async function queryServices(storage: Storage, range: TimeRange): Promise<ServiceSummary[]> {
-  const map = await queryServiceMap(storage, { range });
-  return map.nodes.map((node) => ({
+/** With `namespace`, only the services of that Kubernetes namespace. */
+export async function queryServices(
+  storage: Storage,
+  range: TimeRange,
+  namespace?: string,
+): Promise<ServiceSummary[]> {
+  // The map's namespace filter keeps edges with either end in it; the list keeps the nodes in it.
+  const map = await queryServiceMap(storage, { range, namespace });
+  const nodes =
+    namespace === undefined ? map.nodes : map.nodes.filter((node) => node.namespace === namespace);
+  return nodes.map((node) => ({
     name: node.id,
     ...(node.namespace === undefined ? {} : { namespace: node.namespace }),
     requestCount: node.requestCount,

@@ -7,6 +7,6 @@ import { type ServicesQuery, servicesSchema } from "./schema.js";
 export const servicesRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { storage }) => {
   app.get<{ Querystring: ServicesQuery }>("/", { schema: servicesSchema }, async (request) => {
     const range = parseTimeRange(request.query);
-    return { services: await queryServices(storage, range) };
+    return { services: await queryServices(storage, range, request.query.namespace || undefined) };
   });
 };
