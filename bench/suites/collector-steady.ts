@@ -17,6 +17,12 @@
 //     stored row is queryable, so acknowledgement time − the batch's oldest
 //     record time is record time → queryable (p50/p99 over batches; it
 //     includes the agent's up-to-1 s batching).
+// Nobody reads the data in these runs, so inserts linger
+// PERISCOPE_INGEST_IDLE_LINGER_MS (5 s). For each rate in
+// BENCH_STEADY_WATCHED_RATES (default 1,000) it measures again with a reader
+// as the UI would be one: the newest 50 requests and the map every 5 s, which
+// shortens the linger to PERISCOPE_INGEST_LINGER_MS (1 s) — the cost of
+// someone looking, queries included.
 // Run with PERISCOPE_INGEST_LINGER_MS=0 (or other PERISCOPE_* variables) to
 // measure the collector configured otherwise; the settings are recorded.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -30,6 +36,11 @@ const RATES = (process.env.BENCH_STEADY_RATES ?? "200,1000,5000").split(",").map
 const SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 120);
 const WARMUP_SECONDS = Number(process.env.BENCH_STEADY_WARMUP_SECONDS ?? 60);
 const AGENTS = Number(process.env.BENCH_STEADY_AGENTS ?? 8);
+const WATCHED_RATES = (process.env.BENCH_STEADY_WATCHED_RATES ?? "1000")
+  .split(",")
+  .filter(Boolean)
+  .map(Number);
+const READ_EVERY_MS = 5_000;
 // Threads node and the collector run (the main thread takes process.title);
 // every other name is one the engine gave its own threads.
 const NODE_THREAD = /^(node|periscope-|libuv|V8 |DelayedTaskSche|SignalInspector)/;
@@ -55,11 +66,28 @@ async function stats(httpUrl: string): Promise<StorageStats> {
   return (await response.json()) as StorageStats;
 }
 
-async function measureRate(recordsPerSecond: number): Promise<Record<string, number>> {
+/** Reads what the UI's request list and map would, every READ_EVERY_MS, until stopped. */
+function startReader(httpUrl: string): () => void {
+  const read = () => {
+    const to = Date.now();
+    const range = `from=${to - 15 * 60_000}&to=${to}`;
+    for (const path of [`/api/v1/requests?limit=50&${range}`, `/api/v1/map?${range}`])
+      void fetch(`${httpUrl}${path}`).then(
+        (response) => response.arrayBuffer(),
+        () => undefined,
+      );
+  };
+  read();
+  const timer = setInterval(read, READ_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
+async function measureRate(recordsPerSecond: number, watched = false): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "periscope-bench-steady-"));
   const collector = await spawnCollector(dataDir);
   const pid = collector.child.pid;
   const load = new SteadyLoad(collector.grpcAddress, recordsPerSecond, AGENTS);
+  const stopReader = watched ? startReader(collector.httpUrl) : () => {};
   try {
     await sleep(WARMUP_SECONDS * 1000);
     load.takeTotals();
@@ -102,9 +130,14 @@ async function measureRate(recordsPerSecond: number): Promise<Record<string, num
       batch_errors: sent.errors,
       load_generator_cpu_cores: round((own.user + own.system) / 1e6 / seconds, 4),
     };
-    console.log(`${recordsPerSecond} records/s:`, JSON.stringify(figures), JSON.stringify(threads));
+    console.log(
+      `${recordsPerSecond} records/s${watched ? ", watched" : ""}:`,
+      JSON.stringify(figures),
+      JSON.stringify(threads),
+    );
     return { ...figures, ...prefixed("thread_cores.", threads) };
   } finally {
+    stopReader();
     load.stop();
     await collector.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -117,6 +150,7 @@ function prefixed(prefix: string, values: Record<string, number>): Record<string
 
 const results: Record<string, Record<string, number>> = {};
 for (const rate of RATES) results[`at_${rate}_per_s`] = await measureRate(rate);
+for (const rate of WATCHED_RATES) results[`at_${rate}_per_s_watched`] = await measureRate(rate, true);
 writeResults("collector-steady", {
   ...results,
   seconds: SECONDS,
