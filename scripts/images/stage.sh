@@ -39,8 +39,14 @@ deploy_package() {
   local filter=$1 target=$2
   pnpm --silent --filter "$filter" deploy --legacy --prod "$work/deploy" >/dev/null
   mkdir -p "$target"
-  mv "$work/deploy/package.json" "$work/deploy/dist" "$work/deploy/node_modules" "$target/"
+  # A copy, not a move: deploy hard-links files of pnpm's store and of workspace packages,
+  # which publish() below must not touch.
+  cp -a "$work/deploy/package.json" "$work/deploy/dist" "$work/deploy/node_modules" "$target/"
   rm -rf "$work/deploy"
+  # Not needed to run, and different on every deploy (.bin shims name the deploy folder,
+  # .modules.yaml a time), which would defeat podman's layer cache.
+  find "$target/node_modules" -name .bin -type d -prune -exec rm -rf {} +
+  rm -f "$target/node_modules/.modules.yaml"
 }
 
 # Replaces a staged component in one move, so a failed run never leaves half of one.
