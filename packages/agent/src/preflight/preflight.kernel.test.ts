@@ -19,6 +19,7 @@ import {
   waitFor,
 } from "../capture/fixtures/kernel-processes.js";
 import { type AgentProcess, startAgentProcess } from "../testing/agent-process.js";
+import { startCollectorProcess, until } from "../testing/collector-process.js";
 import { type FakeCollector, startFakeCollector } from "../testing/fake-collector.js";
 import { freePort } from "../testing/free-port.js";
 
@@ -185,5 +186,42 @@ describe.skipIf(!isRoot)(
       );
       agent.child.kill("SIGKILL");
     }, 60_000);
+    it("shows that agent as degraded, with the reason, in a real collector's GET /api/v1/agents", async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "periscope-preflight-data-"));
+      const realCollector = await startCollectorProcess({ PERISCOPE_DATA_DIR: dataDir });
+      try {
+        const missing = join(dir, "missing", "tcp_health.bpf.o");
+        const agent = await startAgent({
+          PERISCOPE_COLLECTOR_ADDR: realCollector.grpcAddress,
+          PERISCOPE_AGENT_ID: "preflight-api",
+          PERISCOPE_TCP_HEALTH_OBJECT: missing,
+        });
+        await attachedOrExited(agent);
+        expect(agent.child.exitCode).toBeNull();
+        type Agents = {
+          agents: {
+            agentId: string;
+            health: string;
+            captureProblems?: { feature: string; reason: string }[];
+          }[];
+        };
+        // The agent's first batch (a heartbeat at the latest) carries its AgentInfo.
+        const listed = await until(async () => {
+          const body = (await (await fetch(`${realCollector.httpUrl}/api/v1/agents`)).json()) as Agents;
+          return body.agents.find((a) => a.agentId === "preflight-api" && a.captureProblems !== undefined);
+        });
+        expect(listed.health).toBe("degraded");
+        expect(listed.captureProblems).toEqual([
+          {
+            feature: "tcp_health",
+            reason: `BPF object not found at ${missing} (the image must ship tcp_health.bpf.o; or set PERISCOPE_TCP_HEALTH_OBJECT)`,
+          },
+        ]);
+        agent.child.kill("SIGKILL");
+      } finally {
+        await realCollector.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }, 90_000);
   },
 );
