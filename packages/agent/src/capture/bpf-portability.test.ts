@@ -3,8 +3,10 @@
 // instruction needs more than the floor (ring buffers, Linux 5.8).
 //
 // arm64's BTF is cut from Debian's arm64 kernel package, the one
-// bpf/include/arm64/SOURCE pins (bpf/include/fetch-kernel-btf.sh, cached
-// under the git-ignored bpf/build/btf/ — fetched once, needs root and apt).
+// bpf/include/arm64/SOURCE pins; x86 is also checked against Debian's amd64
+// 6.1 kernel (bpf/include/x86/debian-kernel.pin), besides this machine's
+// (bpf/include/fetch-kernel-btf.sh, cached under the git-ignored
+// bpf/build/btf/ — fetched once, needs root and apt).
 // The check is libbpf's own relocation pass (bpftool gen min_core_btf, with
 // its debug log): bpftool exits 0 even when a relocation finds no target, so
 // the log is read for each relocation's outcome.
@@ -120,15 +122,25 @@ function globalFunctionsWithPointerArgs(object: string): string[] {
 
 describe("BPF objects for every common node", () => {
   let arm64Btf: string;
+  let debianX86Btf: string;
 
   beforeAll(() => {
     run("make", ["--quiet"]);
-    if (!isRoot && !existsSync(join(bpfDir, "build/btf/arm64.btf"))) {
+    if (
+      !isRoot &&
+      !(existsSync(join(bpfDir, "build/btf/arm64.btf")) && existsSync(join(bpfDir, "build/btf/x86.btf")))
+    ) {
       throw new Error(
-        "the arm64 BTF is not cached and fetching it needs root: run bpf/include/fetch-kernel-btf.sh arm64 --pinned as root",
+        "the Debian kernels' BTF is not cached and fetching it needs root: run this test once as root (bpf/include/fetch-kernel-btf.sh)",
       );
     }
     arm64Btf = run("./include/fetch-kernel-btf.sh", ["arm64", "--pinned"]).trim().split("\n").at(-1) ?? "";
+    // A second x86 kernel, older than the one x86/vmlinux.h came from: Debian 12's 6.1.
+    debianX86Btf =
+      run("./include/fetch-kernel-btf.sh", ["x86", "include/x86/debian-kernel.pin"])
+        .trim()
+        .split("\n")
+        .at(-1) ?? "";
   }, 300_000);
 
   it.each(ARCHES.flatMap((arch) => OBJECTS.map((object) => [arch, object] as const)))(
@@ -168,6 +180,16 @@ describe("BPF objects for every common node", () => {
         "/sys/kernel/btf/vmlinux",
         join(bpfDir, "build", hostArch, `${object}.bpf.o`),
       );
+      expect(outcomes.length).toBeGreaterThan(10);
+      expect(outcomes.filter((o) => !o.matched).map((o) => `${o.relocation}: ${o.spec}`)).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.each(OBJECTS)(
+    "resolves every CO-RE relocation of x86/%s.bpf.o against Debian 12's 6.1 x86 kernel too",
+    (object) => {
+      const outcomes = relocationOutcomes(debianX86Btf, join(bpfDir, "build/x86", `${object}.bpf.o`));
       expect(outcomes.length).toBeGreaterThan(10);
       expect(outcomes.filter((o) => !o.matched).map((o) => `${o.relocation}: ${o.spec}`)).toEqual([]);
     },
