@@ -183,7 +183,7 @@ describe("cluster watch against a stand-in API server", () => {
     expect(index.byIp("10.244.9.9")).toBeUndefined();
   });
 
-  it("decorates a batch: pods named by workload, an edge to a ClusterIP by the Service", () => {
+  it("decorates a batch: pods named by namespace/workload, an edge to a ClusterIP by namespace/Service", () => {
     const endpoint = (
       ip: string,
       port: number,
@@ -222,15 +222,15 @@ describe("cluster watch against a stand-in API server", () => {
     });
     decorateExportRequest(batch, index);
     const [call, served] = batch.requests as DecoratedRecord[];
-    expect(call?.client?.service).toBe("checkout");
-    expect(call?.server?.service).toBe("payments");
+    expect(call?.client?.service).toBe("shop/checkout");
+    expect(call?.server?.service).toBe("shop/payments");
     expect(call?.identities?.client).toMatchObject({ pod: "checkout-6d4b75cb6d-n5m3z", node: "worker-1" });
     expect(call?.identities?.server).toMatchObject({ namespace: "shop", service: "payments" });
-    expect(served?.server?.service).toBe("cart");
-    expect(served?.client?.service).toBe("report"); // a remote pod IP, of a CronJob's pod
+    expect(served?.server?.service).toBe("shop/cart");
+    expect(served?.client?.service).toBe("shop/report"); // a remote pod IP, of a CronJob's pod
     const [series] = batch.metrics;
-    expect(series?.client?.service).toBe("checkout");
-    expect(series?.server?.service).toBe("checkout");
+    expect(series?.client?.service).toBe("shop/checkout");
+    expect(series?.server?.service).toBe("shop/checkout");
     expect([
       series?.clientNamespace,
       series?.clientWorkload,

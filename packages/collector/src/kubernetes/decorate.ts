@@ -4,7 +4,9 @@
 // the collector adds what only the cluster's API knows (pod, workload, node,
 // Services). Runs once per batch, before rows are built (export-batch-handler.ts).
 //
-// Which identity names the end on the map (endpoint.service):
+// Which identity names the end on the map and in search (endpoint.service),
+// always with its namespace ("shop/checkout", as Pixie names services), since
+// two namespaces may each run an "api":
 //   a pod → its workload (Deployment, StatefulSet, …), stable across restarts
 //   and rollouts, so a restarted pod is not a new service;
 //   a ClusterIP → the Service's name, so an edge to a Service shows it.
@@ -33,7 +35,7 @@ export function decorateExportRequest(
   const hostProcess: EndpointIdentity | undefined =
     agentNode === ""
       ? undefined
-      : { namespace: "", workload: "", workloadKind: "", pod: "", node: agentNode };
+      : { namespace: "", workload: "", workloadKind: "", pod: "", node: agentNode, displayName: "" };
   const resolve = (end: Endpoint | undefined): EndpointIdentity | undefined => {
     if (end === undefined) return undefined;
     const local = end.pid !== 0 || end.containerId !== "";
@@ -54,10 +56,7 @@ export function decorateExportRequest(
       // A host process (or a container Kubernetes does not run): only its node is known.
       return hostProcess;
     }
-    if (identity !== undefined) {
-      const name = identity.service ?? identity.workload;
-      if (name !== "") end.service = name;
-    }
+    if (identity !== undefined && identity.displayName !== "") end.service = identity.displayName;
     return identity;
   };
 

@@ -26,6 +26,13 @@ export interface EndpointIdentity {
   node: string;
   /** The Service's name when the end was a ClusterIP. */
   service?: string;
+  /**
+   * What the end is called on the map and in search: "<namespace>/<workload>",
+   * or "<namespace>/<Service>" for a ClusterIP; "" for a node's address. The
+   * namespace makes it unique (two namespaces may each run an "api"); the
+   * workload makes it outlive every pod that serves it.
+   */
+  displayName: string;
   /** The pod's labels (never a copy: the index shares them between lookups). */
   labels?: Readonly<Record<string, string>>;
 }

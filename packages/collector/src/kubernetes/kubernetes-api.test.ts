@@ -123,28 +123,28 @@ describe("the API speaks Kubernetes", () => {
     return response.body.requests;
   };
 
-  it("names each end by its workload or Service and shows its pod and node", async () => {
+  it("names each end namespace/workload (a ClusterIP namespace/Service) and shows its pod and node", async () => {
     const rows = await search("");
     const byTarget = new Map(rows.map((row) => [row.target, row]));
     expect(byTarget.get("/cart/1")?.client).toMatchObject({
-      service: "checkout",
+      service: "shop/checkout",
       namespace: "shop",
       workload: "checkout",
       pod: "checkout-6d4b75cb6d-x7k2p",
       node: "worker-1",
     });
     expect(byTarget.get("/cart/1")?.server).toMatchObject({
-      service: "cart",
+      service: "shop/cart",
       workload: "cart",
       pod: "cart-0",
     });
     expect(byTarget.get("/checkout")?.server).toMatchObject({
-      service: "checkout",
+      service: "shop/checkout",
       namespace: "shop",
       pod: "",
     });
     expect(byTarget.get("/checkout")?.client).toMatchObject({
-      service: "debug",
+      service: "default/debug",
       namespace: "default",
       node: "worker-2",
     });
@@ -170,22 +170,31 @@ describe("the API speaks Kubernetes", () => {
     };
     const map = await t.get<MapBody>(`/api/v1/map?${range}`);
     expect(map.status).toBe(200);
-    expect(map.body.nodes.map((node) => node.id).sort()).toEqual(["cart", "checkout", "debug"]);
-    expect(map.body.nodes.find((node) => node.id === "checkout")?.namespace).toBe("shop");
+    expect(map.body.nodes.map((node) => node.id).sort()).toEqual([
+      "default/debug",
+      "shop/cart",
+      "shop/checkout",
+    ]);
+    expect(map.body.nodes.find((node) => node.id === "shop/checkout")?.namespace).toBe("shop");
     const edges = map.body.edges.map((edge) => `${edge.source}->${edge.target}:${edge.requestCount}`).sort();
     // Both replicas' calls on one edge: a pod restart or a second replica is not a new service.
-    expect(edges).toEqual(["checkout->cart:6", "debug->checkout:1"]);
+    expect(edges).toEqual(["default/debug->shop/checkout:1", "shop/checkout->shop/cart:6"]);
     const edgesOf = async (query: string) =>
       (await t.get<MapBody>(`/api/v1/map?${range}&${query}`)).body.edges.map(
         (e) => `${e.source}->${e.target}`,
       );
-    expect(await edgesOf("workload=cart")).toEqual(["checkout->cart"]);
-    expect(await edgesOf("namespace=default")).toEqual(["debug->checkout"]);
+    expect(await edgesOf("workload=cart")).toEqual(["shop/checkout->shop/cart"]);
+    expect(await edgesOf("workload=checkout&namespace=shop")).toEqual([
+      "default/debug->shop/checkout",
+      "shop/checkout->shop/cart",
+    ]);
+    expect(await edgesOf("workload=checkout&namespace=default")).toEqual([]);
+    expect(await edgesOf("namespace=default")).toEqual(["default/debug->shop/checkout"]);
     type Services = { services: { name: string; namespace?: string }[] };
     const shop = await t.get<Services>(`/api/v1/services?${range}&namespace=shop`);
-    expect(shop.body.services.map((service) => `${service.namespace}/${service.name}`).sort()).toEqual([
-      "shop/cart",
-      "shop/checkout",
+    expect(shop.body.services.map((service) => [service.name, service.namespace])).toEqual([
+      ["shop/cart", "shop"],
+      ["shop/checkout", "shop"],
     ]);
     const grouped = await t.get<MapBody>(`/api/v1/map?${range}&groupBy=namespace`);
     expect(grouped.body.nodes.map((node) => node.id).sort()).toEqual(["default", "shop"]);

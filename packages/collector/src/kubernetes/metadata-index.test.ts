@@ -85,6 +85,18 @@ describe("MetadataIndex", () => {
     expect(index.byIp("10.244.1.30")).toMatchObject({ workload: "report", workloadKind: "CronJob" });
   });
 
+  it("tells two workloads of one name in two namespaces apart", () => {
+    const index = new MetadataIndex();
+    const shop = pod("debug");
+    const other = pod("debug");
+    other.metadata = { ...other.metadata, namespace: "staging", uid: "other-uid" };
+    (other.status as { podIPs: { ip: string }[] }).podIPs = [{ ip: "10.244.3.3" }];
+    index.apply("Pod", "add", shop);
+    index.apply("Pod", "add", other);
+    expect(index.byIp("10.244.2.9")?.displayName).toBe("default/debug");
+    expect(index.byIp("10.244.3.3")?.displayName).toBe("staging/debug");
+  });
+
   it("a pod restart keeps its workload: the replacement pod names the same service", () => {
     const index = new MetadataIndex();
     index.apply("Pod", "add", pod(Q9W8E));
@@ -132,7 +144,7 @@ describe("host mode", () => {
     expect(record?.client?.service).toBe("curl");
     expect(record?.server?.service).toBe("");
     expect(record?.identities).toEqual({
-      client: { namespace: "", workload: "", workloadKind: "", pod: "", node: "host-a" },
+      client: { namespace: "", workload: "", workloadKind: "", pod: "", node: "host-a", displayName: "" },
       server: undefined,
     });
   });

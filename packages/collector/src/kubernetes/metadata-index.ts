@@ -174,7 +174,7 @@ export class MetadataIndex implements KubernetesMetadata {
     if (pod !== undefined) return this.podIdentity(pod);
     const node = this.nodeByIp.get(ip);
     if (node !== undefined) {
-      return { namespace: "", workload: "", workloadKind: "Node", pod: "", node };
+      return { namespace: "", workload: "", workloadKind: "Node", pod: "", node, displayName: "" };
     }
     return undefined;
   }
@@ -268,6 +268,7 @@ export class MetadataIndex implements KubernetesMetadata {
       pod: entry.name,
       node: entry.node,
       labels: entry.labels,
+      displayName: `${entry.namespace}/${name}`,
     };
     entry.generation = this.generation;
     return entry.identity;
@@ -338,6 +339,7 @@ export class MetadataIndex implements KubernetesMetadata {
       pod: "",
       node: "",
       service: service.name,
+      displayName: `${service.namespace}/${service.name}`,
     };
   }
 

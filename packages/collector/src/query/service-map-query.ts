@@ -51,8 +51,9 @@ export interface ServiceMapFilter {
   /** Only edges with an end in this namespace. */
   namespace?: string;
   /**
-   * Only edges with an end that is this workload: a decorated end is named by
-   * its workload (src/kubernetes/decorate.ts), so the map's name is the key.
+   * Only edges with an end that is this workload (or Service), in any
+   * namespace, or in `namespace` when given: a decorated end is named
+   * "<namespace>/<workload>" (src/kubernetes/decorate.ts).
    */
   workload?: string;
   /** "namespace": one node per namespace ("" is shown as "(none)"). */
@@ -88,7 +89,13 @@ function edgeAggregatesSql(filter: ServiceMapFilter): { sql: string; params: Que
     conditions.push("(client_namespace = {namespace:String} OR server_namespace = {namespace:String})");
   }
   if (filter.workload !== undefined) {
-    conditions.push("(client_name = {workload:String} OR server_name = {workload:String})");
+    // The roll-ups keep names, not workloads: "<namespace>/<workload>" when the
+    // namespace is given, else any name with the "/<workload>" tail.
+    conditions.push(
+      filter.namespace !== undefined
+        ? "(client_name = {workload_name:String} OR server_name = {workload_name:String})"
+        : "(endsWith(client_name, {workload_tail:String}) OR endsWith(server_name, {workload_tail:String}))",
+    );
   }
   const having =
     filter.hidden !== undefined && filter.hidden.length > 0
@@ -169,7 +176,10 @@ export async function queryServiceMap(storage: Storage, filter: ServiceMapFilter
   const params: QueryParams = { ...sourceParams };
   if (filter.protocol !== undefined) params.protocol = filter.protocol;
   if (filter.namespace !== undefined) params.namespace = filter.namespace;
-  if (filter.workload !== undefined) params.workload = filter.workload;
+  if (filter.workload !== undefined) params.workload_tail = `/${filter.workload}`;
+  if (filter.workload !== undefined && filter.namespace !== undefined) {
+    params.workload_name = `${filter.namespace}/${filter.workload}`;
+  }
   if (filter.hidden !== undefined && filter.hidden.length > 0) params.hidden = filter.hidden;
   const rows = await storage.select<EdgeAggregateRow>(sql, params);
   let edges = rows.map(toEdge);

@@ -3,6 +3,7 @@ import {
   protocolQueryProperty,
   timeRangeQueryProperties,
 } from "../../../../http/shared-schemas.js";
+import { kubernetesFilterProperties } from "../../../../query/kubernetes-filter.js";
 
 export interface MapQuery {
   from?: string;
@@ -21,10 +22,9 @@ export const mapFilterQueryProperties = {
   hide: { type: "string", maxLength: 65_536, description: "comma-separated node names to leave out" },
   namespace: { type: "string", maxLength: 512, description: "only edges with an end in this namespace" },
   workload: {
-    type: "string",
-    maxLength: 253,
+    ...kubernetesFilterProperties.workload,
     description:
-      "only edges with an end that is this workload (Deployment, StatefulSet, … name; a Service's name)",
+      "only edges with an end that is this workload (Deployment, StatefulSet, … name; a Service's name); with namespace, the one in it",
   },
   groupBy: {
     type: "string",
