@@ -51,7 +51,11 @@ export async function bothSidesOf(
   const stored = (await storedRequests(baseUrl, token, traffic.prefix)).filter(
     (request) => request.target.startsWith(traffic.prefix) && request.server.port === traffic.serverPort,
   );
-  const client = stored.find((request) => request.side === "client" && request.client.pid === traffic.clientPid);
-  const server = stored.find((request) => request.side === "server" && request.server.pid === traffic.serverPid);
+  const client = stored.find(
+    (request) => request.side === "client" && request.client.pid === traffic.clientPid,
+  );
+  const server = stored.find(
+    (request) => request.side === "server" && request.server.pid === traffic.serverPid,
+  );
   return client && server ? { client, server } : undefined;
 }

@@ -7,7 +7,9 @@ export default function setup(): void {
   try {
     run("podman", ["--version"]);
   } catch (error) {
-    throw new Error(`podman is not usable (make test installs it: scripts/setup/services.sh): ${String(error)}`);
+    throw new Error(
+      `podman is not usable (make test installs it: scripts/setup/services.sh): ${String(error)}`,
+    );
   }
   // Base image first (debootstrap, skipped when present), then a container from it: the
   // kernel, cgroups or the runtime refusing shows up here with podman's own message.

@@ -28,10 +28,14 @@ setInterval(() => {
 export async function startHostTraffic(serverPort: number, label: string): Promise<HostTraffic> {
   const prefix = `/${label}-${process.pid}-${Date.now()}`;
   const children: ChildProcess[] = [];
-  const server = spawn(process.execPath, ["-e", serverScript, String(serverPort)], { stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, ["-e", serverScript, String(serverPort)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(server);
   await once(server.stdout as NodeJS.ReadableStream, "data");
-  const client = spawn(process.execPath, ["-e", clientScript, String(serverPort), prefix], { stdio: "inherit" });
+  const client = spawn(process.execPath, ["-e", clientScript, String(serverPort), prefix], {
+    stdio: "inherit",
+  });
   children.push(client);
   return {
     prefix,

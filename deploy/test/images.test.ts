@@ -110,7 +110,15 @@ describe("agent image", () => {
 
   it("holds every eBPF object of this build, tcp_health.bpf.o included", () => {
     expect(expectedObjects).toContain("tcp_health.bpf.o");
-    const listing = podman("run", "--rm", "--entrypoint", "sh", images.agent, "-c", "cd bpf/build && sha256sum *");
+    const listing = podman(
+      "run",
+      "--rm",
+      "--entrypoint",
+      "sh",
+      images.agent,
+      "-c",
+      "cd bpf/build && sha256sum *",
+    );
     const inImage = Object.fromEntries(
       listing
         .trim()

@@ -18,7 +18,11 @@ export const images = {
 } as const;
 
 /** Runs a command to completion; its stdout, or an error carrying its stderr. */
-export function run(command: string, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): string {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): string {
   const result = spawnSync(command, args, {
     cwd: options.cwd ?? repoRoot,
     env: podmanEnv,
@@ -28,7 +32,9 @@ export function run(command: string, args: string[], options: { cwd?: string; ti
   });
   if (result.error) throw new Error(`${command} ${args.join(" ")}: ${result.error.message}`);
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr || result.stdout}`);
+    throw new Error(
+      `${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr || result.stdout}`,
+    );
   }
   return result.stdout;
 }
@@ -42,13 +48,19 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
 
 /** Polls until probe returns a value; the error names what never happened and the last failure. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
@@ -60,11 +72,16 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last: ${last})` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last: ${last})` : ""}`,
+  );
 }
 
 /** A container's log, for failure messages. */
 export function logsOf(container: string): string {
-  const result = spawnSync("podman", ["logs", "--tail", "30", container], { env: podmanEnv, encoding: "utf8" });
+  const result = spawnSync("podman", ["logs", "--tail", "30", container], {
+    env: podmanEnv,
+    encoding: "utf8",
+  });
   return `${result.stdout}${result.stderr}`;
 }

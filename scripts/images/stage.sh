@@ -34,19 +34,33 @@ if [ "$(cat "$stage_dir/node-version" 2>/dev/null)" != "$node_version" ] || [ ! 
   echo "$node_version" >"$stage_dir/node-version"
 fi
 
-# A self-contained copy of a workspace package with production dependencies only.
+# A self-contained copy of a workspace package: package.json, dist, and production
+# dependencies. `pnpm deploy` (with --ignore-scripts: it would otherwise rerun the agent's
+# node-gyp install script in packages/agent, deleting the addon other runs are using)
+# costs ~20 s and copies ~650 MB for the collector, so node_modules is reused while the
+# lockfile, the manifests and the workspace packages it copies (proto's dist) are unchanged.
 deploy_package() {
-  local filter=$1 target=$2
-  pnpm --silent --filter "$filter" deploy --legacy --prod "$work/deploy" >/dev/null
+  local component=$1 package=$2
+  local target="$work/$component/packages/$package"
+  local staged="$stage_dir/$component/packages/$package"
+  local key
+  key=$(cat pnpm-lock.yaml packages/*/package.json | cat - <(find packages/proto/dist -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)
   mkdir -p "$target"
-  # A copy, not a move: deploy hard-links files of pnpm's store and of workspace packages,
-  # which publish() below must not touch.
-  cp -a "$work/deploy/package.json" "$work/deploy/dist" "$work/deploy/node_modules" "$target/"
-  rm -rf "$work/deploy"
-  # Not needed to run, and different on every deploy (.bin shims name the deploy folder,
-  # .modules.yaml a time), which would defeat podman's layer cache.
-  find "$target/node_modules" -name .bin -type d -prune -exec rm -rf {} +
-  rm -f "$target/node_modules/.modules.yaml"
+  if [ -d "$staged/node_modules" ] && [ "$(cat "$stage_dir/$component.deps" 2>/dev/null)" = "$key" ]; then
+    mv "$staged/node_modules" "$target/node_modules"
+  else
+    pnpm --silent --filter "@periscope/$package" deploy --legacy --prod --ignore-scripts "$work/deploy" >/dev/null
+    # A copy, not a move: deploy hard-links files of pnpm's store and of workspace
+    # packages, whose times publish() below must not change.
+    cp -a "$work/deploy/node_modules" "$target/"
+    rm -rf "$work/deploy"
+    # Not needed to run, and different on every deploy (.bin shims name the deploy
+    # folder, .modules.yaml a time), which would defeat podman's layer cache.
+    find "$target/node_modules" -name .bin -type d -prune -exec rm -rf {} +
+    rm -f "$target/node_modules/.modules.yaml"
+    echo "$key" >"$work/$component.deps"
+  fi
+  cp -a "packages/$package/package.json" "packages/$package/dist" "$target/"
 }
 
 # Replaces a staged component in one move, so a failed run never leaves half of one.
@@ -54,15 +68,16 @@ deploy_package() {
 # fixed modification time lets an unchanged component reuse its layers (chdb's engine
 # is ~540 MB) although it was copied again.
 publish() {
-  find "$work/$1" -exec touch --no-dereference --date=@946684800 {} +
+  find "$work/$1" -newermt @946684801 -exec touch --no-dereference --date=@946684800 {} +
   rm -rf "$stage_dir/$1"
   mv "$work/$1" "$stage_dir/$1"
+  if [ -f "$work/$1.deps" ]; then mv "$work/$1.deps" "$stage_dir/$1.deps"; fi
 }
 
-deploy_package @periscope/collector "$work/collector/packages/collector"
+deploy_package collector collector
 publish collector
 
-deploy_package @periscope/agent "$work/agent/packages/agent"
+deploy_package agent agent
 mkdir -p "$work/agent/packages/agent/build/Release" "$work/agent/bpf/build"
 cp packages/agent/build/Release/periscope_native.node "$work/agent/packages/agent/build/Release/"
 # Every eBPF program the agent can load: one bpf/<name>.bpf.c per program family, built
