@@ -53,7 +53,7 @@ describe("validateExportRequest", () => {
     [
       "client address",
       { client: { ...good.client, ip: "", service: "" } },
-      "client endpoint needs an ip or a service",
+      "client endpoint needs an ip, a service or a host name",
     ],
   ] as const)("names the record with a bad %s", (_name, change, reason) => {
     const bad = { ...good, ...change } as RequestRecord;
@@ -90,6 +90,20 @@ describe("seriesRejection", () => {
     expect(seriesRejection(series, now)).toBeUndefined();
     expect(seriesRejection({ ...series, client: undefined, server: undefined }, now)).toBeUndefined();
     expect(seriesRejection({ ...series, count: 0n, latency: undefined }, now)).toBeUndefined();
+  });
+
+  it("accepts an end with no address that the agent named (an address block, a DNS name, {overflow})", () => {
+    const noAddress = {
+      ...series.client,
+      ip: "",
+      port: 0,
+      service: "",
+      processName: "",
+    } as typeof series.client;
+    expect(seriesRejection({ ...series, client: noAddress, clientHost: "{overflow}" }, now)).toBeUndefined();
+    expect(
+      seriesRejection({ ...series, server: noAddress, serverHost: "api.example.com" }, now),
+    ).toBeUndefined();
   });
 
   it.each([

@@ -29,9 +29,10 @@ const ALLOWED_FUTURE_SKEW_NANOS = 3_600n * NANOS_PER_SECOND;
 // Longer than a day is a pairing bug (a response matched to a stale request).
 const MAX_DURATION_NANOS = 86_400n * NANOS_PER_SECOND;
 
-function endpointProblem(label: string, endpoint: Endpoint | undefined): string | undefined {
+function endpointProblem(label: string, endpoint: Endpoint | undefined, host = ""): string | undefined {
   if (endpoint === undefined) return `${label} endpoint is missing`;
-  if (endpoint.ip === "" && endpoint.service === "") return `${label} endpoint needs an ip or a service`;
+  if (endpoint.ip === "" && endpoint.service === "" && host === "")
+    return `${label} endpoint needs an ip, a service or a host name`;
   if (endpoint.port > 65_535) return `${label} port ${endpoint.port} is above 65535`;
   return undefined;
 }
@@ -179,11 +180,13 @@ export function seriesRejection(
   if (series.intervalNano > MAX_SERIES_INTERVAL_NANOS)
     return reject("bad_time", "interval is longer than a minute");
   // No endpoint at all is an agent's catch-all series past its series cap
-  // (metric-series-row.ts names it); one that is present must be usable.
+  // (metric-series-row.ts names it); one that is present must be usable: an
+  // address, a service, or the name the agent gave the peer (client_host /
+  // server_host: a DNS name, an address block, "{overflow}"; issue #15).
   const endpoint =
-    (series.server === undefined ? undefined : endpointProblem("server", series.server)) ??
+    (series.server === undefined ? undefined : endpointProblem("server", series.server, series.serverHost)) ??
     (series.kind === SeriesKind.EDGE && series.client !== undefined
-      ? endpointProblem("client", series.client)
+      ? endpointProblem("client", series.client, series.clientHost)
       : undefined);
   if (endpoint !== undefined) return reject("bad_endpoint", endpoint);
   if (
