@@ -124,6 +124,38 @@ describe.each(installs)("render with %s", (_label, options) => {
     }
   });
 
+  it("reads only Secrets it renders or that the values name, and runs as ServiceAccounts it renders", () => {
+    const rendered = new Set(objects.filter((o) => o.kind === "Secret").map((o) => o.metadata.name));
+    // The user's own Secrets, as the installs above name them.
+    const named = new Set(
+      (options.set ?? [])
+        .filter((assignment) => /existingSecret=/.test(assignment))
+        .map((assignment) => assignment.split("=")[1]),
+    );
+    for (const file of options.valuesFiles ?? []) {
+      const text = readFileSync(join(chartDir, file), "utf8");
+      for (const match of text.matchAll(/existingSecret: (\S+)/g)) named.add(match[1] as string);
+    }
+    for (const workload of workloadsOf(objects)) {
+      const pod = workload.spec.template.spec;
+      const fromEnv = pod.containers.flatMap(
+        (c: { env?: { valueFrom?: { secretKeyRef?: { name: string } } }[] }) =>
+          (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : [])),
+      );
+      const fromVolumes = (pod.volumes ?? []).flatMap((v: { secret?: { secretName: string } }) =>
+        v.secret ? [v.secret.secretName] : [],
+      );
+      for (const name of [...fromEnv, ...fromVolumes]) {
+        expect(rendered.has(name) || named.has(name), `${workload.metadata.name} reads Secret ${name}`).toBe(
+          true,
+        );
+      }
+      if (pod.serviceAccountName) {
+        expect(kindsOf(objects)).toContain(`ServiceAccount/${pod.serviceAccountName}`);
+      }
+    }
+  });
+
   it("selects each workload's pods with labels its pod template carries", () => {
     for (const workload of workloadsOf(objects)) {
       expect(matches(workload.spec.selector.matchLabels, workload.spec.template.metadata.labels)).toBe(true);
