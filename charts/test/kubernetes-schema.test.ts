@@ -82,8 +82,26 @@ describe("supported Kubernetes versions", () => {
   });
 });
 
+// The models keep API versions Kubernetes has since removed (policy/v1beta1, batch/v1beta1…)
+// next to the current ones, so they would not catch one. Every group version here is GA
+// since 1.21 and none is deprecated as of 1.36 (Kubernetes "Deprecated API Migration Guide").
+const servedFrom127To136 = new Set([
+  "v1",
+  "apps/v1",
+  "batch/v1",
+  "policy/v1",
+  "networking.k8s.io/v1",
+  "discovery.k8s.io/v1",
+  "rbac.authorization.k8s.io/v1",
+]);
+
 describe.each(installs)("render with %s", (_label, options) => {
   const objects = parseManifests(render(options));
+
+  it("uses only API versions served from Kubernetes 1.27 through 1.36", () => {
+    const outside = objects.filter((object) => !servedFrom127To136.has(object.apiVersion));
+    expect(outside.map((object) => `${object.apiVersion} ${object.kind}`)).toEqual([]);
+  });
 
   it.each(supportedKubernetes)(
     "renders only objects valid against their schema in Kubernetes $version",

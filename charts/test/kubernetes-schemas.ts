@@ -8,6 +8,8 @@ import type { KubernetesObject } from "./manifests.js";
 // OpenAPI document. Both come from the npm registry, so the check runs offline:
 //   kubernetes-models 4.3.1 — Kubernetes v1.27.1 (its CHANGELOG: "Update schema version to v1.27.1")
 //   kubernetes-models 5.1.0 — Kubernetes v1.36 (5.0.0: "Update to Kubernetes v1.36.0")
+// Both keep API versions Kubernetes removed (their 2.0.0: "older versions with removed
+// APIs are merged"), so kubernetes-schema.test.ts checks the group versions separately.
 export interface KubernetesVersion {
   /** "1.27" */
   version: string;
