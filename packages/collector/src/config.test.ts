@@ -24,6 +24,7 @@ describe("loadConfig", () => {
       maxInflightInserts: 2,
       maxRowsPerInsert: 100_000,
       ingestLingerMs: 1_000,
+      ingestIdleLingerMs: 5_000,
       ingestBufferRows: 1_000_000,
       ingestBufferMegabytes: 256,
       ingestAck: "stored",
