@@ -3,6 +3,7 @@
 //     last 24 h (bench/lib/synthetic-requests.ts; INSERT … SELECT), then fold
 //     them into the 5 s metric series agents would have sent for them
 //     (bench/lib/synthetic-series.ts), which the map, RED and endpoints read;
+//     then what they take on disk (storage_bytes_per_request…, system.parts);
 //  2. gRPC ingest into a collector on its own fresh data directory:
 //     BENCH_INGEST_RECORDS records in 1000-record batches, each with the
 //     metric series of its records (what an agent sends), from BENCH_AGENTS
@@ -13,6 +14,7 @@
 //     client's. A fresh directory, so the steady ingest rate is measured, not
 //     that of a collector just opened on the bulk load (47 µs of CPU per record
 //     there against 35–39 µs fresh; src/storage/README.md, The event loop);
+//     then what those records take on disk (storage_ingest_bytes_per_request…);
 //  3. query latency over the bulk-loaded rows plus the same ingest records
 //     sent again, untimed (the newest rows, as in a live collector: newest-first
 //     search stops early in them): map, RED and request search, each
@@ -34,6 +36,7 @@ import {
 } from "@periscope/proto";
 import { cpuSeconds, spawnCollector } from "../lib/collector-process.js";
 import { writeResults } from "../lib/results.js";
+import { footprintFigures, measureStorageFootprint } from "../lib/storage-footprint.js";
 import { loadSyntheticRequests } from "../lib/synthetic-requests.js";
 import { foldIntoSeries, loadSyntheticSeries } from "../lib/synthetic-series.js";
 
@@ -196,6 +199,12 @@ async function main(): Promise<void> {
   const endMs = Date.now() - 60_000;
   try {
     const bulk = await bulkLoad(dataDir, endMs);
+    // On-disk bytes per stored request (system.parts) of the bulk load: hashed
+    // trace/span ids, ns times over 24 h, random ports, sizes and durations, 5,000
+    // targets per route, with its metric roll-ups; the figure volumes and
+    // retention are sized by (bench/lib/storage-footprint.ts). As written: a
+    // merge here would speed up the queries timed below.
+    const storageFootprint = footprintFigures(measureStorageFootprint(dataDir, false), ROWS, "storage");
     const ingestCollector = await spawnCollector(ingestDataDir);
     let ingested: IngestFigures;
     let ingestCpuUsPerRecord: number | undefined;
@@ -210,6 +219,14 @@ async function main(): Promise<void> {
     } finally {
       await ingestCollector.stop();
     }
+    // The same records on disk, as written and merged: these records repeat
+    // (8 services, 500 targets, ms times in one minute) and compress far
+    // better than traffic does; the bulk load's figure is the sizing one.
+    const ingestFootprint = footprintFigures(
+      measureStorageFootprint(ingestDataDir, true),
+      INGEST_RECORDS,
+      "storage_ingest",
+    );
     const collector = await spawnCollector(dataDir);
     try {
       await ingest(collector.grpcAddress, Date.now() - 60_000);
@@ -227,6 +244,8 @@ async function main(): Promise<void> {
         ingest_series_per_batch: ingested.seriesPerBatch,
         // Collector CPU per record (decode, queue, insert, views): the machine-load-independent cost.
         ...(ingestCpuUsPerRecord === undefined ? {} : { ingest_cpu_us_per_record: ingestCpuUsPerRecord }),
+        ...storageFootprint,
+        ...ingestFootprint,
         map_query_ms: await medianMs(url, `/api/v1/map?${day}`),
         red_query_ms: await medianMs(url, `/api/v1/red?service=orders&${day}`),
         search_query_ms: await medianMs(url, `/api/v1/requests?service=orders&limit=100&${day}`),
