@@ -76,4 +76,18 @@ describe("loadConfig", () => {
       /PERISCOPE_HTTP_PORT: expected an integer.*PERISCOPE_STORAGE_URL: expected an http\(s\) URL.*PERISCOPE_RETENTION_DAYS: expected 1\.\.3650/,
     );
   });
+
+  it("reads storage limits in bytes with units, and keeps hourly roll-ups at least as long as minute ones", () => {
+    expect(loadConfig({ PERISCOPE_STORAGE_MAX_BYTES: "20GiB" }).storageMaxBytes).toBe(20 * 2 ** 30);
+    expect(loadConfig({ PERISCOPE_STORAGE_MAX_BYTES: "500M" }).storageMaxBytes).toBe(500_000_000);
+    expect(loadConfig({ PERISCOPE_STORAGE_MAX_BYTES: "1048576" }).storageMaxBytes).toBe(1_048_576);
+    expect(() => loadConfig({ PERISCOPE_STORAGE_MAX_BYTES: "20 gigs" })).toThrow(
+      'PERISCOPE_STORAGE_MAX_BYTES: expected bytes like 20GiB or 500000000, got "20 gigs"',
+    );
+    expect(() =>
+      loadConfig({ PERISCOPE_ROLLUP_RETENTION_DAYS: "60", PERISCOPE_ROLLUP_HOURLY_RETENTION_DAYS: "30" }),
+    ).toThrow(
+      "PERISCOPE_ROLLUP_HOURLY_RETENTION_DAYS: must be at least PERISCOPE_ROLLUP_RETENTION_DAYS (60), got 30",
+    );
+  });
 });
