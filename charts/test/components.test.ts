@@ -294,6 +294,20 @@ describe("collector StatefulSet", () => {
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(collector.securityContext.allowPrivilegeEscalation).toBe(false);
   });
+
+  it.each([
+    ["collector", "StatefulSet", "periscope-collector"],
+    ["ui", "Deployment", "periscope-ui"],
+  ])("runs the %s as the service user its image creates", (image, kind, name) => {
+    const dockerfile = readFileSync(
+      join(chartDir, "..", "..", "deploy", "docker", `${image}.Dockerfile`),
+      "utf8",
+    );
+    const uid = Number(/useradd [^\n]*--uid (\d+)/.exec(dockerfile)?.[1]);
+    expect(uid).toBeGreaterThan(0);
+    const pod = findObject(defaults, kind, name).spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsUser: uid, runAsGroup: uid, fsGroup: uid });
+  });
 });
 
 describe("ui Deployment", () => {

@@ -1,12 +1,14 @@
 {{/*
 Restricted security settings for the collector and UI pods (Pod Security Standards,
-"restricted" profile). uid 1000 is the "node" user of the node:20 images.
+"restricted" profile). uid and gid 10001 are the "periscope" service user the collector
+and UI images create (deploy/docker/*.Dockerfile); the fsGroup makes mounted volumes and
+Secrets readable to it.
 */}}
 {{- define "periscope.restrictedPodSecurityContext" -}}
 runAsNonRoot: true
-runAsUser: 1000
-runAsGroup: 1000
-fsGroup: 1000
+runAsUser: 10001
+runAsGroup: 10001
+fsGroup: 10001
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}

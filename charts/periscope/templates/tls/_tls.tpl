@@ -66,7 +66,7 @@ Secret and the pods' checksum annotations see the same bytes.
 - name: tls
   secret:
     secretName: {{ include "periscope.tlsSecretName" . }}
-    # 0440: the collector runs as uid 1000 and reads the key through its fsGroup (1000).
+    # 0440: the collector runs as uid 10001 and reads the key through its fsGroup (10001).
     defaultMode: 288
     items:
       - key: tls.crt
