@@ -51,6 +51,17 @@ describe("per-query limits on the embedded engine", () => {
     );
   });
 
+  it("max_rows_to_read covers the whole statement: each side of a UNION ALL, CTEs, scalar subqueries", async () => {
+    for (const sql of [
+      "SELECT count() FROM numbers(1000000) UNION ALL SELECT 1",
+      "WITH x AS (SELECT count() AS c FROM numbers(1000000)) SELECT c FROM x",
+      "SELECT (SELECT count() FROM numbers(1000000)) AS c",
+    ]) {
+      const error = await storage.select(sql).catch((e: unknown) => e);
+      expect((error as QueryLimitError).clickhouseCode).toBe("158");
+    }
+  });
+
   it("max_execution_time: a heavy query is stopped by the engine after about a second, 503", async () => {
     const began = Date.now();
     const error = await storage.select(HEAVY_SQL).catch((e: unknown) => e);
@@ -71,7 +82,7 @@ describe("per-query limits on the embedded engine", () => {
     expect((error as QueryLimitError).clickhouseCode).toBe("241");
     expect((error as QueryLimitError).statusCode).toBe(422);
     expect((error as QueryLimitError).message).toContain("32 MiB of memory (PERISCOPE_QUERY_MAX_MEMORY_MB)");
-    expect(storage.queryOutcomes.snapshot()).toMatchObject({ tooLarge: 2, timedOut: 1 });
+    expect(storage.queryOutcomes.snapshot()).toMatchObject({ tooLarge: 5, timedOut: 1 });
   });
 
   it("limits stay with their query: statements after it run without them", async () => {
