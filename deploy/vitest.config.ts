@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // deploy/ is no workspace package: a node_modules here (vite's cache) would make pnpm
+  // take this folder for one and refuse `pnpm exec` in it.
+  cacheDir: "../node_modules/.vite/deploy",
   test: {
     include: ["test/**/*.test.ts"],
     // Builds the images once (scripts/images/build.sh) before any file runs; a machine

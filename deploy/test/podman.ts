@@ -21,11 +21,11 @@ export const images = {
 export function run(
   command: string,
   args: string[],
-  options: { cwd?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
 ): string {
   const result = spawnSync(command, args, {
     cwd: options.cwd ?? repoRoot,
-    env: podmanEnv,
+    env: { ...podmanEnv, ...options.env },
     encoding: "utf8",
     timeout: options.timeoutMs ?? 120_000,
     maxBuffer: 64 * 1024 * 1024,
