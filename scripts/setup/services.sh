@@ -15,6 +15,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# Containers for the image and compose tests (deploy/test): podman with runc (crun 1.8
+# refuses this VM's cgroups), debootstrap for the base image, podman-compose, and the CNI
+# dnsname plugin that lets compose services reach each other by name.
+container_packages=(podman runc debootstrap podman-compose golang-github-containernetworking-plugin-dnsname)
+missing=()
+for package in "${container_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "services: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_port() {
