@@ -20,11 +20,12 @@ COLLECTOR_OUT := packages/collector/dist/server.js
 UI_OUT := packages/ui/.next/standalone/packages/ui/server.js
 DEMO_OUT := demo/dist/frontend.js
 
-.PHONY: help setup deps build demo test bench lint clean
+.PHONY: help setup deps build demo test bench lint clean images
 help:
 	@echo "make demo   run Periscope on this host with a demo workload (root)"
 	@echo "make test   run the whole test suite (root: kernel, browser and real-server protocol tests)"
 	@echo "make bench  run every benchmark; make bench-<name> runs one"
+	@echo "make images build the collector, UI and agent images with podman (root; deploy/docker)"
 
 setup:
 	@bash scripts/setup/system.sh
@@ -67,6 +68,10 @@ $(DEMO_OUT): $(call srcs,demo/src)
 
 demo: build
 	@$(TSX) scripts/stack.ts
+
+# A debootstrapped Debian 12 base (once), then the three images from this build.
+images: build
+	@bash scripts/images/build.sh
 
 test: build
 	@bash scripts/setup/services.sh

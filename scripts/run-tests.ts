@@ -69,9 +69,14 @@ function playwrightSuite(): void {
   total.skipped += json.stats.skipped;
 }
 
-const suites = ["packages/proto", "packages/agent", "packages/collector", "packages/ui", "charts"].filter(
-  (dir) => existsSync(path.join(repoRoot, dir, "vitest.config.ts")),
-);
+const suites = [
+  "packages/proto",
+  "packages/agent",
+  "packages/collector",
+  "packages/ui",
+  "charts",
+  "deploy",
+].filter((dir) => existsSync(path.join(repoRoot, dir, "vitest.config.ts")));
 
 run("lint (biome)", "pnpm", ["exec", "biome", "check", "."]);
 run("typecheck (packages)", "pnpm", ["-r", "--workspace-concurrency=2", "run", "typecheck"]);
