@@ -73,6 +73,7 @@ async function prepareStorage(
       maxRows: config.queryMaxRows,
     },
     queryOutcomes,
+    log,
   });
   try {
     const settings = schemaSettingsOf(config);

@@ -4,7 +4,14 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
-import { type ClickHouseClient, createClient } from "@clickhouse/client";
+import {
+  type ClickHouseClient,
+  ClickHouseLogLevel,
+  createClient,
+  type ErrorLogParams,
+  type Logger,
+  type WarnLogParams,
+} from "@clickhouse/client";
 import { type ChdbConnection, createChdbConnection } from "chdb/connection";
 import { splitCredentials } from "./storage-url.js";
 
@@ -47,13 +54,44 @@ export function createClickHouseClient(target: StorageTarget): ClickHouseClient 
   return createClickHouseBackend(target).client;
 }
 
-export function createClickHouseBackend(target: StorageTarget): ClickHouseBackend {
+/** Where the client's own log lines go (the collector's pino logger). */
+export interface StorageLog {
+  warn(object: object, message: string): void;
+  debug(object: object, message: string): void;
+}
+
+// The client writes to the console by default, unstructured, and logs at
+// error level every query that fails — a 422 over a limit, a query whose HTTP
+// client went away — although the error is thrown to the caller, which logs
+// it as what it is. So its warnings go to the collector's log as warnings and
+// its errors at debug. WARN also keeps its DEBUG lines off, which "might
+// require redacting" (client-common logger.d.ts, ClickHouseLogLevel).
+function clientLog(log: StorageLog) {
+  return {
+    level: ClickHouseLogLevel.WARN,
+    LoggerClass: class implements Logger {
+      trace(): void {}
+      debug(): void {}
+      info(): void {}
+      warn({ module, message, args, err }: WarnLogParams): void {
+        log.warn({ module, args, err }, message);
+      }
+      error({ module, message, args, err }: ErrorLogParams): void {
+        log.debug({ module, args, err }, message);
+      }
+    },
+  };
+}
+
+export function createClickHouseBackend(target: StorageTarget, log?: StorageLog): ClickHouseBackend {
+  const logOption = log === undefined ? {} : { log: clientLog(log) };
   if (target.kind === "server") {
     // The client gets the URL without its user-info: whatever it logs or puts
     // in an error about the URL then holds no password (storage-url.ts).
     const { url, username, password } = splitCredentials(target.url);
     const client = createClient({
       url,
+      ...logOption,
       ...(username === undefined ? {} : { username }),
       ...(password === undefined ? {} : { password }),
       request_timeout: 30_000,
@@ -67,7 +105,7 @@ export function createClickHouseBackend(target: StorageTarget): ClickHouseBacken
   // chdb bundles its own copy of @clickhouse/client-common, so its Connection
   // type is nominally different from the one this client expects although the
   // shape is the same contract (chdb/connection re-exports it verbatim).
-  const client = createClient({ connection: connection as unknown as ConnectionOption });
+  const client = createClient({ connection: connection as unknown as ConnectionOption, ...logOption });
   return { client, insertTsv: embeddedTsvInsert(connection) };
 }
 

@@ -1,5 +1,10 @@
 import type { ClickHouseClient } from "@clickhouse/client";
-import { createClickHouseBackend, type StorageTarget, type TsvInsert } from "./clickhouse-client.js";
+import {
+  createClickHouseBackend,
+  type StorageLog,
+  type StorageTarget,
+  type TsvInsert,
+} from "./clickhouse-client.js";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits, queryLimitErrorOf, withLimits } from "./query-limits.js";
 import { QueryOutcomes } from "./query-outcomes.js";
 import { currentQuerySignal } from "./query-signal.js";
@@ -40,6 +45,8 @@ export interface StorageOptions {
   queryLimits?: QueryLimits;
   /** Where refused and cancelled queries are counted. */
   queryOutcomes?: QueryOutcomes;
+  /** The client's own log lines; absent, it writes to the console. */
+  log?: StorageLog;
 }
 
 class ClickHouseStorage implements Storage, TsvInserter {
@@ -125,6 +132,6 @@ export function openStorage(
   target: StorageTarget,
   options: StorageOptions = {},
 ): Storage & TsvInserter & { readonly queryOutcomes: QueryOutcomes } {
-  const backend = createClickHouseBackend(target);
+  const backend = createClickHouseBackend(target, options.log);
   return new ClickHouseStorage(target.kind, backend.client, backend.insertTsv, options);
 }
