@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +28,26 @@ export function runHelm(args: string[]): HelmResult {
   const result = spawnSync(helmBinary, args, { encoding: "utf8", cwd: chartDir });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * helm without blocking the event loop: for tests whose own server (fake-kubernetes-api.ts)
+ * must answer helm while it runs.
+ */
+export function runHelmAsync(args: string[], env: NodeJS.ProcessEnv): Promise<HelmResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(helmBinary, args, { cwd: chartDir, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 export interface RenderOptions {
