@@ -1,4 +1,6 @@
 import { createHash, createPrivateKey, X509Certificate } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { connect, createServer } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { render } from "./helm.js";
 import {
@@ -189,6 +191,32 @@ describe("TLS on by default, with a certificate the chart makes", () => {
     expect(cert.checkHost(host ?? "")).toBe(host);
     const uiUrl = new URL(envOf(soleContainer(defaults.ui), "PERISCOPE_API_URL").value ?? "");
     expect(cert.checkHost(uiUrl.hostname)).toBe(uiUrl.hostname);
+  });
+
+  it("completes a TLS handshake as an agent would: the collector's key pair, verified with the CA for the Service name", async () => {
+    const server = createServer({ key: pem(secret, "tls.key"), cert: pem(secret, "tls.crt") }, (socket) =>
+      socket.end(),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const host = (envOf(soleContainer(defaults.agent), "PERISCOPE_COLLECTOR_ADDR").value ?? "").split(
+        ":",
+      )[0];
+      const authorized = await new Promise<boolean>((resolve, reject) => {
+        const socket = connect(
+          { host: "127.0.0.1", port, servername: host, ca: pem(secret, "ca.crt") },
+          () => {
+            resolve(socket.authorized);
+            socket.destroy();
+          },
+        );
+        socket.on("error", reject);
+      });
+      expect(authorized).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it("gives the collector the key pair, and agents and the UI the CA only", () => {
