@@ -206,31 +206,75 @@ class PageQuery {
 
   /** Up to limit+1 rows strictly older than `beforeNs`, newest first. */
   async older(beforeNs: bigint): Promise<RequestRowOut[]> {
-    const conditions = [...this.conditions, "time < fromUnixTimestamp64Nano({before_ns:Int64}, 'UTC')"];
-    const extra = { before_ns: beforeNs.toString() };
-    const limited = "ORDER BY time DESC\nLIMIT {limit:UInt32}";
-    if (this.filter.observations === "all") return this.select(conditions, limited, 0n, 0n, extra);
-    // Widen a window back from beforeNs until it holds a page after the
-    // one-observation rule (or reaches the start of the range).
-    const rangeStartNs = BigInt(this.filter.range.fromMs) * 1_000_000n;
-    for (let windowRows = (this.filter.limit + 1) * 2; ; windowRows *= 4) {
-      const times = await this.storage.select<{ time_ns: string }>(
-        `SELECT toString(toUnixTimestamp64Nano(time)) AS time_ns FROM requests
+    const olderThan = "time < fromUnixTimestamp64Nano({before_ns:Int64}, 'UTC')";
+    const conditions = [...this.conditions, olderThan];
+    if (this.filter.observations === "all") {
+      const limited = "ORDER BY time DESC\nLIMIT {limit:UInt32}";
+      return this.select(conditions, limited, 0n, 0n, { before_ns: beforeNs.toString() });
+    }
+    // Newest rows in growing batches; a batch's server-side rows whose
+    // client-side twin exists are dropped (one cheap lookup by connection per
+    // batch) until a page is left or the range is exhausted. Each batch is one
+    // filtered top-N pass over the range: the filter's skip indexes bound it,
+    // where a window found first would have cost a pass of its own.
+    const kept: RequestRowOut[] = [];
+    let before = beforeNs;
+    for (let batchRows = (this.filter.limit + 1) * 2; ; batchRows *= 4) {
+      const rows = await this.storage.select<RequestRowOut & { connection_hash: string }>(
+        `SELECT ${REQUEST_COLUMNS_SQL}, toString(connection_hash) AS connection_hash
+FROM requests
 WHERE ${conditions.join("\n  AND ")}
 ORDER BY time DESC
-LIMIT ${windowRows}`,
-        { ...this.params, ...extra },
+LIMIT ${batchRows}`,
+        { ...this.params, before_ns: before.toString() },
       );
-      const oldest = times.at(-1);
-      const whole = times.length < windowRows || oldest === undefined;
-      const fromNs = whole ? rangeStartNs : BigInt(oldest.time_ns);
-      const windowed = [...conditions, "time >= fromUnixTimestamp64Nano({window_from_ns:Int64}, 'UTC')"];
-      const rows = await this.select(windowed, limited, fromNs, beforeNs, {
-        ...extra,
-        window_from_ns: fromNs.toString(),
-      });
-      if (whole || rows.length > this.filter.limit) return rows;
+      const oldest = rows.at(-1);
+      const more = rows.length === batchRows && oldest !== undefined;
+      // A LIMIT may cut the oldest nanosecond's rows: the next batch fetches them whole.
+      const settled = more ? rows.filter((row) => row.time_ns !== oldest.time_ns) : rows;
+      const twins = await this.clientObserved(settled);
+      for (const row of settled) {
+        if (row.side === "server" && twins.has(row.connection_hash)) continue;
+        const { connection_hash: _hash, ...view } = row;
+        kept.push(view);
+      }
+      if (!more || kept.length > this.filter.limit) return kept;
+      before = BigInt(oldest.time_ns) + 1n;
     }
+  }
+
+  /** connection_hash of the rows' server-side observations that a client-side row also observed. */
+  private async clientObserved(
+    rows: readonly (RequestRowOut & { connection_hash: string })[],
+  ): Promise<Set<string>> {
+    const server = rows.filter((row) => row.side === "server");
+    if (server.length === 0) return new Set();
+    let fromNs = BigInt(server[0]?.time_ns ?? 0);
+    let toNs = fromNs;
+    for (const row of server) {
+      const ns = BigInt(row.time_ns);
+      if (ns < fromNs) fromNs = ns;
+      if (ns > toNs) toNs = ns;
+    }
+    // The hashes are the engine's own UInt64s, read back above, never request
+    // text; written as literals because a bound Array(UInt64) cannot carry
+    // values above 2^53 (the client sends JS numbers, strings do not parse).
+    const hashes = [...new Set(server.map((row) => row.connection_hash))];
+    for (const hash of hashes) {
+      if (!/^\d{1,20}$/.test(hash)) throw new Error(`connection_hash ${hash} is not a UInt64`);
+    }
+    const found = await this.storage.select<{ connection_hash: string }>(
+      `SELECT DISTINCT toString(connection_hash) AS connection_hash FROM requests
+WHERE side = 'client'
+  AND time >= fromUnixTimestamp64Nano({seen_from_ns:Int64}, 'UTC')
+  AND time <= fromUnixTimestamp64Nano({seen_to_ns:Int64}, 'UTC')
+  AND connection_hash IN (${hashes.join(", ")})`,
+      {
+        seen_from_ns: (fromNs - OTHER_END_SKEW_NS).toString(),
+        seen_to_ns: (toNs + OTHER_END_SKEW_NS).toString(),
+      },
+    );
+    return new Set(found.map((row) => row.connection_hash));
   }
 
   private select(
