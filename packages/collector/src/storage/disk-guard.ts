@@ -93,6 +93,7 @@ export function planDrops(partitions: readonly Partition[], needed: number): Par
 }
 
 export interface DiskGuardState {
+  /** Checks completed (their drops included). */
   checks: number;
   /** Checks that found storage over a limit. */
   overLimitChecks: number;
@@ -175,9 +176,17 @@ export class DiskGuard {
   }
 
   private async checkOnce(): Promise<void> {
+    try {
+      await this.measureAndDrop();
+    } finally {
+      // Counted once the check and its drops are done: a reader seeing the count sees their outcome.
+      this.state.checks += 1;
+    }
+  }
+
+  private async measureAndDrop(): Promise<void> {
     const usage = await this.readUsage();
     const { bytes: needed, reason } = bytesToFree(usage, this.options);
-    this.state.checks += 1;
     this.state.last = { ...usage, at: new Date().toISOString(), bytesToFree: Math.max(0, needed) };
     if (reason === null) {
       this.state.cannotFree = false;
