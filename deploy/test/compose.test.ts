@@ -54,7 +54,10 @@ beforeAll(async () => {
 
 afterAll(() => {
   // Only if a test failed before its own `down`: nothing of this project may outlive it.
-  if (projectContainers().length > 0) compose("down", "-v");
+  if (projectContainers().length > 0) {
+    compose("down", "-v");
+    podman("network", "rm", `${project}_default`);
+  }
 });
 
 describe("docker-compose.yml under podman-compose", () => {
@@ -128,6 +131,8 @@ describe("docker-compose.yml under podman-compose", () => {
 
   it("stops, removing its containers and volumes", () => {
     compose("down", "-v");
+    // podman-compose 1.0.3 leaves the project's network behind.
+    podman("network", "rm", `${project}_default`);
     expect(projectContainers()).toEqual([]);
     const volumes = podman("volume", "ls", "--format", "{{.Name}}").split("\n");
     expect(volumes.filter((name) => name.startsWith(`${project}_`))).toEqual([]);

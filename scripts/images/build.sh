@@ -31,3 +31,6 @@ for component in "${components[@]}"; do
   size=$(podman image inspect --format '{{.Size}}' "periscope-$component:$image_tag" | numfmt --to=si --suffix=B)
   printf 'images: periscope-%s:%s built in %.1f s, %s\n' "$component" "$image_tag" "$seconds" "$size"
 done
+# Images a rebuild replaced (and a failed build's layers) are left untagged: removed, so
+# repeated builds do not fill the disk. The layers the current images use stay cached.
+podman image prune --force >/dev/null
