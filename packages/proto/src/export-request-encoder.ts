@@ -116,6 +116,7 @@ function writeDropCounters(w: ProtoWriter, d: DropCounters): void {
   w.uint64Field(28, d.spoolFilesCorrupt);
   w.uint64Field(29, d.spoolBatchesDropped);
   w.uint64Field(30, d.peerOverflow);
+  w.uint64Field(31, d.recordsShedMemory);
 }
 
 function writeEndpoint(w: ProtoWriter, field: number, e: Endpoint | undefined): void {
