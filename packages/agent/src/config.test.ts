@@ -25,6 +25,7 @@ describe("loadConfig", () => {
       spoolMaxBytes: 1024 ** 3,
       btfPath: undefined,
       tracefsPath: undefined,
+      memoryLimitBytes: undefined,
     });
   });
 
@@ -55,6 +56,7 @@ describe("loadConfig", () => {
       spoolMaxBytes: 1024 ** 3,
       btfPath: undefined,
       tracefsPath: undefined,
+      memoryLimitBytes: undefined,
     });
     expect(loadConfig({ PERISCOPE_COLLECTOR_ADDR: "[::1]:4770" }).collectorAddress).toBe("[::1]:4770");
     expect(
@@ -66,6 +68,11 @@ describe("loadConfig", () => {
         PERISCOPE_TRACEFS_PATH: "/host/tracing/",
       }),
     ).toMatchObject({ btfPath: "/var/lib/btf/5.10.0-28.btf", tracefsPath: "/host/tracing" });
+    // The downward API's limits.memory is integer bytes; people write quantities.
+    expect(loadConfig({ PERISCOPE_MEMORY_LIMIT: "536870912" }).memoryLimitBytes).toBe(512 * 1024 ** 2);
+    expect(loadConfig({ PERISCOPE_MEMORY_LIMIT: "512Mi" }).memoryLimitBytes).toBe(512 * 1024 ** 2);
+    expect(loadConfig({ PERISCOPE_MEMORY_LIMIT: "1G" }).memoryLimitBytes).toBe(1e9);
+    expect(loadConfig({ PERISCOPE_MEMORY_LIMIT: "max" }).memoryLimitBytes).toBe(Number.POSITIVE_INFINITY);
   });
 
   it.each([
@@ -73,6 +80,8 @@ describe("loadConfig", () => {
     [{ PERISCOPE_CAPTURE_BYTES: "20000" }, /PERISCOPE_CAPTURE_BYTES/],
     [{ PERISCOPE_CAPTURE_BYTES: "4k" }, /PERISCOPE_CAPTURE_BYTES/],
     [{ PERISCOPE_SPOOL_MAX_BYTES: "1000" }, /PERISCOPE_SPOOL_MAX_BYTES .*from 1048576/],
+    [{ PERISCOPE_MEMORY_LIMIT: "lots" }, /PERISCOPE_MEMORY_LIMIT .*512Mi or 2G, got "lots"/],
+    [{ PERISCOPE_MEMORY_LIMIT: "32Mi" }, /PERISCOPE_MEMORY_LIMIT .*at least 64Mi, got "32Mi"/],
     [{ PERISCOPE_COLLECTOR_ADDR: "localhost" }, /PERISCOPE_COLLECTOR_ADDR .*host:port, got "localhost"/],
     [{ PERISCOPE_COLLECTOR_ADDR: "host:99999" }, /PERISCOPE_COLLECTOR_ADDR/],
     [{ PERISCOPE_AGENT_ID: "  " }, /PERISCOPE_AGENT_ID/],

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { MAX_RECORD_BUDGET_PER_SECOND } from "./control/runtime-config.js";
+import { parseMemoryQuantity } from "./memory/memory-limit.js";
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS } from "./metrics/series-aggregator.js";
 import { parseRedactionRules, type RedactionRules } from "./records/redaction-rules.js";
 import { DEFAULT_RECORD_BUDGET_PER_SECOND } from "./sampling/record-sampler.js";
@@ -46,6 +47,11 @@ export interface AgentConfig {
   btfPath: string | undefined;
   /** tracefs directory; /sys/kernel/tracing (mounted when missing), then debugfs's, when undefined. */
   tracefsPath: string | undefined;
+  /**
+   * Memory the agent may use, bytes: its buffers are sized under it and it sheds
+   * load near it (memory/). undefined: read from its cgroup; Infinity: no limit.
+   */
+  memoryLimitBytes: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -56,6 +62,12 @@ export class ConfigError extends Error {}
  * record, is a whole script), so ~700k such records, 12 minutes at 1,000/s.
  */
 const DEFAULT_SPOOL_MAX_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Below this Node.js, the native addon and the BPF maps' user-space side
+ * leave nothing to buffer with (the agent's RSS is ~80 MiB idle).
+ */
+export const MIN_MEMORY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 interface Variable<T> {
   name: string;
@@ -173,6 +185,24 @@ const variables = {
     description: "tracefs directory (where it is mounted somewhere other than /sys/kernel/tracing)",
     parse: (raw) => (raw === undefined || raw.trim() === "" ? undefined : raw.trim().replace(/\/+$/, "")),
   },
+  memoryLimitBytes: {
+    name: "PERISCOPE_MEMORY_LIMIT",
+    description:
+      "memory the agent may use, bytes or e.g. 512Mi (the chart sets the container's limits.memory); unset: its cgroup's limit; max: none",
+    parse: (raw) => {
+      const text = raw?.trim() ?? "";
+      if (text === "") return undefined;
+      if (text === "max") return Number.POSITIVE_INFINITY;
+      let bytes: number;
+      try {
+        bytes = parseMemoryQuantity(text);
+      } catch (error) {
+        throw new ConfigError((error as Error).message);
+      }
+      if (bytes < MIN_MEMORY_LIMIT_BYTES) throw new ConfigError(`must be at least 64Mi, got "${text}"`);
+      return bytes;
+    },
+  },
   collectorCa: {
     name: "PERISCOPE_COLLECTOR_CA",
     description: "PEM CA bundle to trust for the collector's certificate (implies TLS)",
@@ -231,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AgentConfig {
     spoolMaxBytes: read("spoolMaxBytes"),
     btfPath: read("btfPath"),
     tracefsPath: read("tracefsPath"),
+    memoryLimitBytes: read("memoryLimitBytes"),
   };
 }
 

@@ -18,11 +18,15 @@ import { CaptureStats } from "./control/capture-stats.js";
 import { CollectorControlStream } from "./control/collector-control-stream.js";
 import { kernelConnectionDisabler } from "./control/connection-disabler.js";
 import { type ControlPlane, startControlPlane } from "./control/control-plane.js";
+import { Readiness } from "./control/readiness.js";
 import { collectorCredentials, plaintextTokenWarning } from "./export/collector-credentials.js";
 import { Exporter } from "./export/exporter.js";
 import { loadTcpHealthConfig, type TcpHealthConfig } from "./health/health-config.js";
 import { defaultTcpHealthObjectPath } from "./health/tcp-health-monitor.js";
 import { TcpHealthReporter } from "./health/tcp-health-reporter.js";
+import { boundsForLimit } from "./memory/memory-budget.js";
+import { MemoryGuard } from "./memory/memory-guard.js";
+import { resolveMemoryLimit } from "./memory/memory-limit.js";
 import { observeProcesses, withProcessInfo } from "./metadata/endpoint-process.js";
 import { ListeningSockets } from "./metadata/listening-sockets.js";
 import { LocalAddresses } from "./metadata/local-addresses.js";
@@ -102,6 +106,9 @@ try {
   console.error(`periscope-agent: invalid configuration: ${messageOf(error)}`);
   process.exit(2);
 }
+// Queues and tables sized to fit under the memory limit (memory/); the defaults without one.
+const memoryLimit = resolveMemoryLimit(config.memoryLimitBytes);
+const bufferBounds = boundsForLimit(memoryLimit?.bytes);
 let tcpHealth: TcpHealthReporter | undefined;
 let tlsCapture: ReturnType<typeof startTlsCapture>;
 
@@ -163,7 +170,10 @@ const pipeline = new Pipeline({
   onRecord: (record) => {
     peerNames.learn(record);
     peerNames.name(record);
-    const weight = sampler.decide(record, metrics.fold(record));
+    const slowAboveNs = metrics.fold(record);
+    // Short of memory, a record is counted in the series only (memory/memory-guard.ts).
+    if (memoryGuard?.admitRecord() === false) return;
+    const weight = sampler.decide(record, slowAboveNs);
     if (weight > 0) exporter.add(withProcessInfo(toProtoRecord(record, clock, weight), processInfo));
   },
   redaction: config.redaction,
@@ -208,6 +218,7 @@ function agentInfo(): AgentInfo {
       metricSeriesDropped: BigInt(exporter.counters.seriesDropped),
       endpointOverflow: BigInt(metrics.counters.endpointOverflow),
       peerOverflow: BigInt(metrics.counters.peerOverflow),
+      recordsShedMemory: BigInt(memoryGuard?.counters.recordsShed ?? 0),
       batchesRejected: BigInt(exporter.counters.batchesRejected),
       spoolFilesCorrupt: BigInt(exporter.spool?.counters.filesCorrupt ?? 0),
       spoolBatchesDropped: BigInt(exporter.spool?.counters.batchesDropped ?? 0),
@@ -229,7 +240,16 @@ const exporter = new Exporter({
   token: config.agentToken,
   spoolDir: config.spoolDir,
   spoolMaxBytes: config.spoolMaxBytes,
+  maxPendingBatches: bufferBounds.maxPendingBatches,
+  maxQueuedSeries: bufferBounds.maxQueuedSeries,
 });
+// RSS against the limit, once a second; past 85 % load is shed until under 70 %.
+const memoryGuard =
+  memoryLimit === undefined
+    ? undefined
+    : new MemoryGuard({ limitBytes: memoryLimit.bytes, shedder: exporter }).start();
+// GET /v1/ready: capture attached and the collector answered (delivered or retrying).
+const readiness = new Readiness(() => exporter.delivery());
 
 try {
   tracer = SocketTracer.open(
@@ -247,6 +267,9 @@ try {
     },
   );
   captureProblems.addSwitchedOff("socket_trace", tracer.switchedOff());
+  readiness.attached();
+  // The first batch now, not at the first heartbeat: readiness waits on its answer.
+  exporter.heartbeat();
   controlPlane = await startControlPlane({
     tracer,
     apiAddress: config.apiAddress,
@@ -265,7 +288,12 @@ try {
         capture: captureStats,
         sampler,
         metrics: metrics.counters,
+        memory:
+          memoryGuard === undefined || memoryLimit === undefined
+            ? undefined
+            : { ...memoryGuard.state(), source: memoryLimit.source },
       }),
+    ready: () => readiness.report(),
   });
   // The budget from PUT /v1/config or the collector reaches the sampler here.
   controlPlane.controls.onApply((applied) => sampler.setBudget(applied.recordBudgetPerSecond));
@@ -283,6 +311,7 @@ try {
   }).start();
 } catch (error) {
   // Not root, no BTF, no tracefs…: the message says which; a stack trace would not help.
+  readiness.failed(messageOf(error));
   console.error(`periscope-agent: cannot start tracing: ${messageOf(error)}`);
   await exporter.close(0);
   process.exit(1);
@@ -311,6 +340,13 @@ console.log(
   `periscope-agent: tracing, exporting to ${config.collectorAddress}` +
     ` (${config.collectorTls ? "TLS" : "plaintext"}${config.agentToken ? ", agent token" : ""}) as ${config.agentId}`,
 );
+console.log(
+  memoryLimit === undefined
+    ? "periscope-agent: no memory limit (PERISCOPE_MEMORY_LIMIT unset, none in the cgroup): default buffer bounds"
+    : `periscope-agent: memory limit ${Math.round(memoryLimit.bytes / 2 ** 20)} MiB (${memoryLimit.source}):` +
+        ` ${bufferBounds.maxPendingBatches} batches, ${bufferBounds.maxQueuedSeries} series,` +
+        ` ${bufferBounds.maxConnections} connections buffered at most; load shed past 85 %`,
+);
 
 const idleTimer = setInterval(() => {
   pipeline.evictIdle(clock.nowMonotonicNs());
@@ -333,6 +369,8 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
+  readiness.stopping();
+  memoryGuard?.stop();
   clearInterval(idleTimer);
   clearInterval(metricsTimer);
   tlsCapture?.stop();

@@ -4,10 +4,12 @@
 //   GET /v1/stats    drop counters, throughput figures, the record budget's sampling and
 //                    metric series sent/dropped (AgentStats)
 //   GET /metrics     the same in Prometheus text format
+//   GET /v1/ready    200 once capturing and exporting, else 503; the body says why (readiness.ts)
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AgentStats, renderPrometheus } from "./agent-stats.js";
+import type { ReadinessReport } from "./readiness.js";
 import { parseRuntimeConfig, RuntimeConfigError } from "./runtime-config.js";
 import type { RuntimeControls } from "./runtime-controls.js";
 
@@ -17,6 +19,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 export interface AgentApiOptions {
   controls: Pick<RuntimeControls, "current" | "apply">;
   stats: () => AgentStats;
+  /** GET /v1/ready; 404 without it. */
+  ready?: () => ReadinessReport;
 }
 
 class HttpError extends Error {
@@ -72,6 +76,12 @@ async function route(
     case "/v1/stats":
       allow(["GET"]);
       return send(res, 200, options.stats());
+    case "/v1/ready": {
+      allow(["GET"]);
+      if (options.ready === undefined) throw new HttpError(404, `no route ${path}`);
+      const report = options.ready();
+      return send(res, report.ready ? 200 : 503, report);
+    }
     case "/metrics":
       allow(["GET"]);
       return send(res, 200, renderPrometheus(options.stats()), "text/plain; version=0.0.4");

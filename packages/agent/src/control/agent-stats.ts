@@ -4,6 +4,7 @@
 import type { KernelDropCounters } from "../capture/events.js";
 import type { SpoolCounters } from "../export/batch-spool.js";
 import type { ExportBacklogState } from "../export/exporter.js";
+import type { MemoryState } from "../memory/memory-guard.js";
 import type { CaptureStats } from "./capture-stats.js";
 
 export interface AgentStats {
@@ -23,6 +24,8 @@ export interface AgentStats {
   backlog: ExportBacklogState;
   /** The disk spool's counters; absent when it is off (PERISCOPE_SPOOL_DIR unset). */
   spool: SpoolCounters | undefined;
+  /** The memory limit, RSS against it and load shedding; absent without a limit. */
+  memory?: MemoryState & { source: string };
   /** Every loss, and the not-a-loss skips (sampled_out, records_sampled_out, *_overflow), by name. */
   drops: Record<string, number>;
 }
@@ -142,6 +145,27 @@ function metricsOf(stats: AgentStats): Metric[] {
       type: "gauge",
       samples: [["", stats.backlog.spoolBytes]],
     },
+    ...(stats.memory === undefined
+      ? []
+      : [
+          {
+            name: "periscope_agent_memory_bytes",
+            help: "Resident set size against the agent's memory limit and its shedding marks.",
+            type: "gauge" as const,
+            samples: [
+              ['kind="rss"', stats.memory.rssBytes],
+              ['kind="limit"', stats.memory.limitBytes],
+              ['kind="high_water"', stats.memory.highWaterBytes],
+              ['kind="low_water"', stats.memory.lowWaterBytes],
+            ] as Array<[string, number]>,
+          },
+          {
+            name: "periscope_agent_memory_shedding",
+            help: "1 while the agent sheds load (RSS past its high-water mark until under the low one).",
+            type: "gauge" as const,
+            samples: [["", stats.memory.shedding ? 1 : 0]] as Array<[string, number]>,
+          },
+        ]),
     {
       name: "periscope_agent_connections_tracked",
       help: "Connections open as the kernel reported them.",
@@ -201,6 +225,7 @@ export interface AgentStatsSources {
     traceProbability: number;
   };
   metrics: { seriesEmitted: number; endpointOverflow: number; seriesOverflow: number };
+  memory?: (MemoryState & { source: string }) | undefined;
 }
 
 export function buildAgentStats(s: AgentStatsSources): AgentStats {
@@ -238,6 +263,7 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
     },
     backlog: s.backlog,
     spool: s.spool,
+    ...(s.memory === undefined ? {} : { memory: s.memory }),
     drops: {
       ringbuf_full: Number(k.ringbufFull),
       conn_map_full: Number(k.connMapFull),
@@ -263,6 +289,7 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
       export_batches_rejected: s.exporter.batchesRejected,
       spool_files_corrupt: s.spool?.filesCorrupt ?? 0,
       spool_batches_dropped: s.spool?.batchesDropped ?? 0,
+      memory_shed_records: s.memory?.recordsShed ?? 0,
     },
   };
 }

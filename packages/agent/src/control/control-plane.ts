@@ -6,6 +6,7 @@ import type { Server } from "node:http";
 import type { SocketTracer } from "../capture/socket-tracer.js";
 import { createAgentApi, listenAgentApi } from "./agent-api.js";
 import type { AgentStats } from "./agent-stats.js";
+import type { ReadinessReport } from "./readiness.js";
 import { parseRuntimeConfig } from "./runtime-config.js";
 import { RuntimeControls } from "./runtime-controls.js";
 
@@ -18,6 +19,8 @@ export interface ControlPlaneOptions {
   recordBudgetPerSecond?: number;
   captureSelf?: boolean;
   stats: (configVersion: number) => AgentStats;
+  /** GET /v1/ready's answer. */
+  ready?: () => ReadinessReport;
   log?: (line: string) => void;
 }
 
@@ -36,13 +39,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       captureSelf: options.captureSelf,
     }),
   );
-  const server = createAgentApi({ controls, stats: () => options.stats(controls.current().version) });
+  const server = createAgentApi({
+    controls,
+    stats: () => options.stats(controls.current().version),
+    ...(options.ready === undefined ? {} : { ready: options.ready }),
+  });
   let listening: Server | undefined;
   try {
     const address = await listenAgentApi(server, options.apiAddress);
     listening = server;
     log(
-      `periscope-agent: local API on ${address.address}:${address.port} (GET/PUT /v1/config, /v1/stats, /metrics)`,
+      `periscope-agent: local API on ${address.address}:${address.port} (GET/PUT /v1/config, /v1/stats, /v1/ready, /metrics)`,
     );
   } catch (error) {
     log(`periscope-agent: local API disabled: listen ${options.apiAddress}: ${(error as Error).message}`);

@@ -192,6 +192,12 @@ export class BatchSpool {
     }
   }
 
+  /** A batch read back is let go from memory unsent (memory short): it is read again later. */
+  unload(seq: bigint): void {
+    const entry = this.entries.find((candidate) => candidate.seq === seq);
+    if (entry !== undefined) entry.loaded = false;
+  }
+
   /** Deletes an acknowledged (or dropped) batch's file; unknown seqs are ignored. */
   remove(seq: bigint): void {
     const entry = this.entries.find((candidate) => candidate.seq === seq);

@@ -74,6 +74,21 @@ export interface ExportBacklogState {
   spoolOldestAgeMs: number;
 }
 
+/**
+ * Whether the collector has taken a batch yet, for GET /v1/ready: "starting"
+ * until the first Export call answers, then "delivered" while calls succeed and
+ * "retrying" while they fail; collectorReachable says whether the last failure
+ * came from the collector (an answer) or from getting no answer at all.
+ */
+export interface ExportDelivery {
+  state: "starting" | "delivered" | "retrying";
+  batchesSent: number;
+  /** Whether the collector answered the last call (a call failing before it reached it: no). */
+  collectorReachable: boolean | undefined;
+  /** The last failure's gRPC status and message; absent once a batch is delivered. */
+  lastError?: string;
+}
+
 export interface ExporterCounters {
   batchesSent: number;
   recordsSent: number;
@@ -147,6 +162,13 @@ export class Exporter {
   private readonly flushTimer: NodeJS.Timeout;
   private retryTimer: NodeJS.Timeout | undefined;
   private drainedWaiters: Array<() => void> = [];
+  private deliveryState: ExportDelivery = {
+    state: "starting",
+    batchesSent: 0,
+    collectorReachable: undefined,
+  };
+  /** Set while the agent is short of memory (memory-guard.ts): fewer batches stay in memory. */
+  private memoryShort = false;
 
   constructor(options: ExporterOptions) {
     this.settings = {
@@ -173,8 +195,9 @@ export class Exporter {
     this.flushTimer = setInterval(() => this.onTick(), this.settings.flushIntervalMs);
     // The tracer decides when the agent lives; an exporter timer must not keep it up.
     this.flushTimer.unref();
-    // What an earlier run spooled goes out first.
-    if (this.spool?.hasUnread) this.sendNext();
+    // What an earlier run spooled goes out first — once the caller holds this
+    // exporter: sending reads agentInfo(), which may read the exporter's counters.
+    if (this.spool?.hasUnread) setImmediate(() => this.sendNext());
   }
 
   private openSpool(options: ExporterOptions): BatchSpool | undefined {
@@ -255,6 +278,72 @@ export class Exporter {
     return this.queuedSeries.length;
   }
 
+  /** Where delivery to the collector stands (GET /v1/ready). */
+  delivery(): ExportDelivery {
+    return { ...this.deliveryState, batchesSent: this.counters.batchesSent };
+  }
+
+  /**
+   * Sends an empty batch now unless one is underway: at start, so the
+   * collector learns of this agent, and readiness of the collector, at once
+   * rather than at the first heartbeat.
+   */
+  heartbeat(): void {
+    if (!this.closed && this.pending.length === 0) this.seal([]);
+  }
+
+  /** Batches kept in memory at most now: a quarter of the bound while memory is short. */
+  private get pendingBound(): number {
+    const bound = this.settings.maxPendingBatches;
+    return this.memoryShort ? Math.max(1, Math.floor(bound / 4)) : bound;
+  }
+
+  /**
+   * Memory short (memory-guard.ts) or not. While short, fewer batches stay in
+   * memory: those beyond the reduced bound and not in flight leave now — to
+   * the spool when there is one (spooled ones already on disk are just let go
+   * from memory), else dropped and counted as a full queue drops them. Their
+   * metric series go back to the series queue: series are never shed.
+   * Called again while still short, it sheds again.
+   */
+  setMemoryShort(short: boolean): void {
+    this.memoryShort = short;
+    if (!short) {
+      // Room again: what waits on disk comes back.
+      if (this.retryTimer === undefined) this.sendNext();
+      return;
+    }
+    // Records gathered for the next batch are shed too.
+    this.counters.recordsDropped += this.current.length;
+    this.counters.connectionStatsDropped += this.currentConnections.length;
+    this.current = [];
+    this.currentConnections = [];
+    const keep = this.pendingBound;
+    const waiting = this.pending.filter((batch) => !this.inFlight.has(batch));
+    const excess = this.pending.length - keep;
+    // Newest first: the oldest batches are next to go out.
+    for (const batch of waiting.reverse().slice(0, Math.max(0, excess))) this.shed(batch);
+  }
+
+  private shed(batch: PendingBatch): void {
+    this.pending.splice(this.pending.indexOf(batch), 1);
+    if (batch.fromSpool) {
+      this.spool?.unload(batch.seq);
+      return;
+    }
+    if (this.spool?.write(this.requestOf(batch), batch.sealedAtMs)) return;
+    this.counters.batchesDropped++;
+    this.counters.recordsDropped += batch.records.length;
+    this.counters.connectionStatsDropped += batch.connections.length;
+    // The batch's series wait for a later one, within their own bound.
+    this.queuedSeries = [...batch.metrics, ...this.queuedSeries];
+    const excess = this.queuedSeries.length - this.settings.maxQueuedSeries;
+    if (excess > 0) {
+      this.queuedSeries.splice(0, excess);
+      this.counters.seriesDropped += excess;
+    }
+  }
+
   /** Seals the records and series gathered so far into a batch and starts sending it. */
   flush(): void {
     if (this.current.length === 0 && this.currentConnections.length === 0 && this.queuedSeries.length === 0)
@@ -321,7 +410,7 @@ export class Exporter {
   private seal(records: RequestRecord[], connections: ConnectionStats[] = []): void {
     // Once anything waits on disk, newer batches queue behind it there: oldest first.
     const spoolFirst = this.spool?.hasUnread === true;
-    if (this.spool !== undefined && (spoolFirst || this.pending.length >= this.settings.maxPendingBatches)) {
+    if (this.spool !== undefined && (spoolFirst || this.pending.length >= this.pendingBound)) {
       if (records.length === 0 && connections.length === 0 && this.queuedSeries.length === 0) return;
       const batch = this.nextBatch(records, connections);
       if (this.spool.write(this.requestOf(batch), batch.sealedAtMs)) return;
@@ -331,7 +420,7 @@ export class Exporter {
       this.counters.seriesDropped += batch.metrics.length;
       return;
     }
-    if (this.pending.length >= this.settings.maxPendingBatches) {
+    if (this.pending.length >= this.pendingBound) {
       // The series stay queued for a later batch; only their own bound drops them.
       if (records.length === 0 && connections.length === 0) return;
       this.counters.batchesDropped++;
@@ -369,7 +458,7 @@ export class Exporter {
    */
   private refillFromSpool(): void {
     if (this.spool === undefined) return;
-    while (this.pending.length < this.settings.maxPendingBatches && this.spool.hasUnread) {
+    while (this.pending.length < this.pendingBound && this.spool.hasUnread) {
       const spooled = this.spool.readOldest();
       if (spooled === undefined) return;
       const { request, sealedAtMs } = spooled;
@@ -426,6 +515,7 @@ export class Exporter {
       (error) => {
         this.inFlight.delete(batch);
         if (error !== null) {
+          this.noteFailure(error);
           const rejection = contentRejection(error);
           if (rejection === undefined) this.scheduleRetry();
           else this.reject(batch, rejection);
@@ -434,12 +524,31 @@ export class Exporter {
         if (!this.forget(batch)) return; // dropped meanwhile (close)
         this.backoff.reset();
         this.counters.batchesSent++;
+        this.deliveryState = {
+          state: "delivered",
+          batchesSent: this.counters.batchesSent,
+          collectorReachable: true,
+        };
         this.counters.recordsSent += batch.records.length;
         this.counters.seriesSent += batch.metrics.length;
         // While a retry waits out its backoff, nothing new goes out.
         if (this.retryTimer === undefined || this.pending.length === 0) this.sendNext();
       },
     );
+  }
+
+  private noteFailure(error: grpc.ServiceError): void {
+    // UNAVAILABLE and DEADLINE_EXCEEDED come from the collector too (its storage
+    // is down, it is slow) or from grpc-js itself (nothing listens, DNS, TLS):
+    // the channel is READY only in the first case.
+    const maybeLocal = error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED;
+    const connected = this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
+    this.deliveryState = {
+      state: "retrying",
+      batchesSent: this.counters.batchesSent,
+      collectorReachable: !maybeLocal || connected,
+      lastError: `${grpc.status[error.code] ?? error.code}: ${error.details || error.message}`,
+    };
   }
 
   /** Takes a batch out of memory (and its file out of the spool); false if it was not there. */
