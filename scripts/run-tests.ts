@@ -81,6 +81,7 @@ const suites = [
 run("lint (biome)", "pnpm", ["exec", "biome", "check", "."]);
 run("typecheck (packages)", "pnpm", ["-r", "--workspace-concurrency=2", "run", "typecheck"]);
 run("typecheck (scripts)", "pnpm", ["exec", "tsc", "-p", "scripts/tsconfig.json"]);
+run("typecheck (deploy tests)", "pnpm", ["exec", "tsc", "-p", "deploy/tsconfig.json"]);
 for (const dir of suites) vitestSuite(dir);
 playwrightSuite();
 
