@@ -22,6 +22,7 @@ import { CollectorMetrics } from "./metrics/collector-metrics.js";
 import { MeasuredExportBatchHandler } from "./metrics/measured-batch-handler.js";
 import { StorageActivity } from "./metrics/storage-activity.js";
 import { registerStorageGuardMetrics } from "./metrics/storage-guard-metrics.js";
+import { setMinuteRollupRetentionDays } from "./query/rollup-source.js";
 import { storageTargetFrom } from "./storage/clickhouse-client.js";
 import type { SchemaSettings } from "./storage/ddl-template.js";
 import { DiskGuard } from "./storage/disk-guard.js";
@@ -117,6 +118,7 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
 
   // Refuse an unsafe exposure before anything is opened or listening.
   const security = planSecurity(config);
+  setMinuteRollupRetentionDays(config.rollupRetentionDays);
   const app = createHttpApp(logger, security.tls);
   const queryOutcomes = new QueryOutcomes();
   const storage = await prepareStorage(config, app.log, queryOutcomes);

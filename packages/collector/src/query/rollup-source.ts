@@ -4,6 +4,12 @@
 // ~24 histograms per edge and side instead of ~1,440, and the figures stay
 // minute-exact at the ends.
 // Every branch exposes its time as `minute`, so callers bucket one column.
+//
+// The minute tier is kept for PERISCOPE_ROLLUP_RETENTION_DAYS (30), the
+// hourly one longer (365): a ragged end older than the minute tier has no
+// minutes left, so it is read as the whole hour around it instead — the range
+// widens to that hour rather than losing it.
+import { DEFAULT_RETENTION } from "../storage/ddl-template.js";
 import type { QueryParams } from "../storage/storage.js";
 import type { TimeRange } from "./time-range.js";
 
@@ -21,6 +27,14 @@ const COLUMNS: Record<RollupKind, string> = {
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+let minuteRetentionDays: number = DEFAULT_RETENTION.rollupRetentionDays;
+
+/** The minute tier's retention, as configured (startCollector sets it once). */
+export function setMinuteRollupRetentionDays(days: number): void {
+  minuteRetentionDays = days;
+}
 
 export interface RollupSource {
   /** A parenthesised subquery for FROM. */
@@ -54,12 +68,17 @@ export function rollupSource(
   range: TimeRange,
   conditions: readonly string[] = [],
   hourly = true,
+  nowMs = Date.now(),
 ): RollupSource {
   const columns = COLUMNS[kind];
   const minutes = `metric_${kind}_1m`;
   const hours = `metric_${kind}_1h`;
-  const from = Math.floor(range.fromMs / MINUTE_MS) * MINUTE_MS;
-  const to = range.toMs;
+  // Minutes before this may be gone (their day's partition dropped by TTL).
+  const minutesSince = nowMs - minuteRetentionDays * DAY_MS;
+  const expired = (ms: number) => hourly && ms < minutesSince;
+  const firstMinute = Math.floor(range.fromMs / MINUTE_MS) * MINUTE_MS;
+  const from = expired(firstMinute) ? Math.floor(firstMinute / HOUR_MS) * HOUR_MS : firstMinute;
+  const to = expired(range.toMs) ? Math.ceil(range.toMs / HOUR_MS) * HOUR_MS : range.toMs;
   const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
   const endHour = Math.floor(to / HOUR_MS) * HOUR_MS;
   const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -71,19 +90,18 @@ export function rollupSource(
       params: { rs_m_from: seconds(from), rs_m_to: minuteEnd(to) },
     };
   }
-  return {
-    sql: `(${[
-      branch(minutes, "minute", columns, "rs_head", conditions),
-      branch(hours, "hour", columns, "rs_hours", conditions),
-      branch(minutes, "minute", columns, "rs_tail", conditions),
-    ].join("\nUNION ALL\n")})`,
-    params: {
-      rs_head_from: seconds(from),
-      rs_head_to: seconds(firstHour),
-      rs_hours_from: seconds(firstHour),
-      rs_hours_to: seconds(endHour),
-      rs_tail_from: seconds(endHour),
-      rs_tail_to: minuteEnd(to),
-    },
-  };
+  // Ends already whole hours (an expired end widened to its hour) need no minute branch.
+  const branches: string[] = [];
+  const params: QueryParams = {};
+  if (from < firstHour) {
+    branches.push(branch(minutes, "minute", columns, "rs_head", conditions));
+    Object.assign(params, { rs_head_from: seconds(from), rs_head_to: seconds(firstHour) });
+  }
+  branches.push(branch(hours, "hour", columns, "rs_hours", conditions));
+  Object.assign(params, { rs_hours_from: seconds(firstHour), rs_hours_to: seconds(endHour) });
+  if (endHour < to) {
+    branches.push(branch(minutes, "minute", columns, "rs_tail", conditions));
+    Object.assign(params, { rs_tail_from: seconds(endHour), rs_tail_to: minuteEnd(to) });
+  }
+  return { sql: `(${branches.join("\nUNION ALL\n")})`, params };
 }
