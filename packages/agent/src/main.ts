@@ -154,6 +154,10 @@ const metrics = new SeriesAggregator({
   intervalMs: config.metricsIntervalMs,
   maxPeersPerService: peerNaming.maxPeersPerService,
   isInternalAddress: (ip) => peerNames.isInternal(ip),
+  // Series carry a local end's container as records do (from the same cache), so the
+  // collector can name a host-network pod's series, whose IP is its node's (issue #13).
+  // peek first: a hit leaves the LRU order alone (records' get() keeps it); a miss reads /proc.
+  containerIdOf: (pid) => (processInfo.peek(pid) ?? processInfo.get(pid))?.containerId ?? "",
 });
 const sampler = new RecordSampler({ budgetPerSecond: config.recordBudgetPerSecond });
 

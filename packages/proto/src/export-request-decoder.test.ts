@@ -115,7 +115,8 @@ describe("decodeExportRequest", () => {
           intervalNano: 10_000_000_000n,
           protocol: "http",
           side: Side.SERVER,
-          client: { ip: "10.0.0.1", service: "web" },
+          // A local end's container id rides on the series as on records (the collector names the end by it).
+          client: { ip: "10.0.0.1", service: "web", containerId: "c".repeat(64) },
           server: { ip: "10.0.0.2", port: 5432, service: "db" },
           count: 1234n,
           errors: 5n,
@@ -133,6 +134,7 @@ describe("decodeExportRequest", () => {
     expect(decoded).toEqual(fromBinary(ExportRequestSchema, bytes));
     expect(decoded.metrics).toHaveLength(2);
     expect(decoded.metrics[0]?.latency?.offset).toBe(-40);
+    expect(decoded.metrics[0]?.client?.containerId).toBe("c".repeat(64));
     expect(decoded.requests).toHaveLength(3);
   });
 

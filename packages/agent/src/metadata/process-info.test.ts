@@ -71,6 +71,19 @@ describe("ProcessInfoCache", () => {
     expect(cache.counters.read).toBe(3); // 200 was the one evicted, 100 stayed
   });
 
+  it("peeks at a cached process without reading /proc or moving it in the LRU order", () => {
+    const cache = new ProcessInfoCache({ maxProcesses: 2, procRoot: root });
+    expect(cache.peek(100)).toBeUndefined();
+    expect(cache.counters.read).toBe(0);
+    cache.get(100);
+    cache.get(200);
+    expect(cache.peek(100)?.containerId).toBe(CONTAINER);
+    cache.get(300);
+    // 100 stayed the least recently used despite the peek: it is the one evicted.
+    expect(cache.peek(100)).toBeUndefined();
+    expect(cache.peek(200)?.pid).toBe(200);
+  });
+
   it("forgets a process once it exited, on the real /proc", async () => {
     const cache = new ProcessInfoCache({ maxProcesses: 10 });
     const child = spawn("sleep", ["30"]);

@@ -35,6 +35,9 @@ export interface SeriesIdentity {
   clientWorkload: string;
   serverNamespace: string;
   serverWorkload: string;
+  /** Container of the client / server process when it runs on this host in one; "" otherwise. */
+  clientContainerId: string;
+  serverContainerId: string;
 }
 
 export class SeriesAccumulator {
@@ -65,8 +68,9 @@ export class SeriesAccumulator {
       intervalNano: intervalNs,
       protocol: id.protocol,
       side: id.side === "client" ? Side.CLIENT : Side.SERVER,
-      client: id.client === undefined ? undefined : identityOf(id.client, 0),
-      server: id.server === undefined ? undefined : identityOf(id.server, id.server.port),
+      client: id.client === undefined ? undefined : identityOf(id.client, 0, id.clientContainerId),
+      server:
+        id.server === undefined ? undefined : identityOf(id.server, id.server.port, id.serverContainerId),
       serverHost: id.serverHost,
       clientHost: id.clientHost,
       operation: id.operation,
@@ -86,8 +90,12 @@ export class SeriesAccumulator {
   }
 }
 
-/** Identity only: a series stands for many processes' requests, so no pid or process details. */
-function identityOf(endpoint: RecordEndpoint, port: number): Endpoint {
+/**
+ * Identity only: a series stands for many processes' requests, so no pid or
+ * process details; the container id stays, since the collector names a local
+ * end by it first (a host-network pod's IP is its node's).
+ */
+function identityOf(endpoint: RecordEndpoint, port: number, containerId: string): Endpoint {
   return {
     $typeName: "periscope.agent.v1.Endpoint",
     ip: endpoint.ip,
@@ -95,7 +103,7 @@ function identityOf(endpoint: RecordEndpoint, port: number): Endpoint {
     service: endpoint.service,
     pid: 0,
     processName: endpoint.processName,
-    containerId: "",
+    containerId,
     cmdline: "",
     exe: "",
     processStartTimeUnixMs: 0n,

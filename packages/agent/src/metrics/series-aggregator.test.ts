@@ -176,6 +176,88 @@ describe("SeriesAggregator", () => {
   });
 });
 
+describe("SeriesAggregator containers", () => {
+  // Two host-network pods on one node, each running "node": same IP (the node's), same process name.
+  const containers = new Map([
+    [11, "a".repeat(64)],
+    [12, "b".repeat(64)],
+  ]);
+  const fromPod = (pid: number) =>
+    sampleRecord({
+      side: "client",
+      client: { ip: "10.0.0.11", port: 40_000 + pid, service: "node", pid, processName: "node" },
+      server: { ip: "10.96.0.10", port: 80, service: "", pid: 0, processName: "" },
+    });
+
+  it("keeps two containers' series of one process name apart, each carrying its container id", () => {
+    const asked: number[] = [];
+    const aggregator = new SeriesAggregator({
+      now: fakeClock().now,
+      containerIdOf: (pid) => {
+        asked.push(pid);
+        return containers.get(pid) ?? "";
+      },
+    });
+    for (let i = 0; i < 5; i++) aggregator.fold(fromPod(11));
+    for (let i = 0; i < 3; i++) aggregator.fold(fromPod(12));
+    const series = aggregator.drain(true);
+    const edges = series.filter((s) => s.kind === SeriesKind.EDGE);
+    expect(edges.map((s) => [s.client?.containerId, s.client?.ip, s.count])).toEqual([
+      ["a".repeat(64), "10.0.0.11", 5n],
+      ["b".repeat(64), "10.0.0.11", 3n],
+    ]);
+    // The remote server is no process here: no container id, and none was looked up for it.
+    for (const edge of edges) expect(edge.server?.containerId).toBe("");
+    expect(new Set(asked)).toEqual(new Set([11, 12]));
+    // One endpoint series: both call the same remote server, which the endpoint names.
+    expect(series.filter((s) => s.kind === SeriesKind.ENDPOINT).map((s) => s.count)).toEqual([8n]);
+  });
+
+  it("splits a server's endpoint series by its container and keeps one series per container across records", () => {
+    const aggregator = new SeriesAggregator({
+      now: fakeClock().now,
+      containerIdOf: (pid) => containers.get(pid) ?? "",
+    });
+    const served = (pid: number) =>
+      sampleRecord({ server: { ip: "10.0.0.11", port: 8080, service: "api", pid, processName: "api" } });
+    aggregator.fold(served(11));
+    aggregator.fold(served(11));
+    aggregator.fold(served(12));
+    const endpoints = aggregator.drain(true).filter((s) => s.kind === SeriesKind.ENDPOINT);
+    expect(endpoints.map((s) => [s.server?.containerId, s.count])).toEqual([
+      ["a".repeat(64), 2n],
+      ["b".repeat(64), 1n],
+    ]);
+  });
+
+  it("keeps naming series by their containers after its container table starts over", () => {
+    const clock = fakeClock();
+    // Past 1,024 containers the table of short key tokens starts over at the interval's end.
+    const aggregator = new SeriesAggregator({
+      now: clock.now,
+      containerIdOf: (pid) => pid.toString(16).padStart(64, "0"),
+    });
+    for (let pid = 1; pid <= 1_100; pid++) aggregator.fold(fromPod(pid));
+    clock.ms += 5_000;
+    const first = aggregator.drain().filter((s) => s.kind === SeriesKind.EDGE);
+    expect(new Set(first.map((s) => s.client?.containerId)).size).toBe(1_100);
+    for (const pid of [7, 7, 1_099]) aggregator.fold(fromPod(pid));
+    const second = aggregator.drain(true).filter((s) => s.kind === SeriesKind.EDGE);
+    expect(second.map((s) => [s.client?.containerId, s.count])).toEqual([
+      [(7).toString(16).padStart(64, "0"), 2n],
+      [(1_099).toString(16).padStart(64, "0"), 1n],
+    ]);
+  });
+
+  it("merges them without a container lookup, as before (host mode)", () => {
+    const aggregator = new SeriesAggregator({ now: fakeClock().now });
+    aggregator.fold(fromPod(11));
+    aggregator.fold(fromPod(12));
+    const edges = aggregator.drain(true).filter((s) => s.kind === SeriesKind.EDGE);
+    expect(edges.map((s) => [s.client?.containerId, s.count])).toEqual([["", 2n]]);
+  });
+});
+
 describe("SeriesAggregator peer cap", () => {
   const fromClient = (i: number, host?: string) =>
     sampleRecord({

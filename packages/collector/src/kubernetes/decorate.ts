@@ -85,6 +85,10 @@ export function decorateExportRequest(
   for (const series of request.metrics) decorateSeries(series, resolve);
 }
 
+// A series' local ends carry their container id as records' do (agents from
+// issue #13 on), so `resolve` names them by container first and IP second: a
+// host-network pod's series (IP = its node's) get its workload. An older
+// agent's series have no id and are named by IP alone.
 function decorateSeries(
   series: MetricSeries,
   resolve: (end: Endpoint | undefined) => EndpointIdentity | undefined,

@@ -28,6 +28,9 @@ const Q9W8E = { ip: "10.244.2.15", containerId: ids["checkout-q9w8e"] ?? "" };
 const CART = { ip: "10.244.2.7", containerId: ids["cart-0"] ?? "" };
 const DEBUG = { ip: "10.244.2.9", containerId: ids.debug ?? "" };
 const CHECKOUT_CLUSTER_IP = "10.96.14.20";
+// kube-system/kube-proxy-8xz4q (DaemonSet kube-proxy) runs on worker-1's host network: its IP is the node's.
+const KUBE_PROXY = { ip: "10.0.0.11", containerId: ids["kube-proxy"] ?? "" };
+const WORKER_1_IP = "10.0.0.11";
 
 const now = Date.now();
 const range = `from=${now - 600_000}&to=${now + 60_000}`;
@@ -49,11 +52,12 @@ function record(
   client: ReturnType<typeof local>,
   server: ReturnType<typeof local>,
   target: string,
+  startMs = now - 60_000,
 ) {
   return create(RequestRecordSchema, {
     protocol: "http",
     side,
-    startTimeUnixNano: BigInt(now - 60_000) * 1_000_000n,
+    startTimeUnixNano: BigInt(startMs) * 1_000_000n,
     durationNano: 2_000_000n,
     client,
     server,
@@ -198,5 +202,52 @@ describe("the API speaks Kubernetes", () => {
     ]);
     const grouped = await t.get<MapBody>(`/api/v1/map?${range}&groupBy=namespace`);
     expect(grouped.body.nodes.map((node) => node.id).sort()).toEqual(["default", "shop"]);
+  });
+
+  it("names a host-network pod's series by its container id, not by its IP (the node's), as its records", async () => {
+    // Half an hour earlier, a window of its own: the tests above see none of this.
+    const at = now - 30 * 60_000;
+    const window = `from=${at - 60_000}&to=${at + 60_000}`;
+    const edge = (client: { ip: string; containerId?: string }, process: string, durationsMs: number[]) =>
+      metricSeries({
+        kind: "edge",
+        side: "client",
+        startMs: at,
+        client: { ...client, port: 0, service: process, processName: process },
+        server: { ip: CART.ip, port: 8080 },
+        durationsMs,
+      });
+    const result = await t.ingest.send({
+      agentId: "worker-1",
+      requests: [
+        record(Side.CLIENT, local(KUBE_PROXY, 43000, "kube-proxy"), remote(CART.ip, 8080), "/proxy", at),
+      ],
+      metrics: [
+        // As the agent folds them: the pod's process with its container id; kubelet, a host
+        // process on the same IP, with none.
+        edge(KUBE_PROXY, "kube-proxy", [1, 2]),
+        edge({ ip: WORKER_1_IP }, "kubelet", [3, 4, 5]),
+      ],
+    });
+    expect(result.ok).toBe(true);
+    type MapBody = {
+      nodes: { id: string; namespace?: string }[];
+      edges: { source: string; target: string; requestCount: number }[];
+    };
+    const map = await t.get<MapBody>(`/api/v1/map?${window}`);
+    expect(map.status).toBe(200);
+    expect(map.body.edges.map((e) => `${e.source}->${e.target}:${e.requestCount}`).sort()).toEqual([
+      "kube-system/kube-proxy->shop/cart:2",
+      "kubelet->shop/cart:3",
+    ]);
+    expect(map.body.nodes.find((node) => node.id === "kube-system/kube-proxy")?.namespace).toBe(
+      "kube-system",
+    );
+    const proxied = await t.get<{ requests: RequestView[] }>(
+      `/api/v1/requests?${window}&observations=all&workload=kube-proxy`,
+    );
+    expect(proxied.body.requests.map((row) => [row.target, row.client.service, row.client.pod])).toEqual([
+      ["/proxy", "kube-system/kube-proxy", "kube-proxy-8xz4q"],
+    ]);
   });
 });

@@ -691,7 +691,11 @@ export type MetricSeries = Message<"periscope.agent.v1.MetricSeries"> & {
   side: Side;
 
   /**
-   * Identity only (ip, port, service, process_name); set for edges, absent for endpoints.
+   * Identity only (ip, port, service, process_name, container_id); set for
+   * edges, absent for endpoints. container_id is set for an end that runs on
+   * the agent's host in a container, and is part of what tells series apart:
+   * the collector names the end by it first (a host-network pod's IP is its
+   * node's), by IP second, as for records.
    *
    * @generated from field: periscope.agent.v1.Endpoint client = 6;
    */
