@@ -76,12 +76,21 @@ describe("agent DaemonSet", () => {
     );
   });
 
-  it("is ready when its local API, on loopback only, answers", () => {
+  it("tells the agent its memory limit, which it sizes its buffers under and sheds load near", () => {
+    // Bytes from the container's own limit, whatever agent.resources.limits.memory says.
+    expect(envOf(agent, "PERISCOPE_MEMORY_LIMIT").valueFrom).toEqual({
+      resourceFieldRef: { containerName: "agent", resource: "limits.memory" },
+    });
+  });
+
+  it("is ready when its local API, on loopback only, says so at /v1/ready", () => {
     const apiAddress = envOf(agent, "PERISCOPE_AGENT_API_ADDR").value;
     expect(apiAddress).toBe("127.0.0.1:4781");
     const command = agent.readinessProbe.exec.command as string[];
     expect(command.slice(0, 2)).toEqual(["node", "-e"]);
-    expect(command[2]).toContain(`fetch('http://${apiAddress}/v1/stats')`);
+    // r.ok: 200 only; /v1/ready answers 503 until attached and the collector has answered.
+    expect(command[2]).toContain(`fetch('http://${apiAddress}/v1/ready')`);
+    expect(command[2]).toContain("r.ok ? 0 : 1");
     expect(agent.ports).toBeUndefined();
   });
 
