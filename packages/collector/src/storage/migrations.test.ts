@@ -61,7 +61,6 @@ describe("migrations", () => {
       { name: "idx_namespaces", type: "set", expr: "client_namespace, server_namespace" },
       { name: "idx_names", type: "bloom_filter", expr: "client_name, server_name" },
       { name: "idx_duration", type: "minmax", expr: "duration_ns" },
-      { name: "idx_status", type: "set", expr: "status" },
       { name: "idx_connection", type: "bloom_filter", expr: "connection_hash" },
     ]);
   });
