@@ -1,6 +1,6 @@
 // Every benchmark ends here: its figures printed and written as JSON to
 // bench/results/<name>.json (git-ignored), with the machine they came from.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,23 @@ export function writeResults(
   );
   console.log(JSON.stringify(figures, null, 2));
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+/**
+ * Adds figures to bench/results/<name>.json, keeping the figures already there
+ * that these do not replace: for a suite that can run one phase on its own.
+ */
+export function mergeResults(
+  name: string,
+  figures: Record<string, number | boolean | Record<string, number>>,
+): void {
+  const file = path.join(resultsDir, `${name}.json`);
+  const previous = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, number | boolean | Record<string, number>>)
+    : {};
+  delete previous.machine;
+  delete previous.measuredAt;
+  writeResults(name, { ...previous, ...figures });
 }
 
 /** Runs fn repeatedly for at least minMs and returns operations per second. */

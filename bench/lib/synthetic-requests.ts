@@ -85,13 +85,15 @@ export interface LoadOptions {
   windowMs: number;
   chunkRows?: number;
   onChunk?: (loaded: number) => void;
+  /** The cluster the calls run in; syntheticTopology()'s default when absent. */
+  edges?: SyntheticEdge[];
 }
 
 export async function loadSyntheticRequests(
   storage: Storage,
   options: LoadOptions,
 ): Promise<SyntheticEdge[]> {
-  const edges = syntheticTopology();
+  const edges = options.edges ?? syntheticTopology();
   const slots = slotTable(edges);
   // Strings travel as parameters; number arrays (the client would quote their
   // items, which ClickHouse does not read as numbers) and nested arrays are

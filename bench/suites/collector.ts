@@ -19,7 +19,13 @@
 //     sent again, untimed (the newest rows, as in a live collector: newest-first
 //     search stops early in them): map, RED and request search, each
 //     the median of 5 after one warm-up, over the whole 24 h (all rows in
-//     range: the worst case) and over the last hour.
+//     range: the worst case) and over the last hour;
+//  4. request search at 1 billion rows a day (bench/lib/search-hour.ts):
+//     BENCH_SEARCH_HOUR_ROWS (default 41,666,667, an hour at that rate; 0
+//     skips it) loaded into one hour of a fresh data directory, then a search
+//     by service, status and BENCH_SEARCH_MIN_DURATION_MS over that hour.
+//     BENCH_COLLECTOR_ONLY=search-hour runs this phase alone and merges its
+//     figures into bench/results/collector.json.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -35,7 +41,8 @@ import {
   toBinary,
 } from "@periscope/proto";
 import { cpuSeconds, spawnCollector } from "../lib/collector-process.js";
-import { writeResults } from "../lib/results.js";
+import { mergeResults, writeResults } from "../lib/results.js";
+import { measureSearchHour } from "../lib/search-hour.js";
 import { footprintFigures, measureStorageFootprint } from "../lib/storage-footprint.js";
 import { loadSyntheticRequests } from "../lib/synthetic-requests.js";
 import { foldIntoSeries, loadSyntheticSeries } from "../lib/synthetic-series.js";
@@ -47,6 +54,8 @@ const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 500_000);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 64);
 const AGENT_IN_FLIGHT = Number(process.env.BENCH_AGENT_IN_FLIGHT ?? 4);
 const RECORDS_PER_BATCH = 1_000;
+const SEARCH_HOUR_ROWS = Number(process.env.BENCH_SEARCH_HOUR_ROWS ?? Math.round(1e9 / 24));
+const SEARCH_MIN_DURATION_MS = Number(process.env.BENCH_SEARCH_MIN_DURATION_MS ?? 50);
 const DAY_MS = 24 * 3600_000;
 const SERVICES = ["frontend", "users", "orders", "payments", "search", "catalog", "cart", "auth"];
 
@@ -255,7 +264,14 @@ async function main(): Promise<void> {
         search_query_1h_ms: await medianMs(url, `/api/v1/requests?service=orders&limit=100&${hour}`),
         search_error_query_ms: await medianMs(url, `/api/v1/requests?error=true&limit=100&${day}`),
       };
-      writeResults("collector", { ...figures, agents: AGENTS, agent_in_flight: AGENT_IN_FLIGHT });
+      const searchHour =
+        SEARCH_HOUR_ROWS > 0 ? await measureSearchHour(SEARCH_HOUR_ROWS, SEARCH_MIN_DURATION_MS) : {};
+      writeResults("collector", {
+        ...figures,
+        ...searchHour,
+        agents: AGENTS,
+        agent_in_flight: AGENT_IN_FLIGHT,
+      });
     } finally {
       await collector.stop();
     }
@@ -265,4 +281,8 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.env.BENCH_COLLECTOR_ONLY === "search-hour") {
+  mergeResults("collector", { ...(await measureSearchHour(SEARCH_HOUR_ROWS, SEARCH_MIN_DURATION_MS)) });
+} else {
+  await main();
+}
