@@ -21,6 +21,7 @@ import {
 import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
 import type { ReaderActivity } from "./reader-activity.js";
 import type { RequestRow } from "./request-row.js";
+import { SeriesPeerBound } from "./series-peer-bound.js";
 import { testFaultPoint } from "./test-fault.js";
 import { undecodableReason } from "./undecodable-batch.js";
 
@@ -56,6 +57,8 @@ const MAX_REASONS_REPORTED = 3;
 
 export class ExportBatchHandler {
   private readonly sequences = new BatchSequenceMemory();
+  /** Peers per service across every agent (series-peer-bound.ts). */
+  private readonly peerBound = new SeriesPeerBound();
   /** Batches a previous run stored the records of, not (known) the rest; keys agent\0seq. */
   private readonly recordsOnly = new Set<string>();
   /** Set by restore(): each batch's number is then written to storage too (batch-sequence-store.ts). */
@@ -218,7 +221,10 @@ export class ExportBatchHandler {
     request.metrics.forEach((series, index) => {
       const rejection = seriesRejection(series, now);
       if (rejection === undefined) {
-        rows.push(toMetricSeriesRow(request.agentId, series));
+        const row = toMetricSeriesRow(request.agentId, series);
+        const stored = this.peerBound.apply(row);
+        if (stored !== row) this.stats.counters.seriesPeersFolded += 1;
+        rows.push(stored);
         return;
       }
       this.stats.countSeriesRejected(rejection.reason);

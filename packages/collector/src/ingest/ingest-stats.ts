@@ -27,6 +27,8 @@ export interface IngestCounters {
   seriesStored: number;
   /** Metric series left out as malformed while the rest of their batch was stored; by reason in seriesRejectedBy. */
   seriesRejected: number;
+  /** Metric series stored with their far end as the service's "{overflow}" peer (series-peer-bound.ts). */
+  seriesPeersFolded: number;
 }
 
 export interface AgentStatus {
@@ -69,6 +71,7 @@ export class IngestStats {
     insertRetries: 0,
     seriesStored: 0,
     seriesRejected: 0,
+    seriesPeersFolded: 0,
   };
   /** seriesRejected by reason (batch-validation.ts). */
   readonly seriesRejectedBy = Object.fromEntries(

@@ -24,6 +24,8 @@ const COUNTER_DESCRIPTIONS: { readonly [K in keyof IngestCounters]: string } = {
   seriesStored: "Metric series stored (the map, RED and endpoints read them)",
   seriesRejected:
     "Metric series left out as malformed while the rest of their batch was stored; by reason in seriesRejectedBy",
+  seriesPeersFolded:
+    "Metric series stored with their far end as the service's {overflow} peer: the service already had 1,000 distinct peers across every agent",
 };
 
 const seriesRejectedBySchema = {
