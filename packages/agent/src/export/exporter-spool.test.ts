@@ -84,6 +84,27 @@ describe("Exporter with a disk spool", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("starts with a full spool even when its agentInfo reads the exporter itself, as main.ts's does", async () => {
+    const down = await startFakeCollector();
+    cleanups.push(down.stop);
+    down.refuse(() => ({ code: 14, details: "down" }));
+    const dir = spoolDir();
+    const first = new Exporter(options(down.address, dir));
+    for (let index = 0; index < 6; index++) first.add(record(`/r${index}`));
+    await first.close(0);
+
+    const up = await startFakeCollector();
+    cleanups.push(up.stop);
+    // Sending reads agentInfo(); done inside the constructor, `second` would not exist yet.
+    const second: Exporter = new Exporter({
+      ...options(up.address, dir),
+      agentInfo: () => create(AgentInfoSchema, { hostname: `sent ${second.counters.batchesSent}` }),
+    });
+    await until(() => (up.received.length === 3 ? true : undefined));
+    await second.close();
+    expect(up.received.map((batch) => batch.agent?.hostname)).toEqual(["sent 0", "sent 1", "sent 2"]);
+  });
+
   it("drops the oldest spooled batches beyond its bound, counted as dropped records", async () => {
     const down = await startFakeCollector();
     cleanups.push(down.stop);
