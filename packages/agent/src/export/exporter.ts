@@ -313,11 +313,10 @@ export class Exporter {
       if (this.retryTimer === undefined) this.sendNext();
       return;
     }
-    // Records gathered for the next batch are shed too.
+    // Records gathered for the next batch are shed too (TCP health records stay:
+    // they are sealed, and spooled or dropped, as a full queue handles them).
     this.counters.recordsDropped += this.current.length;
-    this.counters.connectionStatsDropped += this.currentConnections.length;
     this.current = [];
-    this.currentConnections = [];
     const keep = this.pendingBound;
     const waiting = this.pending.filter((batch) => !this.inFlight.has(batch));
     const excess = this.pending.length - keep;
