@@ -163,7 +163,7 @@ const sampler = new RecordSampler({ budgetPerSecond: config.recordBudgetPerSecon
 
 const pipeline = new Pipeline({
   tracker: {
-    maxConnections: 16_384,
+    maxConnections: bufferBounds.maxConnections,
     maxStreamBytes: 64 * 1024,
     idleTimeoutNs: CONNECTION_IDLE_TIMEOUT_NS,
     lookupEndpoints: lookupSocketEndpoints,
