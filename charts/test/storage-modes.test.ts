@@ -27,7 +27,7 @@ describe("storage.mode=embedded (the default)", () => {
     );
     expect(claim.spec).toEqual({
       accessModes: ["ReadWriteOnce"],
-      resources: { requests: { storage: "20Gi" } },
+      resources: { requests: { storage: "50Gi" } },
     });
     // The claim template is the volume: none of the pod's volumes may shadow it.
     expect(statefulSet.spec.template.spec.volumes.map((v: { name: string }) => v.name)).not.toContain(
