@@ -179,6 +179,9 @@ function searchSettings(storage: Storage): Promise<string> {
   return found;
 }
 
+/** At most ~44 KiB of literals per twin lookup. */
+const HASHES_PER_LOOKUP = 2_000;
+
 /** Bounds a pathological tie group (a bulk import stamping one time on every row). */
 const MAX_ROWS_PER_NANOSECOND = 10_000;
 
@@ -285,17 +288,24 @@ LIMIT ${batchRows}${await searchSettings(this.storage)}`,
     for (const hash of hashes) {
       if (!/^\d{1,20}$/.test(hash)) throw new Error(`connection_hash ${hash} is not a UInt64`);
     }
-    const found = await this.storage.select<{ connection_hash: string }>(
-      `SELECT DISTINCT toString(connection_hash) AS connection_hash FROM requests
+    // Chunks keep a statement far below max_query_size (256 KiB by default).
+    const found: { connection_hash: string }[] = [];
+    for (let at = 0; at < hashes.length; at += HASHES_PER_LOOKUP) {
+      const chunk = hashes.slice(at, at + HASHES_PER_LOOKUP);
+      found.push(
+        ...(await this.storage.select<{ connection_hash: string }>(
+          `SELECT DISTINCT toString(connection_hash) AS connection_hash FROM requests
 WHERE side = 'client'
   AND time >= fromUnixTimestamp64Nano({seen_from_ns:Int64}, 'UTC')
   AND time <= fromUnixTimestamp64Nano({seen_to_ns:Int64}, 'UTC')
-  AND connection_hash IN (${hashes.join(", ")})`,
-      {
-        seen_from_ns: (fromNs - OTHER_END_SKEW_NS).toString(),
-        seen_to_ns: (toNs + OTHER_END_SKEW_NS).toString(),
-      },
-    );
+  AND connection_hash IN (${chunk.join(", ")})`,
+          {
+            seen_from_ns: (fromNs - OTHER_END_SKEW_NS).toString(),
+            seen_to_ns: (toNs + OTHER_END_SKEW_NS).toString(),
+          },
+        )),
+      );
+    }
     return new Set(found.map((row) => row.connection_hash));
   }
 
