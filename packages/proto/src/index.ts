@@ -15,6 +15,7 @@ export { encodeExportRequest } from "./export-request-encoder.js";
 export * from "./gen/periscope/agent/v1/control_pb.js";
 export * from "./gen/periscope/agent/v1/ingest_pb.js";
 export { INGEST_EXPORT_PATH, ingestServiceDefinition } from "./grpc.js";
+export { EXTERNAL_IPV4_PREFIX, EXTERNAL_IPV6_PREFIX, INTERNAL_ADDRESS_BLOCKS } from "./peer-grouping.js";
 export {
   CAPTURE_PROTOCOLS,
   type CaptureProtocolName,

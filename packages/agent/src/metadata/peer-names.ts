@@ -11,24 +11,16 @@
 // The name travels as the record attribute client.host / server.host, which
 // the series aggregator and the collector read (collector
 // query/service-naming.ts: Kubernetes identity > process > this name).
+
+import { EXTERNAL_IPV4_PREFIX, EXTERNAL_IPV6_PREFIX, INTERNAL_ADDRESS_BLOCKS } from "@periscope/proto";
 import type { RequestRecord } from "../records/request-record.js";
 import { type AddressBlock, addressBytes, blockContains, blockOf, parseBlock } from "./address-block.js";
 
 export const CLIENT_HOST_ATTRIBUTE = "client.host";
 export const SERVER_HOST_ATTRIBUTE = "server.host";
 
-/** The collector's rule 5 uses the same list (collector query/service-naming.ts INTERNAL_RANGES). */
-export const DEFAULT_INTERNAL_BLOCKS = [
-  "10.0.0.0/8",
-  "172.16.0.0/12",
-  "192.168.0.0/16",
-  "100.64.0.0/10",
-  "127.0.0.0/8",
-  "169.254.0.0/16",
-  "::1/128",
-  "fc00::/7",
-  "fe80::/10",
-] as const;
+/** Blocks whose addresses keep their own identity unless PERISCOPE_PEER_INTERNAL_CIDRS says otherwise. */
+export const DEFAULT_INTERNAL_BLOCKS = INTERNAL_ADDRESS_BLOCKS;
 
 export interface PeerNamingOptions {
   /** Blocks whose addresses keep their own identity. */
@@ -70,8 +62,8 @@ export class PeerNames {
 
   constructor(options: PeerNamingOptions = {}) {
     this.internal = (options.internalBlocks ?? DEFAULT_INTERNAL_BLOCKS).map(parseBlock);
-    this.ipv4Prefix = options.ipv4Prefix ?? 24;
-    this.ipv6Prefix = options.ipv6Prefix ?? 48;
+    this.ipv4Prefix = options.ipv4Prefix ?? EXTERNAL_IPV4_PREFIX;
+    this.ipv6Prefix = options.ipv6Prefix ?? EXTERNAL_IPV6_PREFIX;
     this.maxDnsNames = options.maxDnsNames ?? 16_384;
     this.dnsNameTtlMs = options.dnsNameTtlMs ?? 10 * 60_000;
     this.now = options.now ?? Date.now;

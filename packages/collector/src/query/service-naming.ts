@@ -20,27 +20,11 @@
 //      else grouped per /24 (IPv4) or /48 (IPv6), so internet-facing
 //      traffic cannot make one node per client address.
 
-/**
- * Ranges whose addresses keep their own identity in rule 5 (the agent's
- * default internal list, PERISCOPE_PEER_INTERNAL_CIDRS): RFC 1918, shared
- * address space (RFC 6598, where some clusters put pods), loopback,
- * link-local, and their IPv6 counterparts (RFC 4193 ULA, RFC 4291).
- */
-export const INTERNAL_RANGES = [
-  "10.0.0.0/8",
-  "172.16.0.0/12",
-  "192.168.0.0/16",
-  "100.64.0.0/10",
-  "127.0.0.0/8",
-  "169.254.0.0/16",
-  "::1/128",
-  "fc00::/7",
-  "fe80::/10",
-] as const;
-export const EXTERNAL_IPV4_PREFIX = 24;
-export const EXTERNAL_IPV6_PREFIX = 48;
+import { EXTERNAL_IPV4_PREFIX, EXTERNAL_IPV6_PREFIX, INTERNAL_ADDRESS_BLOCKS } from "@periscope/proto";
 
-const RANGES_SQL = `[${INTERNAL_RANGES.map((range) => `'${range}'`).join(", ")}]`;
+// Rule 5's internal blocks and group sizes are the agent's defaults (packages/proto peer-grouping.ts).
+
+const RANGES_SQL = `[${INTERNAL_ADDRESS_BLOCKS.map((range) => `'${range}'`).join(", ")}]`;
 
 /** Rule 5: an address as a name, grouped unless internal; `port` appended for servers. */
 function addressNameSql(ip: string, port?: string): string {

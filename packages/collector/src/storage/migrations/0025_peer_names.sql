@@ -90,24 +90,3 @@ SELECT
 FROM {{table:metric_series}}
 WHERE kind = 'endpoint'
 GROUP BY minute, side, service, protocol, operation, target;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS {{table:picker_names_mv}} {{on_cluster}}
-TO {{table:picker_names}} AS
-SELECT
-    toDate(time) AS day,
-    tupleElement(entry, 1) AS kind,
-    tupleElement(entry, 2) AS scope,
-    tupleElement(entry, 3) AS name,
-    min(toDateTime(time)) AS first_seen,
-    max(toDateTime(time)) AS last_seen,
-    toUInt64(round(sum(sample_weight))) AS requests
-FROM {{table:requests}}
-ARRAY JOIN [
-    ('service', '', {{client_name_v2}}),
-    ('service', '', {{server_name_v2}}),
-    ('namespace', '', client_namespace),
-    ('namespace', '', server_namespace),
-    ('operation', {{server_name_v2}}, operation)
-] AS entry
-WHERE tupleElement(entry, 3) != ''
-GROUP BY day, kind, scope, name
