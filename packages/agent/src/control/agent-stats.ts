@@ -3,7 +3,7 @@
 
 import type { KernelDropCounters } from "../capture/events.js";
 import type { SpoolCounters } from "../export/batch-spool.js";
-import type { ExportBacklogState } from "../export/exporter.js";
+import type { ExportBacklogState } from "../export/exporter-options.js";
 import type { MemoryState } from "../memory/memory-guard.js";
 import type { CaptureStats } from "./capture-stats.js";
 

@@ -4,7 +4,7 @@
 // and the body says whether the collector answers. 503 with the reason before
 // that and while stopping. The chart's readinessProbe reads it.
 
-import type { ExportDelivery } from "../export/exporter.js";
+import type { ExportDelivery } from "../export/exporter-options.js";
 
 type CapturePhase =
   | { state: "loading" }

@@ -7,7 +7,8 @@ import { AgentInfoSchema, create, RequestRecordSchema } from "@periscope/proto";
 import { afterEach, describe, expect, it } from "vitest";
 import { until } from "../testing/collector-process.js";
 import { startFakeCollector } from "../testing/fake-collector.js";
-import { Exporter, type ExporterOptions } from "./exporter.js";
+import { Exporter } from "./exporter.js";
+import type { ExporterOptions } from "./exporter-options.js";
 
 const record = (target: string) =>
   create(RequestRecordSchema, { protocol: "http", operation: "GET", target });
