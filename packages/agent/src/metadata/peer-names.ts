@@ -19,9 +19,6 @@ import { type AddressBlock, addressBytes, blockContains, blockOf, parseBlock } f
 export const CLIENT_HOST_ATTRIBUTE = "client.host";
 export const SERVER_HOST_ATTRIBUTE = "server.host";
 
-/** Blocks whose addresses keep their own identity unless PERISCOPE_PEER_INTERNAL_CIDRS says otherwise. */
-export const DEFAULT_INTERNAL_BLOCKS = INTERNAL_ADDRESS_BLOCKS;
-
 export interface PeerNamingOptions {
   /** Blocks whose addresses keep their own identity. */
   internalBlocks?: readonly string[];
@@ -61,7 +58,7 @@ export class PeerNames {
   private readonly dnsNames = new Map<string, DnsName>();
 
   constructor(options: PeerNamingOptions = {}) {
-    this.internal = (options.internalBlocks ?? DEFAULT_INTERNAL_BLOCKS).map(parseBlock);
+    this.internal = (options.internalBlocks ?? INTERNAL_ADDRESS_BLOCKS).map(parseBlock);
     this.ipv4Prefix = options.ipv4Prefix ?? EXTERNAL_IPV4_PREFIX;
     this.ipv6Prefix = options.ipv6Prefix ?? EXTERNAL_IPV6_PREFIX;
     this.maxDnsNames = options.maxDnsNames ?? 16_384;

@@ -1,12 +1,12 @@
+import { INTERNAL_ADDRESS_BLOCKS } from "@periscope/proto";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config.js";
-import { DEFAULT_INTERNAL_BLOCKS } from "./peer-names.js";
 import { loadPeerNamingConfig } from "./peer-naming-config.js";
 
 describe("loadPeerNamingConfig", () => {
   it("defaults to RFC 1918 and friends kept per address, /24 and /48 groups, 200 peers per service", () => {
     expect(loadPeerNamingConfig({})).toEqual({
-      internalBlocks: DEFAULT_INTERNAL_BLOCKS,
+      internalBlocks: INTERNAL_ADDRESS_BLOCKS,
       ipv4Prefix: 24,
       ipv6Prefix: 48,
       maxPeersPerService: 200,

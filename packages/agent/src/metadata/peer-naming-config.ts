@@ -2,10 +2,11 @@
 // (metadata/peer-names.ts, metrics/series-aggregator.ts), from the environment.
 // Kept beside the code it configures; main.ts reads it next to loadConfig and
 // reports a bad value the same way (ConfigError, the variable named).
+
+import { INTERNAL_ADDRESS_BLOCKS } from "@periscope/proto";
 import { ConfigError } from "../config.js";
 import { DEFAULT_MAX_PEERS_PER_SERVICE } from "../metrics/series-aggregator.js";
 import { parseBlock } from "./address-block.js";
-import { DEFAULT_INTERNAL_BLOCKS } from "./peer-names.js";
 
 export interface PeerNamingConfig {
   /** Blocks whose addresses keep their own identity (pods, hosts); others are grouped. */
@@ -56,7 +57,7 @@ export function loadPeerNamingConfig(env: NodeJS.ProcessEnv): PeerNamingConfig {
 /** Comma-separated blocks; unset or empty: the default list; "none": every address is grouped. */
 function blocks(raw: string | undefined): readonly string[] {
   const text = raw?.trim() ?? "";
-  if (text === "") return DEFAULT_INTERNAL_BLOCKS;
+  if (text === "") return INTERNAL_ADDRESS_BLOCKS;
   if (text === "none") return [];
   const list = text.split(",").map((block) => block.trim());
   for (const block of list) {
