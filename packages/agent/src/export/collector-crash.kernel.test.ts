@@ -74,6 +74,9 @@ describe.skipIf(!isRoot)(
         PERISCOPE_DATA_DIR: dataDir,
         PERISCOPE_GRPC_ADDR: grpcAddress,
         PERISCOPE_TEST_FAULT: fault,
+        // The faults count inserts within a 4 s phase: the idle cycle (5 s
+        // while nobody reads) would leave "insert:2" unreached.
+        PERISCOPE_INGEST_IDLE_LINGER_MS: "1000",
       });
     const agentStats = async (): Promise<AgentStatsBody> =>
       (await (await fetch(`http://${agentApi}/v1/stats`)).json()) as AgentStatsBody;
