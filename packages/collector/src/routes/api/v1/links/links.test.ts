@@ -49,6 +49,7 @@ describe("shared links", () => {
     expect(read.body).toEqual({
       id: created.body.id,
       title: "checkout 500s",
+      notes: "",
       createdAt: created.body.createdAt,
       createdBy: "anonymous",
       from,
@@ -56,6 +57,7 @@ describe("shared links", () => {
       view,
       frozen: false,
       frozenRequests: null,
+      frozenMap: null,
     });
   });
 
@@ -104,6 +106,36 @@ describe("shared links", () => {
     const response = await t.send<ApiError>("POST", "/api/v1/links", big);
     expect(response.status).toBe(413);
     expect(response.body.error.code).toBe("payload_too_large");
+  });
+
+  it("lists links newest first, with title, notes, author and whether frozen", async () => {
+    const older = await t.send<SharedLink>("POST", "/api/v1/links", { title: "older", from, to, view });
+    const newer = await t.send<SharedLink>("POST", "/api/v1/links", {
+      title: "newer",
+      notes: "db failover at 14:02",
+      from,
+      to,
+      view,
+      freeze: { service: "api" },
+    });
+    const { status, body } = await t.get<{ links: (SharedLink & { view?: unknown })[] }>(
+      "/api/v1/links?limit=2",
+    );
+    expect(status).toBe(200);
+    expect(body.links.map((link) => link.id)).toEqual([newer.body.id, older.body.id]);
+    expect(body.links[0]).toEqual({
+      id: newer.body.id,
+      title: "newer",
+      notes: "db failover at 14:02",
+      createdAt: newer.body.createdAt,
+      createdBy: "anonymous",
+      from,
+      to: new Date(to).toISOString(),
+      frozen: true,
+    });
+    for (const limit of ["0", "501", "1e309", "x"]) {
+      expect((await t.get<ApiError>(`/api/v1/links?limit=${limit}`)).status, limit).toBe(400);
+    }
   });
 
   it("answers 404 for an unknown link and 400 for a malformed id", async () => {
