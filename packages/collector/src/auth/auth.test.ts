@@ -45,6 +45,19 @@ describe("API tokens and roles", () => {
     expect((await t.get("/api/v1/health")).status).toBe(200);
   });
 
+  it("tells each token who it is and its role (GET /api/v1/tokens/self), and refuses no token", async () => {
+    for (const role of ["viewer", "editor", "admin"] as const) {
+      const self = await t.get<{ name: string; role: string; authenticated: boolean }>(
+        "/api/v1/tokens/self",
+        {
+          headers: bearer(tokens[role].token),
+        },
+      );
+      expect(self).toEqual({ status: 200, body: { name: `${role} bot`, role, authenticated: true } });
+    }
+    expect((await t.get("/api/v1/tokens/self")).status).toBe(401);
+  });
+
   it("lets a viewer read but not share links or manage tokens (403)", async () => {
     const viewer = bearer(tokens.viewer.token);
     expect((await t.get("/api/v1/requests", { headers: viewer })).status).toBe(200);

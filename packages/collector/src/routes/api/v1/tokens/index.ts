@@ -8,6 +8,7 @@ import {
   createTokenSchema,
   listTokensSchema,
   revokeTokenSchema,
+  selfSchema,
   type TokenParams,
 } from "./schema.js";
 
@@ -21,6 +22,13 @@ export const tokensRoutes: FastifyPluginAsync<RouteDependencies> = async (app, {
 
   app.get("/", { schema: listTokensSchema, config: adminOnly }, async () => ({
     tokens: await store().list(),
+  }));
+
+  // Any valid token may ask who it is: the UI signs a user in with it.
+  app.get("/self", { schema: selfSchema, config: { minimumRole: "viewer" } }, async (request) => ({
+    name: request.principal?.name ?? "anonymous",
+    role: request.principal?.role ?? "admin",
+    authenticated: tokens !== undefined,
   }));
 
   app.post<{ Body: CreateTokenBody }>(

@@ -31,6 +31,24 @@ export const listTokensSchema = {
   },
 } as const;
 
+export const selfSchema = {
+  summary: "Who the request's token belongs to, and its role (what a UI may offer)",
+  tags: ["auth"],
+  response: {
+    200: {
+      type: "object",
+      required: ["name", "role", "authenticated"],
+      properties: {
+        name: { type: "string" },
+        role: { type: "string", enum: [...ROLES] },
+        authenticated: { type: "boolean", description: "false when the API runs without auth" },
+      },
+    },
+    ...authErrorResponses,
+    ...errorResponses,
+  },
+} as const;
+
 export interface CreateTokenBody {
   name: string;
   role: (typeof ROLES)[number];
