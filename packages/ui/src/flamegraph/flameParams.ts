@@ -1,0 +1,59 @@
+// The flame view's own state in the URL, through the frame's codecs (only values
+// that differ from the default are written). The frame owns range, from, to,
+// namespace and service; these keys are the flame page's alone.
+//   view=icicle            orientation (default flame)
+//   q=isPrime | q=/^JS:/   search (substring, or a /regex/)
+//   focus=main;handle      the zoomed frame as its path of names below the root
+//                          (names survive a refresh; indices do not)
+//   sandwich=JSON.parse    the function the sandwich view is about
+//   diff=previous          compare with a baseline range (see baselineRange.ts)
+//   baseFrom/baseTo        the baseline's instants when diff=custom
+//   pid=4242               one process of the service
+import { enumParam, numberParam, type ParamSchema, stringParam } from "../frame/viewParams";
+import type { Orientation } from "./layout";
+
+export const DIFF_BASELINES = ["off", "previous", "day", "week", "custom"] as const;
+export type DiffBaseline = (typeof DIFF_BASELINES)[number];
+
+export interface FlameParams {
+  view: Orientation;
+  q: string;
+  focus: string;
+  sandwich: string;
+  diff: DiffBaseline;
+  baseFrom: string;
+  baseTo: string;
+  pid: number;
+}
+
+export const FLAME_DEFAULTS: FlameParams = {
+  view: "flame",
+  q: "",
+  focus: "",
+  sandwich: "",
+  diff: "off",
+  baseFrom: "",
+  baseTo: "",
+  pid: 0,
+};
+
+export const FLAME_SCHEMA: ParamSchema<FlameParams> = {
+  view: enumParam(["flame", "icicle"] as const),
+  q: stringParam(256),
+  focus: stringParam(4096),
+  sandwich: stringParam(1024),
+  diff: enumParam(DIFF_BASELINES),
+  baseFrom: stringParam(40),
+  baseTo: stringParam(40),
+  // The collector's bounds for pid (flamegraph/schema.ts); 0 means "every process".
+  pid: numberParam(0, 4_294_967_295),
+};
+
+/** A focus path is folded-stack style, names joined by ";" (flamegraph.pl's format). */
+export function focusToPath(focus: string): string[] {
+  return focus === "" ? [] : focus.split(";");
+}
+
+export function pathToFocus(path: readonly string[]): string {
+  return path.join(";");
+}
