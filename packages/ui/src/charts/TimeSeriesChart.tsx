@@ -2,7 +2,7 @@
 
 import { area, line } from "d3";
 import { type PointerEvent, useMemo, useRef, useState } from "react";
-import { dragToRange, nearestIndex } from "./pointer";
+import { type ChartBrush, MIN_DRAG_PX, nearestIndex, toBrush } from "./pointer";
 import { type ChartBox, timeSeriesScales } from "./scales";
 import { type ChartSeries, isEmpty, segments } from "./series";
 import { formatTick, formatValue, timeTickFormatter, tooltipTimeFormatter, type ValueUnit } from "./ticks";
@@ -22,8 +22,8 @@ export interface TimeSeriesChartProps {
   /** The y axis's smallest top (see timeSeriesScales). */
   minYMax?: number;
   height?: number;
-  /** Called with the range dragged across; the page zooms its frame to it. */
-  onSelectRange?: (range: { fromMs: number; toMs: number }) => void;
+  /** Called with the span dragged across; the page zooms its frame to it (useFrame().zoomToBrush). */
+  onBrush?: (brush: ChartBrush) => void;
   /** Tests pin it; the viewer's own zone otherwise. */
   timeZone?: string;
   testId?: string;
@@ -37,7 +37,7 @@ const MARGIN = { top: 10, right: 14, bottom: 24, left: 64 };
  * the nearest bucket; dragging across the plot selects a range.
  */
 export function TimeSeriesChart(props: TimeSeriesChartProps) {
-  const { title, unit, series, fromMs, toMs, filled, minYMax, onSelectRange, timeZone } = props;
+  const { title, unit, series, fromMs, toMs, filled, minYMax, onBrush, timeZone } = props;
   const height = props.height ?? 180;
   const containerRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(containerRef);
@@ -68,7 +68,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
     event.clientX - event.currentTarget.getBoundingClientRect().left + plot.left;
 
   const onPointerDown = (event: PointerEvent<SVGRectElement>) => {
-    if (!onSelectRange || event.button !== 0) return;
+    if (!onBrush || event.button !== 0) return;
     event.currentTarget.setPointerCapture(event.pointerId);
     const px = localX(event);
     setDrag({ start: px, end: px });
@@ -80,9 +80,10 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   };
   const onPointerUp = (event: PointerEvent<SVGRectElement>) => {
     if (!drag) return;
-    const range = dragToRange(drag.start, localX(event), plot, (px) => x.invert(px).getTime());
+    const end = localX(event);
     setDrag(undefined);
-    if (range && onSelectRange) onSelectRange(range);
+    if (onBrush && Math.abs(end - drag.start) >= MIN_DRAG_PX)
+      onBrush(toBrush(drag.start, end, plot, { fromMs, toMs }));
   };
 
   const hoverTime = hoverX === undefined ? undefined : x.invert(hoverX).getTime();
@@ -113,7 +114,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
           width={box.width}
           height={box.height}
           role="img"
-          aria-label={`${title}${onSelectRange ? "; drag across the chart to zoom the time range" : ""}`}
+          aria-label={`${title}${onBrush ? "; drag across the chart to zoom the time range" : ""}`}
         >
           <g className="ts-chart__grid">
             {yTicks.map((tick) => (

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { brushToRange } from "../frame/brushZoom";
 import { alignToBuckets, bucketGrid, isPartialBucket } from "./bucketing";
-import { dragToRange, MIN_RANGE_MS, nearestIndex } from "./pointer";
+import { nearestIndex, toBrush } from "./pointer";
 import { timeSeriesScales } from "./scales";
 import { type ChartSeries, isEmpty, maxValue, segments } from "./series";
 import { formatTick, formatValue, timeTickFormatter, tooltipTimeFormatter } from "./ticks";
@@ -123,25 +124,24 @@ describe("ticks", () => {
 });
 
 describe("pointer", () => {
-  const plot = { left: 50, right: 650 };
-  // 600 px for ten minutes: one pixel is one second.
-  const toTime = (px: number) => T0 + (px - plot.left) * 1000;
-
   it("finds the nearest bucket for the tooltip", () => {
     expect(nearestIndex(P99_WITH_QUIET_MINUTES.points, T0 + 2.4 * MINUTE)).toBe(2);
     expect(nearestIndex(P99_WITH_QUIET_MINUTES.points, T0 + 2.6 * MINUTE)).toBe(3);
     expect(nearestIndex([], T0)).toBe(-1);
   });
 
-  it("turns a drag in either direction into an ordered range, clamped to the plot", () => {
-    expect(dragToRange(350, 170, plot, toTime)).toEqual({ fromMs: T0 + 120_000, toMs: T0 + 300_000 });
-    expect(dragToRange(0, 170, plot, toTime)).toEqual({ fromMs: T0, toMs: T0 + 120_000 });
-  });
-
-  it("treats a click as no selection and widens a narrow drag to a minute", () => {
-    expect(dragToRange(100, 103, plot, toTime)).toBeUndefined();
-    const narrow = dragToRange(100, 120, plot, toTime);
-    expect(narrow && narrow.toMs - narrow.fromMs).toBe(MIN_RANGE_MS);
-    expect(narrow?.fromMs).toBe(T0 + 60_000 - 30_000);
+  it("hands a drag over as a plot-relative brush span whose range the frame's rule computes", () => {
+    const plot = { left: 50, right: 650 };
+    const domain = { fromMs: T0, toMs: T0 + 10 * MINUTE };
+    const brush = toBrush(350, 170, plot, domain);
+    expect(brush).toEqual({
+      startPx: 300,
+      endPx: 120,
+      widthPx: 600,
+      domainFrom: T0,
+      domainTo: T0 + 10 * MINUTE,
+    });
+    // One pixel is one second here: the frame's brushToRange picks 2:02–2:05.
+    expect(brushToRange(brush)).toEqual({ kind: "absolute", from: T0 + 120_000, to: T0 + 300_000 });
   });
 });

@@ -1,5 +1,7 @@
 // What the pointer means over a chart: the bucket under it (for the tooltip)
-// and, after a drag, the time range it swept (for zooming the frame).
+// and, after a drag, the span it swept. The span is handed over in the frame's
+// BrushSpan form (plot-relative pixels plus the plot's time domain) so the one
+// brush-to-range rule in frame/brushZoom.ts decides what a drag selects.
 import { bisector } from "d3";
 import type { ChartPoint } from "./series";
 
@@ -11,31 +13,30 @@ export function nearestIndex(points: readonly ChartPoint[], t: number): number {
   return byTime(points, t);
 }
 
-/** Fewer pixels than this is a click, not a selection. */
-export const MIN_DRAG_PX = 5;
-/** The collector's roll-ups are per minute: a narrower range has nothing finer to show. */
-export const MIN_RANGE_MS = 60_000;
+/** A drag over the plot, as frame/brushZoom.ts's BrushSpan (structurally the same). */
+export interface ChartBrush {
+  startPx: number;
+  endPx: number;
+  widthPx: number;
+  domainFrom: number;
+  domainTo: number;
+}
 
-/**
- * The range a drag from pixel x0 to x1 selects, ordered and clamped to the plot,
- * widened around its middle to MIN_RANGE_MS; undefined for a click.
- */
-export function dragToRange(
-  x0: number,
-  x1: number,
+/** Fewer pixels than this draws no selection rectangle (it is a click). */
+export const MIN_DRAG_PX = 4;
+
+/** SVG x coordinates of a drag → the brush span relative to the plot's left edge. */
+export function toBrush(
+  startX: number,
+  endX: number,
   plot: { left: number; right: number },
-  toTime: (px: number) => number,
-): { fromMs: number; toMs: number } | undefined {
-  const clamp = (px: number) => Math.min(plot.right, Math.max(plot.left, px));
-  const a = clamp(Math.min(x0, x1));
-  const b = clamp(Math.max(x0, x1));
-  if (b - a < MIN_DRAG_PX) return undefined;
-  let fromMs = Math.round(toTime(a));
-  let toMs = Math.round(toTime(b));
-  if (toMs - fromMs < MIN_RANGE_MS) {
-    const middle = (fromMs + toMs) / 2;
-    fromMs = Math.round(middle - MIN_RANGE_MS / 2);
-    toMs = fromMs + MIN_RANGE_MS;
-  }
-  return { fromMs, toMs };
+  domain: { fromMs: number; toMs: number },
+): ChartBrush {
+  return {
+    startPx: startX - plot.left,
+    endPx: endX - plot.left,
+    widthPx: plot.right - plot.left,
+    domainFrom: domain.fromMs,
+    domainTo: domain.toMs,
+  };
 }
