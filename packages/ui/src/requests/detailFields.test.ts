@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, groupAttributes, targetLabel } from "./detailFields";
+
+describe("detailFields", () => {
+  it("names the target by protocol", () => {
+    expect(targetLabel("postgres")).toBe("Statement");
+    expect(targetLabel("redis")).toBe("Command");
+    expect(targetLabel("http")).toBe("Path");
+  });
+
+  it("splits headers from other attributes", () => {
+    expect(
+      groupAttributes({
+        "http.response.header.content-type": "text/plain",
+        "http.host": "a",
+        "http.request.header.accept": "*/*",
+      }),
+    ).toEqual({
+      requestHeaders: [["accept", "*/*"]],
+      responseHeaders: [["content-type", "text/plain"]],
+      other: [["http.host", "a"]],
+    });
+  });
+
+  it("formats sizes", () => {
+    expect(formatBytes(999)).toBe("999 B");
+    expect(formatBytes(1200)).toBe("1.2 kB");
+    expect(formatBytes(-1)).toBe("—");
+  });
+});

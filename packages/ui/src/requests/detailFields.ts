@@ -1,0 +1,48 @@
+// How the detail drawer names and groups what a request carries: the target is a
+// path, a SQL statement or a command depending on the protocol, and headers travel
+// as `http.request.header.<name>` / `http.response.header.<name>` attributes (the
+// agent's HTTP parsers), apart from the other attributes.
+
+const STATEMENT_PROTOCOLS = new Set(["postgres", "mysql"]);
+const COMMAND_PROTOCOLS = new Set(["redis", "mongo"]);
+
+/** What the request's `target` is called for its protocol. */
+export function targetLabel(protocol: string): string {
+  if (STATEMENT_PROTOCOLS.has(protocol)) return "Statement";
+  if (COMMAND_PROTOCOLS.has(protocol)) return "Command";
+  if (protocol === "grpc") return "Method";
+  if (protocol === "dns") return "Query";
+  if (protocol === "kafka" || protocol === "amqp" || protocol === "nats" || protocol === "mqtt")
+    return "Topic";
+  return "Path";
+}
+
+export interface GroupedAttributes {
+  requestHeaders: [string, string][];
+  responseHeaders: [string, string][];
+  other: [string, string][];
+}
+
+const REQUEST_HEADER = "http.request.header.";
+const RESPONSE_HEADER = "http.response.header.";
+
+export function groupAttributes(attributes: Record<string, string>): GroupedAttributes {
+  const grouped: GroupedAttributes = { requestHeaders: [], responseHeaders: [], other: [] };
+  for (const [key, value] of Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b))) {
+    if (key.startsWith(REQUEST_HEADER))
+      grouped.requestHeaders.push([key.slice(REQUEST_HEADER.length), value]);
+    else if (key.startsWith(RESPONSE_HEADER))
+      grouped.responseHeaders.push([key.slice(RESPONSE_HEADER.length), value]);
+    else grouped.other.push([key, value]);
+  }
+  return grouped;
+}
+
+/** 1.2 kB style sizes; bytes below 1,000 stay exact. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return "—";
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${(bytes / 1_000_000_000).toFixed(1)} GB`;
+}
