@@ -78,6 +78,26 @@ describe("proxyRequest", () => {
     expect(seen.at(-1)?.headers.authorization).toBe("Bearer browser-token");
   });
 
+  it("sends the signed-in user's token from the session cookie, and never the cookie itself", async () => {
+    const env = { PERISCOPE_API_URL: collectorUrl, PERISCOPE_API_TOKEN: "ui-server-token-0123456789" };
+    const signedIn = uiRequest("/api/v1/agents", {
+      headers: { cookie: "theme=dark; periscope_session=psk_user-viewer-token" },
+    });
+    await proxyRequest(signedIn, ["agents"], env);
+    expect(seen.at(-1)?.headers.authorization).toBe("Bearer psk_user-viewer-token");
+    expect(seen.at(-1)?.headers.cookie).toBeUndefined();
+  });
+
+  it("sends no token of the UI's own when sign-in is required", async () => {
+    const env = {
+      PERISCOPE_API_URL: collectorUrl,
+      PERISCOPE_API_TOKEN: "ui-server-token-0123456789",
+      PERISCOPE_UI_SIGN_IN: "required",
+    };
+    await proxyRequest(uiRequest("/api/v1/agents"), ["agents"], env);
+    expect(seen.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
   it("answers 502 in the API's error shape when the collector is down", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

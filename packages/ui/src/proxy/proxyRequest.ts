@@ -1,3 +1,5 @@
+import { sessionTokenOf } from "../session/sessionCookie";
+import { upstreamToken } from "../session/signInPolicy";
 import { upstreamUrl } from "./upstreamUrl";
 
 /** How long the collector may take to answer, and to finish a response that is not an event stream. */
@@ -14,6 +16,8 @@ const DROPPED_REQUEST_HEADERS = new Set([
   "te",
   "content-length",
   "accept-encoding",
+  // The UI's own cookies (the session token among them) are for the UI, not the collector.
+  "cookie",
 ]);
 const DROPPED_RESPONSE_HEADERS = new Set([
   "connection",
@@ -28,9 +32,9 @@ const DROPPED_RESPONSE_HEADERS = new Set([
  * Forwards a browser request on /api/v1/* to the collector, reading PERISCOPE_API_URL
  * at request time. Failures answer in the collector's own error shape, so the UI has
  * one error path: 400 for a bad path, 502 when the collector cannot be reached.
- * PERISCOPE_API_TOKEN (read per request, like the URL) authenticates the UI's server
- * to the collector; its role is what UI users may do. A browser that sends its own
- * Authorization header keeps it.
+ * The bearer token is the signed-in user's (the session cookie), else PERISCOPE_API_TOKEN
+ * (read per request, like the URL) unless PERISCOPE_UI_SIGN_IN=required; a browser that
+ * sends its own Authorization header keeps it (src/session/signInPolicy.ts).
  *
  * The response body is relayed chunk by chunk as it arrives, never buffered. An event
  * stream (GET /api/v1/live) is open-ended, so the timeout stops at its headers; the
@@ -51,9 +55,12 @@ export async function proxyRequest(
   request.headers.forEach((value, name) => {
     if (!DROPPED_REQUEST_HEADERS.has(name.toLowerCase())) headers.set(name, value);
   });
-  if (env.PERISCOPE_API_TOKEN && !headers.has("authorization")) {
-    headers.set("authorization", `Bearer ${env.PERISCOPE_API_TOKEN}`);
-  }
+  const token = upstreamToken(
+    request.headers.get("authorization"),
+    sessionTokenOf(request.headers.get("cookie")),
+    env,
+  );
+  if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
 
   const call = new UpstreamCall(request, timeoutMs);
