@@ -1,12 +1,10 @@
 "use client";
 
 import { ApiErrorBanner } from "../ApiErrorBanner/ApiErrorBanner";
-import { Header } from "../Header/Header";
 import { RequestTable } from "../RequestTable/RequestTable";
 import { useRecentRequests } from "../RequestTable/useRecentRequests";
 import { ServiceMap } from "../ServiceMap/ServiceMap";
 import { useServiceMapSnapshot } from "../ServiceMap/useServiceMapSnapshot";
-import { lastUpdatedAt, liveStatus } from "./liveStatus";
 import "./Dashboard.css";
 
 export function Dashboard() {
@@ -16,16 +14,10 @@ export function Dashboard() {
   const errors = queries.flatMap((query) => (query.error ? [query.error] : []));
 
   return (
-    <>
-      <Header status={liveStatus(queries)} updatedAt={lastUpdatedAt(queries)} />
-      <main className="dashboard">
-        <ApiErrorBanner
-          errors={errors}
-          showingStaleData={queries.some((query) => query.data !== undefined)}
-        />
-        <ServiceMap elements={map.elements} unreachable={map.error !== undefined} />
-        <RequestTable requests={requests.data} unreachable={requests.error !== undefined} />
-      </main>
-    </>
+    <main className="dashboard">
+      <ApiErrorBanner errors={errors} showingStaleData={queries.some((query) => query.data !== undefined)} />
+      <ServiceMap elements={map.elements} unreachable={map.error !== undefined} />
+      <RequestTable requests={requests.data} unreachable={requests.error !== undefined} />
+    </main>
   );
 }

@@ -1,4 +1,6 @@
-import type { LiveStatus } from "../Header/Header";
+// The header now shows the SSE stream's state (frame/liveConnection.ts); this per-query
+// status is kept for the dashboard's own use.
+export type LiveStatus = "connecting" | "live" | "offline";
 
 interface QueryState {
   error: string | undefined;

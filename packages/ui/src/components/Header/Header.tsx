@@ -1,37 +1,57 @@
-import { formatClock } from "../../format/formatTime";
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useFrame } from "../../frame/useFrame";
+import { FrameFilters } from "./FrameFilters";
+import { LiveIndicator } from "./LiveIndicator";
+import { isActive, NAV_ITEMS } from "./navItems";
+import { ThemeToggle } from "./ThemeToggle";
+import { TimeRangePicker } from "./TimeRangePicker";
 import "./Header.css";
 
-export type LiveStatus = "connecting" | "live" | "offline";
-
-export interface HeaderProps {
-  status: LiveStatus;
-  /** Epoch ms of the last successful refresh. */
-  updatedAt: number | undefined;
-}
-
-const STATUS_LABELS: Record<LiveStatus, string> = {
-  connecting: "Connecting…",
-  live: "Live",
-  offline: "API unreachable",
-};
-
-export function Header({ status, updatedAt }: HeaderProps) {
+/** Rendered once by app/layout.tsx, under <Suspense> (useFrame reads the URL). */
+export function Header() {
+  const frame = useFrame();
+  const pathname = usePathname();
   return (
     <header className="app-header">
-      <div className="app-header__brand">
-        <PeriscopeMark />
-        <span className="app-header__name">Periscope</span>
-        <span className="app-header__tagline">eBPF service observability</span>
+      <div className="app-header__top">
+        <Link href={frame.hrefWithFrame("/")} className="app-header__brand" aria-label="Periscope home">
+          <PeriscopeMark />
+          <span className="app-header__name">Periscope</span>
+        </Link>
+        <nav aria-label="Main" className="app-header__nav">
+          {NAV_ITEMS.map((item) => {
+            const active = isActive(pathname, item.href);
+            return (
+              <Link
+                key={item.href}
+                href={frame.hrefWithFrame(item.href)}
+                className="app-header__link"
+                aria-current={active ? "page" : undefined}
+              >
+                {item.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="app-header__end">
+          <LiveIndicator following={frame.live} />
+          <ThemeToggle />
+        </div>
       </div>
-      <div className={`app-header__status app-header__status--${status}`} data-testid="live-status">
-        <span className="app-header__dot" aria-hidden="true" />
-        {STATUS_LABELS[status]}
-        {updatedAt !== undefined ? (
-          <span className="app-header__updated">updated {formatClock(updatedAt)}</span>
-        ) : null}
+      <div className="app-header__controls">
+        <TimeRangePicker frame={frame} />
+        <FrameFilters frame={frame} />
       </div>
     </header>
   );
+}
+
+/** Same height as Header, so the page does not jump when it mounts. */
+export function HeaderPlaceholder() {
+  return <div className="app-header app-header--placeholder" />;
 }
 
 function PeriscopeMark() {
