@@ -43,7 +43,7 @@ export function rateSeries(series: RedSeries): ChartSeries[] {
     {
       key: "rate",
       label: "requests/s",
-      color: "var(--chart-rate, var(--accent-strong))",
+      color: "var(--chart-1)",
       points: series.points.map((point) => ({ t: point.t, v: point.requestsPerSecond })),
     },
   ];
@@ -54,7 +54,7 @@ export function errorRatioSeries(series: RedSeries): ChartSeries[] {
     {
       key: "errors",
       label: "error ratio",
-      color: "var(--chart-error, #dc2626)",
+      color: "var(--error)",
       points: series.points.map((point) => ({ t: point.t, v: whenServed(point, point.errorRatio) })),
     },
   ];
@@ -64,8 +64,8 @@ export function latencySeries(series: RedSeries): ChartSeries[] {
   const pick = (key: "p50Ms" | "p90Ms" | "p99Ms") =>
     series.points.map((point) => ({ t: point.t, v: whenServed(point, point[key]) }));
   return [
-    { key: "p50", label: "p50", color: "var(--chart-p50, #0d9488)", points: pick("p50Ms") },
-    { key: "p90", label: "p90", color: "var(--chart-p90, #d97706)", points: pick("p90Ms") },
-    { key: "p99", label: "p99", color: "var(--chart-p99, #be123c)", points: pick("p99Ms") },
+    { key: "p50", label: "p50", color: "var(--chart-5)", points: pick("p50Ms") },
+    { key: "p90", label: "p90", color: "var(--chart-3)", points: pick("p90Ms") },
+    { key: "p99", label: "p99", color: "var(--chart-4)", points: pick("p99Ms") },
   ];
 }

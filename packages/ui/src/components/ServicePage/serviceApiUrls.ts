@@ -39,3 +39,23 @@ export const connectionsUrl = (range: ApiRange, processName: string) =>
 export const servicePagePath = (name: string) => `/services/${encodeURIComponent(name)}`;
 export const flamePath = (name: string) => `/flame?${new URLSearchParams({ service: name })}`;
 export const requestsPath = (name: string) => `/requests?${new URLSearchParams({ service: name })}`;
+
+/** Every endpoint of the range (the API's maximum page), for the services list's latency column. */
+export const allEndpointsUrl = (range: ApiRange) => `/api/v1/endpoints?${query(range, { limit: "1000" })}`;
+
+/**
+ * The service name in a /services/[name] segment. Next hands dynamic segments
+ * over still percent-encoded in some versions, and names carry "/" (shop/frontend),
+ * which servicePagePath encodes; a segment that is not valid encoding is taken as is.
+ */
+export function serviceNameFromSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The service's CPU samples as a nested set; 2,000 frames is plenty for an embedded panel. */
+export const flameGraphUrl = (range: ApiRange, service: string) =>
+  `/api/v1/flamegraph?${query(range, { service, maxNodes: "2000" })}`;
