@@ -2,7 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startStack } from "../scripts/stack.ts";
-import { DEMO_BASE_PORT, DEMO_URL_ENV, GRPC_PORT, HTTP_PORT, UI_PORT, UI_URL_ENV } from "./stackOptions.ts";
+import {
+  API_TOKEN_ENV,
+  API_URL_ENV,
+  DEMO_BASE_PORT,
+  DEMO_URL_ENV,
+  GRPC_PORT,
+  HTTP_PORT,
+  UI_PORT,
+  UI_URL_ENV,
+} from "./stackOptions.ts";
 
 /**
  * Starts the whole stack (collector, agent, UI, demo workload) once for the run.
@@ -26,6 +35,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw error;
   }
   process.env[UI_URL_ENV] = stack.uiUrl;
+  process.env[API_URL_ENV] = stack.apiUrl;
+  process.env[API_TOKEN_ENV] = stack.apiToken;
   if (stack.demoUrl) process.env[DEMO_URL_ENV] = stack.demoUrl;
   return async () => {
     await stack.stop();

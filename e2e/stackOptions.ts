@@ -15,3 +15,6 @@ export const DEMO_BASE_PORT = portFromEnv("PERISCOPE_E2E_DEMO_BASE_PORT", 3910);
 /** Set by globalSetup for the test workers, which inherit the runner's environment. */
 export const UI_URL_ENV = "PERISCOPE_E2E_UI_URL";
 export const DEMO_URL_ENV = "PERISCOPE_E2E_DEMO_URL";
+/** The collector's API and its admin token, for specs that mint tokens or start a second UI. */
+export const API_URL_ENV = "PERISCOPE_E2E_API_URL";
+export const API_TOKEN_ENV = "PERISCOPE_E2E_API_TOKEN";
