@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkoutBefore, indexOf } from "./fixtures";
-import { compileSearch, searchFlameTree } from "./search";
+import { compileSearch, exactNameQuery, searchFlameTree } from "./search";
 
 const tree = checkoutBefore();
 
@@ -54,5 +54,14 @@ describe("search", () => {
 
   it("stays stable with the global flag (RegExp.test would otherwise keep lastIndex)", () => {
     expect(search("/walk/g").matchCount).toBe(3);
+  });
+
+  it("builds an exact-name query that regex characters in names do not break", () => {
+    expect(exactNameQuery("v8::internal::Heap::CollectGarbage")).toBe(
+      "/^v8::internal::Heap::CollectGarbage$/",
+    );
+    expect(search(exactNameQuery("JSON.stringify")).matchCount).toBe(2);
+    expect(search(exactNameQuery("[k] do_epoll_wait")).matchedValue).toBe(200);
+    expect(search(exactNameQuery("walk")).matchedValue).toBe(100);
   });
 });

@@ -55,3 +55,8 @@ export function searchFlameTree(tree: FlameTree, test: (name: string) => boolean
   const total = count === 0 ? 0 : (tree.values[0] as number);
   return { matched, matchCount, matchedValue, share: total > 0 ? matchedValue / total : 0 };
 }
+
+/** A query matching exactly one function name (for "highlight this function"). */
+export function exactNameQuery(name: string): string {
+  return `/^${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$/`;
+}

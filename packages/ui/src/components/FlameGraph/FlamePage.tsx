@@ -1,0 +1,164 @@
+"use client";
+
+// The Profiles page: pick a scope (namespace, service, process) and optionally
+// a baseline range to diff against; the frame (time range, namespace, service)
+// and this view's state (flameParams.ts) live in the URL.
+import { useMemo } from "react";
+import { baselineRange } from "../../flamegraph/baselineRange";
+import { diffFlameTrees } from "../../flamegraph/diff";
+import {
+  FLAME_DEFAULTS,
+  FLAME_SCHEMA,
+  type FlameParams,
+  focusToPath,
+  pathToFocus,
+} from "../../flamegraph/flameParams";
+import { parseNames, parseServiceOptions, planFlameRequests } from "../../flamegraph/flameRequests";
+import { describeRange } from "../../frame/timeRange";
+import { useFrame } from "../../frame/useFrame";
+import { readParams, writeParams } from "../../frame/viewParams";
+import { ApiErrorBanner } from "../ApiErrorBanner/ApiErrorBanner";
+import { FlameGraph, type FlameViewState } from "./FlameGraph";
+import { FlameScopePicker } from "./FlameScopePicker";
+import { useApiValue } from "./useApiValue";
+import { useFlameGraphs } from "./useFlameGraphs";
+import "./FlamePage.css";
+
+export function FlamePage() {
+  const frame = useFrame();
+  const params = useMemo(() => readParams(frame.params, FLAME_SCHEMA, FLAME_DEFAULTS), [frame.params]);
+  const current = useMemo(
+    () => ({ fromMs: frame.from.getTime(), toMs: frame.to.getTime() }),
+    [frame.from, frame.to],
+  );
+  const rangeQuery = new URLSearchParams({ from: frame.from.toISOString(), to: frame.to.toISOString() });
+
+  const namespaces = useApiValue(`/api/v1/names?kind=namespace&limit=200&${rangeQuery}`, parseNames);
+  const servicesQuery = new URLSearchParams(rangeQuery);
+  if (frame.state.namespace) servicesQuery.set("namespace", frame.state.namespace);
+  const services = useApiValue(`/api/v1/services?${servicesQuery}`, parseServiceOptions);
+
+  const selection = { service: frame.state.service, pid: params.pid };
+  const plan = planFlameRequests(selection, services.value, current);
+  const baseline =
+    params.diff === "off"
+      ? undefined
+      : baselineRange(params.diff, current, { from: params.baseFrom, to: params.baseTo });
+  const baselinePlan =
+    baseline?.ok === true ? planFlameRequests(selection, services.value, baseline.range) : undefined;
+
+  const comparison = useFlameGraphs(plan?.requests);
+  const base = useFlameGraphs(baseline?.ok ? baselinePlan?.requests : []);
+  const diff = useMemo(
+    () =>
+      params.diff !== "off" && base.tree && comparison.tree
+        ? diffFlameTrees(base.tree, comparison.tree)
+        : undefined,
+    [params.diff, base.tree, comparison.tree],
+  );
+
+  const setView = (patch: Partial<FlameParams>, typing = false) =>
+    frame.setParams(paramsPatch(patch), { history: typing ? "replace" : "push" });
+  const view: FlameViewState = {
+    orientation: params.view,
+    search: params.q,
+    focusPath: focusToPath(params.focus),
+    sandwich: params.sandwich,
+  };
+  const onViewChange = (patch: Partial<FlameViewState>, typing?: boolean) =>
+    setView(
+      {
+        ...(patch.orientation !== undefined ? { view: patch.orientation } : {}),
+        ...(patch.search !== undefined ? { q: patch.search } : {}),
+        ...(patch.focusPath !== undefined ? { focus: pathToFocus(patch.focusPath) } : {}),
+        ...(patch.sandwich !== undefined ? { sandwich: patch.sandwich } : {}),
+      },
+      typing,
+    );
+
+  const errors = [comparison.error, base.error, services.error, namespaces.error].filter(
+    (message): message is string => message !== undefined,
+  );
+  const tree = comparison.tree;
+  const empty = tree !== undefined && tree.total <= 0;
+  const baselineEmpty = params.diff !== "off" && base.tree !== undefined && base.tree.total <= 0;
+
+  return (
+    <main className="flame-page" id="main">
+      <div className="flame-page__heading">
+        <h1>Profiles</h1>
+        <span className="muted">
+          CPU samples · {describeRange(frame.state.range)}
+          {comparison.loading && tree ? " · refreshing…" : ""}
+        </span>
+      </div>
+      <FlameScopePicker
+        namespaces={namespaces.value ?? []}
+        services={services.value ?? []}
+        namespace={frame.state.namespace}
+        service={frame.state.service}
+        pid={params.pid}
+        diff={params.diff}
+        baseFrom={params.baseFrom}
+        baseTo={params.baseTo}
+        baselineError={baseline?.ok === false ? baseline.error : undefined}
+        onNamespace={(namespace) => frame.setNamespace(namespace)}
+        onService={(service) => frame.setService(service)}
+        onView={setView}
+      />
+      {plan && plan.omitted > 0 ? (
+        <p className="flame-page__note" role="note">
+          Showing the {plan.requests.length} busiest services; {plan.omitted} more are left out. Pick a
+          service or namespace to see the rest.
+        </p>
+      ) : null}
+      <ApiErrorBanner errors={errors} showingStaleData={tree !== undefined} />
+      <section className="flame-page__panel" aria-label="Flame graph" aria-busy={comparison.loading}>
+        {tree === undefined ? (
+          <p className="flame-page__state" role="status">
+            Loading profiles…
+          </p>
+        ) : empty ? (
+          <div className="flame-page__state" role="status" data-testid="flame-empty">
+            <strong>No profiles in this range — is the profiler on?</strong>
+            <span>
+              {selection.service ?? (params.pid > 0 ? `pid ${params.pid}` : "No service")} has no CPU samples
+              between {frame.from.toLocaleString()} and {frame.to.toLocaleString()}. Agents send profiles only
+              when profiling is enabled in their collection config; try a longer range or another service.
+            </span>
+          </div>
+        ) : params.diff !== "off" && baselineEmpty ? (
+          <div className="flame-page__state" role="status" data-testid="flame-baseline-empty">
+            <strong>The baseline range has no profiles to compare with.</strong>
+            <span>Pick an earlier range or switch the comparison off.</span>
+          </div>
+        ) : params.diff !== "off" && diff === undefined ? (
+          <p className="flame-page__state" role="status">
+            Loading the baseline…
+          </p>
+        ) : (
+          <>
+            {comparison.truncated || base.truncated ? (
+              <p className="flame-page__note" role="note">
+                The collector folded its smallest frames into their callers to stay within its node limit.
+              </p>
+            ) : null}
+            <FlameGraph
+              graph={diff ? { kind: "diff", diff } : { kind: "single", tree }}
+              view={view}
+              onChange={onViewChange}
+            />
+          </>
+        )}
+      </section>
+    </main>
+  );
+}
+
+/** The view's keys for frame.setParams: defaults become undefined (removed from the URL). */
+function paramsPatch(patch: Partial<FlameParams>): Record<string, string | undefined> {
+  const written = writeParams(new URLSearchParams(), FLAME_SCHEMA, patch, FLAME_DEFAULTS);
+  const out: Record<string, string | undefined> = {};
+  for (const key of Object.keys(patch)) out[key] = written.get(key) ?? undefined;
+  return out;
+}

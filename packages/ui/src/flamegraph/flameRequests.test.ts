@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { MAX_SPLIT_SERVICES, parseNames, parseServiceOptions, planFlameRequests } from "./flameRequests";
+
+const range = { fromMs: Date.parse("2026-12-08T02:00:00Z"), toMs: Date.parse("2026-12-08T02:15:00Z") };
+const services = parseServiceOptions({
+  services: [
+    { name: "shop/cart", namespace: "shop", requestCount: 50, errorCount: 0 },
+    { name: "billing/fraud", namespace: "billing", requestCount: 900, errorCount: 2 },
+    { name: "demo-frontend", requestCount: 10, errorCount: 0 },
+  ],
+});
+
+describe("planFlameRequests", () => {
+  it("asks once for a chosen service, with the pid when one is set", () => {
+    const plan = planFlameRequests({ service: "shop/cart", pid: 4242 }, undefined, range);
+    expect(plan?.requests).toEqual([
+      {
+        scopes: [],
+        url: "/api/v1/flamegraph?from=2026-12-08T02%3A00%3A00.000Z&to=2026-12-08T02%3A15%3A00.000Z&service=shop%2Fcart&pid=4242",
+      },
+    ]);
+  });
+
+  it("asks once for a pid alone (the API accepts service or pid)", () => {
+    expect(planFlameRequests({ service: undefined, pid: 7 }, undefined, range)?.requests[0]?.url).toContain(
+      "pid=7",
+    );
+  });
+
+  it("splits every service under namespace and service frames, busiest first", () => {
+    const plan = planFlameRequests({ service: undefined, pid: 0 }, services, range);
+    expect(plan?.requests.map((request) => request.scopes)).toEqual([
+      [
+        { kind: "namespace", value: "billing" },
+        { kind: "service", value: "billing/fraud" },
+      ],
+      [
+        { kind: "namespace", value: "shop" },
+        { kind: "service", value: "shop/cart" },
+      ],
+      [{ kind: "service", value: "demo-frontend" }],
+    ]);
+    expect(plan?.omitted).toBe(0);
+  });
+
+  it("bounds the split and says how many services were left out", () => {
+    const many = Array.from({ length: MAX_SPLIT_SERVICES + 3 }, (_, i) => ({
+      name: `svc-${i}`,
+      namespace: undefined,
+      requestCount: i,
+    }));
+    const plan = planFlameRequests({ service: undefined, pid: 0 }, many, range);
+    expect(plan?.requests).toHaveLength(MAX_SPLIT_SERVICES);
+    expect(plan?.omitted).toBe(3);
+    expect(plan?.requests[0]?.scopes).toEqual([{ kind: "service", value: `svc-${MAX_SPLIT_SERVICES + 2}` }]);
+  });
+
+  it("waits for the services list before splitting", () => {
+    expect(planFlameRequests({ service: undefined, pid: 0 }, undefined, range)).toBeUndefined();
+  });
+});
+
+describe("parsers", () => {
+  it("read the services and names answers, refusing other shapes", () => {
+    expect(services?.[2]).toEqual({ name: "demo-frontend", namespace: undefined, requestCount: 10 });
+    expect(parseServiceOptions({})).toBeUndefined();
+    expect(parseNames({ kind: "namespace", names: [{ name: "shop", requests: 3 }, { name: "" }] })).toEqual([
+      "shop",
+    ]);
+    expect(parseNames({ names: "x" })).toBeUndefined();
+  });
+});

@@ -1,0 +1,87 @@
+// Which flame graphs the page asks the collector for. /api/v1/flamegraph takes
+// one service and/or one pid and returns that scope's graph with no scope
+// frames, so "every service" is one request per service (the busiest first,
+// bounded) joined client-side under "namespace: …" and "service: …" frames.
+import { asObject, readArray, readNumber, readString } from "../api/jsonFields";
+import { flameGraphUrl, type Instants } from "./baselineRange";
+import type { ScopeFrame } from "./scopes";
+
+/** Services drawn side by side at most; more would be as many collector queries per refresh. */
+export const MAX_SPLIT_SERVICES = 12;
+
+export interface ServiceOption {
+  name: string;
+  namespace: string | undefined;
+  requestCount: number;
+}
+
+/** Reads GET /api/v1/services. */
+export function parseServiceOptions(body: unknown): ServiceOption[] | undefined {
+  const object = asObject(body);
+  if (!object || !Array.isArray(object.services)) return undefined;
+  return readArray(object, "services")
+    .map(asObject)
+    .filter((row) => row !== undefined && readString(row, "name") !== "")
+    .map((row) => {
+      const namespace = readString(row as Record<string, unknown>, "namespace");
+      return {
+        name: readString(row as Record<string, unknown>, "name"),
+        namespace: namespace === "" ? undefined : namespace,
+        requestCount: readNumber(row as Record<string, unknown>, "requestCount"),
+      };
+    });
+}
+
+/** Reads GET /api/v1/names (any kind): the names, most requested first. */
+export function parseNames(body: unknown): string[] | undefined {
+  const object = asObject(body);
+  if (!object || !Array.isArray(object.names)) return undefined;
+  return readArray(object, "names")
+    .map((row) => readString(asObject(row) ?? {}, "name"))
+    .filter((name) => name !== "");
+}
+
+export interface FlameRequest {
+  scopes: ScopeFrame[];
+  url: string;
+}
+
+export interface FlameSelection {
+  service: string | undefined;
+  pid: number;
+}
+
+/**
+ * One request for a chosen service or pid; otherwise one per service (the
+ * busiest MAX_SPLIT_SERVICES), each under its namespace and service frames.
+ * `services` is undefined while the list is loading.
+ */
+export function planFlameRequests(
+  selection: FlameSelection,
+  services: readonly ServiceOption[] | undefined,
+  range: Instants,
+): { requests: FlameRequest[]; omitted: number } | undefined {
+  const pid = selection.pid > 0 ? selection.pid : undefined;
+  if (selection.service !== undefined || pid !== undefined) {
+    return {
+      requests: [{ scopes: [], url: flameGraphUrl({ service: selection.service, pid }, range) }],
+      omitted: 0,
+    };
+  }
+  if (services === undefined) return undefined;
+  const busiest = [...services]
+    .sort((a, b) => b.requestCount - a.requestCount || (a.name < b.name ? -1 : 1))
+    .slice(0, MAX_SPLIT_SERVICES);
+  return {
+    requests: busiest.map((service) => ({
+      scopes: [
+        ...(service.namespace !== undefined
+          ? [{ kind: "namespace" as const, value: service.namespace }]
+          : []),
+        { kind: "service" as const, value: service.name },
+      ],
+      url: flameGraphUrl({ service: service.name }, range),
+    })),
+    omitted: Math.max(0, services.length - busiest.length),
+  };
+}
