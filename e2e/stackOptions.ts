@@ -9,7 +9,7 @@ function portFromEnv(name: string, fallback: number): number {
 export const UI_PORT = portFromEnv("PERISCOPE_E2E_UI_PORT", 3900);
 export const HTTP_PORT = portFromEnv("PERISCOPE_E2E_HTTP_PORT", 8980);
 export const GRPC_PORT = portFromEnv("PERISCOPE_E2E_GRPC_PORT", 4917);
-/** First of the demo's three consecutive ports (frontend, users, orders). */
+/** First of the demo's nine consecutive ports (demo/src/topology.ts). */
 export const DEMO_BASE_PORT = portFromEnv("PERISCOPE_E2E_DEMO_BASE_PORT", 3910);
 
 /** Set by globalSetup for the test workers, which inherit the runner's environment. */

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { removePerfMaps, startDemo } from "./stack/demo.js";
 import { httpOk, type ManagedProcess, spawnManaged, stopManaged, waitUntil } from "./stack/processes.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -16,7 +17,7 @@ export interface StackOptions {
   /** Embedded ClickHouse data directory. */
   dataDir?: string;
   withDemo?: boolean;
-  /** First of the demo's three consecutive ports (frontend, users, orders). */
+  /** First of the demo's nine consecutive ports (demo/src/topology.ts); the frontend takes it. */
   demoBasePort?: number;
   /** Echo every child's output to this console, prefixed with its name. */
   echo?: boolean;
@@ -41,6 +42,7 @@ const builtArtifacts = [
   "bpf/build/socket_trace.bpf.o",
   "packages/ui/.next/standalone/packages/ui/server.js",
   "demo/dist/frontend.js",
+  "demo/dist/loadgen.js",
 ];
 
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
@@ -70,13 +72,15 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     echo: options.echo ?? false,
   };
   const started: ManagedProcess[] = [];
-  const node = (name: string, script: string, env: Record<string, string>) => {
-    const proc = spawnManaged({ ...common, name, command: process.execPath, args: [script], env });
+  const nodeWith = (name: string, args: string[], env: Record<string, string>) => {
+    const proc = spawnManaged({ ...common, name, command: process.execPath, args, env });
     started.push(proc);
     return proc;
   };
+  const node = (name: string, script: string, env: Record<string, string>) => nodeWith(name, [script], env);
   const stop = async () => {
     for (const proc of started.reverse()) await stopManaged(proc);
+    removePerfMaps(started);
   };
 
   try {
@@ -117,18 +121,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
     let demoUrl: string | undefined;
     if (options.withDemo ?? true) {
-      const demoEnv = {
-        DEMO_FRONTEND_PORT: String(demoBasePort),
-        DEMO_USERS_PORT: String(demoBasePort + 1),
-        DEMO_ORDERS_PORT: String(demoBasePort + 2),
-      };
-      const services = ["users", "orders", "frontend"].map((name) =>
-        node(`demo-${name}`, `demo/dist/${name}.js`, demoEnv),
-      );
-      demoUrl = `http://127.0.0.1:${demoBasePort}`;
-      const frontendHealth = `${demoUrl}/health`;
-      await waitUntil("the demo frontend", services[2], () => httpOk(frontendHealth), 15_000);
-      node("demo-loadgen", "demo/dist/loadgen.js", demoEnv);
+      demoUrl = (await startDemo(nodeWith, demoBasePort)).url;
     }
     return { uiUrl, apiUrl, apiToken, uiToken, demoUrl, stop };
   } catch (error) {
