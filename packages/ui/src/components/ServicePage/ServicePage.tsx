@@ -64,7 +64,8 @@ export function ServicePage({ name }: { name: string }) {
         id="service-red"
         title="Rate, errors and latency"
         resource={red}
-        emptyText="No requests in this range."
+        isEmpty={(series: RedSeries) => series.points.every((point) => point.requests === 0)}
+        emptyText="No requests to or from this service in this range."
       >
         {(series) => (
           <>
