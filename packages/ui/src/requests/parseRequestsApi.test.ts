@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   parseConnections,
   parsePickerNames,
-  parseRedPoints,
+  parseRedCounts,
   parseRequestDetail,
   parseRequestsPage,
+  parseServiceTotals,
 } from "./parseRequestsApi";
 import { CHECKOUT_DETAIL, LAST_PAGE, ORDERS_CONNECTIONS, SAMPLED_PAGE } from "./requests.fixtures";
 
@@ -53,9 +54,21 @@ describe("small resources", () => {
 
   it("reads connection intervals and RED points", () => {
     expect(parseConnections(ORDERS_CONNECTIONS)?.[1]?.retransmits).toBe(2);
-    expect(parseRedPoints({ points: [{ time: "t", requests: 4, errors: 1 }] })).toEqual([
-      { time: "t", requests: 4, errors: 1 },
-    ]);
-    expect(parseRedPoints({})).toBeUndefined();
+    expect(parseRedCounts({ stepSeconds: 120, points: [{ time: "t", requests: 4, errors: 1 }] })).toEqual({
+      stepSeconds: 120,
+      points: [{ time: "t", requests: 4, errors: 1 }],
+    });
+    expect(parseRedCounts({})).toBeUndefined();
+  });
+
+  it("sums the services' exact totals", () => {
+    expect(
+      parseServiceTotals({
+        services: [
+          { name: "a", requestCount: 10, errorCount: 1 },
+          { name: "b", requestCount: 5, errorCount: 0 },
+        ],
+      }),
+    ).toEqual({ requests: 15, errors: 1 });
   });
 });

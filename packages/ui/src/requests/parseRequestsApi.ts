@@ -146,10 +146,16 @@ export function parseConnections(body: unknown): ConnectionInterval[] | undefine
   });
 }
 
-export function parseRedPoints(body: unknown): RedPoint[] | undefined {
+export interface RedCounts {
+  stepSeconds: number;
+  points: RedPoint[];
+}
+
+/** GET /api/v1/red: the per-bucket request and error counts (the rest of the series is not needed here). */
+export function parseRedCounts(body: unknown): RedCounts | undefined {
   const root = asObject(body);
   if (!root || !Array.isArray(root.points)) return undefined;
-  return readArray(root, "points").flatMap((raw) => {
+  const points = readArray(root, "points").flatMap((raw) => {
     const o = asObject(raw);
     return o
       ? [
@@ -161,4 +167,21 @@ export function parseRedPoints(body: unknown): RedPoint[] | undefined {
         ]
       : [];
   });
+  return { stepSeconds: readNumber(root, "stepSeconds", 60), points };
+}
+
+/** GET /api/v1/services: exact request and error totals per service over the range. */
+export function parseServiceTotals(body: unknown): { requests: number; errors: number } | undefined {
+  const root = asObject(body);
+  if (!root || !Array.isArray(root.services)) return undefined;
+  return readArray(root, "services").reduce<{ requests: number; errors: number }>(
+    (total, raw) => {
+      const o = asObject(raw) ?? {};
+      return {
+        requests: total.requests + readNumber(o, "requestCount"),
+        errors: total.errors + readNumber(o, "errorCount"),
+      };
+    },
+    { requests: 0, errors: 0 },
+  );
 }
