@@ -1,5 +1,6 @@
 import type { Core, ElementDefinition } from "cytoscape";
 import type { ElementDiff } from "./diffElements";
+import type { GraphElement } from "./elements";
 import { type Point, placeNewNodes } from "./placeNewNodes";
 
 export interface ApplyOutcome {
@@ -7,41 +8,67 @@ export interface ApplyOutcome {
   placedNodeIds: string[];
 }
 
+const isBox = (element: GraphElement) => element.group === "nodes" && element.data.kind === "group";
+
 /**
  * Applies a diff to a live Cytoscape instance. Existing nodes keep their positions;
- * only added nodes are laid out (placeNewNodes), the same way whether the map was
- * empty or not, so a map that fills in over several polls looks like one drawn at once.
+ * added nodes take their remembered position (`remembered`, e.g. from the last visit)
+ * or are laid out by placeNewNodes, the same way whether the map was empty or not.
+ * Namespace boxes are compound nodes: Cytoscape sizes them from their children, so
+ * they are added first (children may move into them) and never placed themselves.
  */
-export function applyElementDiff(cy: Core, diff: ElementDiff): ApplyOutcome {
+export function applyElementDiff(
+  cy: Core,
+  diff: ElementDiff,
+  remembered: ReadonlyMap<string, Point> = new Map(),
+): ApplyOutcome {
   cy.batch(() => {
+    cy.add(
+      diff.add.filter(isBox).map((element): ElementDefinition => ({ group: "nodes", data: element.data })),
+    );
+    for (const element of diff.update) {
+      const live = cy.getElementById(element.data.id);
+      const { parent, ...data } = element.data as GraphElement["data"] & { parent?: string };
+      // Cytoscape ignores `parent` in data(); a node changes box through move().
+      if (element.group === "nodes" && live.parent()[0]?.id() !== parent) {
+        live.move({ parent: parent ?? null });
+      }
+      live.data(data);
+    }
     for (const id of diff.remove) cy.getElementById(id).remove();
-    for (const element of diff.update) cy.getElementById(element.data.id).data(element.data);
   });
 
-  const newNodes = diff.add.filter((element) => element.group === "nodes");
-  const placed = new Map<string, Point>(cy.nodes().map((node) => [node.id(), { ...node.position() }]));
+  const added = diff.add.filter((element) => !isBox(element));
+  const newNodes = added.filter((element) => element.group === "nodes");
+  const placed = new Map<string, Point>(
+    cy.nodes('[kind != "group"]').map((node) => [node.id(), { ...node.position() }]),
+  );
+  for (const node of newNodes) {
+    const point = remembered.get(node.data.id);
+    if (point) placed.set(node.data.id, point);
+  }
   const edgeEnds = cy
     .edges()
     .map((edge) => ({ source: edge.source().id(), target: edge.target().id() }))
     .concat(
-      diff.add.flatMap((e) =>
-        e.group === "edges" ? [{ source: e.data.source, target: e.data.target }] : [],
-      ),
+      added.flatMap((e) => (e.group === "edges" ? [{ source: e.data.source, target: e.data.target }] : [])),
     );
   const positions = placeNewNodes(
     placed,
     newNodes.map((node) => node.data.id),
     edgeEnds,
   );
-
   cy.batch(() => {
     cy.add(
-      diff.add.map((element): ElementDefinition => {
-        const position = positions.get(element.data.id);
-        return { group: element.group, data: element.data, ...(position ? { position } : {}) };
+      added.map((element): ElementDefinition => {
+        const position = positions.get(element.data.id) ?? remembered.get(element.data.id);
+        return {
+          group: element.group,
+          data: element.data,
+          ...(position ? { position: { ...position } } : {}),
+        };
       }),
     );
   });
-
   return { placedNodeIds: newNodes.map((node) => node.data.id) };
 }

@@ -9,10 +9,15 @@ function node(id: string, requestCount = 1): NodeElement {
       id,
       label: id,
       kind: "service",
+      group: "",
+      memberCount: 1,
       requestCount,
       errorCount: 0,
-      health: "healthy",
-      color: "#10b981",
+      rate: requestCount / 900,
+      errorRatio: 0,
+      p99Ms: 2,
+      tone: "good",
+      match: "",
     },
   };
 }
@@ -28,10 +33,13 @@ function edge(source: string, target: string, requestCount = 1): EdgeElement {
       protocols: "http",
       requestCount,
       errorCount: 0,
+      rate: requestCount / 900,
+      errorRatio: 0,
       p50Ms: 1,
       p99Ms: 2,
-      health: "healthy",
-      color: "#10b981",
+      tone: "good",
+      match: "",
+      memberCount: 1,
     },
   };
 }

@@ -1,16 +1,35 @@
 // Cytoscape element descriptors as the service map uses them. Data fields are flat
-// primitives so that two descriptors can be compared field by field.
+// primitives so that two descriptors can be compared field by field; colours come from
+// `tone` through the stylesheet, so a health change is a data update, not a style rebuild.
+import type { Tone } from "./colorScale";
 
-import type { Health } from "./health";
+/**
+ * service / external: one peer; namespace: a collapsed namespace (or the external
+ * peers) drawn as one node; hidden: an "N hidden" marker; group: a namespace box
+ * (a Cytoscape compound node).
+ */
+export type NodeKind = "service" | "external" | "namespace" | "hidden" | "group";
+
+/** Find highlights matching elements and dims the rest; without a find, "". */
+export type Match = "found" | "dimmed" | "";
 
 export type NodeData = {
   id: string;
   label: string;
-  kind: "service" | "external";
+  kind: NodeKind;
+  /** Id of the enclosing namespace box; Cytoscape's compound-node field. */
+  parent?: string;
+  /** Group key: the namespace, "(external)" or "" (see grouping.ts). */
+  group: string;
+  /** Services a collapsed namespace or a hidden marker stands for; 1 otherwise. */
+  memberCount: number;
   requestCount: number;
   errorCount: number;
-  health: Health;
-  color: string;
+  rate: number;
+  errorRatio: number;
+  p99Ms: number;
+  tone: Tone;
+  match: Match;
 };
 
 export type EdgeData = {
@@ -21,10 +40,14 @@ export type EdgeData = {
   protocols: string;
   requestCount: number;
   errorCount: number;
+  rate: number;
+  errorRatio: number;
   p50Ms: number;
   p99Ms: number;
-  health: Health;
-  color: string;
+  tone: Tone;
+  match: Match;
+  /** Original edges this one merges (when an end is collapsed or hidden); 1 otherwise. */
+  memberCount: number;
 };
 
 export type NodeElement = { group: "nodes"; data: NodeData };

@@ -1,8 +1,30 @@
 import type { NodeSingular, StylesheetJson } from "cytoscape";
+import { TONE_CSS_VARIABLES, type Tone } from "./colorScale";
 
 // Cytoscape's font-family parser rejects quoted names, so none are quoted here.
 const FONT_FAMILY =
   "ui-sans-serif, system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif";
+
+/** Colours for the canvas: Cytoscape cannot read CSS variables, so the component resolves them (readMapColors). */
+export interface MapColors {
+  tones: Record<Tone, string>;
+  surface: string;
+  surfaceSubtle: string;
+  text: string;
+  textMuted: string;
+  border: string;
+  accent: string;
+}
+
+export const DEFAULT_MAP_COLORS: MapColors = {
+  tones: { good: "#10b981", warn: "#f59e0b", bad: "#ef4444", idle: "#94a3b8" },
+  surface: "#ffffff",
+  surfaceSubtle: "#f8fafc",
+  text: "#0f172a",
+  textMuted: "#64748b",
+  border: "#e2e8f0",
+  accent: "#4f46e5",
+};
 
 /** Box width from the label length ("width: label" is deprecated in Cytoscape 3.x). */
 function nodeWidth(node: NodeSingular): number {
@@ -10,63 +32,139 @@ function nodeWidth(node: NodeSingular): number {
   return Math.max(84, Math.round(label.length * 7.4 + 30));
 }
 
-// Colours come from each element's data (see health.ts) so that a health change is a
-// data update, not a style rebuild.
-export const SERVICE_MAP_STYLE: StylesheetJson = [
-  {
-    selector: "node",
-    style: {
-      shape: "round-rectangle",
-      width: nodeWidth,
-      height: 34,
-      "background-color": "#ffffff",
-      "border-width": 2,
-      "border-color": "data(color)",
-      label: "data(label)",
-      color: "#0f172a",
-      "font-family": FONT_FAMILY,
-      "font-size": 12,
-      "font-weight": 600,
-      "text-valign": "center",
-      "text-halign": "center",
+const TONES: Tone[] = ["good", "warn", "bad", "idle"];
+
+/**
+ * Tones, find matches and kinds are data selectors, so a change of health, colour mode
+ * or find is a data update on the live instance; only a theme change rebuilds the style.
+ */
+export function serviceMapStyle(colors: MapColors = DEFAULT_MAP_COLORS): StylesheetJson {
+  return [
+    {
+      selector: "node",
+      style: {
+        shape: "round-rectangle",
+        width: nodeWidth,
+        height: 34,
+        "background-color": colors.surface,
+        "border-width": 2,
+        label: "data(label)",
+        color: colors.text,
+        "font-family": FONT_FAMILY,
+        "font-size": 12,
+        "font-weight": 600,
+        "text-valign": "center",
+        "text-halign": "center",
+        // Labels below this on-screen size are skipped: at 1,000 nodes zoomed out they are unreadable anyway.
+        "min-zoomed-font-size": 6,
+      },
     },
-  },
-  {
-    selector: 'node[kind = "external"]',
-    style: { "border-style": "dashed", "background-color": "#f8fafc", color: "#475569", "font-weight": 500 },
-  },
-  {
-    selector: "node:selected",
-    style: {
-      "border-width": 3,
-      "underlay-color": "#6366f1",
-      "underlay-opacity": 0.18,
-      "underlay-padding": 6,
+    ...TONES.map((tone) => ({
+      selector: `node[tone = "${tone}"]`,
+      style: { "border-color": colors.tones[tone] },
+    })),
+    {
+      selector: 'node[kind = "external"]',
+      style: {
+        "border-style": "dashed",
+        "background-color": colors.surfaceSubtle,
+        color: colors.textMuted,
+        "font-weight": 500,
+      },
     },
-  },
-  {
-    selector: "edge",
-    style: {
-      width: 2,
-      "curve-style": "bezier",
-      "line-color": "data(color)",
-      "target-arrow-color": "data(color)",
-      "target-arrow-shape": "triangle",
-      "arrow-scale": 1.1,
-      label: "data(label)",
-      "font-family": FONT_FAMILY,
-      "font-size": 10,
-      color: "#334155",
-      "text-background-color": "#ffffff",
-      "text-background-opacity": 0.9,
-      "text-background-padding": "3px",
-      "text-background-shape": "roundrectangle",
+    {
+      selector: 'node[kind = "namespace"]',
+      style: { "border-width": 4, "border-style": "double", height: 40, "font-size": 13 },
     },
-  },
-  {
-    selector: 'edge[health = "healthy"], edge[health = "idle"]',
-    style: { "line-color": "#94a3b8", "target-arrow-color": "#94a3b8" },
-  },
-  { selector: 'edge[health = "failing"]', style: { width: 3, color: "#b91c1c" } },
-  { selector: 'edge[health = "degraded"]', style: { color: "#b45309" } },
-];
+    {
+      selector: 'node[kind = "hidden"]',
+      style: {
+        "border-style": "dashed",
+        "border-color": colors.accent,
+        color: colors.accent,
+        "background-color": colors.surfaceSubtle,
+      },
+    },
+    {
+      selector: 'node[kind = "group"]',
+      style: {
+        shape: "round-rectangle",
+        "background-color": colors.surfaceSubtle,
+        "background-opacity": 0.6,
+        "border-width": 1,
+        "border-color": colors.border,
+        "border-style": "solid",
+        label: "data(label)",
+        "text-valign": "top",
+        "text-halign": "center",
+        "text-margin-y": -4,
+        color: colors.textMuted,
+        "font-size": 12,
+        "font-weight": 600,
+        padding: "18px",
+      },
+    },
+    {
+      selector: "node:selected",
+      style: {
+        "border-width": 3,
+        "underlay-color": colors.accent,
+        "underlay-opacity": 0.18,
+        "underlay-padding": 6,
+      },
+    },
+    {
+      selector: "edge",
+      style: {
+        width: 2,
+        "curve-style": "bezier",
+        "target-arrow-shape": "triangle",
+        "arrow-scale": 1.1,
+        label: "data(label)",
+        "font-family": FONT_FAMILY,
+        "font-size": 10,
+        color: colors.text,
+        "text-background-color": colors.surface,
+        "text-background-opacity": 0.9,
+        "text-background-padding": "3px",
+        "text-background-shape": "roundrectangle",
+        "min-zoomed-font-size": 6,
+      },
+    },
+    ...TONES.map((tone) => ({
+      selector: `edge[tone = "${tone}"]`,
+      style: { "line-color": colors.tones[tone], "target-arrow-color": colors.tones[tone] },
+    })),
+    { selector: 'edge[tone = "bad"]', style: { width: 3 } },
+    {
+      selector: "edge:selected",
+      style: { width: 4, "underlay-color": colors.accent, "underlay-opacity": 0.2, "underlay-padding": 4 },
+    },
+    { selector: '[match = "dimmed"]', style: { opacity: 0.25 } },
+    {
+      selector: 'node[match = "found"]',
+      style: { "underlay-color": colors.accent, "underlay-opacity": 0.3, "underlay-padding": 8 },
+    },
+    { selector: 'edge[match = "found"]', style: { width: 4 } },
+  ];
+}
+
+/** The canvas colours from the page's CSS variables (app/globals.css), defaults where unset. */
+export function readMapColors(read: (variable: string) => string): MapColors {
+  const pick = (variable: string, fallback: string) => read(variable).trim() || fallback;
+  const d = DEFAULT_MAP_COLORS;
+  return {
+    tones: {
+      good: pick(TONE_CSS_VARIABLES.good, d.tones.good),
+      warn: pick(TONE_CSS_VARIABLES.warn, d.tones.warn),
+      bad: pick(TONE_CSS_VARIABLES.bad, d.tones.bad),
+      idle: pick(TONE_CSS_VARIABLES.idle, d.tones.idle),
+    },
+    surface: pick("--surface", d.surface),
+    surfaceSubtle: pick("--surface-subtle", d.surfaceSubtle),
+    text: pick("--text", d.text),
+    textMuted: pick("--text-muted", d.textMuted),
+    border: pick("--border-strong", d.border),
+    accent: pick("--accent", d.accent),
+  };
+}

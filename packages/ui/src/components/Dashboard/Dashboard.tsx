@@ -1,22 +1,20 @@
 "use client";
 
-import { ApiErrorBanner } from "../ApiErrorBanner/ApiErrorBanner";
+import { Suspense } from "react";
 import { RequestTable } from "../RequestTable/RequestTable";
 import { useRecentRequests } from "../RequestTable/useRecentRequests";
 import { ServiceMap } from "../ServiceMap/ServiceMap";
-import { useServiceMapSnapshot } from "../ServiceMap/useServiceMapSnapshot";
 import "./Dashboard.css";
 
+/** The landing page: the service map over the frame's range and the newest requests. */
 export function Dashboard() {
-  const map = useServiceMapSnapshot();
   const requests = useRecentRequests();
-  const queries = [map, requests];
-  const errors = queries.flatMap((query) => (query.error ? [query.error] : []));
-
   return (
     <main className="dashboard">
-      <ApiErrorBanner errors={errors} showingStaleData={queries.some((query) => query.data !== undefined)} />
-      <ServiceMap elements={map.elements} unreachable={map.error !== undefined} />
+      {/* useFrame reads the URL (useSearchParams), which Next requires under Suspense. */}
+      <Suspense fallback={<p className="dashboard__loading">Loading service map…</p>}>
+        <ServiceMap />
+      </Suspense>
       <RequestTable requests={requests.data} unreachable={requests.error !== undefined} />
     </main>
   );

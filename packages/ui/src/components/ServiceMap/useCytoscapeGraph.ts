@@ -1,11 +1,13 @@
 "use client";
 
 import cytoscape, { type Core } from "cytoscape";
-import { type RefObject, useEffect, useRef, useState } from "react";
+import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import { applyElementDiff } from "../../serviceMap/applyElementDiff";
 import { diffElements } from "../../serviceMap/diffElements";
 import type { GraphElement } from "../../serviceMap/elements";
-import { SERVICE_MAP_STYLE } from "../../serviceMap/serviceMapStyle";
+import type { Point } from "../../serviceMap/placeNewNodes";
+import { POSITION_CACHE_KEY, parsePositions, serializePositions } from "../../serviceMap/positionCache";
+import { readMapColors, serviceMapStyle } from "../../serviceMap/serviceMapStyle";
 
 export interface RenderedGraph {
   /** Ids of the nodes and edges Cytoscape currently holds, sorted. */
@@ -13,52 +15,119 @@ export interface RenderedGraph {
   edgeIds: string[];
 }
 
+export type MapSelection = { kind: "node" | "edge"; id: string } | undefined;
+
 const FIT_PADDING = 48;
 const MAX_FIT_ZOOM = 1.25;
+const SAVE_DELAY_MS = 500;
 
 interface LiveGraph {
   cy: Core;
   shown: readonly GraphElement[];
+  /** Positions from the last visit (localStorage), reused for nodes that come back. */
+  remembered: Map<string, Point>;
   /** Set once the user pans or zooms; from then on new nodes do not refit the view. */
   userMovedViewport: boolean;
 }
 
+function cssReader(): (variable: string) => string {
+  const style = getComputedStyle(document.documentElement);
+  return (variable) => style.getPropertyValue(variable);
+}
+
 /**
  * One Cytoscape instance for the lifetime of the container; each new `elements`
- * snapshot is applied as a diff, so nodes that stay keep their positions.
+ * snapshot is applied as a diff, so nodes that stay keep their positions, and
+ * positions are saved so a reload draws the map where it was.
  */
 export function useCytoscapeGraph(
   container: RefObject<HTMLDivElement | null>,
   elements: readonly GraphElement[] | undefined,
-): RenderedGraph {
+  onSelect: (selection: MapSelection) => void,
+): RenderedGraph & { relayout: () => void; fit: () => void } {
   const live = useRef<LiveGraph | null>(null);
   const [rendered, setRendered] = useState<RenderedGraph>({ nodeIds: [], edgeIds: [] });
+  const select = useRef(onSelect);
+  select.current = onSelect;
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const savePositions = useCallback(() => {
+    clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => {
+      const graph = live.current;
+      if (!graph) return;
+      const current = new Map<string, Point>(
+        graph.cy.nodes('[kind != "group"]').map((node) => [node.id(), { ...node.position() }]),
+      );
+      try {
+        const text = serializePositions(graph.remembered, current);
+        localStorage.setItem(POSITION_CACHE_KEY, text);
+        graph.remembered = parsePositions(text);
+      } catch {
+        // Storage full or disabled: positions then last for this visit only.
+      }
+    }, SAVE_DELAY_MS);
+  }, []);
 
   useEffect(() => {
     if (!container.current) return;
     const cy = cytoscape({
       container: container.current,
-      style: SERVICE_MAP_STYLE,
-      minZoom: 0.2,
+      style: serviceMapStyle(readMapColors(cssReader())),
+      minZoom: 0.05,
       maxZoom: 3,
+      // Measured levers for big maps (UI.md): skip edges and use a texture while panning.
+      hideEdgesOnViewport: true,
+      textureOnViewport: true,
     });
-    const graph: LiveGraph = { cy, shown: [], userMovedViewport: false };
+    let remembered = new Map<string, Point>();
+    try {
+      remembered = parsePositions(localStorage.getItem(POSITION_CACHE_KEY));
+    } catch {
+      // No storage (private mode): start from the computed layout.
+    }
+    const graph: LiveGraph = { cy, shown: [], remembered, userMovedViewport: false };
     cy.on("dragpan scrollzoom pinchzoom", () => {
       graph.userMovedViewport = true;
     });
+    cy.on("dragfree", "node", savePositions);
+    cy.on("tap", "node", (event) => {
+      const kind = event.target.data("kind");
+      if (kind !== "group") select.current({ kind: "node", id: event.target.id() });
+    });
+    cy.on("tap", "edge", (event) => select.current({ kind: "edge", id: event.target.id() }));
+    cy.on("tap", (event) => {
+      if (event.target === cy) select.current(undefined);
+    });
+    // The theme can change while the page is open (toggle or system setting).
+    const restyle = () => cy.style(serviceMapStyle(readMapColors(cssReader())));
+    const observer = new MutationObserver(restyle);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    const media = window.matchMedia("(prefers-color-scheme: dark)");
+    media.addEventListener("change", restyle);
     live.current = graph;
     return () => {
+      observer.disconnect();
+      media.removeEventListener("change", restyle);
+      clearTimeout(saveTimer.current);
       live.current = null;
       cy.destroy();
     };
-  }, [container]);
+  }, [container, savePositions]);
 
   useEffect(() => {
     const graph = live.current;
     if (!graph || !elements) return;
-    const { placedNodeIds } = applyElementDiff(graph.cy, diffElements(graph.shown, elements));
+    const { placedNodeIds } = applyElementDiff(
+      graph.cy,
+      diffElements(graph.shown, elements),
+      graph.remembered,
+    );
     graph.shown = elements;
-    if (placedNodeIds.length > 0 && !graph.userMovedViewport) fitWithoutZoomingIn(graph.cy);
+    if (placedNodeIds.length > 0) {
+      if (!graph.userMovedViewport) fitWithoutZoomingIn(graph.cy);
+      savePositions();
+    }
     const nodeIds = graph.cy
       .nodes()
       .map((node) => node.id())
@@ -72,9 +141,30 @@ export function useCytoscapeGraph(
         ? previous
         : { nodeIds, edgeIds },
     );
-  }, [elements]);
+  }, [elements, savePositions]);
 
-  return rendered;
+  /** A full re-layout, only when asked (UI.md: positions are otherwise kept). */
+  const relayout = useCallback(() => {
+    const graph = live.current;
+    if (!graph) return;
+    const layout = graph.cy.layout({
+      name: "cose",
+      animate: false,
+      nodeDimensionsIncludeLabels: true,
+      padding: FIT_PADDING,
+    });
+    layout.one("layoutstop", () => {
+      fitWithoutZoomingIn(graph.cy);
+      savePositions();
+    });
+    layout.run();
+  }, [savePositions]);
+
+  const fit = useCallback(() => {
+    if (live.current) fitWithoutZoomingIn(live.current.cy);
+  }, []);
+
+  return { ...rendered, relayout, fit };
 }
 
 /** A map of two nodes fitted to a wide panel would be drawn huge; cap the zoom. */

@@ -1,12 +1,12 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { ServiceMap } from "./ServiceMap";
+import { ServiceMapCanvas } from "./ServiceMapCanvas";
 
 // Server rendering: the markup the page first shows, before Cytoscape mounts in the
 // browser (the live graph itself is covered by applyElementDiff.test.ts and e2e/).
-describe("ServiceMap", () => {
+describe("ServiceMapCanvas", () => {
   it("renders the map container with empty node and edge lists", () => {
-    const html = renderToStaticMarkup(<ServiceMap elements={undefined} />);
+    const html = renderToStaticMarkup(<ServiceMapCanvas elements={undefined} />);
     expect(html).toContain('data-testid="service-map"');
     expect(html).toContain('data-nodes="[]"');
     expect(html).toContain('data-edges="[]"');
@@ -14,13 +14,17 @@ describe("ServiceMap", () => {
   });
 
   it("says it is waiting for the API when the first poll failed", () => {
-    const html = renderToStaticMarkup(<ServiceMap elements={undefined} unreachable />);
+    const html = renderToStaticMarkup(<ServiceMapCanvas elements={undefined} unreachable />);
     expect(html).toContain("No map yet — waiting for the Periscope API.");
   });
 
-  it("tells the user what to check when the map is empty", () => {
-    const html = renderToStaticMarkup(<ServiceMap elements={[]} />);
+  it("tells the user what to check when the map is empty, or which filter emptied it", () => {
+    const html = renderToStaticMarkup(<ServiceMapCanvas elements={[]} />);
     expect(html).toContain("No traffic yet — is the agent running?");
     expect(html).not.toContain("Loading service map…");
+    const filtered = renderToStaticMarkup(
+      <ServiceMapCanvas elements={[]} emptyBecause="Nothing unhealthy in this range." />,
+    );
+    expect(filtered).toContain("Nothing unhealthy in this range.");
   });
 });
