@@ -50,6 +50,14 @@ describe.skipIf(!isRoot)("periscope-agent process (root only; skipped otherwise 
     expect(record?.operation).toBe("GET");
     expect(record?.status).toBe(200);
     expect(batch.agent?.drops).toBeDefined();
+    // Its counts of what it handled grow with the traffic: a later batch reports at least this record.
+    const later = await waitFor(
+      "a batch reporting the curl's record as sent",
+      () => collector.received.find((b) => (b.agent?.activity?.recordsSent ?? 0n) >= 1n),
+      15_000,
+    );
+    expect(later.agent?.activity?.events).toBeGreaterThan(0n);
+    expect(later.agent?.activity?.records).toBeGreaterThanOrEqual(later.agent?.activity?.recordsSent ?? 0n);
   });
 
   it("stops cleanly on SIGTERM, flushing its last batch", async () => {

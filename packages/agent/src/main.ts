@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import {
+  AgentActivitySchema,
   type AgentInfo,
   AgentInfoSchema,
   CaptureProblemSchema,
@@ -229,6 +230,11 @@ function agentInfo(): AgentInfo {
     }),
     backlog: create(ExportBacklogSchema, exportBacklogWire(exporter.backlog())),
     captureProblems: captureProblems.list().map((problem) => create(CaptureProblemSchema, problem)),
+    activity: create(AgentActivitySchema, {
+      events: BigInt(captureStats.events),
+      records: BigInt(userSpace.recordsEmitted),
+      recordsSent: BigInt(exporter.counters.recordsSent),
+    }),
   });
 }
 

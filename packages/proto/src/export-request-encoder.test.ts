@@ -12,10 +12,13 @@ import { describe, expect, it } from "vitest";
 import { decodeExportRequest } from "./export-request-decoder.js";
 import { encodeExportRequest } from "./export-request-encoder.js";
 import {
+  AgentActivitySchema,
   AgentInfoSchema,
+  CaptureProblemSchema,
   ConnectionStatsSchema,
   DropCountersSchema,
   EndpointSchema,
+  ExportBacklogSchema,
   ExponentialHistogramSchema,
   type ExportRequest,
   ExportRequestSchema,
@@ -174,6 +177,29 @@ const agentInfo = fc.option(
       version: text,
       kernel: text,
       drops: fc.option(dropCounters, { nil: undefined }),
+      backlog: fc.option(
+        fc
+          .record({
+            pendingBatches: uint32,
+            inFlightBatches: uint32,
+            oldestPendingAgeMs: uint64,
+            spoolBatches: uint32,
+            spoolBytes: uint64,
+            spoolOldestAgeMs: uint64,
+          })
+          .map((init) => create(ExportBacklogSchema, init)),
+        { nil: undefined },
+      ),
+      captureProblems: fc.array(
+        fc.record({ feature: text, reason: text }).map((init) => create(CaptureProblemSchema, init)),
+        { maxLength: 3 },
+      ),
+      activity: fc.option(
+        fc
+          .record({ events: uint64, records: uint64, recordsSent: uint64 })
+          .map((init) => create(AgentActivitySchema, init)),
+        { nil: undefined },
+      ),
     })
     .map((init) => create(AgentInfoSchema, init)),
   { nil: undefined },

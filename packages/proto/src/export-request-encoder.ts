@@ -75,6 +75,13 @@ function writeAgentInfo(w: ProtoWriter, agent: AgentInfo): void {
     w.stringField(2, problem.reason);
     w.endLengthDelimited(at);
   }
+  if (agent.activity !== undefined) {
+    const at = w.beginMessageField(7);
+    w.uint64Field(1, agent.activity.events);
+    w.uint64Field(2, agent.activity.records);
+    w.uint64Field(3, agent.activity.recordsSent);
+    w.endLengthDelimited(at);
+  }
 }
 
 function writeExportBacklog(w: ProtoWriter, b: ExportBacklog): void {

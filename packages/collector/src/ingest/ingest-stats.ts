@@ -43,6 +43,8 @@ export interface AgentStatus {
   backlog?: AgentBacklog;
   /** Capture features the agent runs without on its node, and why (AgentInfo.capture_problems); absent before it reports. */
   captureProblems?: { feature: string; reason: string }[];
+  /** AgentInfo.activity as decimal strings (cumulative since the agent started); absent from older agents. */
+  activity?: { events: string; records: string; recordsSent: string };
 }
 
 /** AgentInfo.backlog as numbers: batches in the agent's memory and disk spool, ages in ms. */
@@ -107,6 +109,15 @@ export class IngestStats {
       ...(info === undefined
         ? {}
         : { captureProblems: info.captureProblems.map(({ feature, reason }) => ({ feature, reason })) }),
+      ...(info?.activity === undefined
+        ? {}
+        : {
+            activity: {
+              events: String(info.activity.events),
+              records: String(info.activity.records),
+              recordsSent: String(info.activity.recordsSent),
+            },
+          }),
     });
     if (this.agents.size > this.maxAgents) {
       const oldest = this.agents.keys().next().value;

@@ -51,6 +51,21 @@ describe("GET /api/v1/agents: capture problems", () => {
     expect(byId.get("node-whole")).toMatchObject({ health: "ok", captureProblems: [] });
   });
 
+  it("shows what the agent reported handling since it started (its latest batch's counts)", async () => {
+    const activity = { events: 12_345_678_901n, records: 40_000n, recordsSent: 39_990n };
+    expect(await t.ingest.send({ agentId: "node-busy", batchSeq: 1n, requests: [], activity })).toMatchObject(
+      { ok: true },
+    );
+    const { body } = await t.get<{ agents: { agentId: string; activity?: unknown }[] }>("/api/v1/agents");
+    const byId = new Map(body.agents.map((agent) => [agent.agentId, agent]));
+    expect(byId.get("node-busy")?.activity).toEqual({
+      events: "12345678901",
+      records: "40000",
+      recordsSent: "39990",
+    });
+    expect(byId.get("node-whole")?.activity).toBeUndefined();
+  });
+
   it("is ok again once the agent's latest batch reports nothing missing", async () => {
     expect(await t.ingest.send({ agentId: "node-degraded", batchSeq: 2n, requests: [] })).toMatchObject({
       ok: true,

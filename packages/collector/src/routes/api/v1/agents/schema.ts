@@ -47,6 +47,17 @@ const agentSchema = {
         },
       },
     },
+    activity: {
+      type: "object",
+      description:
+        "what the agent handled since it started, from its latest batch (decimal strings: 64-bit; a rate is the difference between two reads over their time apart); absent from agents that do not report it",
+      required: ["events", "records", "recordsSent"],
+      properties: {
+        events: { type: "string", description: "kernel events delivered to the agent" },
+        records: { type: "string", description: "requests parsed into records, kept or sampled out" },
+        recordsSent: { type: "string", description: "records in batches a collector acknowledged" },
+      },
+    },
     drops: {
       type: "object",
       additionalProperties: { type: "string" },
