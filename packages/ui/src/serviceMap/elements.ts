@@ -30,6 +30,8 @@ export type NodeData = {
   p99Ms: number;
   tone: Tone;
   match: Match;
+  /** Map diff only: a node that appeared or vanished between the two ranges. */
+  diff?: "new" | "vanished";
 };
 
 export type EdgeData = {
@@ -48,6 +50,8 @@ export type EdgeData = {
   match: Match;
   /** Original edges this one merges (when an end is collapsed or hidden); 1 otherwise. */
   memberCount: number;
+  /** Map diff only: how the call changed between the two ranges. */
+  diff?: "new" | "vanished" | "worse" | "better" | "mixed" | "unchanged";
 };
 
 export type NodeElement = { group: "nodes"; data: NodeData };

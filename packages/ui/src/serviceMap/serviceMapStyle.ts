@@ -146,6 +146,15 @@ export function serviceMapStyle(colors: MapColors = DEFAULT_MAP_COLORS): Stylesh
       style: { "underlay-color": colors.accent, "underlay-opacity": 0.3, "underlay-padding": 8 },
     },
     { selector: 'edge[match = "found"]', style: { width: 4 } },
+    // Map diff: new calls and services in the accent colour, vanished ones dashed and faded.
+    {
+      selector: 'edge[diff = "new"]',
+      style: { "line-color": colors.accent, "target-arrow-color": colors.accent, width: 3 },
+    },
+    { selector: 'edge[diff = "vanished"]', style: { "line-style": "dashed", opacity: 0.6 } },
+    { selector: 'edge[diff = "unchanged"]', style: { opacity: 0.5 } },
+    { selector: 'node[diff = "new"]', style: { "border-color": colors.accent, "border-width": 3 } },
+    { selector: 'node[diff = "vanished"]', style: { "border-style": "dashed", opacity: 0.6 } },
   ];
 }
 

@@ -157,6 +157,13 @@ export function ServiceMap() {
           {view && view.hiddenCount > 0 ? ` · ${view.hiddenCount} hidden behind markers` : ""}
           {view && find.ok && find.expression ? ` · ${view.foundCount} found` : ""}
         </span>
+        <a
+          className="service-map__diff-link"
+          href={frame.hrefWithFrame("/map-diff")}
+          data-testid="map-diff-link"
+        >
+          Compare with an earlier range
+        </a>
         <MapLegend colorMode={state.color} labelMode={state.labels} />
       </header>
       <MapToolbar
