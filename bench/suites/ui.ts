@@ -1,0 +1,194 @@
+// The service map in a real browser (issue #11): how long Debian's Chromium
+// takes to first render the map, and to apply a live update, for a cluster of
+// ~200 services / ~600 edges and one of ~1,000 / ~3,000, fed through the real
+// API: a collector process on the embedded engine receives the topology's edge
+// series over gRPC, the UI's standalone server proxies the API, and the map
+// component marks each apply of data to Cytoscape with
+// performance.measure("periscope:map-apply"). Goals at 200 services: first
+// render ≤ 1 s, an update ≤ 50 ms; at 1,000: usable (grouped, hidden markers).
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client, credentials } from "@grpc/grpc-js";
+import {
+  create,
+  ExportRequestSchema,
+  encodeExportRequest,
+  ingestServiceDefinition,
+  type MetricSeries,
+} from "@periscope/proto";
+import { chromium, type Page } from "@playwright/test";
+import { spawnCollector } from "../lib/collector-process.js";
+import { writeResults } from "../lib/results.js";
+import { LARGE_CLUSTER, syntheticTopology, type TopologySize } from "../lib/synthetic-topology.js";
+import { SERIES_INTERVAL_MS, topologySeries } from "../lib/topology-series.js";
+
+const UI_SERVER = fileURLToPath(
+  new URL("../../packages/ui/.next/standalone/packages/ui/server.js", import.meta.url),
+);
+const UPDATES = Number(process.env.BENCH_UI_UPDATES ?? 5);
+
+/** ~1,000 services, ~3,000 edges, 12 namespaces. */
+const HUGE_CLUSTER: TopologySize = {
+  backends: 990,
+  namespaces: [...LARGE_CLUSTER.namespaces, "ads", "mail", "video", "maps"],
+  minFanOut: 1,
+  maxFanOut: 2,
+};
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function sendSeries(grpcAddress: string, batchSeq: bigint, metrics: MetricSeries[]): Promise<void> {
+  const client = new Client(grpcAddress, credentials.createInsecure());
+  const bytes = encodeExportRequest(
+    create(ExportRequestSchema, { agentId: "bench-ui", batchSeq, agent: { hostname: "bench-ui" }, metrics }),
+  );
+  const call = ingestServiceDefinition.export;
+  try {
+    await new Promise<void>((resolve, reject) =>
+      client.makeUnaryRequest(
+        call.path,
+        (b: Buffer) => b,
+        call.responseDeserialize,
+        bytes,
+        (error) => (error ? reject(error) : resolve()),
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+async function startUi(apiUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [UI_SERVER], {
+    env: {
+      ...process.env,
+      HOSTNAME: "127.0.0.1",
+      PORT: String(port),
+      PERISCOPE_API_URL: apiUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, child };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  child.kill("SIGKILL");
+  throw new Error("the UI server did not start");
+}
+
+interface Apply {
+  startMs: number;
+  durationMs: number;
+  /** Elements added, removed or changed by this apply (the measure's detail). */
+  changed: number;
+}
+
+/** Applies that changed the map, in the page's clock (ms since navigation). */
+async function applies(page: Page): Promise<Apply[]> {
+  return page.evaluate(() =>
+    performance
+      .getEntriesByName("periscope:map-apply")
+      .map((entry) => ({
+        startMs: entry.startTime,
+        durationMs: entry.duration,
+        changed: Number((entry as { detail?: { changed?: number } }).detail?.changed ?? 1),
+      }))
+      .filter((apply) => apply.changed > 0),
+  );
+}
+
+/** The first apply that changed the map after `afterMs` (page clock). */
+async function nextApply(page: Page, afterMs: number, timeoutMs: number): Promise<Apply> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await applies(page)).find((apply) => apply.startMs > afterMs);
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`the map applied no change within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function measure(label: string, size: TopologySize): Promise<Record<string, number>> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "periscope-bench-ui-"));
+  const collector = await spawnCollector(dataDir);
+  let ui: { url: string; child: ChildProcess } | undefined;
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  });
+  try {
+    const edges = syntheticTopology(42, size);
+    const now = Date.now();
+    const firstInterval = Math.floor(now / SERIES_INTERVAL_MS) * SERIES_INTERVAL_MS - 6 * SERIES_INTERVAL_MS;
+    let seq = 0n;
+    for (let i = 0; i < 6; i++) {
+      seq += 1n;
+      await sendSeries(
+        collector.grpcAddress,
+        seq,
+        topologySeries(edges, firstInterval + i * SERIES_INTERVAL_MS, i),
+      );
+    }
+    ui = await startUi(collector.httpUrl);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${ui.url}/?range=15m`);
+    const first = await nextApply(page, 0, 60_000);
+    const mapState = await page.getByTestId("service-map").evaluate((element) => ({
+      nodes: JSON.parse(element.getAttribute("data-nodes") ?? "[]").length as number,
+      hidden: Number(element.getAttribute("data-hidden-count") ?? 0),
+    }));
+    // Live updates: each new interval changes every edge's figures.
+    const updateMs: number[] = [];
+    for (let u = 1; u <= UPDATES; u++) {
+      seq += 1n;
+      const sentAt = await page.evaluate(() => performance.now());
+      await sendSeries(
+        collector.grpcAddress,
+        seq,
+        topologySeries(edges, firstInterval + (5 + u) * SERIES_INTERVAL_MS, 10 + u),
+      );
+      updateMs.push((await nextApply(page, sentAt, 60_000)).durationMs);
+    }
+    updateMs.sort((a, b) => a - b);
+    const figures = {
+      services: new Set(edges.flatMap((e) => [e.client, e.server]).filter((s) => s !== "")).size,
+      edges: edges.length,
+      first_render_ms: Math.round(first.startMs + first.durationMs),
+      first_apply_ms: Math.round(first.durationMs),
+      update_apply_median_ms: Math.round(updateMs[Math.floor(updateMs.length / 2)] ?? Number.NaN),
+      update_apply_max_ms: Math.round(updateMs.at(-1) ?? Number.NaN),
+      visible_nodes: mapState.nodes,
+      hidden_nodes: mapState.hidden,
+    };
+    console.log(label, figures);
+    return figures;
+  } finally {
+    await browser.close();
+    ui?.child.kill("SIGTERM");
+    await collector.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const medium = await measure("200 services", LARGE_CLUSTER);
+const large = await measure("1,000 services", HUGE_CLUSTER);
+writeResults("ui", { map_200: medium, map_1000: large, updates_per_size: UPDATES });
