@@ -24,7 +24,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   timeout: 120_000,
-  globalTimeout: 600_000,
+  // One stack for every view's spec: some fifteen specs of up to a minute or two each.
+  globalTimeout: 1_800_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
