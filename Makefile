@@ -67,6 +67,7 @@ $(DEMO_OUT): $(call srcs,demo/src)
 	@touch $@
 
 demo: build
+	@bash scripts/setup/services.sh
 	@$(TSX) scripts/stack.ts
 
 # A debootstrapped Debian 12 base (once), then the three images from this build.

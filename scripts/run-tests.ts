@@ -76,6 +76,7 @@ const suites = [
   "packages/ui",
   "charts",
   "deploy",
+  "demo",
 ].filter((dir) => existsSync(path.join(repoRoot, dir, "vitest.config.ts")));
 
 run("lint (biome)", "pnpm", ["exec", "biome", "check", "."]);

@@ -10,6 +10,9 @@ export function connectRedis(runtime: ServiceRuntime): Redis {
     host: process.env.DEMO_REDIS_HOST ?? "127.0.0.1",
     port: Number(process.env.DEMO_REDIS_PORT ?? 6379),
     connectionName: runtime.title,
+    // CLIENT SETINFO is Redis 7.2+; Debian 12's 7.0 answers it with an error,
+    // which would colour every demo edge to Redis red at each connection.
+    disableClientInfo: true,
     // Fail a command fast while Redis is away instead of queueing it for ever.
     maxRetriesPerRequest: 1,
   });
