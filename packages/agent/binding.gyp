@@ -8,6 +8,8 @@
         "src/native/kernel_features.cc",
         "src/native/kernel_features_js.cc",
         "src/native/libbpf_log.cc",
+        "src/native/profile_addon.cc",
+        "src/native/profile_program.cc",
         "src/native/ring_poller.cc",
         "src/native/socket_trace_program.cc",
         "src/native/tcp_health_addon.cc",

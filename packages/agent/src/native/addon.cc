@@ -10,6 +10,7 @@
 #include "../../../../bpf/common/socket_trace.h"
 #include "kernel_features.h"
 #include "kernel_features_js.h"
+#include "profile_addon.h"
 #include "ring_poller.h"
 #include "socket_trace_program.h"
 #include "tcp_health_addon.h"
@@ -270,6 +271,7 @@ Napi::Value ProbeKernel(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTracer", NativeTracer::Define(env));
   exports.Set("NativeTcpHealth", DefineNativeTcpHealth(env));
+  exports.Set("NativeProfiler", DefineNativeProfiler(env));
   exports.Set("ensureTracefs", Napi::Function::New(env, EnsureTracefs));
   exports.Set("probeKernel", Napi::Function::New(env, ProbeKernel));
   exports.Set("maxCaptureBytes", Napi::Number::New(env, PERISCOPE_MAX_CAPTURE));

@@ -101,7 +101,33 @@ export interface NativeTcpHealth {
   close(): void;
 }
 
+export interface NativeProfilerOptions extends NativeKernelPaths {
+  /** Path of profile.bpf.o. */
+  bpfObjectPath: string;
+  /** Samples per second per CPU, 1..499; 0 loads without sampling. */
+  hz: number;
+}
+
+/** profile.bpf.o loaded, sampling every online CPU; constructor errors name the failing step. */
+export interface NativeProfiler {
+  /** Reopens the perf events at hz (0: off). Throws above 499 or when no CPU could be opened. */
+  setRate(hz: number): void;
+  rate(): number;
+  /** CPUs sampled now. */
+  cpus(): number;
+  /**
+   * Everything counted since the last drain, in one batch, and clears it:
+   * cells = packed (struct profile_key, struct profile_value), stacks =
+   * [i32 id][u32 depth][u64 address × depth] (see profiler/drain-layout.ts).
+   */
+  drain(): { cells: Buffer; stacks: Buffer; missingStacks: number };
+  /** Cumulative, summed over CPUs (enum profile_drop). */
+  readDropCounters(): { countsFull: bigint; userCollision: bigint; kernelCollision: bigint; userFault: bigint };
+  close(): void;
+}
+
 export interface NativeBinding {
+  NativeProfiler: new (options: NativeProfilerOptions) => NativeProfiler;
   NativeTcpHealth: new (options: NativeTcpHealthOptions) => NativeTcpHealth;
   NativeTracer: new (
     options: NativeTracerOptions,
