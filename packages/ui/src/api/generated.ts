@@ -28,6 +28,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             agents: {
+                                /** @description what the agent handled since it started, from its latest batch (decimal strings: 64-bit; a rate is the difference between two reads over their time apart); absent from agents that do not report it */
+                                activity?: {
+                                    /** @description kernel events delivered to the agent */
+                                    events: string;
+                                    /** @description requests parsed into records, kept or sampled out */
+                                    records: string;
+                                    /** @description records in batches a collector acknowledged */
+                                    recordsSent: string;
+                                };
                                 agentId: string;
                                 /** @description what the agent held unacknowledged when it sent its latest batch (absent until this collector hears from it): batches in memory and in its disk spool, ages of the oldest in ms */
                                 backlog?: {

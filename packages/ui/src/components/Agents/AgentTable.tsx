@@ -37,10 +37,10 @@ export function AgentTable({ agents, rates, now }: AgentTableProps) {
 }
 
 function AgentRows({ agent, rates, now }: { agent: Agent; rates: CounterRates | undefined; now: number }) {
-  const { events, records } = throughput(rates);
+  const { events, records, recordsSent } = throughput(rates);
   const loss = lossRate(rates, counterInfo);
   const config = configStatus(agent.config);
-  const notReported = "not reported by this collector";
+  const notReported = "this agent does not report it (older version)";
   return (
     <tbody data-testid="agent-row" data-agent-id={agent.agentId}>
       <tr>
@@ -71,6 +71,9 @@ function AgentRows({ agent, rates, now }: { agent: Agent; rates: CounterRates | 
         </td>
         <td className="num" data-column="records" title={records === undefined ? notReported : undefined}>
           {rateText(records)}
+          {recordsSent !== undefined ? (
+            <span className="agents-table__sub">{rateText(recordsSent)} sent</span>
+          ) : null}
         </td>
         <td className="num" data-column="losses">
           {loss === undefined ? "measuring…" : `${rateText(loss.events)} · ${rateText(loss.bytes, "bytes")}`}

@@ -66,17 +66,27 @@ describe("counterRates", () => {
     });
   });
 
-  it("reads event and record totals when the collector reports them", () => {
+  it("reads what the agent handled (activity) as event and record rates", () => {
     const { previous, current } = snapshots();
-    const withCounters = (snapshot: typeof previous, events: string) => ({
+    const withActivity = (snapshot: typeof previous, events: string, records: string) => ({
       ...snapshot,
-      agents: snapshot.agents.map((agent) => ({ ...agent, counters: { events, records: "10" } })),
+      agents: snapshot.agents.map((agent) => ({
+        ...agent,
+        activity: { events, records, recordsSent: "10" },
+      })),
     });
-    const rates = counterRates(withCounters(previous, "100"), withCounters(current, "600")).get("node-a");
-    expect(throughput(rates)).toEqual({ events: 50, records: 0 });
+    const rates = counterRates(withActivity(previous, "100", "40"), withActivity(current, "600", "90")).get(
+      "node-a",
+    );
+    expect(throughput(rates)).toEqual({ events: 50, records: 5, recordsSent: 0 });
+  });
+
+  it("has no event or record rates for an agent that does not report activity", () => {
+    const { previous, current } = snapshots();
     expect(throughput(counterRates(previous, current).get("node-a"))).toEqual({
       events: undefined,
       records: undefined,
+      recordsSent: undefined,
     });
   });
 });

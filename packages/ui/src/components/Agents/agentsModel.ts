@@ -85,19 +85,28 @@ export function counterRates(previous: AgentSnapshot, current: AgentSnapshot): M
   return out;
 }
 
-/** Drops plus the optional event/record totals (`counters`), in one name space. */
+/** Drops plus what the agent handled (`activity`, absent from older agents), in one name space. */
 function countersOf(agent: Agent): Record<string, string> {
-  const extra = asObject((agent as { counters?: unknown }).counters) ?? {};
   const totals: Record<string, string> = {};
-  for (const [name, value] of Object.entries(extra)) {
-    if (typeof value === "string") totals[`counter:${name}`] = value;
+  for (const [name, value] of Object.entries(asObject(agent.activity) ?? {})) {
+    if (typeof value === "string") totals[`${ACTIVITY}${name}`] = value;
   }
   return { ...agent.drops, ...totals };
 }
 
-/** Events and records per second, when the collector reports those totals (else undefined). */
-export function throughput(rates: CounterRates | undefined): { events?: number; records?: number } {
-  return { events: rates?.["counter:events"], records: rates?.["counter:records"] };
+const ACTIVITY = "activity:";
+
+/** Kernel events, records parsed and records sent per second; undefined where the agent does not report them. */
+export function throughput(rates: CounterRates | undefined): {
+  events?: number;
+  records?: number;
+  recordsSent?: number;
+} {
+  return {
+    events: rates?.[`${ACTIVITY}events`],
+    records: rates?.[`${ACTIVITY}records`],
+    recordsSent: rates?.[`${ACTIVITY}recordsSent`],
+  };
 }
 
 /** Sum of the loss counters' rates (sampling the config asked for excluded), bytes apart. */
@@ -109,7 +118,7 @@ export function lossRate(
   let events = 0;
   let bytes = 0;
   for (const [name, rate] of Object.entries(rates)) {
-    if (name.startsWith("counter:")) continue;
+    if (name.startsWith(ACTIVITY)) continue;
     const info = isLoss(name);
     if (!info.loss) continue;
     if (info.unit === "bytes") bytes += rate;
