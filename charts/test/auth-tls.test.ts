@@ -106,6 +106,14 @@ describe("tokens", () => {
     }
   });
 
+  it("make every user sign in with their own token once the UI is reachable through an Ingress", () => {
+    const signIn = (set: string[]) => envOf(soleContainer(renderWith(set).workloads.ui), "PERISCOPE_UI_SIGN_IN").value;
+    expect(signIn([])).toBe("auto");
+    expect(signIn(["ui.ingress.enabled=true"])).toBe("required");
+    expect(signIn(["ui.ingress.enabled=true", "ui.signIn=off"])).toBe("off");
+    expect(() => renderWith(["ui.signIn=sometimes"])).toThrow(/signIn/);
+  });
+
   it("reach every component from that same Secret, each under the variable it reads", () => {
     for (const [component, variables] of Object.entries(tokenEnv)) {
       const container = soleContainer(defaults[component as keyof Workloads]);
