@@ -200,9 +200,9 @@ export function decodeExportRequest(bytes: Buffer | Uint8Array): ExportRequest {
   const agentFields: { field: Buffer; payload: Buffer }[] = [];
   const requests: RequestRecord[] = [];
   const metrics: MetricSeries[] = [];
-  // Fields decoded by protobuf-es, kept as raw bytes: connections are few per
-  // batch, so reflection costs little there; and anything added to
-  // ExportRequest later.
+  // Fields decoded by protobuf-es, kept as raw bytes: connections and
+  // profiles (one per profiling interval) are few per batch, so reflection
+  // costs little there; and anything added to ExportRequest later.
   const rest: Buffer[] = [];
   while (r.pos < buf.length) {
     const fieldStart = r.pos;

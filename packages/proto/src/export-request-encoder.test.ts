@@ -18,11 +18,14 @@ import {
   ConnectionStatsSchema,
   DropCountersSchema,
   EndpointSchema,
-  ExportBacklogSchema,
   ExponentialHistogramSchema,
+  ExportBacklogSchema,
   type ExportRequest,
   ExportRequestSchema,
   MetricSeriesSchema,
+  ProfileSampleSchema,
+  ProfileSamplesSchema,
+  ProfileStackSchema,
   RequestRecordSchema,
 } from "./gen/periscope/agent/v1/ingest_pb.js";
 
@@ -205,6 +208,26 @@ const agentInfo = fc.option(
   { nil: undefined },
 );
 
+const profileSamples = fc
+  .record({
+    startTimeUnixNano: uint64,
+    intervalNano: uint64,
+    rateHz: uint32,
+    stacks: fc.array(
+      fc
+        .record({ hash: uint64, frames: fc.array(text, { maxLength: 8 }) })
+        .map((init) => create(ProfileStackSchema, init)),
+      { maxLength: 4 },
+    ),
+    samples: fc.array(
+      fc
+        .record({ pid: uint32, process: text, service: text, stackHash: uint64, samples: uint64 })
+        .map((init) => create(ProfileSampleSchema, init)),
+      { maxLength: 6 },
+    ),
+  })
+  .map((init) => create(ProfileSamplesSchema, init));
+
 const exportRequest = fc
   .record({
     agentId: text,
@@ -213,6 +236,7 @@ const exportRequest = fc
     requests: fc.array(requestRecord, { maxLength: 12 }),
     connections: fc.array(connectionStats, { maxLength: 6 }),
     metrics: fc.array(metricSeries, { maxLength: 6 }),
+    profiles: fc.array(profileSamples, { maxLength: 2 }),
   })
   .map((init) => create(ExportRequestSchema, init));
 

@@ -17,6 +17,7 @@ import type {
   ExportBacklog,
   ExportRequest,
   MetricSeries,
+  ProfileSamples,
   RequestRecord,
 } from "./gen/periscope/agent/v1/ingest_pb.js";
 import { ProtoWriter } from "./proto-writer.js";
@@ -50,6 +51,11 @@ export function encodeExportRequest(request: ExportRequest): Buffer {
   for (const series of request.metrics) {
     const at = w.beginMessageField(6);
     writeMetricSeries(w, series);
+    w.endLengthDelimited(at);
+  }
+  for (const profile of request.profiles) {
+    const at = w.beginMessageField(7);
+    writeProfileSamples(w, profile);
     w.endLengthDelimited(at);
   }
   return w.finish();
@@ -225,4 +231,29 @@ function writeConnectionStats(w: ProtoWriter, c: ConnectionStats): void {
   w.boolField(16, c.opened);
   w.boolField(17, c.closed);
   w.fixed64Field(18, c.connectionId);
+}
+
+function writeProfileSamples(w: ProtoWriter, p: ProfileSamples): void {
+  w.fixed64Field(1, p.startTimeUnixNano);
+  w.uint64Field(2, p.intervalNano);
+  w.uint32Field(3, p.rateHz);
+  for (const stack of p.stacks) {
+    const at = w.beginMessageField(4);
+    w.fixed64Field(1, stack.hash);
+    // Repeated strings keep their empty elements (no implicit-presence skip).
+    for (const frame of stack.frames) {
+      w.tag(2, LENGTH_DELIMITED);
+      w.string(frame);
+    }
+    w.endLengthDelimited(at);
+  }
+  for (const sample of p.samples) {
+    const at = w.beginMessageField(5);
+    w.uint32Field(1, sample.pid);
+    w.stringField(2, sample.process);
+    w.stringField(3, sample.service);
+    w.fixed64Field(4, sample.stackHash);
+    w.uint64Field(5, sample.samples);
+    w.endLengthDelimited(at);
+  }
 }
