@@ -94,6 +94,8 @@ export interface ExporterCounters {
   seriesSent: number;
   /** Metric series lost: their queue was full (oldest first) or the exporter closed. */
   seriesDropped: number;
+  /** Profiling intervals lost: queue bound, batches dropped, refused or unsent at close. */
+  profilesDropped: number;
   /**
    * Batches given up on for their content (the collector refused or could not
    * decode them, or they could not be encoded); also in batchesDropped,

@@ -7,6 +7,7 @@ import {
   type ExportResponse,
   ingestServiceDefinition,
   type MetricSeries,
+  type ProfileSamples,
   type RequestRecord,
 } from "@periscope/proto";
 import { Backoff } from "./backoff.js";
@@ -19,11 +20,15 @@ import type {
   ExporterOptions,
 } from "./exporter-options.js";
 
+/** Profiling intervals held for the next batch; more waiting means the collector is away: oldest go. */
+const MAX_QUEUED_PROFILES = 8;
+
 interface PendingBatch {
   seq: bigint;
   records: RequestRecord[];
   connections: ConnectionStats[];
   metrics: MetricSeries[];
+  profiles: ProfileSamples[];
   sealedAtMs: number;
   /** Its file stays in the spool until the collector acknowledges it. */
   fromSpool: boolean;
@@ -50,6 +55,7 @@ export class Exporter {
     seriesSent: 0,
     seriesDropped: 0,
     batchesRejected: 0,
+    profilesDropped: 0,
   };
   readonly spool: BatchSpool | undefined;
   private readonly client: grpc.Client;
@@ -62,6 +68,8 @@ export class Exporter {
   private current: RequestRecord[] = [];
   private currentConnections: ConnectionStats[] = [];
   private queuedSeries: MetricSeries[] = [];
+  /** Profiling intervals waiting for a batch (one per interval, ≤ 15 s each). */
+  private queuedProfiles: ProfileSamples[] = [];
   private readonly pending: PendingBatch[] = [];
   private nextSeq = BigInt(Date.now()) * 1000n;
   /** Batches of `pending` whose Export call has not answered yet. */
@@ -182,6 +190,23 @@ export class Exporter {
     }
   }
 
+  /** One profiling interval; it rides with the next batch, like metric series. */
+  addProfiles(profile: ProfileSamples): void {
+    if (this.closed) {
+      this.counters.profilesDropped++;
+      return;
+    }
+    this.queuedProfiles.push(profile);
+    if (this.queuedProfiles.length > MAX_QUEUED_PROFILES) {
+      this.queuedProfiles.shift();
+      this.counters.profilesDropped++;
+    }
+  }
+
+  private hasQueued(): boolean {
+    return this.queuedSeries.length > 0 || this.queuedProfiles.length > 0;
+  }
+
   /** Metric series waiting for a batch. */
   get queuedMetricSeries(): number {
     return this.queuedSeries.length;
@@ -243,6 +268,7 @@ export class Exporter {
     this.counters.batchesDropped++;
     this.counters.recordsDropped += batch.records.length;
     this.counters.connectionStatsDropped += batch.connections.length;
+    this.counters.profilesDropped += batch.profiles.length;
     // The batch's series wait for a later one, within their own bound.
     this.queuedSeries = [...batch.metrics, ...this.queuedSeries];
     const excess = this.queuedSeries.length - this.settings.maxQueuedSeries;
@@ -254,8 +280,7 @@ export class Exporter {
 
   /** Seals the records and series gathered so far into a batch and starts sending it. */
   flush(): void {
-    if (this.current.length === 0 && this.currentConnections.length === 0 && this.queuedSeries.length === 0)
-      return;
+    if (this.current.length === 0 && this.currentConnections.length === 0 && !this.hasQueued()) return;
     this.seal(this.current, this.currentConnections);
     this.current = [];
     this.currentConnections = [];
@@ -288,6 +313,9 @@ export class Exporter {
     this.counters.seriesDropped +=
       this.queuedSeries.length + this.pending.reduce((sum, batch) => sum + batch.metrics.length, 0);
     this.queuedSeries = [];
+    this.counters.profilesDropped +=
+      this.queuedProfiles.length + this.pending.reduce((sum, batch) => sum + batch.profiles.length, 0);
+    this.queuedProfiles = [];
     this.counters.connectionStatsDropped += this.pending.reduce(
       (sum, batch) => sum + batch.connections.length,
       0,
@@ -300,7 +328,7 @@ export class Exporter {
   private spoolUnacknowledged(): void {
     if (this.spool === undefined) return;
     // Series still queued are sealed too: they are counted nowhere else.
-    while (this.queuedSeries.length > 0) this.pending.push(this.nextBatch([], []));
+    while (this.hasQueued()) this.pending.push(this.nextBatch([], []));
     for (const batch of this.pending.splice(0)) {
       if (batch.fromSpool || this.spool.write(this.requestOf(batch), batch.sealedAtMs)) continue;
       this.pending.push(batch); // the write failed: counted as dropped below
@@ -308,8 +336,7 @@ export class Exporter {
   }
 
   private onTick(): void {
-    if (this.current.length > 0 || this.currentConnections.length > 0 || this.queuedSeries.length > 0)
-      this.flush();
+    if (this.current.length > 0 || this.currentConnections.length > 0 || this.hasQueued()) this.flush();
     else if (this.pending.length === 0 && Date.now() - this.lastSendMs >= this.settings.heartbeatIntervalMs) {
       this.seal([]);
     }
@@ -319,13 +346,14 @@ export class Exporter {
     // Once anything waits on disk, newer batches queue behind it there: oldest first.
     const spoolFirst = this.spool?.hasUnread === true;
     if (this.spool !== undefined && (spoolFirst || this.pending.length >= this.pendingBound)) {
-      if (records.length === 0 && connections.length === 0 && this.queuedSeries.length === 0) return;
+      if (records.length === 0 && connections.length === 0 && !this.hasQueued()) return;
       const batch = this.nextBatch(records, connections);
       if (this.spool.write(this.requestOf(batch), batch.sealedAtMs)) return;
       this.counters.batchesDropped++;
       this.counters.recordsDropped += batch.records.length;
       this.counters.connectionStatsDropped += batch.connections.length;
       this.counters.seriesDropped += batch.metrics.length;
+      this.counters.profilesDropped += batch.profiles.length;
       return;
     }
     if (this.pending.length >= this.pendingBound) {
@@ -347,7 +375,17 @@ export class Exporter {
         ? this.queuedSeries
         : this.queuedSeries.slice(0, this.settings.maxBatchSeries);
     this.queuedSeries = metrics === this.queuedSeries ? [] : this.queuedSeries.slice(metrics.length);
-    return { seq: this.nextSeq++, records, connections, metrics, sealedAtMs: Date.now(), fromSpool: false };
+    const profiles = this.queuedProfiles;
+    this.queuedProfiles = [];
+    return {
+      seq: this.nextSeq++,
+      records,
+      connections,
+      metrics,
+      profiles,
+      sealedAtMs: Date.now(),
+      fromSpool: false,
+    };
   }
 
   private requestOf(batch: PendingBatch) {
@@ -357,6 +395,7 @@ export class Exporter {
       requests: batch.records,
       connections: batch.connections,
       metrics: batch.metrics,
+      profiles: batch.profiles,
     });
   }
 
@@ -375,6 +414,7 @@ export class Exporter {
         records: request.requests,
         connections: request.connections,
         metrics: request.metrics,
+        profiles: request.profiles,
         sealedAtMs,
         fromSpool: true,
       });
@@ -486,6 +526,7 @@ export class Exporter {
       this.counters.batchesDropped++;
       this.counters.recordsDropped += batch.records.length;
       this.counters.seriesDropped += batch.metrics.length;
+      this.counters.profilesDropped += batch.profiles.length;
       this.log(
         `batch ${batch.seq} dropped (${reason}): ${batch.records.length} records, ${batch.metrics.length} metric series`,
       );
