@@ -269,6 +269,7 @@ export class Pipeline {
     if (ends === undefined) return;
     this.totals.recordsEmitted++;
     const record = definition.toRecord(exchange, ends);
+    this.resolver.addStatedNamespaces(record);
     if (isTlsConnectionFd(connection.id.fd)) record.attributes[TLS_ATTRIBUTE] = "true";
     this.options.onRecord(this.redactor.apply(record));
   }

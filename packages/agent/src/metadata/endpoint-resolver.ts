@@ -2,7 +2,7 @@ import { Role } from "../capture/events.js";
 import type { Connection, SocketEndpoint } from "../connections/connection.js";
 import type { ConnectionTracker } from "../connections/connection-tracker.js";
 import type { ObservedEnds } from "../records/observed-ends.js";
-import type { RecordEndpoint } from "../records/request-record.js";
+import type { RecordEndpoint, RequestRecord } from "../records/request-record.js";
 import type { ListeningSockets } from "./listening-sockets.js";
 import type { LocalAddresses } from "./local-addresses.js";
 import type { ProcessNames } from "./process-names.js";
@@ -48,6 +48,22 @@ export class EndpointResolver {
     return connection.role === Role.Client
       ? { side: "client", client: own, server: peer }
       : { side: "server", client: peer, server: own };
+  }
+
+  /**
+   * The namespaces the record's local processes state (otel-identity.ts), as
+   * the attributes the collector reads for ends it has no Kubernetes identity
+   * of. A parser's own value is kept.
+   */
+  addStatedNamespaces(record: RequestRecord): void {
+    for (const [end, attribute] of [
+      [record.client, "k8s.client.namespace"],
+      [record.server, "k8s.server.namespace"],
+    ] as const) {
+      if (end.pid === 0 || record.attributes[attribute] !== undefined) continue;
+      const namespace = this.processNames.namespaceOf(end.pid);
+      if (namespace !== "") record.attributes[attribute] = namespace;
+    }
   }
 
   private describePeer(connection: Connection): RecordEndpoint {

@@ -1,36 +1,67 @@
 import { readFileSync } from "node:fs";
+import { type OtelIdentity, readOtelIdentity } from "./otel-identity.js";
 import { serviceNameOf } from "./service-name.js";
 
-/** Process names by pid, as service-name.ts derives them from comm and the command line. */
+interface Identity {
+  name: string;
+  /** The group the process states it belongs to (otel-identity.ts); "" for none. */
+  namespace: string;
+}
+
+/**
+ * Process names by pid: the service name the process states the OpenTelemetry
+ * way ("<namespace>/<name>" with a namespace), else what service-name.ts
+ * derives from comm and the command line.
+ */
 export class ProcessNames {
-  private readonly names = new Map<number, string>();
+  private readonly identities = new Map<number, Identity>();
 
   constructor(
     private readonly maxEntries = 4096,
     private readonly readName: (pid: number) => string | undefined = readProcessName,
+    private readonly readStated: (pid: number) => OtelIdentity = readOtelIdentity,
   ) {}
 
   /** The name of `pid`, or `fallback` (e.g. the comm an event carried) when /proc has none. */
   get(pid: number, fallback = ""): string {
-    const cached = this.names.get(pid);
+    return this.identity(pid, fallback)?.name ?? "";
+  }
+
+  /** The namespace `pid` states, once its name was read; "" when it states none. */
+  namespaceOf(pid: number): string {
+    return this.identities.get(pid)?.namespace ?? "";
+  }
+
+  private identity(pid: number, fallback: string): Identity | undefined {
+    const cached = this.identities.get(pid);
     if (cached !== undefined) return cached;
-    const name = this.readName(pid) ?? fallback;
-    if (name === "") return "";
-    if (this.names.size >= this.maxEntries) {
-      const oldest = this.names.keys().next().value;
-      if (oldest !== undefined) this.names.delete(oldest);
+    const derived = this.readName(pid);
+    const name = derived ?? fallback;
+    if (name === "") return undefined;
+    // A process gone from /proc states nothing: its event's comm is all there is.
+    const stated = derived === undefined ? undefined : this.readStated(pid);
+    const identity: Identity =
+      stated === undefined || stated.serviceName === ""
+        ? { name, namespace: stated?.namespace ?? "" }
+        : {
+            name: stated.namespace === "" ? stated.serviceName : `${stated.namespace}/${stated.serviceName}`,
+            namespace: stated.namespace,
+          };
+    if (this.identities.size >= this.maxEntries) {
+      const oldest = this.identities.keys().next().value;
+      if (oldest !== undefined) this.identities.delete(oldest);
     }
-    this.names.set(pid, name);
-    return name;
+    this.identities.set(pid, identity);
+    return identity;
   }
 
   /** Called when the process has no connection left: its pid may be reused. */
   forget(pid: number): void {
-    this.names.delete(pid);
+    this.identities.delete(pid);
   }
 
   get size(): number {
-    return this.names.size;
+    return this.identities.size;
   }
 }
 
