@@ -1,6 +1,7 @@
 import { durationBetween, type ObservedEnds } from "../../records/observed-ends.js";
 import type { RequestRecord } from "../../records/request-record.js";
 import { type SqlTextOptions, sqlVerb, statementTarget } from "../postgres/sql-text.js";
+import { splitSqlCommenter } from "../postgres/sqlcommenter.js";
 import type { MysqlExchange } from "./mysql-parser.js";
 import { COMMAND_NAMES, Command } from "./mysql-wire.js";
 
@@ -39,7 +40,9 @@ export function mysqlExchangeToRecord(
     if (error.sqlstate !== "") attributes["db.sqlstate"] = error.sqlstate;
     attributes["db.error"] = error.message.slice(0, MAX_ATTRIBUTE_LENGTH);
   }
-  const sql = request.sql ?? "";
+  // The trace context an application put in a sqlcommenter comment joins this call to its trace.
+  const commented = splitSqlCommenter(request.sql ?? "");
+  const sql = commented.sql;
   const verb = VERB_COMMANDS.has(request.command) ? sqlVerb(sql) : "";
   let target = "";
   if (request.kind === "connect") target = request.database ?? "";
@@ -59,8 +62,8 @@ export function mysqlExchangeToRecord(
     requestBytes: request.wireBytes,
     responseBytes: response.wireBytes,
     attributes,
-    traceId: "",
-    spanId: "",
+    traceId: commented.trace?.traceId ?? "",
+    spanId: commented.trace?.parentSpanId ?? "",
     parentSpanId: "",
     truncated: exchange.truncated,
   };

@@ -3,6 +3,7 @@ import type { RequestRecord } from "../../records/request-record.js";
 import { sqlstateStatus } from "./postgres-messages.js";
 import type { PostgresExchange } from "./postgres-parser.js";
 import { type SqlTextOptions, sqlVerb, statementTarget } from "./sql-text.js";
+import { splitSqlCommenter } from "./sqlcommenter.js";
 
 /** Attribute values are bounded; an error message can be long. */
 const MAX_ATTRIBUTE_LENGTH = 256;
@@ -47,7 +48,9 @@ export function postgresExchangeToRecord(
     attributes["db.error"] = error.message.slice(0, MAX_ATTRIBUTE_LENGTH);
     attributes["db.pg.severity"] = error.severity.slice(0, 16);
   }
-  const sql = request.sql;
+  // The trace context an application put in a sqlcommenter comment joins this call to its trace.
+  const commented = request.sql === undefined ? undefined : splitSqlCommenter(request.sql);
+  const sql = commented?.sql;
   const verb = sql === undefined ? "" : sqlVerb(sql);
   let target = "";
   if (request.kind === "startup") target = request.database ?? "";
@@ -66,8 +69,8 @@ export function postgresExchangeToRecord(
     requestBytes: request.wireBytes,
     responseBytes: response.wireBytes,
     attributes,
-    traceId: "",
-    spanId: "",
+    traceId: commented?.trace?.traceId ?? "",
+    spanId: commented?.trace?.parentSpanId ?? "",
     parentSpanId: "",
     truncated: exchange.truncated,
   };

@@ -17,6 +17,8 @@ const { Client } = require("pg");
   const byId = { name: "kernel-by-id", text: "SELECT $1::int * 2 AS doubled" };
   await client.query({ ...byId, values: [1] });
   await client.query({ ...byId, values: [2] });
+  // sqlcommenter: the trace context rides in a trailing comment.
+  await client.query("SELECT 42 AS answer /*traceparent='00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'*/");
   await client.end();
 })();
 `;
@@ -33,7 +35,7 @@ describe("PostgreSQL behind the real socket tracer", () => {
   it("records the pg client's queries, prepared statements and errors from the client's end", async () => {
     const client = await runNodeScript(CLIENT_SCRIPT);
     const ours = () => capture.clientRecordsOf(client.pid);
-    await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(5);
+    await expect.poll(() => ours().length, { timeout: 10_000 }).toBe(6);
     expect(
       ours().map((record) => ({
         operation: record.operation,
@@ -90,6 +92,20 @@ describe("PostgreSQL behind the real socket tracer", () => {
         rows: "1",
         server: 5432,
       },
+      {
+        operation: "SELECT",
+        target: "SELECT 42 AS answer",
+        status: 0,
+        error: false,
+        sqlstate: undefined,
+        rows: "1",
+        server: 5432,
+      },
+    ]);
+    // Only the commented statement joins a trace, as the span its traceparent names.
+    expect(ours().map((record) => [record.traceId, record.spanId])).toEqual([
+      ...Array.from({ length: 5 }, () => ["", ""]),
+      ["4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"],
     ]);
     for (const record of ours()) {
       expect(record.durationNs).toBeGreaterThan(0n);
