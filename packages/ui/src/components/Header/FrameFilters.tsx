@@ -9,9 +9,8 @@ import { parseNames } from "./parseNames";
 export function FrameFilters({ frame }: { frame: Frame }) {
   const id = useId();
   const { namespace, service } = frame.state;
-  const rangeKey = JSON.stringify(frame.state.range);
-  const namespaces = useNames("namespace", rangeKey, frame);
-  const services = useNames("service", rangeKey, frame);
+  const namespaces = useNames("namespace", frame);
+  const services = useNames("service", frame);
 
   const onService = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -79,11 +78,13 @@ export function FrameFilters({ frame }: { frame: Frame }) {
   );
 }
 
-/** Names of one kind for the frame's range; refetched when the range (not the clock) changes. */
-function useNames(kind: "namespace" | "service", rangeKey: string, frame: Frame): string[] {
+/**
+ * Names of one kind for the frame's range, refetched as a live range moves (every
+ * liveTickMs: new services appear without a reload; the names query reads roll-ups).
+ */
+function useNames(kind: "namespace" | "service", frame: Frame): string[] {
   const [names, setNames] = useState<string[]>([]);
   const { from, to } = frame;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: from/to move every tick in live mode; rangeKey is the real trigger
   useEffect(() => {
     const controller = new AbortController();
     const query = new URLSearchParams({ kind, limit: "200", from: from.toISOString(), to: to.toISOString() });
@@ -93,6 +94,6 @@ function useNames(kind: "namespace" | "service", rangeKey: string, frame: Frame)
       })
       .catch(() => {});
     return () => controller.abort();
-  }, [kind, rangeKey]);
+  }, [kind, from, to]);
   return names;
 }
