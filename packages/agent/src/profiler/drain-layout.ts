@@ -1,0 +1,62 @@
+// Decodes NativeProfiler.drain()'s buffers: struct profile_key + struct
+// profile_value (bpf/common/profile.h) per cell, and [i32 id][u32 depth]
+// [u64 address × depth] per stack. Little-endian: the agent reads its own
+// kernel's maps.
+
+/** sizeof(struct profile_key) + sizeof(struct profile_value). */
+export const CELL_BYTES = 16 + 32;
+export const FLAG_KTHREAD = 1;
+export const FLAG_IDLE = 2;
+/** PROFILE_NO_STACK: no stack taken (the reason is in the drop counters). */
+export const NO_STACK = -1;
+
+export interface ProfileCell {
+  /** Thread id (kernel pid). */
+  tid: number;
+  /** Process id (kernel tgid); 0 for the idle task. */
+  pid: number;
+  userStackId: number;
+  kernelStackId: number;
+  count: number;
+  /** Thread name when the cell was created. */
+  comm: string;
+  flags: number;
+}
+
+export function decodeCells(buffer: Buffer): ProfileCell[] {
+  if (buffer.length % CELL_BYTES !== 0)
+    throw new Error(`profile cells: ${buffer.length} bytes is not a multiple of ${CELL_BYTES}`);
+  const cells: ProfileCell[] = [];
+  for (let at = 0; at < buffer.length; at += CELL_BYTES) {
+    const commEnd = buffer.indexOf(0, at + 24);
+    const commStop = commEnd === -1 || commEnd > at + 40 ? at + 40 : commEnd;
+    cells.push({
+      tid: buffer.readUInt32LE(at),
+      pid: buffer.readUInt32LE(at + 4),
+      userStackId: buffer.readInt32LE(at + 8),
+      kernelStackId: buffer.readInt32LE(at + 12),
+      count: Number(buffer.readBigUInt64LE(at + 16)),
+      comm: buffer.toString("utf8", at + 24, commStop),
+      flags: buffer.readUInt32LE(at + 40),
+    });
+  }
+  return cells;
+}
+
+/** Stack id → addresses, innermost first (kernel addresses need 64 bits: bigint). */
+export function decodeStacks(buffer: Buffer): Map<number, bigint[]> {
+  const stacks = new Map<number, bigint[]>();
+  let at = 0;
+  while (at + 8 <= buffer.length) {
+    const id = buffer.readInt32LE(at);
+    const depth = buffer.readUInt32LE(at + 4);
+    at += 8;
+    if (at + depth * 8 > buffer.length)
+      throw new Error(`profile stack ${id}: ${depth} frames past the buffer's end`);
+    const addresses: bigint[] = [];
+    for (let i = 0; i < depth; i++) addresses.push(buffer.readBigUInt64LE(at + i * 8));
+    stacks.set(id, addresses);
+    at += depth * 8;
+  }
+  return stacks;
+}

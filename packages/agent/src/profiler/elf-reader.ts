@@ -1,0 +1,267 @@
+// A minimal ELF64 little-endian reader: function symbols of .symtab and
+// .dynsym, the PT_LOAD segments (to turn a file offset into the address the
+// symbols use) and the GNU build id. It reads through a ByteSource so only the
+// headers and symbol sections of a large binary are read, never the whole file.
+// Anything it cannot read is an ElfError naming why; callers count it.
+
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+
+export type ElfErrorReason = "not_elf" | "unsupported" | "truncated";
+
+export class ElfError extends Error {
+  constructor(
+    readonly reason: ElfErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ByteSource {
+  readonly size: number;
+  /** Exactly `length` bytes at `offset`; ElfError("truncated") past the end. */
+  read(offset: number, length: number): Buffer;
+}
+
+export function bufferSource(buffer: Buffer): ByteSource {
+  return {
+    size: buffer.length,
+    read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > buffer.length) {
+        throw new ElfError(
+          "truncated",
+          `read of ${length} bytes at ${offset} past the end (${buffer.length} bytes)`,
+        );
+      }
+      return buffer.subarray(offset, offset + length);
+    },
+  };
+}
+
+/** Reads `path` on demand; close() releases the descriptor. */
+export function fileSource(path: string): ByteSource & { close(): void } {
+  const fd = openSync(path, "r");
+  const size = fstatSync(fd).size;
+  return {
+    size,
+    read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > size) {
+        throw new ElfError("truncated", `read of ${length} bytes at ${offset} past the end (${size} bytes)`);
+      }
+      const out = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd, out, done, length - done, offset + done);
+        if (n === 0) throw new ElfError("truncated", `file ended at ${offset + done}`);
+        done += n;
+      }
+      return out;
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+}
+
+export interface LoadSegment {
+  fileOffset: number;
+  fileSize: number;
+  vaddr: number;
+}
+
+/** Function symbols sorted by address; size 0 means "up to the next symbol". */
+export interface SymbolTable {
+  starts: Float64Array;
+  sizes: Float64Array;
+  names: string[];
+}
+
+export interface ElfSymbols {
+  buildId: string;
+  segments: LoadSegment[];
+  symbols: SymbolTable;
+}
+
+const SHT_SYMTAB = 2;
+const SHT_NOTE = 7;
+const SHT_DYNSYM = 11;
+const PT_LOAD = 1;
+const STT_FUNC = 2;
+const STT_GNU_IFUNC = 10;
+const NT_GNU_BUILD_ID = 3;
+/** A symbol section beyond this is not read (a debug build of a browser): the file is named by offset. */
+const MAX_SECTION_BYTES = 256 * 2 ** 20;
+
+function u64(buffer: Buffer, at: number, what: string): number {
+  const value = buffer.readBigUInt64LE(at);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new ElfError("unsupported", `${what} ${value} above 2^53`);
+  return Number(value);
+}
+
+interface Section {
+  type: number;
+  offset: number;
+  size: number;
+  link: number;
+  entsize: number;
+}
+
+export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfSymbols {
+  if (source.size < 64) {
+    if (source.size >= 4 && source.read(0, 4).toString("latin1") === "\x7fELF") {
+      throw new ElfError("truncated", `ELF header cut at ${source.size} bytes`);
+    }
+    throw new ElfError("not_elf", "no ELF magic");
+  }
+  const header = source.read(0, 64);
+  if (header.toString("latin1", 0, 4) !== "\x7fELF") throw new ElfError("not_elf", "no ELF magic");
+  if (header[4] !== 2) throw new ElfError("unsupported", "not ELF64");
+  if (header[5] !== 1) throw new ElfError("unsupported", "not little-endian");
+  const phoff = u64(header, 32, "e_phoff");
+  const shoff = u64(header, 40, "e_shoff");
+  const phentsize = header.readUInt16LE(54);
+  const phnum = header.readUInt16LE(56);
+  const shentsize = header.readUInt16LE(58);
+  const shnum = header.readUInt16LE(60);
+
+  const segments: LoadSegment[] = [];
+  if (phnum > 0) {
+    if (phentsize < 56) throw new ElfError("unsupported", `program header entry of ${phentsize} bytes`);
+    const table = source.read(phoff, phentsize * phnum);
+    for (let i = 0; i < phnum; i++) {
+      const at = i * phentsize;
+      if (table.readUInt32LE(at) !== PT_LOAD) continue;
+      segments.push({
+        fileOffset: u64(table, at + 8, "p_offset"),
+        vaddr: u64(table, at + 16, "p_vaddr"),
+        fileSize: u64(table, at + 32, "p_filesz"),
+      });
+    }
+  }
+
+  const sections: Section[] = [];
+  if (shnum > 0) {
+    if (shentsize < 64) throw new ElfError("unsupported", `section header entry of ${shentsize} bytes`);
+    const table = source.read(shoff, shentsize * shnum);
+    for (let i = 0; i < shnum; i++) {
+      const at = i * shentsize;
+      sections.push({
+        type: table.readUInt32LE(at + 4),
+        offset: u64(table, at + 24, "sh_offset"),
+        size: u64(table, at + 32, "sh_size"),
+        link: table.readUInt32LE(at + 40),
+        entsize: u64(table, at + 56, "sh_entsize"),
+      });
+    }
+  }
+
+  let buildId = "";
+  for (const section of sections) {
+    if (section.type !== SHT_NOTE || section.size > 4096) continue;
+    buildId = buildIdOf(source.read(section.offset, section.size)) || buildId;
+    if (buildId !== "") break;
+  }
+
+  const rows: Array<{ start: number; size: number; name: string }> = [];
+  // .symtab first: it holds the local functions .dynsym leaves out.
+  for (const wanted of [SHT_SYMTAB, SHT_DYNSYM]) {
+    for (const section of sections) {
+      if (section.type !== wanted) continue;
+      const strings = sections[section.link];
+      if (strings === undefined) throw new ElfError("unsupported", "symbol section links to no string table");
+      if (section.size > MAX_SECTION_BYTES || strings.size > MAX_SECTION_BYTES) continue;
+      const entsize = section.entsize || 24;
+      if (entsize < 24) throw new ElfError("unsupported", `symbol entry of ${entsize} bytes`);
+      const symbols = source.read(section.offset, section.size);
+      const names = source.read(strings.offset, strings.size);
+      for (let at = 0; at + 24 <= symbols.length && rows.length < maxSymbols; at += entsize) {
+        const type = (symbols[at + 4] as number) & 0xf;
+        if (type !== STT_FUNC && type !== STT_GNU_IFUNC) continue;
+        if (symbols.readUInt16LE(at + 6) === 0) continue; // undefined: lives in another file
+        const start = u64(symbols, at + 8, "st_value");
+        if (start === 0) continue;
+        const nameAt = symbols.readUInt32LE(at);
+        if (nameAt >= names.length)
+          throw new ElfError("truncated", `symbol name at ${nameAt} past its string table`);
+        const nameEnd = names.indexOf(0, nameAt);
+        const name = names.toString("utf8", nameAt, nameEnd === -1 ? names.length : nameEnd);
+        if (name === "") continue;
+        rows.push({ start, size: u64(symbols, at + 16, "st_size"), name });
+      }
+    }
+  }
+  rows.sort((a, b) => a.start - b.start || b.size - a.size);
+  const table: SymbolTable = {
+    starts: new Float64Array(rows.length),
+    sizes: new Float64Array(rows.length),
+    names: new Array(rows.length),
+  };
+  let kept = 0;
+  for (const row of rows) {
+    // .symtab and .dynsym repeat exported functions: keep one per start.
+    if (kept > 0 && table.starts[kept - 1] === row.start) continue;
+    table.starts[kept] = row.start;
+    table.sizes[kept] = row.size;
+    table.names[kept] = row.name;
+    kept++;
+  }
+  return {
+    buildId,
+    segments,
+    symbols: {
+      starts: table.starts.slice(0, kept),
+      sizes: table.sizes.slice(0, kept),
+      names: table.names.slice(0, kept),
+    },
+  };
+}
+
+function buildIdOf(notes: Buffer): string {
+  let at = 0;
+  while (at + 12 <= notes.length) {
+    const nameSize = notes.readUInt32LE(at);
+    const descSize = notes.readUInt32LE(at + 4);
+    const type = notes.readUInt32LE(at + 8);
+    const nameAt = at + 12;
+    const descAt = nameAt + align4(nameSize);
+    if (descAt + descSize > notes.length) return "";
+    if (type === NT_GNU_BUILD_ID && notes.toString("latin1", nameAt, nameAt + nameSize) === "GNU\0") {
+      return notes.toString("hex", descAt, descAt + descSize);
+    }
+    at = descAt + align4(descSize);
+  }
+  return "";
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** The address symbols use for a file offset (inside a PT_LOAD segment), or undefined. */
+export function fileOffsetToVaddr(segments: readonly LoadSegment[], offset: number): number | undefined {
+  for (const segment of segments) {
+    if (offset >= segment.fileOffset && offset < segment.fileOffset + segment.fileSize) {
+      return offset - segment.fileOffset + segment.vaddr;
+    }
+  }
+  return undefined;
+}
+
+/** The function containing vaddr; a sized symbol must cover it, an unsized one is taken up to the next. */
+export function lookupSymbol(table: SymbolTable, vaddr: number): string | undefined {
+  let low = 0;
+  let high = table.starts.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    if ((table.starts[mid] as number) <= vaddr) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  if (found === -1) return undefined;
+  const size = table.sizes[found] as number;
+  if (size > 0 && vaddr >= (table.starts[found] as number) + size) return undefined;
+  return table.names[found];
+}

@@ -1,0 +1,222 @@
+// The agent's profiling loop: every interval one drain of the kernel maps
+// (NativeProfiler), each cell's stacks symbolized and hashed, counts summed
+// per (process, stack), and one ProfileSamples handed to the exporter with
+// the stacks the collector has not been sent lately.
+
+import {
+  create,
+  type ProfileSample,
+  ProfileSampleSchema,
+  type ProfileSamples,
+  ProfileSamplesSchema,
+  ProfileStackSchema,
+} from "@periscope/proto";
+import { ProcessNames } from "../metadata/process-names.js";
+import type { NativeProfiler } from "../native/native.js";
+import { decodeCells, decodeStacks, FLAG_IDLE, FLAG_KTHREAD } from "./drain-layout.js";
+import { stackFrames, stackHash } from "./stack-frames.js";
+import type { FrameName, ProcessView, Symbolizer } from "./symbolizer.js";
+
+/** Stacks the collector was sent, remembered this many at most… */
+const MAX_SENT_STACKS = 50_000;
+/** …and sent again after this long, so the collector's copy (TTL by last_seen) stays fresh. */
+const RESEND_STACK_AFTER_MS = 60 * 60 * 1000;
+
+export interface ProfilerCounters {
+  drains: number;
+  samples: number;
+  /** Real frames (not synthetic markers), weighted by samples. */
+  frames: number;
+  symbolizedFrames: number;
+  stacksSent: number;
+  /** Referenced by a cell but gone from the kernel map (should stay 0: the generations swap). */
+  stacksMissing: number;
+  drainErrors: number;
+  lastDrainMs: number;
+}
+
+export type NativeProfilerLike = Pick<
+  NativeProfiler,
+  "drain" | "setRate" | "rate" | "readDropCounters" | "close"
+>;
+
+export interface ProfilerOptions {
+  intervalMs: number;
+  deliver: (profile: ProfileSamples) => void;
+  /** The names request records use; a fresh cache per drain when absent (pids are reused). */
+  processNames?: () => ProcessNames;
+  now?: () => number;
+}
+
+export class Profiler {
+  readonly counters: ProfilerCounters = {
+    drains: 0,
+    samples: 0,
+    frames: 0,
+    symbolizedFrames: 0,
+    stacksSent: 0,
+    stacksMissing: 0,
+    drainErrors: 0,
+    lastDrainMs: 0,
+  };
+  private readonly sent = new Map<bigint, number>();
+  private readonly timer: NodeJS.Timeout;
+  private lastDrainAt: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly native: NativeProfilerLike,
+    readonly symbolizer: Symbolizer,
+    private readonly options: ProfilerOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.lastDrainAt = this.now();
+    this.timer = setInterval(() => this.report(), options.intervalMs);
+    this.timer.unref();
+  }
+
+  get rate(): number {
+    return this.native.rate();
+  }
+
+  /** Run-time change (0: off). The samples of the current interval are sent first, at the old rate. */
+  setRate(hz: number): void {
+    this.report();
+    this.native.setRate(hz);
+  }
+
+  /** Drains and delivers; an error (a kernel refusal) is counted and logged, the loop goes on. */
+  report(): void {
+    try {
+      const profile = this.collect();
+      if (profile !== undefined) this.options.deliver(profile);
+    } catch (error) {
+      this.counters.drainErrors++;
+      console.error(`periscope-agent: profiler: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** One interval: undefined when nothing was sampled. */
+  collect(): ProfileSamples | undefined {
+    const started = performance.now();
+    const rateHz = this.native.rate();
+    const drained = this.native.drain();
+    const nowMs = this.now();
+    const startMs = this.lastDrainAt;
+    this.lastDrainAt = nowMs;
+    this.counters.drains++;
+    this.counters.stacksMissing += drained.missingStacks;
+    const cells = decodeCells(drained.cells);
+    if (cells.length === 0) return undefined;
+    const stacks = decodeStacks(drained.stacks);
+    const names = this.options.processNames?.() ?? new ProcessNames();
+    const views = new Map<number, ProcessView>();
+    const userNames = new Map<number, Map<bigint, FrameName>>();
+    const kernelNames = new Map<bigint, FrameName>();
+    const kernelFrame = (address: bigint) => {
+      let name = kernelNames.get(address);
+      if (name === undefined) {
+        name = this.symbolizer.kernelFrame(address);
+        kernelNames.set(address, name);
+      }
+      return name;
+    };
+
+    const samples = new Map<string, ProfileSample>();
+    const newStacks = new Map<bigint, string[]>();
+    for (const cell of cells) {
+      const userless = (cell.flags & (FLAG_IDLE | FLAG_KTHREAD)) !== 0;
+      let view = views.get(cell.pid);
+      if (view === undefined && !userless) {
+        view = this.symbolizer.process(cell.pid);
+        views.set(cell.pid, view);
+        userNames.set(cell.pid, new Map());
+      }
+      const cache = userNames.get(cell.pid);
+      const userFrame = (address: bigint) => {
+        let name = cache?.get(address);
+        if (name === undefined) {
+          name =
+            view === undefined
+              ? { name: "[unknown]", symbolized: false }
+              : this.symbolizer.userFrame(view, address);
+          cache?.set(address, name);
+        }
+        return name;
+      };
+      const built = stackFrames(
+        cell,
+        cell.userStackId >= 0 ? stacks.get(cell.userStackId) : undefined,
+        cell.kernelStackId >= 0 ? stacks.get(cell.kernelStackId) : undefined,
+        userFrame,
+        kernelFrame,
+      );
+      this.counters.samples += cell.count;
+      this.counters.frames += built.total * cell.count;
+      this.counters.symbolizedFrames += built.symbolized * cell.count;
+
+      const hash = stackHash(built.frames);
+      const sentAt = this.sent.get(hash);
+      if ((sentAt === undefined || nowMs - sentAt > RESEND_STACK_AFTER_MS) && !newStacks.has(hash)) {
+        newStacks.set(hash, built.frames);
+      }
+      const [process, service] =
+        cell.flags & FLAG_IDLE
+          ? ["[idle]", "[idle]"]
+          : cell.flags & FLAG_KTHREAD
+            ? [cell.comm, "[kernel]"]
+            : sameName(names.get(cell.pid, cell.comm));
+      const key = `${cell.pid}\0${process}\0${service}\0${hash}`;
+      const sample = samples.get(key);
+      if (sample !== undefined) sample.samples += BigInt(cell.count);
+      else {
+        samples.set(
+          key,
+          create(ProfileSampleSchema, {
+            pid: cell.pid,
+            process,
+            service,
+            stackHash: hash,
+            samples: BigInt(cell.count),
+          }),
+        );
+      }
+    }
+    this.symbolizer.retain(new Set(views.keys()));
+    for (const hash of newStacks.keys()) this.remember(hash, nowMs);
+    this.counters.stacksSent += newStacks.size;
+    this.counters.lastDrainMs = performance.now() - started;
+    return create(ProfileSamplesSchema, {
+      startTimeUnixNano: BigInt(startMs) * 1_000_000n,
+      intervalNano: BigInt(Math.max(0, nowMs - startMs)) * 1_000_000n,
+      rateHz,
+      stacks: [...newStacks].map(([hash, frames]) => create(ProfileStackSchema, { hash, frames })),
+      samples: [...samples.values()],
+    });
+  }
+
+  /** Share of real frames resolved to a name, over every sample so far (0..1). */
+  symbolizedShare(): number {
+    return this.counters.frames === 0 ? 0 : this.counters.symbolizedFrames / this.counters.frames;
+  }
+
+  /** Sends what was sampled since the last interval, then unloads. */
+  stop(): void {
+    clearInterval(this.timer);
+    this.report();
+    this.native.close();
+  }
+
+  private remember(hash: bigint, nowMs: number): void {
+    this.sent.delete(hash);
+    this.sent.set(hash, nowMs);
+    if (this.sent.size > MAX_SENT_STACKS) {
+      const oldest = this.sent.keys().next().value;
+      if (oldest !== undefined) this.sent.delete(oldest);
+    }
+  }
+}
+
+function sameName(name: string): [string, string] {
+  return [name, name];
+}

@@ -1,0 +1,67 @@
+// One drained cell's frames, root first as the collector stores them
+// (profile_stacks.frames), and the hash a stack is sent under.
+
+import { createHash } from "node:crypto";
+import { FLAG_IDLE, FLAG_KTHREAD, type ProfileCell } from "./drain-layout.js";
+import type { FrameName } from "./symbolizer.js";
+
+export const IDLE_FRAME = "[idle]";
+export const KERNEL_THREAD_FRAME = "[kernel thread]";
+export const NO_FRAME_POINTERS_FRAME = "[no frame pointers]";
+export const USER_STACK_LOST_FRAME = "[user stack lost]";
+export const KERNEL_SUFFIX = " [k]";
+/**
+ * A walk that stops after one or two user frames almost always met code
+ * built without frame pointers (its caller's frame pointer is garbage), not
+ * a thread that is really that shallow: say so instead of showing it as truth.
+ */
+export const MAX_SUSPECT_USER_FRAMES = 2;
+
+export interface StackFrames {
+  frames: string[];
+  /** Frames resolved to a name (kernel symbol, ELF symbol, JIT name), and all real frames. */
+  symbolized: number;
+  total: number;
+}
+
+/**
+ * @param user innermost-first user addresses, undefined when none was taken
+ * @param kernel innermost-first kernel addresses, undefined when none was taken
+ */
+export function stackFrames(
+  cell: ProfileCell,
+  user: readonly bigint[] | undefined,
+  kernel: readonly bigint[] | undefined,
+  userFrame: (address: bigint) => FrameName,
+  kernelFrame: (address: bigint) => FrameName,
+): StackFrames {
+  const frames: string[] = [];
+  let symbolized = 0;
+  let total = 0;
+  if (cell.flags & FLAG_IDLE) frames.push(IDLE_FRAME);
+  else if (cell.flags & FLAG_KTHREAD) frames.push(KERNEL_THREAD_FRAME);
+  else if (user === undefined || user.length === 0) frames.push(USER_STACK_LOST_FRAME);
+  else {
+    if (user.length <= MAX_SUSPECT_USER_FRAMES) frames.push(NO_FRAME_POINTERS_FRAME);
+    for (let i = user.length - 1; i >= 0; i--) {
+      const frame = userFrame(user[i] as bigint);
+      frames.push(frame.name);
+      total++;
+      if (frame.symbolized) symbolized++;
+    }
+  }
+  if (kernel !== undefined) {
+    for (let i = kernel.length - 1; i >= 0; i--) {
+      const frame = kernelFrame(kernel[i] as bigint);
+      frames.push(frame.name + KERNEL_SUFFIX);
+      total++;
+      if (frame.symbolized) symbolized++;
+    }
+  }
+  return { frames, symbolized, total };
+}
+
+/** First 8 bytes of SHA-1 over the frames joined by newlines (frame names hold no newline). */
+export function stackHash(frames: readonly string[]): bigint {
+  return createHash("sha1").update(frames.join("\n")).digest().readBigUInt64BE(0);
+}

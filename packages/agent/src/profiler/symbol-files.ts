@@ -1,0 +1,92 @@
+// ELF symbol tables by file identity, bounded by the symbols held in total
+// (least recently used files go first). A file is identified by its build id
+// when it has one, so the same library in many containers is read once;
+// stat's device+inode+mtime finds the entry without reading the file.
+
+import { statSync } from "node:fs";
+import { ElfError, type ElfSymbols, fileSource, readElfSymbols } from "./elf-reader.js";
+import type { SkipCounters } from "./skip-counters.js";
+
+export interface SymbolFilesOptions {
+  /** Symbols held across all files. */
+  maxSymbols: number;
+}
+
+/** A file that could not be read is remembered too, so it is not retried every drain. */
+type Entry = ElfSymbols | null;
+
+export class SymbolFiles {
+  private readonly byIdentity = new Map<string, Entry>();
+  private readonly byBuildId = new Map<string, ElfSymbols>();
+  private heldSymbols = 0;
+
+  constructor(
+    private readonly options: SymbolFilesOptions,
+    private readonly skips: SkipCounters,
+  ) {}
+
+  get symbols(): number {
+    return this.heldSymbols;
+  }
+
+  get files(): number {
+    return this.byIdentity.size;
+  }
+
+  /** Symbols of the file at `path` (already prefixed with /proc/PID/root), or null when unreadable. */
+  get(path: string): ElfSymbols | null {
+    let identity: string;
+    try {
+      const stat = statSync(path, { bigint: true });
+      identity = `${stat.dev}:${stat.ino}:${stat.mtimeNs}`;
+    } catch {
+      this.skips.add("elf_unreadable");
+      return null;
+    }
+    const cached = this.byIdentity.get(identity);
+    if (cached !== undefined) {
+      this.byIdentity.delete(identity); // most recently used last
+      this.byIdentity.set(identity, cached);
+      return cached;
+    }
+    const symbols = this.read(path);
+    const shared =
+      symbols !== null && symbols.buildId !== "" ? this.byBuildId.get(symbols.buildId) : undefined;
+    const entry = shared ?? symbols;
+    this.byIdentity.set(identity, entry);
+    if (entry !== null && shared === undefined) {
+      if (entry.buildId !== "") this.byBuildId.set(entry.buildId, entry);
+      this.heldSymbols += entry.symbols.names.length;
+      this.evict();
+    }
+    return entry;
+  }
+
+  private read(path: string): ElfSymbols | null {
+    let source: ReturnType<typeof fileSource> | undefined;
+    try {
+      source = fileSource(path);
+      const symbols = readElfSymbols(source, this.options.maxSymbols);
+      if (symbols.symbols.names.length === 0) this.skips.add("elf_no_symbols");
+      return symbols;
+    } catch (error) {
+      if (error instanceof ElfError) this.skips.add(`elf_${error.reason}`);
+      else this.skips.add("elf_unreadable");
+      return null;
+    } finally {
+      source?.close();
+    }
+  }
+
+  private evict(): void {
+    for (const [identity, entry] of this.byIdentity) {
+      if (this.heldSymbols <= this.options.maxSymbols) return;
+      this.byIdentity.delete(identity);
+      if (entry === null) continue;
+      // Other identities may share it by build id; it is freed when none refers to it.
+      if ([...this.byIdentity.values()].includes(entry)) continue;
+      this.heldSymbols -= entry.symbols.names.length;
+      if (entry.buildId !== "") this.byBuildId.delete(entry.buildId);
+    }
+  }
+}
