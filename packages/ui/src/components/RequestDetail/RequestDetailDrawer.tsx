@@ -46,9 +46,7 @@ export function RequestDetailDrawer({ id, onClose }: RequestDetailDrawerProps) {
       data-testid="request-detail"
     >
       <header className="request-detail__header">
-        <h2 id="request-detail-title">
-          {request ? `${request.operation || request.protocol} ${request.target || ""}`.trim() : "Request"}
-        </h2>
+        <h2 id="request-detail-title">{request ? requestTitle(request) : "Request"}</h2>
         <button
           ref={closeButton}
           type="button"
@@ -253,4 +251,11 @@ function Item({ term, children }: { term: string; children: React.ReactNode }) {
       <dd>{children}</dd>
     </div>
   );
+}
+
+/** "GET /checkout"; gRPC's operation is its method path, the target again, so it shows once. */
+function requestTitle(request: RequestDetailView): string {
+  if (request.operation === "" || request.operation === request.target)
+    return request.target || request.protocol;
+  return `${request.operation} ${request.target}`.trim();
 }

@@ -147,7 +147,7 @@ export function RequestExplorer() {
       <header className="request-explorer__title">
         <h1>Requests</h1>
         <span className="muted">
-          {activeFilterCount(filters) + (service ? 1 : 0) + (frame.state.namespace ? 1 : 0)} filters
+          {filterCountText(activeFilterCount(filters) + (service ? 1 : 0) + (frame.state.namespace ? 1 : 0))}
         </span>
       </header>
       <FilterBar values={values} rangeQuery={range} onApply={apply} />
@@ -219,6 +219,8 @@ export function RequestExplorer() {
             hasMore={pages.hasMore}
             loading={pages.loading}
             selectedId={filters.request}
+            rowsQuery={pages.rowsQuery}
+            stale={pages.rowsQuery !== anchor?.query}
             onOpen={open}
             onNeedMore={pages.loadMore}
           />
@@ -227,4 +229,8 @@ export function RequestExplorer() {
       {filters.request ? <RequestDetailDrawer id={filters.request} onClose={close} /> : null}
     </main>
   );
+}
+
+function filterCountText(count: number): string {
+  return count === 0 ? "no filters" : count === 1 ? "1 filter" : `${count} filters`;
 }

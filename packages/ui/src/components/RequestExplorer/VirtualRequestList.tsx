@@ -20,6 +20,9 @@ export interface VirtualRequestListProps {
   hasMore: boolean;
   loading: boolean;
   selectedId: string;
+  /** The API query these rows answer; `stale` while a newer one loads. */
+  rowsQuery: string | undefined;
+  stale: boolean;
   onOpen(request: RequestView): void;
   onNeedMore(): void;
 }
@@ -29,6 +32,8 @@ export function VirtualRequestList({
   hasMore,
   loading,
   selectedId,
+  rowsQuery,
+  stale,
   onOpen,
   onNeedMore,
 }: VirtualRequestListProps) {
@@ -55,8 +60,14 @@ export function VirtualRequestList({
       onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
       data-testid="request-list-scroll"
       data-rows-loaded={rows.length}
+      data-query={rowsQuery}
+      aria-busy={stale}
     >
-      <table className="request-list" data-testid="request-list" aria-rowcount={rows.length + 1}>
+      <table
+        className={stale ? "request-list is-stale" : "request-list"}
+        data-testid="request-list"
+        aria-rowcount={rows.length + 1}
+      >
         <thead>
           <tr>
             <th scope="col">Time</th>

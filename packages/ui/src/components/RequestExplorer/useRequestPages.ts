@@ -18,6 +18,8 @@ export interface RequestPagesState {
   error: string | undefined;
   /** True once the first page of the current query has answered. */
   loaded: boolean;
+  /** The query the rows answer (they stay on screen while a newer query loads). */
+  rowsQuery: string | undefined;
 }
 
 const EMPTY: RequestPagesState = {
@@ -28,6 +30,7 @@ const EMPTY: RequestPagesState = {
   loading: false,
   error: undefined,
   loaded: false,
+  rowsQuery: undefined,
 };
 
 /** `query` is the API query string without the cursor; undefined waits. */
@@ -58,6 +61,7 @@ export function useRequestPages(query: string | undefined): RequestPagesState & 
           loading: false,
           error: undefined,
           loaded: true,
+          rowsQuery: q,
         }));
       },
       () => {

@@ -11,6 +11,8 @@ import { buildWaterfall, parseTrace, type WaterfallRow } from "../../traces/trac
 import { RequestDetailDrawer } from "../RequestDetail/RequestDetailDrawer";
 import { useApiJson } from "../RequestExplorer/useApiJson";
 import "../RequestTable/RequestTable.css";
+// The page frame, card and button looks the two pages share.
+import "../RequestExplorer/RequestExplorer.css";
 import "./TraceView.css";
 
 const TRACE_ID = /^[0-9a-fA-F]{32}$/;
@@ -35,7 +37,7 @@ export function TraceView({ traceId }: { traceId: string }) {
         <Link href={`/requests?traceId=${traceId.toLowerCase()}&range=24h`}>List its requests</Link>
       </header>
       {!valid ? (
-        <p className="trace-view__message" role="alert">
+        <p className="trace-view__message" role="alert" data-testid="trace-error">
           “{traceId}” is not a trace id: W3C trace ids are 32 hexadecimal digits.
         </p>
       ) : trace.error && !trace.data ? (
@@ -74,7 +76,12 @@ export function TraceView({ traceId }: { traceId: string }) {
                 <th scope="col">
                   <div className="waterfall__track">
                     {TICKS.map((t) => (
-                      <span key={t} className="waterfall__tick" style={{ left: `${t * 100}%` }}>
+                      <span
+                        key={t}
+                        className="waterfall__tick"
+                        // The end labels stay inside the track: anchored at their outer edge.
+                        style={{ left: `${t * 100}%`, transform: `translateX(-${t * 100}%)` }}
+                      >
                         {formatLatency(t * waterfall.durationMs)}
                       </span>
                     ))}
@@ -123,7 +130,8 @@ function SpanRow({
         <button type="button" className="waterfall__open" onClick={() => onOpen(request.id)}>
           <span className="waterfall__service">{row.service}</span>{" "}
           <span className="muted">
-            {request.operation} {request.target}
+            {/* gRPC's operation is its method path, the target again: show it once. */}
+            {request.operation === request.target ? request.target : `${request.operation} ${request.target}`}
           </span>
         </button>
         {span.parentInferred ? (

@@ -1,0 +1,158 @@
+// The requests explorer against the real stack: demo checkouts flow while the test
+// filters by service, opens a request's detail, narrows the list by dragging across
+// the latency heatmap, and exports what is listed.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Locator, type Page, test } from "@playwright/test";
+import { driveCheckouts } from "./demoTraffic.ts";
+import { DEMO_URL_ENV } from "./stackOptions.ts";
+
+const output = (name: string) => fileURLToPath(new URL(`./output/${name}`, import.meta.url));
+const FRONTEND = "shop/frontend";
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+const rows = (page: Page) => page.getByTestId("request-list-row");
+
+/** Waits until the listed rows answer a query matching `query` (old rows stay while a new query loads). */
+async function settled(page: Page, query: RegExp) {
+  const list = page.getByTestId("request-list-scroll");
+  await expect(list).toHaveAttribute("data-query", query, { timeout: 20_000 });
+  await expect(list).toHaveAttribute("aria-busy", "false");
+}
+
+async function rowAttributes(list: Locator, name: string): Promise<string[]> {
+  return list.evaluateAll((els, attr) => els.map((el) => el.getAttribute(attr) ?? ""), name);
+}
+
+test("requests: filter by service, open a detail, select a heatmap region, export", async ({ page }) => {
+  const demoUrl = process.env[DEMO_URL_ENV];
+  expect(demoUrl, `${DEMO_URL_ENV} is set by globalSetup`).toBeTruthy();
+  const traffic = driveCheckouts(demoUrl as string, 100);
+  try {
+    await expect
+      .poll(() => traffic.succeeded, {
+        message: `demo /checkout answers 200 (last error: ${traffic.lastError})`,
+      })
+      .toBeGreaterThan(0);
+
+    // Unfiltered first: the demo's requests arrive (the list is a live relative range).
+    await page.goto("/requests");
+    await expect(page.getByRole("heading", { name: "Requests", level: 1 })).toBeVisible();
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page
+            .getByTestId("request-list-count")
+            .filter({ hasText: /loaded/ })
+            .waitFor({ timeout: 15_000 });
+          return (await rowAttributes(rows(page), "data-service")).filter((s) => s.includes(FRONTEND)).length;
+        },
+        { timeout: 90_000, message: `requests of ${FRONTEND} are listed` },
+      )
+      .toBeGreaterThan(0);
+
+    // 1. Filter by service through the filter bar (with the names API's suggestions).
+    await expect(page.locator(`#names-service option[value="${FRONTEND}"]`)).toHaveCount(1);
+    // The header has the frame's own service picker too; this is the explorer's form.
+    const filterBar = page.getByTestId("filter-bar");
+    await filterBar.getByLabel("Service", { exact: true }).fill(FRONTEND);
+    await filterBar.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/service=shop%2Ffrontend/);
+    await settled(page, /service=shop%2Ffrontend/);
+    await expect(rows(page).first()).toBeVisible();
+    const services = await rowAttributes(rows(page), "data-service");
+    expect(services.length).toBeGreaterThan(0);
+    for (const pair of services) expect(pair.split("|")).toContain(FRONTEND);
+    // Exact counts come from the metric series for the chosen service.
+    await expect(page.getByTestId("metric-totals")).toContainText(`for ${FRONTEND}`);
+    await expect(page.getByTestId("metric-count-strip")).toBeVisible();
+
+    // 2. Open a row's detail: both observations, status, target, ends.
+    const first = rows(page).first();
+    const firstId = await first.getAttribute("data-id");
+    await first.getByRole("button").click();
+    const drawer = page.getByTestId("request-detail");
+    await expect(drawer).toBeVisible();
+    await expect(page).toHaveURL(new RegExp(`request=${encodeURIComponent(firstId ?? "")}`));
+    await expect(drawer.getByTestId("request-detail-observations").locator("tbody tr")).not.toHaveCount(0);
+    await expect(drawer.getByTestId("request-detail-status")).toHaveText(/^\d{3}$|^error$|^—$/);
+    await expect(drawer.getByText("Client", { exact: true })).toBeVisible();
+    await expect(drawer.getByText(/TCP connection/i)).toBeVisible();
+    await expect(drawer.getByTestId("tcp-health").or(drawer.getByTestId("tcp-health-none"))).toBeVisible({
+      timeout: 15_000,
+    });
+    await page.screenshot({ path: output("requests-detail.png"), fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    await drawer.getByRole("button", { name: "Close request detail" }).click();
+    await expect(drawer).toHaveCount(0);
+
+    // 3. Drag across the right half of the heatmap (all durations): the list narrows
+    //    to that time window.
+    const overlay = page.getByTestId("heatmap-overlay");
+    await expect(page.getByTestId("latency-heatmap")).not.toHaveAttribute("data-cells", "0");
+    const box = await overlay.boundingBox();
+    if (!box) throw new Error("heatmap not laid out");
+    const before = await rowAttributes(rows(page), "data-time");
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height - 2, { steps: 4 });
+    await page.mouse.up();
+    await expect(page).toHaveURL(/selFrom=\d+&selTo=\d+/);
+    await expect(page.getByTestId("heatmap-selection")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Requests in the selection" })).toBeVisible();
+    const url = new URL(page.url());
+    const selFrom = Number(url.searchParams.get("selFrom"));
+    const selTo = Number(url.searchParams.get("selTo"));
+    await settled(page, new RegExp(`from=${selFrom}&`));
+    await expect
+      .poll(
+        async () => {
+          const times = (await rowAttributes(rows(page), "data-time")).map((t) => Date.parse(t));
+          return times.length > 0 && times.every((t) => t >= selFrom && t < selTo);
+        },
+        { message: "every listed request lies in the selected window" },
+      )
+      .toBe(true);
+    const outside = before.map((t) => Date.parse(t)).filter((t) => t < selFrom);
+    const after = new Set(await rowAttributes(rows(page), "data-time"));
+    for (const t of outside) expect(after.has(new Date(t).toISOString())).toBe(false);
+    await page.screenshot({ path: output("requests.png"), fullPage: true });
+
+    // 4. Export what is listed, as CSV and as JSON.
+    const listed = await rows(page).count();
+    const loaded = Number(await page.getByTestId("request-list-scroll").getAttribute("data-rows-loaded"));
+    expect(listed).toBeGreaterThan(0);
+    const [csv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/^periscope-requests-\d{8}T\d{6}Z\.csv$/);
+    const csvLines = readFileSync((await csv.path()) as string, "utf8")
+      .trimEnd()
+      .split("\r\n");
+    expect(csvLines[0]).toMatch(/^id,time,protocol,side,client_service/);
+    expect(csvLines).toHaveLength(loaded + 1);
+    const [json] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export JSON" }).click(),
+    ]);
+    const exported = JSON.parse(readFileSync((await json.path()) as string, "utf8"));
+    expect(exported.requests).toHaveLength(loaded);
+    expect(exported.query.service).toBe(FRONTEND);
+    expect(exported.query.from).toBe(String(selFrom));
+
+    expect(await seriousViolations(page)).toEqual([]);
+    await expect(page.getByTestId("api-error-banner")).toHaveCount(0);
+  } finally {
+    await traffic.stop();
+  }
+});
