@@ -37,8 +37,8 @@ export type Palette = Record<FrameKind, string> & {
 /** Defaults matching app's light tokens; the component reads the live values from CSS. */
 export const DEFAULT_PALETTE: Palette = {
   root: "#94a3b8",
-  scope: "#a5b4fc",
-  kernel: "#f59e0b",
+  scope: "#c4b5fd",
+  kernel: "#7dd3fc",
   javascript: "#fbbf24",
   native: "#fb923c",
   unsymbolized: "#cbd5e1",

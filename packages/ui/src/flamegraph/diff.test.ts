@@ -51,6 +51,21 @@ describe("diffFlameTrees", () => {
   });
 });
 
+describe("diff by function", () => {
+  it("lists functions by size of change, merged across the graph", () => {
+    const top = diff.functions.slice(0, 4).map((row) => [row.name, Number(row.delta.toFixed(3))]);
+    expect(top).toEqual([
+      ["JS:*computePrimes", 0.2],
+      ["JS:*isPrime", 0.2],
+      ["handleCheckout", 0.2],
+      ["JSON.parse", -0.12],
+    ]);
+    const walk = diff.functions.find((row) => row.name === "walk");
+    // Recursion once: 100 of 1,000 samples, then 100 of 2,000.
+    expect(walk).toMatchObject({ baselineShare: 0.1, comparisonShare: 0.05 });
+  });
+});
+
 describe("diffKind", () => {
   it("ignores changes under half a percentage point", () => {
     expect(diffKind(0.004)).toBe("unchanged");

@@ -5,6 +5,7 @@
 // change in its share of all samples (total), red where the comparison spends a
 // larger share there (a regression), green where smaller (an improvement).
 import { type FlameNode, type FlameTree, fromNode, toNode } from "./flameTree";
+import { topFunctions } from "./frameStats";
 
 export interface DiffTree {
   /** Widths (mean share of the two ranges; the root is 1) and names for layout and search. */
@@ -18,6 +19,16 @@ export interface DiffTree {
   maxAbsDelta: number;
   baselineSamples: number;
   comparisonSamples: number;
+  /** Per function, merged across the graph, largest change first: the diff as a table. */
+  functions: FunctionChange[];
+}
+
+export interface FunctionChange {
+  name: string;
+  /** Share of samples with the function on the stack (recursion once), 0–1. */
+  baselineShare: number;
+  comparisonShare: number;
+  delta: number;
 }
 
 interface Side {
@@ -87,6 +98,7 @@ export function diffFlameTrees(baseline: FlameTree, comparison: FlameTree): Diff
     maxAbsDelta: 0,
     baselineSamples,
     comparisonSamples,
+    functions: diffFunctions(baseline, comparison),
   };
   ordered.forEach((node, index) => {
     result.baseline.total.push(node.b.total);
@@ -98,6 +110,30 @@ export function diffFlameTrees(baseline: FlameTree, comparison: FlameTree): Diff
     if (index > 0) result.maxAbsDelta = Math.max(result.maxAbsDelta, Math.abs(delta));
   });
   return result;
+}
+
+/** Each function's share of samples in both ranges (topFunctions' totals), by size of change. */
+export function diffFunctions(baseline: FlameTree, comparison: FlameTree): FunctionChange[] {
+  const b = baseline.values[0] as number;
+  const c = comparison.values[0] as number;
+  const changes = new Map<string, FunctionChange>();
+  for (const row of topFunctions(baseline)) {
+    changes.set(row.name, { name: row.name, baselineShare: row.total / b, comparisonShare: 0, delta: 0 });
+  }
+  for (const row of topFunctions(comparison)) {
+    const change = changes.get(row.name) ?? {
+      name: row.name,
+      baselineShare: 0,
+      comparisonShare: 0,
+      delta: 0,
+    };
+    change.comparisonShare = row.total / c;
+    changes.set(row.name, change);
+  }
+  for (const change of changes.values()) change.delta = change.comparisonShare - change.baselineShare;
+  return [...changes.values()].sort(
+    (x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.name < y.name ? -1 : 1),
+  );
 }
 
 export type DiffKind = "regression" | "improvement" | "unchanged";

@@ -13,6 +13,7 @@ import { topFunctions } from "../../flamegraph/frameStats";
 import type { Orientation } from "../../flamegraph/layout";
 import { buildSandwich } from "../../flamegraph/sandwich";
 import { compileSearch, exactNameQuery, searchFlameTree } from "../../flamegraph/search";
+import { DiffTable } from "./DiffTable";
 import { describeDiffFrame, describeFrame } from "./describeFrame";
 import { FlameCanvas } from "./FlameCanvas";
 import { FlameLegend } from "./FlameLegend";
@@ -92,7 +93,7 @@ export function FlameGraph({ graph, view, onChange }: FlameGraphProps) {
           {matcher === undefined
             ? ""
             : matcher.ok
-              ? `matched ${percent(search?.share ?? 0)} of samples (${search?.matchCount ?? 0} frames)`
+              ? `matched ${percent(search?.share ?? 0)} of samples (${search?.matchCount ?? 0} ${search?.matchCount === 1 ? "frame" : "frames"})`
               : matcher.error}
         </output>
         <fieldset className="flame-toolbar__toggle">
@@ -219,7 +220,14 @@ export function FlameGraph({ graph, view, onChange }: FlameGraphProps) {
           onSearch={(name) => onChange({ search: exactNameQuery(name) })}
           onSandwich={(name) => onChange({ sandwich: name })}
         />
-      ) : null}
+      ) : (
+        <DiffTable
+          rows={graph.diff.functions.slice(0, TOP_ROWS)}
+          baselineSamples={graph.diff.baselineSamples}
+          comparisonSamples={graph.diff.comparisonSamples}
+          onSearch={(search) => onChange({ search })}
+        />
+      )}
     </div>
   );
 }

@@ -49,7 +49,7 @@ export function TopFunctions({ rows, totalSamples, onSandwich, onSearch }: TopFu
                 <button
                   type="button"
                   onClick={() => onSandwich(row.name)}
-                  aria-label={`Callers and callees of ${row.name}`}
+                  aria-label={`Sandwich: callers and callees of ${row.name}`}
                 >
                   Sandwich
                 </button>

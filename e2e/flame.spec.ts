@@ -1,0 +1,274 @@
+// The Profiles page. No agent writes CPU profiles yet: the wire contract
+// (packages/proto ingest.proto) has no profile message and the collector has no
+// profile ingest, so nothing can seed real samples (see /work/coord/NOTES.md).
+// Two parts, said plainly:
+//  1. against the real stack and API: the page's scope pickers list the demo's
+//     services and the flame graph API's answer for them is the empty state;
+//  2. the viewer on fixture data: /api/v1/flamegraph answers are replaced in the
+//     browser by the collector's own flame-tree output for named stacks
+//     (packages/ui/src/fixtures/flame-checkout-*.json); everything else — the
+//     services list, the page, the URL state — is real.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Locator, type Page, test } from "@playwright/test";
+import { driveCheckouts } from "./demoTraffic.ts";
+import { DEMO_URL_ENV } from "./stackOptions.ts";
+
+const output = (name: string) => fileURLToPath(new URL(`./output/${name}`, import.meta.url));
+const fixture = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../packages/ui/src/fixtures/${name}`, import.meta.url)), "utf8");
+const BEFORE = fixture("flame-checkout-before.json");
+const AFTER = fixture("flame-checkout-after.json");
+
+// An absolute range, so the comparison's baseline ("the range just before") is known.
+const FROM = "2026-12-08T02:00:00.000Z";
+const TO = "2026-12-08T02:15:00.000Z";
+const ROW = 18; // FlameCanvas's ROW_HEIGHT
+
+/** Fraction of the width and nesting level of a frame in the "before" fixture (1,000 samples, 7 rows). */
+const FRAMES = {
+  main: { from: 0, to: 0.9, level: 1 },
+  isPrime: { from: 0, to: 0.3, level: 5 },
+  parseBody: { from: 0.45, to: 0.57, level: 3 },
+  handleCheckout: { from: 0, to: 0.45, level: 3 },
+};
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+    );
+}
+
+/**
+ * A point in a frame, in page coordinates, for a flame (root-at-bottom) layout:
+ * its middle (for the mouse) or one pixel below its top edge, above the label's
+ * glyphs, where only the frame's fill (or a search match's outline) is painted.
+ */
+async function framePoint(
+  canvas: Locator,
+  frame: { from: number; to: number; level: number },
+  rows: number,
+  where: "middle" | "fill" = "middle",
+) {
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error("canvas not laid out");
+  const top = box.y + (rows - 1 - frame.level) * ROW;
+  return {
+    x: box.x + box.width * ((frame.from + frame.to) / 2),
+    y: where === "middle" ? top + ROW / 2 : top + 1,
+  };
+}
+
+/** The canvas pixel at a page point, as [r, g, b]. */
+async function pixelAt(canvas: Locator, point: { x: number; y: number }): Promise<number[]> {
+  return canvas.evaluate((element, p) => {
+    const c = element as HTMLCanvasElement;
+    const box = c.getBoundingClientRect();
+    const ratio = c.width / box.width;
+    const data = c
+      .getContext("2d")
+      ?.getImageData(Math.round((p.x - box.left) * ratio), Math.round((p.y - box.top) * ratio), 1, 1).data;
+    return data ? [data[0] ?? 0, data[1] ?? 0, data[2] ?? 0] : [];
+  }, point);
+}
+
+test("profiles: the real API's empty state for a demo service, with the pickers from the services API", async ({
+  page,
+}) => {
+  const demoUrl = process.env[DEMO_URL_ENV];
+  expect(demoUrl, `${DEMO_URL_ENV} is set by globalSetup`).toBeTruthy();
+  const traffic = driveCheckouts(demoUrl as string);
+  try {
+    await page.goto("/flame");
+    await expect(page.getByRole("heading", { level: 1, name: "Profiles" })).toBeVisible();
+    const service = page.getByTestId("flame-service");
+    // The demo's services reach the services API once the agent has seen traffic.
+    await expect
+      .poll(async () => (await service.locator("option").allTextContents()).length, {
+        timeout: 60_000,
+        message: "the service picker lists the demo's services",
+      })
+      .toBeGreaterThan(1);
+    // Every service, split: one real flame graph request per service; none has samples.
+    await expect(page.getByTestId("flame-empty")).toContainText(
+      "No profiles in this range — is the profiler on?",
+    );
+
+    const first = (await service.locator("option").nth(1).getAttribute("value")) as string;
+    await service.selectOption(first);
+    await expect(page).toHaveURL(
+      new RegExp(`service=${encodeURIComponent(first).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+    );
+    await expect(page.getByTestId("flame-empty")).toContainText(`${first} has no CPU samples`);
+    const api = await page.request.get(`/api/v1/flamegraph?service=${encodeURIComponent(first)}`);
+    expect(api.ok()).toBe(true);
+    expect((await api.json()).total).toBe(0);
+
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: output("flame-empty.png"), fullPage: true });
+  } finally {
+    await traffic.stop();
+  }
+});
+
+test("profiles: frames, tooltip, search, zoom, icicle, sandwich and diff on fixture graphs", async ({
+  page,
+}) => {
+  const asked: string[] = [];
+  // The single-graph checks read the "before" fixture's geometry; in diff mode the
+  // baseline (the range that ends where the page's starts) gets "before", the page's range "after".
+  let mode: "single" | "diff" = "single";
+  await page.route("**/api/v1/flamegraph?**", async (route) => {
+    const url = new URL(route.request().url());
+    asked.push(url.search);
+    const baseline = Date.parse(url.searchParams.get("to") ?? "") <= Date.parse(FROM);
+    const body = mode === "single" || baseline ? BEFORE : AFTER;
+    await route.fulfill({ contentType: "application/json", body });
+  });
+
+  await page.goto(`/flame?from=${FROM}&to=${TO}&service=shop%2Fcheckout`);
+  const canvas = page.getByTestId("flame-canvas").locator("canvas");
+  await expect(canvas).toHaveAttribute("data-frames", "19");
+  await expect(canvas).toHaveAttribute("data-rows", "7");
+  const rows = page.getByTestId("flame-top-row");
+  await expect(rows.first().locator('[data-column="name"]')).toHaveText("JS:*isPrime");
+  await expect(rows.first().locator('[data-column="self"]')).toContainText("300 (30.0%)");
+  await expect(page.getByTestId("flame-legend")).toContainText("JavaScript (JIT)");
+
+  // Tooltip: self and total of the hot frame.
+  const hot = await framePoint(canvas, FRAMES.isPrime, 7);
+  await page.mouse.move(hot.x, hot.y);
+  await expect(page.getByTestId("flame-tooltip")).toContainText("JS:*isPrime");
+  await expect(page.getByTestId("flame-tooltip")).toContainText("total 300 samples (30.0%)");
+  await expect(page.getByTestId("flame-tooltip")).toContainText("self 300 samples (30.0%)");
+  await page.mouse.move(0, 0);
+
+  // Search: a recursive function's nested matches count once (10 %, not 20 %).
+  await page.getByTestId("flame-search").fill("walk");
+  await expect(page.getByTestId("flame-search-result")).toHaveText("matched 10.0% of samples (3 frames)");
+  await expect(page).toHaveURL(/q=walk/);
+  // Highlighting: frames that do not match are drawn in the dimmed colour, matches in their own.
+  const dimmed = [229, 231, 235];
+  expect(await pixelAt(canvas, await framePoint(canvas, FRAMES.main, 7, "fill"))).toEqual(dimmed);
+  await page.getByTestId("flame-search").fill("/^main$/");
+  await expect(page.getByTestId("flame-search-result")).toHaveText("matched 90.0% of samples (1 frame)");
+  expect(await pixelAt(canvas, await framePoint(canvas, FRAMES.main, 7, "fill"))).not.toEqual(dimmed);
+  await page.getByTestId("flame-search").fill("/(/");
+  await expect(page.getByTestId("flame-search-result")).toContainText("invalid regular expression");
+  await page.getByTestId("flame-search").fill("");
+  await page.screenshot({ path: output("flame-graph.png"), fullPage: true });
+
+  // Zoom: click handleCheckout; its subtree fills the width, its ancestors stay as a trail.
+  const centre = await framePoint(canvas, FRAMES.handleCheckout, 7);
+  await page.mouse.click(centre.x, centre.y);
+  await expect(canvas).toHaveAttribute("data-focus", "handleCheckout");
+  await expect(canvas).toHaveAttribute("data-frames", "7");
+  await expect(page).toHaveURL(/focus=main%3BprocessTicksAndRejections%3BhandleCheckout/);
+  await expect(page.getByRole("navigation", { name: "Zoom trail" })).toContainText(
+    "processTicksAndRejections",
+  );
+  await page.goBack();
+  await expect(canvas).toHaveAttribute("data-focus", "total");
+  await page.goForward();
+  await expect(canvas).toHaveAttribute("data-focus", "handleCheckout");
+  await page.getByRole("button", { name: "Reset zoom" }).click();
+  await expect(canvas).toHaveAttribute("data-focus", "total");
+
+  // Keyboard: Escape resets, arrows move, Enter zooms.
+  await canvas.focus();
+  await page.keyboard.press("ArrowUp"); // the widest child of the root: main
+  await page.keyboard.press("Enter");
+  await expect(canvas).toHaveAttribute("data-focus", "main");
+  await page.keyboard.press("Escape");
+  await expect(canvas).toHaveAttribute("data-focus", "total");
+
+  // Icicle: the root moves to the top row.
+  await page.getByRole("button", { name: "Icicle (root at top)" }).click();
+  await expect(page).toHaveURL(/view=icicle/);
+  const box = await canvas.boundingBox();
+  await page.mouse.move((box?.x ?? 0) + 20, (box?.y ?? 0) + ROW / 2);
+  await expect(page.getByTestId("flame-tooltip")).toContainText("total 1,000 samples (100.0%)");
+  await page.getByRole("button", { name: "Flame (root at bottom)" }).click();
+
+  // Sandwich: JSON.stringify's callers merged from its two call sites.
+  await page
+    .getByRole("button", { name: "Sandwich: callers and callees of JSON.stringify", exact: true })
+    .click();
+  const sandwich = page.getByTestId("flame-sandwich");
+  await expect(sandwich).toContainText("on the stack in 16.0% of samples, called from 2 places");
+  await expect(sandwich.getByTestId("flame-callers").locator("canvas")).toHaveAttribute("data-frames", "9");
+  await expect(page).toHaveURL(/sandwich=JSON.stringify/);
+  await page.screenshot({ path: output("flame-sandwich.png"), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
+  await sandwich.getByRole("button", { name: "Close sandwich" }).click();
+
+  // Diff against the range just before: baseline "before", comparison "after".
+  mode = "diff";
+  await page.getByTestId("flame-diff").selectOption("previous");
+  await expect(page).toHaveURL(/diff=previous/);
+  // The page's own range was fetched (as "before") in single mode and is not asked again for the
+  // same URL; a reload asks for both ranges under the diff routing.
+  await page.reload();
+  await expect(page.getByTestId("flame-graph")).toHaveAttribute("data-kind", "diff");
+  expect(asked.some((search) => search.includes("to=2026-12-08T02%3A00%3A00.000Z"))).toBe(true);
+  await expect(page.getByTestId("flame-legend")).toContainText("regression (+20.0 pp at full red)");
+  // isPrime went from 30 % to 50 % of samples: red; parseBody vanished: green.
+  const diffIsPrime = await framePoint(canvas, { from: 0, to: 0.4, level: 5 }, 7);
+  const diffParseBody = await framePoint(canvas, { from: 0.55, to: 0.61, level: 3 }, 7);
+  const red = await pixelAt(canvas, { x: diffIsPrime.x, y: diffIsPrime.y - ROW / 2 + 1 });
+  const green = await pixelAt(canvas, { x: diffParseBody.x, y: diffParseBody.y - ROW / 2 + 1 });
+  expect((red[0] ?? 0) - (red[1] ?? 0)).toBeGreaterThan(100);
+  expect((green[1] ?? 0) - (green[0] ?? 0)).toBeGreaterThan(60);
+  await page.mouse.move(diffIsPrime.x, diffIsPrime.y);
+  await expect(page.getByTestId("flame-tooltip")).toContainText(
+    "change +20.0 percentage points (regression)",
+  );
+  await expect(page.getByTestId("flame-tooltip")).toContainText("total 1,000 of 2,000 samples (50.0%)");
+  // The same diff as text, for screen readers and exact numbers.
+  const diffRow = (name: string) =>
+    page.getByTestId("flame-diff-row").filter({ has: page.locator('[data-column="name"]', { hasText: name }) });
+  await expect(diffRow("JS:*isPrime").locator('[data-column="change"]')).toHaveText("+20.0 pp · regression");
+  await expect(diffRow("parseBody").locator('[data-column="change"]')).toHaveText(/12\.0 pp · improvement$/);
+  await expect(diffRow("v8::internal::Heap::CollectGarbage").locator('[data-column="change"]')).toHaveText(
+    /0\.0 pp · unchanged$/,
+  );
+  await page.screenshot({ path: output("flame-diff.png"), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("profiles: every service split under synthetic namespace and service frames", async ({ page }) => {
+  const demoUrl = process.env[DEMO_URL_ENV];
+  const traffic = driveCheckouts(demoUrl as string);
+  try {
+    // Real services list, fixture graphs: each service's graph under its scope frames.
+    await page.route("**/api/v1/flamegraph?**", (route) =>
+      route.fulfill({ contentType: "application/json", body: BEFORE }),
+    );
+    await expect
+      .poll(async () => ((await (await page.request.get("/api/v1/services")).json()).services ?? []).length, {
+        timeout: 60_000,
+        message: "the services API lists the demo's services",
+      })
+      .toBeGreaterThan(0);
+    await page.goto("/flame");
+    await page.getByTestId("flame-search").fill("/^service: /");
+    const result = page.getByTestId("flame-search-result");
+    await expect(result).toHaveText(/^matched 100\.0% of samples \(\d+ frames\)$/);
+    // Each service frame holds one copy of the fixture's 1,000 samples; nothing else sits at the root.
+    const services = Number(/\((\d+) frames\)/.exec((await result.textContent()) ?? "")?.[1]);
+    expect(services).toBeGreaterThan(0);
+    const canvas = page.getByTestId("flame-canvas").locator("canvas");
+    await expect(canvas).toHaveAttribute(
+      "aria-label",
+      new RegExp(`^Flame graph of ${(services * 1000).toLocaleString("en-US")} samples`),
+    );
+    await expect(page.getByTestId("flame-legend")).toContainText("scope (node, namespace, service, pid)");
+    await page.screenshot({ path: output("flame-split.png"), fullPage: true });
+  } finally {
+    await traffic.stop();
+  }
+});
