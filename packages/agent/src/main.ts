@@ -40,6 +40,9 @@ import { SeriesAggregator } from "./metrics/series-aggregator.js";
 import { Pipeline } from "./pipeline.js";
 import { CaptureProblems } from "./preflight/capture-problems.js";
 import { runPreflight } from "./preflight/preflight.js";
+import { loadProfileConfig, type ProfileConfig } from "./profiler/profile-config.js";
+import type { Profiler } from "./profiler/profiler.js";
+import { startProfiler } from "./profiler/start-profiler.js";
 import { MonotonicClock } from "./records/monotonic-clock.js";
 import { toProtoRecord } from "./records/to-proto.js";
 import { RecordSampler } from "./sampling/record-sampler.js";
@@ -100,8 +103,10 @@ try {
 }
 let tcpHealthConfig: TcpHealthConfig;
 let tlsScanMs: number;
+let profileConfig: ProfileConfig;
 try {
   tcpHealthConfig = loadTcpHealthConfig(process.env);
+  profileConfig = loadProfileConfig(process.env);
   tlsScanMs = tlsScanIntervalMs(process.env);
 } catch (error) {
   console.error(`periscope-agent: invalid configuration: ${messageOf(error)}`);
@@ -111,6 +116,7 @@ try {
 const memoryLimit = resolveMemoryLimit(config.memoryLimitBytes);
 const bufferBounds = boundsForLimit(memoryLimit?.bytes);
 let tcpHealth: TcpHealthReporter | undefined;
+let profiler: Profiler | undefined;
 let tlsCapture: ReturnType<typeof startTlsCapture>;
 
 // Everything the node lacks, named at once (preflight/): exit when capture is
@@ -346,6 +352,19 @@ if (preflight.facts.tcpHealthObject.exists) {
   }
 }
 
+// CPU profiles (profiler/): PERISCOPE_PROFILE_HZ, 0 = off.
+if (profileConfig.hz > 0) {
+  try {
+    profiler = startProfiler({
+      config: profileConfig,
+      deliver: (profile) => exporter.addProfiles(profile),
+      ...kernelPaths,
+    });
+  } catch (error) {
+    captureProblems.add({ feature: "profiler", reason: messageOf(error) });
+  }
+}
+
 console.log(
   `periscope-agent: tracing, exporting to ${config.collectorAddress}` +
     ` (${config.collectorTls ? "TLS" : "plaintext"}${config.agentToken ? ", agent token" : ""}) as ${config.agentId}`,
@@ -395,6 +414,7 @@ async function shutdown(signal: string): Promise<void> {
   await controlPlane?.close();
   pipeline.close();
   tcpHealth?.stop();
+  profiler?.stop();
   // The open interval too: its requests are counted nowhere else.
   exporter.addMetrics(metrics.drain(true));
   await exporter.close();

@@ -10,7 +10,8 @@ export type CaptureFeature =
   | "tls"
   | "process_exit_close"
   | "container_ids"
-  | "process_lookup";
+  | "process_lookup"
+  | "profiler";
 
 export interface Finding {
   feature: CaptureFeature;
