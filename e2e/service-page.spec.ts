@@ -116,18 +116,24 @@ test("a demo service's page shows its traffic, endpoints and neighbours, and a d
     await page.screenshot({ path: output("service-page.png"), fullPage: true });
 
     expect(new URL(page.url()).searchParams.get("from")).toBeNull();
-    await page.mouse.move(box.x + box.width * 0.4, y);
+    // The demo started a minute or two ago: drag across the chart's right end, where its traffic is.
+    await page.mouse.move(box.x + box.width * 0.88, y);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.995, y, { steps: 8 });
     await page.mouse.up();
     await expect.poll(() => new URL(page.url()).searchParams.get("from")).not.toBeNull();
     const zoomed = new URL(page.url()).searchParams;
-    const spanMs = Date.parse(zoomed.get("to") ?? "") - Date.parse(zoomed.get("from") ?? "");
-    // A fifth of the default 15 minutes, give or take rounding to whole seconds.
-    expect(spanMs).toBeGreaterThan(2 * 60_000);
-    expect(spanMs).toBeLessThan(4 * 60_000);
+    const zoomedFrom = zoomed.get("from") ?? "";
+    const spanMs = Date.parse(zoomed.get("to") ?? "") - Date.parse(zoomedFrom);
+    // About 11.5 % of the default 15 minutes (~1.7 min), give or take rounding to whole seconds.
+    expect(spanMs).toBeGreaterThan(60_000);
+    expect(spanMs).toBeLessThan(3 * 60_000);
     await expect(servicePage).toHaveAttribute("data-service", name);
-    await expect(page.getByTestId("chart-rate")).toBeVisible();
+    // The figures now describe the zoomed range, and it holds the demo's traffic.
+    const totals = page.getByTestId("service-totals");
+    await expect(totals).toHaveAttribute("data-from", new Date(Date.parse(zoomedFrom)).toISOString());
+    await expect(totals.locator('[data-figure="requests"] dd')).not.toHaveText("0");
+    await expect(page.getByTestId("chart-rate").locator("path.ts-chart__line").first()).toBeVisible();
     await page.screenshot({ path: output("service-page-zoomed.png"), fullPage: true });
 
     // Back restores the relative range.

@@ -1,7 +1,7 @@
 "use client";
 
 import { area, line } from "d3";
-import { type PointerEvent, useMemo, useRef, useState } from "react";
+import { type PointerEvent, useId, useMemo, useRef, useState } from "react";
 import { type ChartBrush, MIN_DRAG_PX, nearestIndex, toBrush } from "./pointer";
 import { type ChartBox, timeSeriesScales } from "./scales";
 import { type ChartSeries, isEmpty, segments } from "./series";
@@ -40,6 +40,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const { title, unit, series, fromMs, toMs, filled, minYMax, onBrush, timeZone } = props;
   const height = props.height ?? 180;
   const containerRef = useRef<HTMLDivElement>(null);
+  // While a new range loads the last data is drawn on the new axis: what falls
+  // outside the plot is clipped, not drawn over the neighbouring charts.
+  const clipId = `ts-clip-${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
   const width = useElementWidth(containerRef);
   const [hoverX, setHoverX] = useState<number | undefined>(undefined);
   const [drag, setDrag] = useState<{ start: number; end: number } | undefined>(undefined);
@@ -138,20 +141,37 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
               y2={plot.bottom}
             />
           </g>
-          {series.map((one, index) =>
-            segments(one.points).map((run) => (
-              <g key={`${one.key}-${run[0]?.t}`} data-series={one.key}>
-                {filled && index === 0 && run.length > 1 && (
-                  <path className="ts-chart__area" d={areaPath(run) ?? ""} style={{ fill: one.color }} />
-                )}
-                {run.length > 1 ? (
-                  <path className="ts-chart__line" d={linePath(run) ?? ""} style={{ stroke: one.color }} />
-                ) : (
-                  <circle cx={x(run[0]?.t ?? 0)} cy={y(run[0]?.v ?? 0)} r={2.5} style={{ fill: one.color }} />
-                )}
-              </g>
-            )),
-          )}
+          <defs>
+            <clipPath id={clipId}>
+              <rect
+                x={plot.left}
+                y={plot.top - 2}
+                width={plot.right - plot.left}
+                height={plot.bottom - plot.top + 4}
+              />
+            </clipPath>
+          </defs>
+          <g clipPath={`url(#${clipId})`}>
+            {series.map((one, index) =>
+              segments(one.points).map((run) => (
+                <g key={`${one.key}-${run[0]?.t}`} data-series={one.key}>
+                  {filled && index === 0 && run.length > 1 && (
+                    <path className="ts-chart__area" d={areaPath(run) ?? ""} style={{ fill: one.color }} />
+                  )}
+                  {run.length > 1 ? (
+                    <path className="ts-chart__line" d={linePath(run) ?? ""} style={{ stroke: one.color }} />
+                  ) : (
+                    <circle
+                      cx={x(run[0]?.t ?? 0)}
+                      cy={y(run[0]?.v ?? 0)}
+                      r={2.5}
+                      style={{ fill: one.color }}
+                    />
+                  )}
+                </g>
+              )),
+            )}
+          </g>
           {drag && (
             <rect
               className="ts-chart__selection"

@@ -104,6 +104,7 @@ describe("scales", () => {
 describe("ticks", () => {
   it("formats time ticks by span, in the zone given", () => {
     expect(timeTickFormatter(15 * MINUTE, "UTC")(T0 + 5 * MINUTE)).toBe("02:05");
+    expect(timeTickFormatter(2 * MINUTE, "UTC")(T0 + 30_000)).toBe("02:00:30");
     expect(timeTickFormatter(7 * 24 * 60 * MINUTE, "UTC")(T0)).toBe("Tue 8, 02:00");
     expect(timeTickFormatter(30 * 24 * 60 * MINUTE, "UTC")(T0)).toBe("8 Dec");
     expect(tooltipTimeFormatter("UTC")(T0 + 5_000)).toBe("8 Dec, 02:00:05");
@@ -112,6 +113,8 @@ describe("ticks", () => {
   it("speaks each unit", () => {
     expect(formatValue(12.345, "rate")).toBe("12 req/s");
     expect(formatValue(0.35, "rate")).toBe("0.35 req/s");
+    expect(formatValue(0.001, "rate")).toBe("<0.01 req/s");
+    expect(formatValue(0, "rate")).toBe("0 req/s");
     expect(formatValue(0.045, "ratio")).toBe("4.5 %");
     expect(formatValue(0.25, "ratio")).toBe("25 %");
     expect(formatValue(120, "ms")).toBe("120 ms");

@@ -10,12 +10,15 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** A formatter for time ticks over a span, in `timeZone` (the viewer's own when undefined). */
 export function timeTickFormatter(spanMs: number, timeZone?: string): (epochMs: number) => string {
+  // Under ten minutes ticks fall within one minute of each other: seconds tell them apart.
   const options: Intl.DateTimeFormatOptions =
-    spanMs <= 2 * DAY_MS
-      ? { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }
-      : spanMs <= 14 * DAY_MS
-        ? { weekday: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false, timeZone }
-        : { month: "short", day: "numeric", timeZone };
+    spanMs <= 10 * 60_000
+      ? { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone }
+      : spanMs <= 2 * DAY_MS
+        ? { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }
+        : spanMs <= 14 * DAY_MS
+          ? { weekday: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false, timeZone }
+          : { month: "short", day: "numeric", timeZone };
   const format = new Intl.DateTimeFormat("en-GB", options);
   return (epochMs) => format.format(new Date(epochMs));
 }
@@ -43,7 +46,8 @@ export function formatValue(value: number | null, unit: ValueUnit): string {
   if (value === null || !Number.isFinite(value)) return "—";
   switch (unit) {
     case "rate":
-      return `${formatPlain(value)} req/s`;
+      // A service called twice in an hour is not idle: "0 req/s" would say it was.
+      return value > 0 && value < 0.01 ? "<0.01 req/s" : `${formatPlain(value)} req/s`;
     case "ratio":
       return `${trim((value * 100).toFixed(value * 100 < 10 ? 2 : 1))} %`;
     case "ms":

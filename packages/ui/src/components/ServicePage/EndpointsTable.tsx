@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { formatValue } from "../../charts/ticks";
+import { endpointLabel } from "./endpointLabel";
 import type { EndpointSummary } from "./parseServiceApi";
 import { SortableHeader } from "./SortableHeader";
 import { nextSort, type SortState, sortRows } from "./sortRows";
@@ -11,7 +12,7 @@ type EndpointSortKey = "endpoint" | "rate" | "errorRatio" | "p50" | "p99";
 function endpointValue(row: EndpointSummary, key: EndpointSortKey): number | string | undefined {
   switch (key) {
     case "endpoint":
-      return `${row.operation} ${row.target}`;
+      return endpointLabel(row);
     case "rate":
       return row.requestsPerSecond;
     case "errorRatio":
@@ -46,7 +47,7 @@ export function EndpointsTable({ endpoints }: { endpoints: EndpointSummary[] }) 
             <td>
               <span className="svc-proto">{row.protocol}</span>{" "}
               <span className="mono" data-column="endpoint">
-                {row.operation} {row.target}
+                {endpointLabel(row)}
               </span>
             </td>
             <td className="svc-num">{formatValue(row.requestsPerSecond, "rate")}</td>

@@ -21,7 +21,15 @@ type Peers = { upstream: PeerRow[]; downstream: PeerRow[] };
 import { RedCharts } from "./RedCharts";
 import { redTotals } from "./redCharts";
 import { ServiceFlame } from "./ServiceFlame";
-import { endpointsUrl, flamePath, mapUrl, redUrl, requestsPath, servicePagePath } from "./serviceApiUrls";
+import {
+  endpointsUrl,
+  flamePath,
+  mapUrl,
+  rangeOfUrl,
+  redUrl,
+  requestsPath,
+  servicePagePath,
+} from "./serviceApiUrls";
 import { TcpHealthView } from "./TcpHealthView";
 import { type Resource, useApiResource } from "./useApiResource";
 import { useTcpHealth } from "./useTcpHealth";
@@ -43,7 +51,9 @@ export function ServicePage({ name }: { name: string }) {
   const tcp = useTcpHealth(name, range);
   const peers = useMemo<Resource<Peers>>(
     () =>
-      edges.status === "ready" ? { ...edges, data: peersOf(name, edges.data, { fromMs, toMs }) } : edges,
+      edges.status === "ready"
+        ? { ...edges, data: peersOf(name, edges.data, rangeOfUrl(edges.url) ?? { fromMs, toMs }) }
+        : edges,
     [edges, name, fromMs, toMs],
   );
   const hrefOf = (peer: string) => frame.hrefWithFrame(servicePagePath(peer));
@@ -69,7 +79,10 @@ export function ServicePage({ name }: { name: string }) {
       >
         {(series) => (
           <>
-            <RedTotals series={series} fromMs={fromMs} toMs={toMs} />
+            <RedTotals
+              series={series}
+              range={(red.status === "ready" && rangeOfUrl(red.url)) || { fromMs, toMs }}
+            />
             <RedCharts red={series} fromMs={fromMs} toMs={toMs} onBrush={(span) => frame.zoomToBrush(span)} />
           </>
         )}
@@ -117,8 +130,8 @@ export function ServicePage({ name }: { name: string }) {
   );
 }
 
-function RedTotals({ series, fromMs, toMs }: { series: RedSeries; fromMs: number; toMs: number }) {
-  const totals = redTotals(series, { fromMs, toMs });
+function RedTotals({ series, range }: { series: RedSeries; range: { fromMs: number; toMs: number } }) {
+  const totals = redTotals(series, range);
   const figures: [string, string, string][] = [
     ["rate", "Rate", formatValue(totals.ratePerSecond, "rate")],
     ["requests", "Requests", String(totals.requests)],
@@ -126,7 +139,7 @@ function RedTotals({ series, fromMs, toMs }: { series: RedSeries; fromMs: number
     ["p99", "Highest bucket p99", formatValue(totals.worstP99Ms ?? null, "ms")],
   ];
   return (
-    <dl className="svc-figures" data-testid="service-totals">
+    <dl className="svc-figures" data-testid="service-totals" data-from={new Date(range.fromMs).toISOString()}>
       {figures.map(([key, label, value]) => (
         <div key={key} className="svc-figure" data-figure={key}>
           <dt>{label}</dt>

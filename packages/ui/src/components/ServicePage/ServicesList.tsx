@@ -7,7 +7,7 @@ import { useFrame } from "../../frame/useFrame";
 import { Panel } from "./Panel";
 import { type EndpointSummary, parseEndpoints, parseServices, type ServiceSummary } from "./parseServiceApi";
 import { SortableHeader } from "./SortableHeader";
-import { allEndpointsUrl, servicePagePath, servicesUrl } from "./serviceApiUrls";
+import { allEndpointsUrl, rangeOfUrl, servicePagePath, servicesUrl } from "./serviceApiUrls";
 import {
   endpointsByService,
   SERVICE_TEXT_KEYS,
@@ -49,7 +49,7 @@ export function ServicesList() {
           <ServicesTable
             list={list}
             endpoints={endpoints.status === "ready" ? endpoints.data : []}
-            range={{ fromMs, toMs }}
+            range={(services.status === "ready" && rangeOfUrl(services.url)) || { fromMs, toMs }}
             sort={sort}
             onSort={onSort}
             hrefOf={(name) => frame.hrefWithFrame(servicePagePath(name))}
@@ -84,6 +84,7 @@ function ServicesTable({ list, endpoints, range, sort, onSort, hrefOf }: Service
         <tr>
           <SortableHeader label="Service" column="name" {...header} />
           <SortableHeader label="Namespace" column="namespace" {...header} />
+          <SortableHeader label="Requests" column="requests" numeric {...header} />
           <SortableHeader label="Rate" column="rate" numeric {...header} />
           <SortableHeader label="Errors" column="errorRatio" numeric {...header} />
           <SortableHeader label="p99 (slowest endpoint)" column="p99" numeric {...header} />
@@ -96,6 +97,9 @@ function ServicesTable({ list, endpoints, range, sort, onSort, hrefOf }: Service
               <Link href={hrefOf(row.name)}>{row.name}</Link>
             </td>
             <td>{row.namespace ?? <span className="muted">—</span>}</td>
+            <td className="svc-num" data-column="requests">
+              {row.requestCount}
+            </td>
             <td className="svc-num" data-column="rate">
               {formatValue(row.ratePerSecond, "rate")}
             </td>

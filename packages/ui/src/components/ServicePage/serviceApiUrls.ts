@@ -59,3 +59,16 @@ export function serviceNameFromSegment(segment: string): string {
 /** The service's CPU samples as a nested set; 2,000 frames is plenty for an embedded panel. */
 export const flameGraphUrl = (range: ApiRange, service: string) =>
   `/api/v1/flamegraph?${query(range, { service, maxNodes: "2000" })}`;
+
+/**
+ * The range a fetched URL asked for. While a new range loads, the page still
+ * shows the last data; rates and shares are computed over the range that data
+ * covers, never over the new one (a zoom would otherwise divide old counts by a
+ * new, shorter span for a moment).
+ */
+export function rangeOfUrl(url: string): { fromMs: number; toMs: number } | undefined {
+  const params = new URL(url, "http://ui.invalid").searchParams;
+  const fromMs = Date.parse(params.get("from") ?? "");
+  const toMs = Date.parse(params.get("to") ?? "");
+  return Number.isNaN(fromMs) || Number.isNaN(toMs) || toMs <= fromMs ? undefined : { fromMs, toMs };
+}

@@ -3,6 +3,7 @@ import connectionsSharedComm from "../../fixtures/connections-shared-comm.json";
 import mapDemoNamespaces from "../../fixtures/map-demo-namespaces.json";
 import redOrdersQuietMinute from "../../fixtures/red-orders-quiet-minute.json";
 import requestsDemo from "../../fixtures/requests-demo.json";
+import { endpointLabel } from "./endpointLabel";
 import {
   parseConnections,
   parseEndpoints,
@@ -13,7 +14,7 @@ import {
 } from "./parseServiceApi";
 import { peersOf } from "./peers";
 import { errorRatioSeries, latencySeries, rateSeries, redTotals } from "./redCharts";
-import { servicePagePath } from "./serviceApiUrls";
+import { rangeOfUrl, redUrl, servicePagePath } from "./serviceApiUrls";
 import { endpointsByService, serviceRows, serviceSortValue } from "./servicesTable";
 import { nextSort, sortRows } from "./sortRows";
 import { processesOf, tcpHealth } from "./tcpHealth";
@@ -188,5 +189,26 @@ describe("the services list", () => {
 
   it("links a service whose name has a slash in one path segment", () => {
     expect(servicePagePath("shop/frontend")).toBe("/services/shop%2Ffrontend");
+  });
+});
+
+describe("the range a panel's figures describe", () => {
+  it("is the one its data was fetched for, read back from the URL", () => {
+    const url = redUrl(
+      { from: new Date(SIX_MINUTES.fromMs), to: new Date(SIX_MINUTES.toMs) },
+      "shop/frontend",
+    );
+    expect(rangeOfUrl(url)).toEqual(SIX_MINUTES);
+    expect(rangeOfUrl("/api/v1/services")).toBeUndefined();
+    expect(rangeOfUrl("/api/v1/red?from=2026-05-01T10:06:00Z&to=2026-05-01T10:00:00Z")).toBeUndefined();
+  });
+});
+
+describe("endpoint labels", () => {
+  it("say a gRPC method once and an HTTP route with its method", () => {
+    const grpc = "/demo.billing.Billing/Charge";
+    expect(endpointLabel({ operation: grpc, target: grpc })).toBe(grpc);
+    expect(endpointLabel({ operation: "GET", target: "/cart/{id}" })).toBe("GET /cart/{id}");
+    expect(endpointLabel({ operation: "SELECT", target: "" })).toBe("SELECT");
   });
 });

@@ -28,7 +28,7 @@ export interface ServiceRow {
   endpointCount: number;
 }
 
-export type ServiceSortKey = "name" | "namespace" | "rate" | "errorRatio" | "p99";
+export type ServiceSortKey = "name" | "namespace" | "requests" | "rate" | "errorRatio" | "p99";
 export const SERVICE_TEXT_KEYS: readonly ServiceSortKey[] = ["name", "namespace"];
 
 export function serviceRows(
@@ -60,6 +60,8 @@ export function serviceSortValue(row: ServiceRow, key: ServiceSortKey): number |
       return row.name;
     case "namespace":
       return row.namespace;
+    case "requests":
+      return row.requestCount;
     case "rate":
       return row.ratePerSecond;
     case "errorRatio":

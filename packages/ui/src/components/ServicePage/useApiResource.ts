@@ -6,7 +6,14 @@ import { fetchApi } from "../../api/fetchApi";
 export type Resource<T> =
   | { status: "loading" }
   | { status: "error"; message: string }
-  | { status: "ready"; data: T; refreshing: boolean; error: string | undefined };
+  | {
+      status: "ready";
+      data: T;
+      /** The URL `data` came from: its from/to are the range the figures describe (see rangeOfUrl). */
+      url: string;
+      refreshing: boolean;
+      error: string | undefined;
+    };
 
 /**
  * Fetches `url` whenever it changes (a live frame changes it every tick). The
@@ -26,7 +33,8 @@ export function useApiResource<T>(
     fetchApi(url, parse, controller.signal)
       .then((result) =>
         setState((previous) => {
-          if (result.ok) return { status: "ready", data: result.value, refreshing: false, error: undefined };
+          if (result.ok)
+            return { status: "ready", data: result.value, url, refreshing: false, error: undefined };
           return previous.status === "ready"
             ? { ...previous, refreshing: false, error: result.message }
             : { status: "error", message: result.message };

@@ -42,7 +42,7 @@ export function useTcpHealth(service: string, range: ApiRange): Resource<TcpHeal
       if (!requests.ok) return fail(requests.message);
       const { names, pids } = processesOf(service, requests.value);
       if (names.length === 0) {
-        setState({ status: "ready", data: undefined, refreshing: false, error: undefined });
+        setState({ status: "ready", data: undefined, url: "", refreshing: false, error: undefined });
         return;
       }
       const asked = names.slice(0, MAX_PROCESSES);
@@ -56,6 +56,7 @@ export function useTcpHealth(service: string, range: ApiRange): Resource<TcpHeal
       setState({
         status: "ready",
         data: { health: tcpHealth(rows, pids), processes: asked, truncated },
+        url: "",
         refreshing: false,
         error: undefined,
       });
