@@ -23,3 +23,11 @@ export {
   PROTOCOL_NAMES,
   type ProtocolName,
 } from "./protocols.js";
+export {
+  boundTemplate,
+  ID_PLACEHOLDER,
+  isIdLike,
+  MAX_TEMPLATE_LENGTH,
+  templatePath,
+  templateSegments,
+} from "./target-template.js";
