@@ -66,11 +66,19 @@ function AgentRows({ agent, rates, now }: { agent: Agent; rates: CounterRates | 
         <td data-column="last-seen" title={agent.lastSeen}>
           <time dateTime={agent.lastSeen}>{ageText(agent.lastSeen, now)}</time>
         </td>
-        <td className="num" data-column="events" title={events === undefined ? notReported : undefined}>
-          {rateText(events)}
+        <td
+          className="num"
+          data-column="events"
+          title={rates && events === undefined ? notReported : undefined}
+        >
+          {rates ? rateText(events) : "measuring…"}
         </td>
-        <td className="num" data-column="records" title={records === undefined ? notReported : undefined}>
-          {rateText(records)}
+        <td
+          className="num"
+          data-column="records"
+          title={rates && records === undefined ? notReported : undefined}
+        >
+          {rates ? rateText(records) : "measuring…"}
           {recordsSent !== undefined ? (
             <span className="agents-table__sub">{rateText(recordsSent)} sent</span>
           ) : null}
