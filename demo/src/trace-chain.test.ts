@@ -91,8 +91,6 @@ beforeAll(async () => {
           // Every reservation succeeds, so the one checkout runs the whole chain.
           DEMO_STOCK_FAIL_EVERY: "0",
           DEMO_FRAUD_ROUNDS: "1000",
-          // The statements carry the trace context too (off by default: see platform/postgres.ts).
-          DEMO_SQLCOMMENTER: "1",
         },
         stdio: ["ignore", "pipe", "pipe"],
       },

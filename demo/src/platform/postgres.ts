@@ -1,21 +1,20 @@
 // PostgreSQL as the demo's services use it: the local server that
 // scripts/setup/services.sh starts (user, password and database "periscope"),
-// a small pool per process, and, when asked, the trace context in a SQL comment.
+// a small pool per process, and the trace context in a SQL comment.
 //
-// PostgreSQL's wire protocol has no headers, so the context can only ride in
-// the statement, the way sqlcommenter (https://google.github.io/sqlcommenter/spec/)
-// puts it: a trailing comment `/*traceparent='00-…'*/` (the pg_tracing extension
-// reads the same comment server-side). It is off unless DEMO_SQLCOMMENTER=1:
-// Periscope's agent does not read it yet and templates a statement's endpoint
-// with its comments kept, so a trace id per statement would make every query an
-// endpoint of its own and push the agent's endpoint series past their cap.
-// Turn it on once the agent reads (and strips) the comment.
+// PostgreSQL's wire protocol has no headers, so the context rides in the
+// statement the way sqlcommenter (https://google.github.io/sqlcommenter/spec/)
+// puts it: a trailing comment `/*traceparent='00-…'*/`. Periscope's agent reads
+// it and shows the statement without it (packages/agent/src/protocols/postgres/
+// sqlcommenter.ts), so the comment joins the call to its trace without making
+// each statement an endpoint of its own; the pg_tracing extension reads the
+// same comment server-side. DEMO_SQLCOMMENTER=0 leaves it out.
 import pg from "pg";
 import type { ServiceRuntime } from "./service-runtime.js";
 import { formatTraceparent, outgoingContext, type TraceContext } from "./trace-context.js";
 
 export interface Database {
-  /** Runs `sql` (parameters bound, never spliced), with the trace context as a comment when DEMO_SQLCOMMENTER=1. */
+  /** Runs `sql` (parameters bound, never spliced) with the trace context as a sqlcommenter comment. */
   query<Row extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Runs `sql` with no trace comment: schema set-up and housekeeping that no request caused. */
   untraced(sql: string, params?: unknown[]): Promise<void>;
@@ -27,7 +26,7 @@ export function withSqlcommenter(sql: string, context: TraceContext): string {
 }
 
 export function connectDatabase(runtime: ServiceRuntime): Database {
-  const comment = process.env.DEMO_SQLCOMMENTER === "1";
+  const comment = process.env.DEMO_SQLCOMMENTER !== "0";
   const pool = new pg.Pool({
     host: process.env.DEMO_PG_HOST ?? "127.0.0.1",
     port: Number(process.env.DEMO_PG_PORT ?? 5432),
