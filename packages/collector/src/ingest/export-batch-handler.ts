@@ -19,6 +19,7 @@ import {
   type SubmitOutcome,
 } from "./insert-queue.js";
 import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
+import { toProfileRows } from "./profile-rows.js";
 import type { ReaderActivity } from "./reader-activity.js";
 import type { RequestRow } from "./request-row.js";
 import { SeriesPeerBound } from "./series-peer-bound.js";
@@ -43,6 +44,11 @@ export type ExportOutcome =
  * held through a storage outage are not reported when they are finally stored
  * (their rows are not kept in memory, only their serialised form).
  */
+/** Where accepted batches also go (OTLP export): rows as stored, offered once per batch. */
+export interface BatchExporter {
+  offer(rows: readonly RequestRow[], series: readonly MetricSeriesRow[]): void;
+}
+
 export type StoredBatchListener = (rows: () => readonly RequestRow[], agentId: string) => void;
 
 /** What became of a stored batch's metric series (ExportResponse.series_*); absent when it had none. */
@@ -102,6 +108,11 @@ export class ExportBatchHandler {
   /** Lingers longer while nobody reads the data (insert-queue.ts, reader-activity.ts). */
   watchedBy(activity: ReaderActivity): void {
     this.queue.watchedBy(activity);
+  }
+
+  /** Offers every batch accepted from now on, once, to an export beside storage (otlp/otlp-exporter.ts). */
+  exportTo(exporter: BatchExporter | undefined): void {
+    this.exporter = exporter;
   }
 
   /** Decorates every batch from now on with this cluster's metadata (kubernetes/decorate.ts). */
@@ -179,6 +190,12 @@ export class ExportBatchHandler {
     }
     if (seriesRows.length > 0 || this.persistSequences)
       extra.push({ table: METRIC_SERIES_TABLE, rows: seriesRows });
+    // Stacks before the samples that name them: a flame graph joins the two.
+    const profile = this.acceptProfiles(request);
+    if (profile.stacks.length > 0 || this.persistSequences)
+      extra.push({ table: "profile_stacks", rows: profile.stacks });
+    if (profile.samples.length > 0 || this.persistSequences)
+      extra.push({ table: "profile_samples", rows: profile.samples });
     // Last, and every table listed in every batch (empty ones insert nothing):
     // the queue inserts a group's tables in the order they first appear, so
     // this row follows the batch's other rows into storage.
@@ -186,6 +203,12 @@ export class ExportBatchHandler {
       extra.push({ table: INGESTED_BATCHES_TABLE, rows: [ingestedBatchRow(agentId, batchSeq)] });
     }
     const outcome = await this.queue.submit({ agentId, batchSeq, requests, extra });
+    if (this.exporter !== undefined && (outcome.kind === "stored" || outcome.kind === "queued")) {
+      this.exporter.offer(
+        requests.map((record) => toRequestRow(agentId, record)),
+        seriesRows,
+      );
+    }
     return this.outcomeOf(outcome, request, series);
   }
 
@@ -211,6 +234,22 @@ export class ExportBatchHandler {
       case "failed":
         return { kind: "storage-failed", cause: outcome.cause };
     }
+  }
+
+  /** Rows of the profile stacks and samples that pass validation; the others are counted by reason and logged once per batch. */
+  private acceptProfiles(request: ExportRequest): { stacks: object[]; samples: object[] } {
+    if (request.profiles.length === 0) return { stacks: [], samples: [] };
+    const rows = toProfileRows(request.agentId, request.profiles);
+    for (const rejection of rows.rejections) this.stats.countProfileRejected(rejection.reason);
+    this.stats.profiles.stacksAccepted += rows.stacks.length;
+    this.stats.profiles.samplesAccepted += rows.samples.length;
+    const first = rows.rejections[0];
+    if (first !== undefined) {
+      console.error(
+        `periscope-collector: agent ${request.agentId} batch ${request.batchSeq}: ${rows.rejections.length} profile rows left out, first: ${first.detail}`,
+      );
+    }
+    return rows;
   }
 
   /** Rows of the series that pass validation; the others are counted by reason and reported. */

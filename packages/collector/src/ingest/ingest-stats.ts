@@ -2,6 +2,7 @@
 // each agent (its drop counters), so losses anywhere in the pipeline are visible.
 import { type AgentInfo, type DropCounters, DropCountersSchema } from "@periscope/proto";
 import { SERIES_REJECTION_REASONS, type SeriesRejectionReason } from "./batch-validation.js";
+import { PROFILE_REJECTION_REASONS, type ProfileRejectionReason } from "./profile-rows.js";
 
 export interface IngestCounters {
   batchesStored: number;
@@ -79,6 +80,16 @@ export class IngestStats {
   readonly seriesRejectedBy = Object.fromEntries(
     SERIES_REJECTION_REASONS.map((reason) => [reason, 0]),
   ) as Record<SeriesRejectionReason, number>;
+  /** CPU profiles: stacks and samples accepted into the queue, and those left out as malformed, by reason (profile-rows.ts). */
+  readonly profiles = {
+    stacksAccepted: 0,
+    samplesAccepted: 0,
+    rejected: 0,
+    rejectedBy: Object.fromEntries(PROFILE_REJECTION_REASONS.map((reason) => [reason, 0])) as Record<
+      ProfileRejectionReason,
+      number
+    >,
+  };
   /** insertStatements and insertRows per table (a few fixed names: requests, metric_series, …). */
   readonly insertsByTable = new Map<string, { statements: number; rows: number }>();
   private readonly agents = new Map<string, AgentStatus>();
@@ -137,6 +148,11 @@ export class IngestStats {
   countSeriesRejected(reason: SeriesRejectionReason): void {
     this.counters.seriesRejected += 1;
     this.seriesRejectedBy[reason] += 1;
+  }
+
+  countProfileRejected(reason: ProfileRejectionReason): void {
+    this.profiles.rejected += 1;
+    this.profiles.rejectedBy[reason] += 1;
   }
 
   agentStatuses(): AgentStatus[] {
