@@ -230,7 +230,9 @@ test("profiles: frames, tooltip, search, zoom, icicle, sandwich and diff on fixt
   await expect(page.getByTestId("flame-tooltip")).toContainText("total 1,000 of 2,000 samples (50.0%)");
   // The same diff as text, for screen readers and exact numbers.
   const diffRow = (name: string) =>
-    page.getByTestId("flame-diff-row").filter({ has: page.locator('[data-column="name"]', { hasText: name }) });
+    page
+      .getByTestId("flame-diff-row")
+      .filter({ has: page.locator('[data-column="name"]', { hasText: name }) });
   await expect(diffRow("JS:*isPrime").locator('[data-column="change"]')).toHaveText("+20.0 pp · regression");
   await expect(diffRow("parseBody").locator('[data-column="change"]')).toHaveText(/12\.0 pp · improvement$/);
   await expect(diffRow("v8::internal::Heap::CollectGarbage").locator('[data-column="change"]')).toHaveText(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkoutBefore, indexOf } from "./fixtures";
 import { frameStats, topFunctions } from "./frameStats";
+import { joinScopedGraphs } from "./scopes";
 
 const tree = checkoutBefore();
 
@@ -45,5 +46,12 @@ describe("topFunctions", () => {
   it("leaves out the root and honours the limit", () => {
     expect(byName("total")).toBeUndefined();
     expect(topFunctions(tree, 2)).toHaveLength(2);
+  });
+
+  it("leaves out synthetic scope frames, which are not code", () => {
+    const joined = joinScopedGraphs([{ scopes: [{ kind: "service", value: "shop/cart" }], tree }]);
+    const names = topFunctions(joined).map((row) => row.name);
+    expect(names).not.toContain("service: shop/cart");
+    expect(names[0]).toBe("JS:*isPrime");
   });
 });

@@ -1,6 +1,7 @@
 // What a tooltip and the "top functions" table say about frames: self (samples
 // in the frame itself) and total (samples in it and everything it called).
 import type { FlameTree } from "./flameTree";
+import { isScopeFrame } from "./scopes";
 
 export interface FrameStats {
   name: string;
@@ -39,7 +40,8 @@ export interface FunctionSummary {
 /**
  * Functions by self time, merged across every place they occur (Pyroscope's
  * "top table"). A function's total skips frames that have the same function
- * above them, so recursion does not count a sample twice. The root is left out.
+ * above them, so recursion does not count a sample twice. The root and the
+ * synthetic scope frames ("service: …") are left out: they are not code.
  */
 export function topFunctions(tree: FlameTree, limit = Number.POSITIVE_INFINITY): FunctionSummary[] {
   const byName = new Map<string, FunctionSummary>();
@@ -65,6 +67,7 @@ export function topFunctions(tree: FlameTree, limit = Number.POSITIVE_INFINITY):
     path.push(i);
   }
   return [...byName.values()]
+    .filter((row) => !isScopeFrame(row.name))
     .sort((a, b) => b.self - a.self || b.total - a.total || (a.name < b.name ? -1 : 1))
     .slice(0, limit);
 }

@@ -238,5 +238,5 @@ function canvasLabel(graph: FlameGraphProps["graph"], samples: number, focusName
     graph.kind === "single"
       ? `Flame graph of ${count} samples`
       : `Diff flame graph: ${format(",")(graph.diff.baselineSamples)} baseline and ${count} comparison samples`;
-  return `${what}, zoomed to ${focusName}. Arrow keys move between frames, Enter zooms, Escape resets. The table below lists the top functions.`;
+  return `${what}, zoomed to ${focusName}. Arrow keys move between frames, Enter zooms, Escape resets. ${graph.kind === "single" ? "The table below lists the top functions." : "The table below lists the largest changes."}`;
 }

@@ -122,9 +122,11 @@ export function FlamePage() {
           <div className="flame-page__state" role="status" data-testid="flame-empty">
             <strong>No profiles in this range — is the profiler on?</strong>
             <span>
-              {selection.service ?? (params.pid > 0 ? `pid ${params.pid}` : "No service")} has no CPU samples
-              between {frame.from.toLocaleString()} and {frame.to.toLocaleString()}. Agents send profiles only
-              when profiling is enabled in their collection config; try a longer range or another service.
+              {selection.service !== undefined || params.pid > 0
+                ? `${selection.service ?? `pid ${params.pid}`} has no CPU samples`
+                : "None of the services has CPU samples"}{" "}
+              in {describeRange(frame.state.range)}. Agents send profiles only when profiling is enabled in
+              their collection config; try a longer range or another service.
             </span>
           </div>
         ) : params.diff !== "off" && baselineEmpty ? (
