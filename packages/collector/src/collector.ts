@@ -20,8 +20,10 @@ import { startKubernetesMetadata } from "./kubernetes/kubernetes-metadata.js";
 import { LiveHub } from "./live/live-hub.js";
 import { CollectorMetrics } from "./metrics/collector-metrics.js";
 import { MeasuredExportBatchHandler } from "./metrics/measured-batch-handler.js";
+import { registerOtlpMetrics } from "./metrics/otlp-metrics.js";
 import { StorageActivity } from "./metrics/storage-activity.js";
 import { registerStorageGuardMetrics } from "./metrics/storage-guard-metrics.js";
+import { OtlpExporter } from "./otlp/otlp-exporter.js";
 import { setMinuteRollupRetentionDays } from "./query/rollup-source.js";
 import { storageTargetFrom } from "./storage/clickhouse-client.js";
 import type { SchemaSettings } from "./storage/ddl-template.js";
@@ -145,6 +147,16 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       acknowledge: config.ingestAck,
     },
   ).measureWith(metrics);
+  const otlp =
+    config.otlpEndpoint === ""
+      ? undefined
+      : new OtlpExporter({
+          endpoint: config.otlpEndpoint,
+          headers: config.otlpHeaders,
+          queueItems: config.otlpQueueItems,
+        });
+  handler.exportTo(otlp);
+  if (otlp !== undefined) registerOtlpMetrics(metrics.registry, otlp);
   const readers = new ReaderActivity(() => live.clientCount);
   handler.watchedBy(readers);
   const storageActivity = new StorageActivity(storage, ingestStats);
@@ -211,10 +223,12 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
       ingestQueue: handler,
       storageActivity,
       storageGuards: { diskGuard, queryOutcomes },
+      otlp,
     });
     await app.listen({ host: config.httpHost, port: config.httpPort });
     diskGuard.start();
   } catch (error) {
+    otlp?.close();
     await kubernetes?.stop();
     await grpc?.close();
     await agentSnapshots.close();
@@ -245,6 +259,12 @@ export async function startCollector(options: StartCollectorOptions = {}): Promi
         const held = await handler.shutdown(SHUTDOWN_FLUSH_MS);
         if (held > 0)
           app.log.error({ batches: held }, "storage unavailable at shutdown; held batches are lost");
+        // What waits for the OTLP receiver gets one try; what it cannot take is counted, then gone.
+        await Promise.race([
+          otlp?.flush(),
+          new Promise((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref()),
+        ]);
+        otlp?.close();
         storageActivity.close();
         await diskGuard.close();
         // Live streams never end on their own; app.close() would wait for them.

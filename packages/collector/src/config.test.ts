@@ -40,6 +40,9 @@ describe("loadConfig", () => {
       kubernetesApiUrl: "",
       kubernetesServiceHost: "",
       kubernetesGraceSeconds: 300,
+      otlpEndpoint: "",
+      otlpHeaders: {},
+      otlpQueueItems: 100_000,
     });
   });
 
@@ -62,6 +65,25 @@ describe("loadConfig", () => {
       storageUrl: "https://user:pw@clickhouse:8443/periscope",
       retentionDays: 30,
     });
+  });
+
+  it("reads the OTLP endpoint and its headers as OTEL_EXPORTER_OTLP_HEADERS writes them, and says what is wrong", () => {
+    expect(
+      loadConfig({
+        PERISCOPE_OTLP_ENDPOINT: "https://otel.example:4318",
+        PERISCOPE_OTLP_HEADERS: "authorization=Bearer%20abc, x-scope-orgid=team-1",
+      }),
+    ).toMatchObject({
+      otlpEndpoint: "https://otel.example:4318",
+      otlpHeaders: { authorization: "Bearer abc", "x-scope-orgid": "team-1" },
+    });
+    expect(() => loadConfig({ PERISCOPE_OTLP_ENDPOINT: "grpc://otel:4317" })).toThrow(
+      /PERISCOPE_OTLP_ENDPOINT: expected an http\(s\) URL/,
+    );
+    expect(() => loadConfig({ PERISCOPE_OTLP_HEADERS: "no-equals-sign" })).toThrow(
+      /PERISCOPE_OTLP_HEADERS: expected name=value pairs/,
+    );
+    expect(() => loadConfig({ PERISCOPE_OTLP_HEADERS: "a=%E0%A4%A" })).toThrow(/the value of a is not URL-encoded/);
   });
 
   it("reports every invalid variable at once", () => {

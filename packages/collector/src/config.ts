@@ -64,6 +64,12 @@ export interface CollectorConfig {
   kubernetesServiceHost: string;
   /** Seconds a deleted pod's metadata still decorates records that arrive late. */
   kubernetesGraceSeconds: number;
+  /** OTLP/HTTP endpoint spans and RED series are exported to (…/v1/traces, …/v1/metrics); empty: no export. */
+  otlpEndpoint: string;
+  /** Headers sent with every OTLP request (authentication), name=value pairs. */
+  otlpHeaders: Record<string, string>;
+  /** Spans, and series, held for export at most; past it new ones are dropped and counted. */
+  otlpQueueItems: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -182,6 +188,27 @@ function autoOrOff(raw: string): "auto" | "off" {
   const value = raw.trim().toLowerCase();
   if (value !== "auto" && value !== "off") throw new ConfigError('expected "auto" or "off"');
   return value;
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS' form: name=value pairs separated by commas, values URL-encoded. */
+function headerList(raw: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of raw.split(",")) {
+    if (pair.trim() === "") continue;
+    const separator = pair.indexOf("=");
+    const name = pair.slice(0, separator).trim();
+    if (separator <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      throw new ConfigError(
+        `expected name=value pairs separated by commas, got "${pair.trim().slice(0, 40)}"`,
+      );
+    }
+    try {
+      headers[name] = decodeURIComponent(pair.slice(separator + 1).trim());
+    } catch {
+      throw new ConfigError(`the value of ${name} is not URL-encoded correctly`);
+    }
+  }
+  return headers;
 }
 
 function textOrEmpty(raw: string): string {
@@ -461,6 +488,30 @@ const ENV_VARS: { [K in keyof CollectorConfig]: EnvVar<K> & { name: string } } =
     defaultValue: 300,
     parse: integerInRange(0, 86_400),
   },
+  otlpEndpoint: {
+    name: "PERISCOPE_OTLP_ENDPOINT",
+    key: "otlpEndpoint",
+    description:
+      "OTLP/HTTP receiver (an OpenTelemetry Collector, Tempo, Jaeger…) the collector exports to as protobuf: request records as spans to <url>/v1/traces, RED series as metrics to <url>/v1/metrics, batched, retried, bounded; empty: no export",
+    defaultValue: "",
+    parse: httpUrlOrEmpty,
+  },
+  otlpHeaders: {
+    name: "PERISCOPE_OTLP_HEADERS",
+    key: "otlpHeaders",
+    description:
+      "Headers for every OTLP request, e.g. authorization=Bearer%20xyz (name=value pairs, comma-separated, values URL-encoded)",
+    defaultValue: {},
+    parse: headerList,
+  },
+  otlpQueueItems: {
+    name: "PERISCOPE_OTLP_QUEUE_ITEMS",
+    key: "otlpQueueItems",
+    description:
+      "Spans, and separately series, held for OTLP export while the receiver is slow or down; past it new ones are dropped and counted (periscope_otlp_dropped_total)",
+    defaultValue: 100_000,
+    parse: integerInRange(1_000, 10_000_000),
+  },
 };
 
 /** Reads the collector's configuration, reporting every invalid variable at once. */
@@ -493,7 +544,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function describeEnvironment(): { name: string; defaultValue: string; description: string }[] {
   return Object.values(ENV_VARS).map((spec) => ({
     name: spec.name,
-    defaultValue: String(spec.defaultValue),
+    defaultValue: typeof spec.defaultValue === "object" ? "" : String(spec.defaultValue),
     description: spec.description,
   }));
 }

@@ -21,7 +21,7 @@ import {
 import { type MetricSeriesRow, toMetricSeriesRow } from "./metric-series-row.js";
 import { toProfileRows } from "./profile-rows.js";
 import type { ReaderActivity } from "./reader-activity.js";
-import type { RequestRow } from "./request-row.js";
+import { type RequestRow, toRequestRow } from "./request-row.js";
 import { SeriesPeerBound } from "./series-peer-bound.js";
 import { testFaultPoint } from "./test-fault.js";
 import { undecodableReason } from "./undecodable-batch.js";
@@ -44,6 +44,11 @@ export type ExportOutcome =
  * held through a storage outage are not reported when they are finally stored
  * (their rows are not kept in memory, only their serialised form).
  */
+/** Where accepted batches also go (OTLP export): rows as stored, offered once per batch. */
+export interface BatchExporter {
+  offer(rows: readonly RequestRow[], series: readonly MetricSeriesRow[]): void;
+}
+
 /** Where accepted batches also go (OTLP export): rows as stored, offered once per batch. */
 export interface BatchExporter {
   offer(rows: readonly RequestRow[], series: readonly MetricSeriesRow[]): void;
@@ -72,6 +77,7 @@ export class ExportBatchHandler {
   private readonly queue: InsertQueue;
   /** The cluster's metadata once its watch runs; undefined in host mode. */
   private metadata: KubernetesMetadata | undefined;
+  private exporter: BatchExporter | undefined;
 
   /**
    * @param concurrentInserts INSERT statements running at once
@@ -108,6 +114,11 @@ export class ExportBatchHandler {
   /** Lingers longer while nobody reads the data (insert-queue.ts, reader-activity.ts). */
   watchedBy(activity: ReaderActivity): void {
     this.queue.watchedBy(activity);
+  }
+
+  /** Offers every batch accepted from now on, once, to an export beside storage (otlp/otlp-exporter.ts). */
+  exportTo(exporter: BatchExporter | undefined): void {
+    this.exporter = exporter;
   }
 
   /** Offers every batch accepted from now on, once, to an export beside storage (otlp/otlp-exporter.ts). */

@@ -5,6 +5,7 @@ import type { IngestStats } from "../ingest/ingest-stats.js";
 import type { LiveHub } from "../live/live-hub.js";
 import type { CollectorMetrics } from "../metrics/collector-metrics.js";
 import type { StorageActivity } from "../metrics/storage-activity.js";
+import type { OtlpExporter } from "../otlp/otlp-exporter.js";
 import type { AgentConfigState } from "../query/agents-query.js";
 import type { DiskGuardState } from "../storage/disk-guard.js";
 import type { QueryOutcomes } from "../storage/query-outcomes.js";
@@ -31,6 +32,8 @@ export interface RouteDependencies {
     diskGuard: { readonly enabled: boolean; readonly state: DiskGuardState };
     queryOutcomes: Pick<QueryOutcomes, "snapshot">;
   };
+  /** The OTLP export's counters, when PERISCOPE_OTLP_ENDPOINT is set. */
+  otlp?: Pick<OtlpExporter, "counters">;
 }
 
 /** What the stats route reads from the ingest handler's insert queue. */

@@ -6,7 +6,7 @@ import { statsSchema } from "./schema.js";
 
 export const statsRoutes: FastifyPluginAsync<RouteDependencies> = async (
   app,
-  { ingestStats, ingestQueue, storageActivity, storageGuards },
+  { ingestStats, ingestQueue, storageActivity, storageGuards, otlp },
 ) => {
   app.get("/", { schema: statsSchema }, async () => ({
     ingest: ingestStats.counters,
@@ -29,6 +29,7 @@ export const statsRoutes: FastifyPluginAsync<RouteDependencies> = async (
             queries: storageGuards.queryOutcomes.snapshot(),
           },
         }),
+    ...(otlp === undefined ? {} : { otlp: otlp.counters }),
     agents: ingestStats.agentStatuses(),
   }));
 };

@@ -187,6 +187,36 @@ const agentSchema = {
   },
 } as const;
 
+const otlpSignalSchema = {
+  type: "object",
+  required: ["exported", "dropped", "requests", "retries", "queued", "lastError"],
+  properties: {
+    exported: { type: "integer", description: "spans or series the receiver accepted" },
+    dropped: {
+      type: "object",
+      required: ["queue_full", "rejected"],
+      properties: {
+        queue_full: { type: "integer", description: "dropped while PERISCOPE_OTLP_QUEUE_ITEMS were waiting" },
+        rejected: { type: "integer", description: "refused by the receiver (a 4xx, or its partial success)" },
+      },
+    },
+    requests: { type: "integer" },
+    retries: {
+      type: "integer",
+      description: "requests sent again after a network error, 429, 502, 503 or 504",
+    },
+    queued: { type: "integer" },
+    lastError: { type: "string", description: "the latest failure; empty after a success" },
+  },
+} as const;
+
+const otlpSchema = {
+  type: "object",
+  description: "OTLP export: request records as spans (traces), RED series as metrics",
+  required: ["traces", "metrics"],
+  properties: { traces: otlpSignalSchema, metrics: otlpSignalSchema },
+} as const;
+
 export const statsSchema = {
   summary:
     "Ingest counters, the insert queue's depth, what storing costs (inserts, parts, merges) and each agent's self-reported drop counters",
@@ -204,6 +234,8 @@ export const statsSchema = {
         // Absent, like queue, where the app runs without the ingest side.
         storage: storageSchema,
         guards: guardsSchema,
+        // Present when PERISCOPE_OTLP_ENDPOINT is set.
+        otlp: otlpSchema,
         agents: { type: "array", items: agentSchema },
       },
     },
