@@ -197,10 +197,12 @@ test("find highlights matches, bad expressions explain themselves, unhealthy-onl
   await page.screenshot({ path: output("service-map-find.png") });
   await find.fill("");
   await find.press("Enter");
+  await expect(page).not.toHaveURL(/[?&]find=/);
 
   // Hide every external peer: none stays on the map.
   await page.getByTestId("map-hide").fill("kind=external");
   await page.getByTestId("map-hide").press("Enter");
+  await expect(page).toHaveURL(/[?&]hide=kind%3Dexternal/);
   await expect
     .poll(async () => (await drawn(map, "nodes")).filter((n) => n.kind === "external").length)
     .toBe(0);

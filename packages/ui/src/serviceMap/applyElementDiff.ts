@@ -1,7 +1,8 @@
 import type { Core, ElementDefinition } from "cytoscape";
 import type { ElementDiff } from "./diffElements";
 import type { GraphElement } from "./elements";
-import { type Point, placeNewNodes } from "./placeNewNodes";
+import { placeByGroup } from "./placeByGroup";
+import type { Point } from "./placeNewNodes";
 
 export interface ApplyOutcome {
   /** Ids of nodes that were added (and so were laid out). */
@@ -13,7 +14,8 @@ const isBox = (element: GraphElement) => element.group === "nodes" && element.da
 /**
  * Applies a diff to a live Cytoscape instance. Existing nodes keep their positions;
  * added nodes take their remembered position (`remembered`, e.g. from the last visit)
- * or are laid out by placeNewNodes, the same way whether the map was empty or not.
+ * or are laid out by placeByGroup (each namespace's services together), the same way
+ * whether the map was empty or not.
  * Namespace boxes are compound nodes: Cytoscape sizes them from their children, so
  * they are added first (children may move into them) and never placed themselves.
  */
@@ -40,12 +42,17 @@ export function applyElementDiff(
 
   const added = diff.add.filter((element) => !isBox(element));
   const newNodes = added.filter((element) => element.group === "nodes");
-  const placed = new Map<string, Point>(
-    cy.nodes('[kind != "group"]').map((node) => [node.id(), { ...node.position() }]),
+  const liveNodes = cy.nodes('[kind != "group"]');
+  const placed = new Map<string, Point>(liveNodes.map((node) => [node.id(), { ...node.position() }]));
+  const placedGroups = new Map<string, string>(
+    liveNodes.map((node) => [node.id(), String(node.data("group") ?? "")]),
   );
   for (const node of newNodes) {
     const point = remembered.get(node.data.id);
-    if (point) placed.set(node.data.id, point);
+    if (point) {
+      placed.set(node.data.id, point);
+      if (node.group === "nodes") placedGroups.set(node.data.id, node.data.group);
+    }
   }
   const edgeEnds = cy
     .edges()
@@ -53,9 +60,10 @@ export function applyElementDiff(
     .concat(
       added.flatMap((e) => (e.group === "edges" ? [{ source: e.data.source, target: e.data.target }] : [])),
     );
-  const positions = placeNewNodes(
+  const positions = placeByGroup(
     placed,
-    newNodes.map((node) => node.data.id),
+    placedGroups,
+    newNodes.map((node) => ({ id: node.data.id, group: node.group === "nodes" ? node.data.group : "" })),
     edgeEnds,
   );
   cy.batch(() => {

@@ -30,6 +30,8 @@ export function placeNewNodes(
   newNodeIds: readonly string[],
   edges: readonly EdgeEnds[],
   spacing: Spacing = DEFAULT_SPACING,
+  /** Where a node with no placed neighbour goes (default: a new column right of the drawing). */
+  anchor?: Point,
 ): Map<string, Point> {
   const positions = new Map(placed);
   const result = new Map<string, Point>();
@@ -37,7 +39,7 @@ export function placeNewNodes(
   while (remaining.length > 0) {
     const [id] = remaining.splice(nextToPlace(remaining, edges, positions), 1);
     if (id === undefined) break;
-    const preferred = preferredPoint(id, edges, positions, spacing);
+    const preferred = preferredPoint(id, edges, positions, spacing, anchor);
     const point = nearestFreeSlot(preferred, id, edges, positions, spacing);
     positions.set(id, point);
     result.set(id, point);
@@ -69,6 +71,7 @@ function preferredPoint(
   edges: readonly EdgeEnds[],
   positions: ReadonlyMap<string, Point>,
   spacing: Spacing,
+  anchor: Point | undefined,
 ): Point {
   const callers = placedEnds(edges, positions, (e) =>
     e.target === id && e.source !== id ? e.source : undefined,
@@ -82,6 +85,7 @@ function preferredPoint(
   if (callees.length > 0) {
     return { x: mean(callees.map((p) => p.x)), y: Math.min(...callees.map((p) => p.y)) - spacing.y };
   }
+  if (anchor) return anchor;
   if (positions.size === 0) return { x: 0, y: 0 };
   const all = [...positions.values()];
   return { x: Math.max(...all.map((p) => p.x)) + spacing.x, y: Math.min(...all.map((p) => p.y)) };

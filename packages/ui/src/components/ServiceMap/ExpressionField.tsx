@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, useEffect, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { parseExpression } from "../../serviceMap/mapExpression";
 
 interface ExpressionFieldProps {
@@ -18,12 +18,21 @@ interface ExpressionFieldProps {
  */
 export function ExpressionField({ label, placeholder, value, onApply, testId }: ExpressionFieldProps) {
   const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
+  // The URL (and so `value`) updates a moment after onApply; remembering what was sent
+  // keeps an Enter followed by a blur from applying the same text twice over a stale URL.
+  const applied = useRef(value);
+  useEffect(() => {
+    setText(value);
+    applied.current = value;
+  }, [value]);
   const parsed = parseExpression(text);
   const id = useId();
   const apply = (event?: FormEvent) => {
     event?.preventDefault();
-    if (parsed.ok && text.trim() !== value) onApply(text.trim());
+    const next = text.trim();
+    if (!parsed.ok || next === applied.current) return;
+    applied.current = next;
+    onApply(next);
   };
   return (
     <form className="expression-field" onSubmit={apply} aria-label={label}>
