@@ -59,6 +59,30 @@ test("requests: filter by service, open a detail, select a heatmap region, expor
       )
       .toBeGreaterThan(0);
 
+    // The table renders only the rows in view and fetches the next page (by the API's
+    // cursor) when scrolled near the end of what is loaded.
+    const scroller = page.getByTestId("request-list-scroll");
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page
+            .getByTestId("request-list-count")
+            .filter({ hasText: /loaded/ })
+            .waitFor({ timeout: 15_000 });
+          return Number(await scroller.getAttribute("data-rows-loaded"));
+        },
+        { timeout: 60_000, message: "a full first page (200 records) is listed" },
+      )
+      .toBe(200);
+    await scroller.evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
+    await expect
+      .poll(async () => Number(await scroller.getAttribute("data-rows-loaded")))
+      .toBeGreaterThan(200);
+    expect(await rows(page).count()).toBeLessThan(Number(await scroller.getAttribute("data-rows-loaded")));
+
     // 1. Filter by service through the filter bar (with the names API's suggestions).
     await expect(page.locator(`#names-service option[value="${FRONTEND}"]`)).toHaveCount(1);
     // The header has the frame's own service picker too; this is the explorer's form.
@@ -149,6 +173,19 @@ test("requests: filter by service, open a detail, select a heatmap region, expor
     expect(exported.requests).toHaveLength(loaded);
     expect(exported.query.service).toBe(FRONTEND);
     expect(exported.query.from).toBe(String(selFrom));
+
+    // 5. The same selection by keyboard: clear, then arrows and Shift+arrows, Enter.
+    await page.getByTestId("clear-selection").click();
+    await expect(page).not.toHaveURL(/selFrom=/);
+    await expect(page.getByTestId("heatmap-selection")).toHaveCount(0);
+    await page.getByRole("application", { name: /Latency heatmap selection/ }).focus();
+    await page.keyboard.press("ArrowUp");
+    for (let i = 0; i < 5; i++) await page.keyboard.press("Shift+ArrowLeft");
+    await page.keyboard.press("Shift+ArrowUp");
+    await expect(page.getByTestId("heatmap-selection")).toBeVisible();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/selFrom=\d+&selTo=\d+/);
+    await expect(page.getByRole("heading", { name: "Requests in the selection" })).toBeVisible();
 
     expect(await seriousViolations(page)).toEqual([]);
     await expect(page.getByTestId("api-error-banner")).toHaveCount(0);

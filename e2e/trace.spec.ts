@@ -40,7 +40,12 @@ test("trace: a traced checkout's waterfall with its critical path; a span opens 
     )
     .toBeGreaterThanOrEqual(3);
 
-  await page.goto(`/traces/${traceId}`);
+  // The lookup page takes a trace id and opens its waterfall.
+  await page.goto("/traces");
+  await page.getByLabel(/Trace id/).fill(traceId.toUpperCase());
+  await page.getByRole("button", { name: "Open trace" }).click();
+  await expect(page).toHaveURL(new RegExp(`/traces/${traceId}$`));
+
   const waterfall = page.getByTestId("trace-waterfall");
   await expect(waterfall).toBeVisible({ timeout: 30_000 });
   const spans = page.getByTestId("trace-span");

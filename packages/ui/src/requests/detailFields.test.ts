@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, groupAttributes, targetLabel } from "./detailFields";
+import { formatBytes, groupAttributes, operationAndTarget, targetLabel } from "./detailFields";
 
 describe("detailFields", () => {
   it("names the target by protocol", () => {
@@ -26,5 +26,12 @@ describe("detailFields", () => {
     expect(formatBytes(999)).toBe("999 B");
     expect(formatBytes(1200)).toBe("1.2 kB");
     expect(formatBytes(-1)).toBe("—");
+  });
+
+  it("does not repeat an operation the target already says", () => {
+    expect(operationAndTarget("GET", "/checkout")).toBe("GET /checkout");
+    expect(operationAndTarget("/demo.Orders/Place", "/demo.Orders/Place")).toBe("/demo.Orders/Place");
+    expect(operationAndTarget("INSERT", "INSERT INTO t VALUES ($1)")).toBe("INSERT INTO t VALUES ($1)");
+    expect(operationAndTarget("", "")).toBe("");
   });
 });

@@ -46,3 +46,17 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
   return `${(bytes / 1_000_000_000).toFixed(1)} GB`;
 }
+
+/**
+ * "GET /checkout". gRPC's operation is its method path and SQL's statement starts
+ * with its verb, so an operation the target already says is not repeated.
+ */
+export function operationAndTarget(operation: string, target: string): string {
+  if (
+    operation === "" ||
+    target === operation ||
+    target.toUpperCase().startsWith(`${operation.toUpperCase()} `)
+  )
+    return target || operation;
+  return `${operation} ${target}`;
+}

@@ -8,7 +8,7 @@ import Link from "next/link";
 import { useEffect, useRef } from "react";
 import { formatLatency } from "../../format/formatLatency";
 import { connectionHealthOf, connectionsApiParams } from "../../requests/connectionHealth";
-import { formatBytes, groupAttributes, targetLabel } from "../../requests/detailFields";
+import { formatBytes, groupAttributes, operationAndTarget, targetLabel } from "../../requests/detailFields";
 import { parseConnections, parseRequestDetail } from "../../requests/parseRequestsApi";
 import type { EndpointView, RequestDetailView } from "../../requests/requestTypes";
 import { useApiJson } from "../RequestExplorer/useApiJson";
@@ -46,7 +46,9 @@ export function RequestDetailDrawer({ id, onClose }: RequestDetailDrawerProps) {
       data-testid="request-detail"
     >
       <header className="request-detail__header">
-        <h2 id="request-detail-title">{request ? requestTitle(request) : "Request"}</h2>
+        <h2 id="request-detail-title">
+          {request ? operationAndTarget(request.operation, request.target) || request.protocol : "Request"}
+        </h2>
         <button
           ref={closeButton}
           type="button"
@@ -251,11 +253,4 @@ function Item({ term, children }: { term: string; children: React.ReactNode }) {
       <dd>{children}</dd>
     </div>
   );
-}
-
-/** "GET /checkout"; gRPC's operation is its method path, the target again, so it shows once. */
-function requestTitle(request: RequestDetailView): string {
-  if (request.operation === "" || request.operation === request.target)
-    return request.target || request.protocol;
-  return `${request.operation} ${request.target}`.trim();
 }

@@ -76,11 +76,53 @@ export function LatencyHeatmap({ grid, selection, counts, onSelect }: LatencyHea
       : undefined;
   const rowY = (row: number) => PLOT_HEIGHT - (row + 1) * cellHeight;
 
+  // Keyboard selection, the same gesture as a drag: arrows move a cell cursor,
+  // Shift+arrows stretch the selection from where it started, Enter applies it.
+  const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-1, 0],
+      ArrowRight: [1, 0],
+      ArrowUp: [0, 1],
+      ArrowDown: [0, -1],
+    };
+    if (event.key === "Escape") {
+      setDrag(undefined);
+      return;
+    }
+    if (event.key === "Enter" && drag) {
+      event.preventDefault();
+      onSelect(selectionOf(grid, drag.a, drag.b));
+      setDrag(undefined);
+      return;
+    }
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    const from = drag?.b ?? { column: grid.columns - 1, row: 0 };
+    const next = {
+      column: Math.min(grid.columns - 1, Math.max(0, from.column + (drag ? move[0] : 0))),
+      row: Math.min(grid.rows.length - 1, Math.max(0, from.row + (drag ? move[1] : 0))),
+    };
+    setDrag({ a: event.shiftKey && drag ? drag.a : next, b: next });
+  };
+
   const errorCells = grid.cells.filter((c) => c.estimatedErrors > 0).length;
   const strip = counts !== undefined && counts.length > 0 ? STRIP_HEIGHT + STRIP_GAP : 0;
   const maxCount = Math.max(1, ...(counts ?? []).map((c) => c.requests));
   return (
-    <div ref={box} className="latency-heatmap" data-testid="latency-heatmap" data-cells={grid.cells.length}>
+    <div
+      ref={box}
+      className="latency-heatmap"
+      data-testid="latency-heatmap"
+      data-cells={grid.cells.length}
+      // A custom keyboard widget (arrow keys select cells): the role that says so.
+      role="application"
+      aria-label="Latency heatmap selection: arrow keys move, Shift+arrows stretch, Enter lists the requests in it, Escape cancels"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: role="application" is this widget's keyboard focus target
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onBlur={() => setDrag(undefined)}
+    >
       <svg
         width={width}
         height={PLOT_HEIGHT + MARGIN.top + MARGIN.bottom + strip}

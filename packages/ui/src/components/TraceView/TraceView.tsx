@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useCallback, useMemo } from "react";
 import { formatLatency } from "../../format/formatLatency";
 import { useFrame } from "../../frame/useFrame";
+import { operationAndTarget } from "../../requests/detailFields";
 import { buildWaterfall, parseTrace, type WaterfallRow } from "../../traces/traceModel";
 import { RequestDetailDrawer } from "../RequestDetail/RequestDetailDrawer";
 import { useApiJson } from "../RequestExplorer/useApiJson";
@@ -129,10 +130,7 @@ function SpanRow({
       <td className="waterfall__label" style={{ paddingLeft: `${8 + span.depth * 14}px` }}>
         <button type="button" className="waterfall__open" onClick={() => onOpen(request.id)}>
           <span className="waterfall__service">{row.service}</span>{" "}
-          <span className="muted">
-            {/* gRPC's operation is its method path, the target again: show it once. */}
-            {request.operation === request.target ? request.target : `${request.operation} ${request.target}`}
-          </span>
+          <span className="muted">{operationAndTarget(request.operation, request.target)}</span>
         </button>
         {span.parentInferred ? (
           <span
