@@ -15,6 +15,7 @@ import {
 import { formatErrorPercent, formatRate } from "../../../serviceMap/mapView";
 import { ServiceMapCanvas, type ServiceMapCanvasHandle } from "../ServiceMapCanvas";
 import { useApiJson } from "../useApiJson";
+import "../../Dashboard/Dashboard.css";
 import "../ServiceMap.css";
 import "./MapDiff.css";
 
