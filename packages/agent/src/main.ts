@@ -313,6 +313,16 @@ try {
   });
   // The budget from PUT /v1/config or the collector reaches the sampler here.
   controlPlane.controls.onApply((applied) => sampler.setBudget(applied.recordBudgetPerSecond));
+  // The profile rate from PUT /v1/config or the collector (0: off); unset: PERISCOPE_PROFILE_HZ.
+  controlPlane.controls.onApply((applied) => {
+    const hz = applied.profileHz ?? profileConfig.hz;
+    if (profiler === undefined || profiler.rate === hz) return;
+    try {
+      profiler.setRate(hz);
+    } catch (error) {
+      console.error(`periscope-agent: profiler: cannot change the rate to ${hz} Hz: ${messageOf(error)}`);
+    }
+  });
   excludePeriscopeProcesses(controlPlane);
   controlStream = new CollectorControlStream({
     address: config.collectorAddress,
@@ -352,17 +362,16 @@ if (preflight.facts.tcpHealthObject.exists) {
   }
 }
 
-// CPU profiles (profiler/): PERISCOPE_PROFILE_HZ, 0 = off.
-if (profileConfig.hz > 0) {
-  try {
-    profiler = startProfiler({
-      config: profileConfig,
-      deliver: (profile) => exporter.addProfiles(profile),
-      ...kernelPaths,
-    });
-  } catch (error) {
-    captureProblems.add({ feature: "profiler", reason: messageOf(error) });
-  }
+// CPU profiles (profiler/): loaded at PERISCOPE_PROFILE_HZ even when that is 0 (off), so the
+// runtime config can switch it on.
+try {
+  profiler = startProfiler({
+    config: profileConfig,
+    deliver: (profile) => exporter.addProfiles(profile),
+    ...kernelPaths,
+  });
+} catch (error) {
+  captureProblems.add({ feature: "profiler", reason: messageOf(error) });
 }
 
 console.log(

@@ -17,6 +17,7 @@ import {
   controlServiceDefinition,
   create,
 } from "@periscope/proto";
+import { MAX_PROFILE_HZ } from "../profiler/profile-config.js";
 import type { RedactionRules } from "../records/redaction-rules.js";
 import { DEFAULT_RECORD_BUDGET_PER_SECOND } from "../sampling/record-sampler.js";
 import { PROTOCOL_CODES, type ProtocolKey, type RuntimeConfig } from "./runtime-config.js";
@@ -86,6 +87,8 @@ export function toRuntimeConfig(
   // Namespaces need Kubernetes metadata, which this agent does not have yet.
   if (wire.includeNamespaces.length > 0) unsupported.push("include_namespaces");
   if (wire.excludeNamespaces.length > 0) unsupported.push("exclude_namespaces");
+  if (wire.profileHz !== undefined && wire.profileHz > MAX_PROFILE_HZ)
+    unsupported.push(`profile_hz: ${wire.profileHz}`);
   return {
     config: {
       ...current,
@@ -93,6 +96,9 @@ export function toRuntimeConfig(
       captureBytes: { ...current.captureBytes, default: wire.captureBytes || defaultCaptureBytes },
       sampling: { keepOneIn: Math.max(1, wire.sampleOneIn) },
       recordBudgetPerSecond: wire.recordBudgetPerSecond || defaultRecordBudgetPerSecond,
+      // Unset: the agent's own rate; above the profiler's bound it is named, not applied.
+      profileHz:
+        wire.profileHz !== undefined && wire.profileHz <= MAX_PROFILE_HZ ? wire.profileHz : undefined,
     },
     unsupported,
   };

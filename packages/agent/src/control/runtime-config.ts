@@ -6,6 +6,7 @@
 import type { CaptureProtocolName } from "@periscope/proto";
 import { KernelProtocol, SourceSyscall } from "../capture/events.js";
 import { DEFAULT_CAPTURE_BYTES, MAX_CAPTURE_BYTES } from "../capture/layout.js";
+import { MAX_PROFILE_HZ } from "../profiler/profile-config.js";
 import { DEFAULT_RECORD_BUDGET_PER_SECOND } from "../sampling/record-sampler.js";
 
 /**
@@ -76,6 +77,11 @@ export interface RuntimeConfig {
    * collector, UI, other agents) are left out of capture. This agent itself never is captured.
    */
   captureSelf: boolean;
+  /**
+   * CPU profiler samples per second per CPU, 0 (off) to 499; undefined: as
+   * the agent started (PERISCOPE_PROFILE_HZ).
+   */
+  profileHz?: number;
 }
 
 /** A config the agent refused; `field` names the offending path ("pids.include[2]"). */
@@ -166,7 +172,16 @@ export function parseRuntimeConfig(input: unknown): RuntimeConfig {
   const root = objectAt(input, "config");
   onlyKeys(
     root,
-    ["protocols", "captureBytes", "pids", "cgroups", "sampling", "recordBudgetPerSecond", "captureSelf"],
+    [
+      "protocols",
+      "captureBytes",
+      "pids",
+      "cgroups",
+      "sampling",
+      "recordBudgetPerSecond",
+      "captureSelf",
+      "profileHz",
+    ],
     "",
   );
   const config = defaultRuntimeConfig();
@@ -236,5 +251,7 @@ export function parseRuntimeConfig(input: unknown): RuntimeConfig {
       throw new RuntimeConfigError("captureSelf", `must be true or false, got ${describe(root.captureSelf)}`);
     config.captureSelf = root.captureSelf;
   }
+  if (root.profileHz !== undefined)
+    config.profileHz = integerAt(root.profileHz, "profileHz", 0, MAX_PROFILE_HZ);
   return config;
 }

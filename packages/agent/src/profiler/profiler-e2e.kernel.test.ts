@@ -32,6 +32,7 @@ describe.skipIf(!isRoot)(
     let collector: CollectorProcess | undefined;
     let agent: AgentProcess | undefined;
     let hot: ChildProcess | undefined;
+    let agentApi = "";
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), "periscope-profile-e2e-"));
@@ -39,7 +40,7 @@ describe.skipIf(!isRoot)(
       agent = startAgentProcess({
         PERISCOPE_COLLECTOR_ADDR: collector.grpcAddress,
         PERISCOPE_AGENT_ID: "profile-e2e",
-        PERISCOPE_AGENT_API_ADDR: `127.0.0.1:${await freePort()}`,
+        PERISCOPE_AGENT_API_ADDR: (agentApi = `127.0.0.1:${await freePort()}`),
         PERISCOPE_PROFILE_HZ: "199",
         PERISCOPE_PROFILE_INTERVAL_MS: "2000",
       });
@@ -83,5 +84,30 @@ describe.skipIf(!isRoot)(
       expect(graph, JSON.stringify(last?.names.slice(0, 40))).not.toBeNull();
       expect(agent?.output()).not.toMatch(/profiler:/);
     }, 60_000);
+
+    it("stops sampling when the runtime config sets profileHz 0, and starts again when it is set back", async () => {
+      const put = async (config: object) => {
+        const response = await fetch(`http://${agentApi}/v1/config`, {
+          method: "PUT",
+          body: JSON.stringify(config),
+        });
+        expect(response.status, await response.text()).toBe(200);
+      };
+      const total = async () => {
+        const from = new Date(Date.now() - 600_000).toISOString();
+        const response = await fetch(
+          `${collector?.httpUrl}/api/v1/flamegraph?service=${encodeURIComponent("node:flame-hot")}&from=${from}`,
+        );
+        return ((await response.json()) as FlameGraphBody).total;
+      };
+      await put({ profileHz: 0 });
+      // The open interval is sent when the rate changes; its batch reaches storage within a few seconds.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const before = await total();
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      expect(await total()).toBe(before);
+      await put({ profileHz: 97 });
+      await until(async () => ((await total()) > before ? true : undefined));
+    }, 40_000);
   },
 );
