@@ -139,6 +139,13 @@ test("a demo service's page shows its traffic, endpoints and neighbours, and a d
     // Back restores the relative range.
     await page.goBack();
     await expect.poll(() => new URL(page.url()).searchParams.get("from")).toBeNull();
+
+    // The same page from the dark tokens: contrast is checked again, since every colour changed.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expect(page.getByTestId("endpoint-row").first()).toBeVisible();
+    await page.mouse.move(0, 0);
+    await expectNoSeriousA11yViolations(page, `/services/${name} (dark)`);
+    await page.screenshot({ path: output("service-page-dark.png"), fullPage: true });
   } finally {
     await traffic.stop();
   }

@@ -48,5 +48,10 @@ function FlameOf(props: {
   onChange: (patch: Partial<FlameViewState>) => void;
 }) {
   const tree = useMemo(() => buildFlameTree(props.data), [props.data]);
-  return <FlameGraph graph={{ kind: "single", tree }} view={props.view} onChange={props.onChange} />;
+  // Deep JavaScript stacks make a graph taller than the page; embedded, it scrolls in its own box.
+  return (
+    <div className="svc-flame">
+      <FlameGraph graph={{ kind: "single", tree }} view={props.view} onChange={props.onChange} />
+    </div>
+  );
 }
