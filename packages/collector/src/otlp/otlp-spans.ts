@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { templatePath } from "@periscope/proto";
 import type { RequestRow } from "../ingest/request-row.js";
+import { spanIsError, spanName } from "../query/span-name.js";
 import {
   type ResourceSpans,
   ResourceSpansSchema,
@@ -35,8 +36,6 @@ const MESSAGING_SYSTEMS: Record<string, string> = {
   nats: "nats",
   mqtt: "mqtt",
 };
-/** Span names stay low-cardinality: a statement or key is cut to this. */
-const MAX_NAME_LENGTH = 120;
 
 function hexBytes(hex: string, length: number): Uint8Array | undefined {
   if (hex.length !== length * 2 || !/^[0-9a-f]+$/i.test(hex) || /^0+$/.test(hex)) return undefined;
@@ -56,21 +55,6 @@ function derivedIds(row: RequestRow): { traceId: Uint8Array; spanId: Uint8Array 
   };
 }
 
-export function spanName(row: Pick<RequestRow, "protocol" | "operation" | "target">): string {
-  const operation = row.operation || row.protocol.toUpperCase();
-  if (HTTP_PROTOCOLS.has(row.protocol)) {
-    // gRPC's target is the method path already (/pkg.Service/Method).
-    return row.protocol === "grpc"
-      ? row.target || operation
-      : `${operation} ${templatePath(row.target)}`.trim();
-  }
-  // Statements and keys are not names: the operation, and a messaging destination.
-  if (MESSAGING_SYSTEMS[row.protocol] !== undefined && row.target !== "") {
-    return `${operation} ${row.target}`.slice(0, MAX_NAME_LENGTH);
-  }
-  return operation.slice(0, MAX_NAME_LENGTH);
-}
-
 function observedService(row: RequestRow): ObservedService {
   return row.side === "server"
     ? {
@@ -88,13 +72,9 @@ function observedService(row: RequestRow): ObservedService {
 }
 
 function statusOf(row: RequestRow): { code: Status_StatusCode; message: string } {
-  if (!row.error) return { code: Status_StatusCode.UNSET, message: "" };
+  if (!spanIsError(row.protocol, row.side, row.status, row.error))
+    return { code: Status_StatusCode.UNSET, message: "" };
   const message = row.attributes["db.error"] ?? (row.status !== 0 ? `status ${row.status}` : "");
-  // A 4xx is the caller's mistake: an error on the client's span, not on the server's.
-  if (row.protocol === "http" || row.protocol === "http2") {
-    const serverFault = row.status >= 500;
-    if (!serverFault && row.side === "server") return { code: Status_StatusCode.UNSET, message: "" };
-  }
   return { code: Status_StatusCode.ERROR, message };
 }
 
@@ -138,7 +118,7 @@ export function toSpan(row: RequestRow): Span {
     traceId,
     spanId,
     parentSpanId: parentSpanId ?? new Uint8Array(),
-    name: spanName(row),
+    name: spanName(row.protocol, row.operation, row.target),
     kind: row.side === "client" ? Span_SpanKind.CLIENT : Span_SpanKind.SERVER,
     startTimeUnixNano: startNs,
     endTimeUnixNano: startNs + BigInt(row.duration_ns),

@@ -71,3 +71,56 @@ describe("buildTraceTree", () => {
     ]);
   });
 });
+
+// The checkout of the demo, by hand: frontend calls cart, then orders; orders
+// calls stock and courier in parallel, then charge. Courier is the slow one.
+//   checkout  [0, 100]  frontend <- loadgen
+//   cart      [2, 10]   frontend -> cart
+//   order     [12, 98]  frontend -> orders
+//   stock     [14, 30]  orders -> stock      (parallel with courier, ends first)
+//   courier   [14, 80]  orders -> courier
+//   charge    [82, 96]  orders -> charge
+const CHECKOUT = [
+  view("checkout", "s0", "", 0, 100, "loadgen", "frontend"),
+  view("cart", "s1", "s0", 2, 8, "frontend", "cart"),
+  view("order", "s2", "s0", 12, 86, "frontend", "orders"),
+  view("stock", "s3", "s2", 14, 16, "orders", "stock"),
+  view("courier", "s4", "s2", 14, 66, "orders", "courier"),
+  view("charge", "s5", "s2", 82, 14, "orders", "charge"),
+];
+
+describe("the critical path", () => {
+  it("walks back from the root's end through the last-finishing child, skipping parallel work that finished earlier", () => {
+    const spans = buildTraceTree(CHECKOUT);
+    expect(spans.filter((s) => s.critical).map((s) => s.request.id)).toEqual([
+      "checkout",
+      "cart",
+      "order",
+      "courier",
+      "charge",
+    ]);
+    expect(spans.find((s) => s.request.id === "stock")?.critical).toBe(false);
+  });
+
+  it("names spans by route with ids templated, and applies OpenTelemetry's status rules", () => {
+    const notFound = {
+      ...view("users", "s9", "", 0, 1, "web", "api"),
+      target: "/users/1057?x=1",
+      status: 404,
+      error: true,
+    };
+    const asServer = buildTraceTree([{ ...notFound, side: "server" }])[0];
+    expect(asServer).toMatchObject({ operation: "GET /users/{id}", service: "api", status: "unset" });
+    expect(buildTraceTree([notFound])[0]?.status).toBe("error");
+    const failed = { ...notFound, side: "server" as const, status: 503 };
+    expect(buildTraceTree([failed])[0]?.status).toBe("error");
+  });
+
+  it("marks a span whose declared parent never arrived as an orphan, and still returns it", () => {
+    const spans = buildTraceTree([view("lonely", "s7", "never-seen", 0, 5, "x", "y")]);
+    expect(spans).toEqual([
+      expect.objectContaining({ spanId: "s7", orphan: true, depth: 0, critical: true }),
+    ]);
+    expect(buildTraceTree(CHECKOUT).some((s) => s.orphan)).toBe(false);
+  });
+});

@@ -7,11 +7,24 @@
 // under the smallest span that called into its client's service and encloses
 // it in time (marked parentInferred, since it is a reading of timing).
 import type { RequestView } from "./request-view.js";
+import { spanIsError, spanName } from "./span-name.js";
 
 export interface TraceSpan {
   spanId: string;
   parentSpanId: string;
   parentInferred: boolean;
+  /** A parent was declared but is not in the trace (not kept, or not traced), and none could be inferred. */
+  orphan: boolean;
+  /** The called service (the server end). */
+  service: string;
+  /** "{method} {route}" with ids templated, never the raw path (span-name.ts). */
+  operation: string;
+  /** OpenTelemetry's status: a server's 4xx is unset, 5xx and failed calls are errors. */
+  status: "unset" | "error";
+  startUnixNano: string;
+  durationMs: number;
+  /** On the trace's critical path (criticalPath below). */
+  critical: boolean;
   depth: number;
   childSpanIds: string[];
   /** The observation to show: the client's when both ends were traced. */
@@ -108,10 +121,18 @@ export function buildTraceTree(requests: readonly RequestView[]): TraceSpan[] {
   }
   const ordered: TraceSpan[] = [];
   const visit = (draft: Draft, depth: number) => {
+    const { request } = draft;
     ordered.push({
       spanId: draft.spanId,
       parentSpanId: draft.parent?.spanId ?? draft.declaredParent,
       parentInferred: draft.parentInferred,
+      orphan: draft.parent === undefined && draft.declaredParent !== "",
+      service: serverName(request),
+      operation: spanName(request.protocol, request.operation, request.target),
+      status: spanIsError(request.protocol, request.side, request.status, request.error) ? "error" : "unset",
+      startUnixNano: draft.startNs.toString(),
+      durationMs: request.durationMs,
+      critical: false,
       depth,
       childSpanIds: draft.children.map((child) => child.spanId),
       request: draft.request,
@@ -119,6 +140,35 @@ export function buildTraceTree(requests: readonly RequestView[]): TraceSpan[] {
     });
     for (const child of draft.children) visit(child, depth + 1);
   };
-  for (const root of drafts.filter((draft) => draft.parent === undefined)) visit(root, 0);
+  const roots = drafts.filter((draft) => draft.parent === undefined);
+  for (const root of roots) visit(root, 0);
+  const critical = new Set(criticalPath(roots));
+  for (const span of ordered) span.critical = critical.has(span.spanId);
   return ordered;
+}
+
+/**
+ * The critical path, as Uber's CRISP walks it: from the end of the root that
+ * finishes last, back through the child that finished last before that
+ * point, that child's own critical path, then the child that finished last
+ * before the previous one started, and so on. What is on it is what made the
+ * trace as long as it was; shortening anything else would not have helped.
+ */
+function criticalPath(roots: readonly Draft[]): string[] {
+  let last: Draft | undefined;
+  for (const root of roots) if (last === undefined || root.endNs > last.endNs) last = root;
+  const path: string[] = [];
+  const walk = (span: Draft) => {
+    path.push(span.spanId);
+    let cursor = span.endNs;
+    const children = [...span.children].sort((a, b) => (a.endNs > b.endNs ? -1 : a.endNs < b.endNs ? 1 : 0));
+    for (const child of children) {
+      // A child that ends after its parent (clock skew between hosts) still counts, from the parent's end.
+      if (child.startNs >= cursor) continue;
+      walk(child);
+      cursor = child.startNs;
+    }
+  };
+  if (last !== undefined) walk(last);
+  return path;
 }

@@ -16,13 +16,52 @@ export interface TraceQuery {
 
 const spanSchema = {
   type: "object",
-  required: ["spanId", "parentSpanId", "parentInferred", "depth", "childSpanIds", "request", "observations"],
+  required: [
+    "spanId",
+    "parentSpanId",
+    "parentInferred",
+    "orphan",
+    "service",
+    "operation",
+    "status",
+    "startUnixNano",
+    "durationMs",
+    "critical",
+    "depth",
+    "childSpanIds",
+    "request",
+    "observations",
+  ],
   properties: {
     spanId: { type: "string" },
     parentSpanId: { type: "string" },
     parentInferred: {
       type: "boolean",
-      description: "the parent was not recorded and was chosen by caller service and enclosing time",
+      description:
+        "the parent was not recorded and was chosen by caller service and enclosing time: a reading of timing, not of threads. On Node's single event loop (and other async servers) one thread serves many requests at once, so which incoming request an outgoing call belongs to cannot be read from the thread; propagate traceparent for exact parentage",
+    },
+    orphan: {
+      type: "boolean",
+      description:
+        "the span names a parent that is not in the trace (not kept within the record budget, or not traced), and none could be inferred",
+    },
+    service: { type: "string", description: "the called service" },
+    operation: {
+      type: "string",
+      description:
+        "{method} {route} with ids templated (GET /users/{id}), gRPC's method, a database's operation",
+    },
+    status: {
+      type: "string",
+      enum: ["unset", "error"],
+      description: "OpenTelemetry's rule: a server span's 4xx is unset, 5xx and failed calls are errors",
+    },
+    startUnixNano: { type: "string" },
+    durationMs: { type: "number" },
+    critical: {
+      type: "boolean",
+      description:
+        "on the critical path: back from the last-finishing root's end through the child that finished last (Uber's CRISP)",
     },
     depth: { type: "integer" },
     childSpanIds: { type: "array", items: { type: "string" } },
