@@ -47,7 +47,7 @@ export function ServicesList() {
       >
         {(list) => (
           <ServicesTable
-            list={list}
+            list={matching(list, frame.state.service)}
             endpoints={endpoints.status === "ready" ? endpoints.data : []}
             range={(services.status === "ready" && rangeOfUrl(services.url)) || { fromMs, toMs }}
             sort={sort}
@@ -58,6 +58,13 @@ export function ServicesList() {
       </Panel>
     </main>
   );
+}
+
+/** The header's service filter narrows the list to names containing it (any case). */
+function matching(list: ServiceSummary[], filter: string | undefined): ServiceSummary[] {
+  if (filter === undefined) return list;
+  const needle = filter.toLowerCase();
+  return list.filter((service) => service.name.toLowerCase().includes(needle));
 }
 
 interface ServicesTableProps {
@@ -75,6 +82,13 @@ function ServicesTable({ list, endpoints, range, sort, onSort, hrefOf }: Service
     [list, endpoints, range, sort],
   );
   const header = { sort, onSort };
+  if (rows.length === 0) {
+    return (
+      <p className="svc-panel__state" data-state="empty">
+        No service name matches the service filter.
+      </p>
+    );
+  }
   return (
     <table className="svc-table" data-testid="services-list">
       <caption className="visually-hidden">
