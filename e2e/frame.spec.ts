@@ -135,6 +135,18 @@ test("the header shows live traffic, filters go into the URL, and the theme togg
     await page.screenshot({ path: output("frame-dark.png") });
     await toggle.click();
     await expect(html).not.toHaveAttribute("data-theme", /./);
+
+    // The header fits the smallest screen the UI is made for, nav and controls on two rows.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const overflow = await page.evaluate(() => {
+      const header = document.querySelector("header.app-header");
+      return header ? header.scrollWidth - header.clientWidth : -1;
+    });
+    expect(overflow).toBe(0);
+    const headerHeight = await page
+      .locator("header.app-header")
+      .evaluate((el) => el.getBoundingClientRect().height);
+    expect(headerHeight).toBeLessThan(120);
   } finally {
     await traffic.stop();
   }

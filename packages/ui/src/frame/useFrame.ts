@@ -44,8 +44,15 @@ export interface Frame {
 export function useFrame(): Frame {
   const router = useRouter();
   const pathname = usePathname();
-  const searchParams = useSearchParams();
-  const query = searchParams.toString();
+  const routerQuery = useSearchParams().toString();
+  // The query the last setter asked for, shown at once: the router commits a push in a
+  // transition, so a control bound to the URL (a checkbox, a select) would otherwise lag
+  // its own click. Dropped as soon as the router's query moves (the push landed, or Back).
+  const [pending, setPending] = useState<{ base: string; next: string } | undefined>();
+  const query = pending !== undefined && pending.base === routerQuery ? pending.next : routerQuery;
+  // Forget it once the router moves, or a later Back to `base` would show it again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of the router's query
+  useEffect(() => setPending(undefined), [routerQuery]);
   const params = useMemo(() => new URLSearchParams(query), [query]);
   const state = useMemo(() => parseFrame(params), [params]);
   const now = useLiveClock(state.range);
@@ -53,11 +60,12 @@ export function useFrame(): Frame {
 
   const navigate = useCallback(
     (next: URLSearchParams, options?: NavigateOptions) => {
+      setPending({ base: routerQuery, next: next.toString() });
       const url = `${pathname}${toQueryString(next)}`;
       if (options?.history === "replace") router.replace(url, { scroll: false });
       else router.push(url, { scroll: false });
     },
-    [router, pathname],
+    [router, pathname, routerQuery],
   );
 
   const update = useCallback(
