@@ -4,6 +4,7 @@ import {
   cellAt,
   durationExponent,
   type HeatmapRecord,
+  heatmapSlices,
   selectionCells,
   selectionOf,
 } from "./latencyHeatmap";
@@ -47,6 +48,15 @@ describe("buildHeatmap", () => {
     expect(grid.maxEstimated).toBe(11);
   });
 
+  it("gives each cell its share of its column, so a sampled column still shows its shape", () => {
+    const slow = grid.cells.find((c) => c.column === 3 && c.row === 8);
+    expect(slow?.share).toBe(1);
+    const lastColumn = grid.cells.filter((c) => c.column === 5);
+    expect(lastColumn.map((c) => c.share)).toEqual([1]);
+    const firstColumn = grid.cells.filter((c) => c.column === 0);
+    expect(firstColumn.reduce((sum, c) => sum + c.share, 0)).toBeCloseTo(1);
+  });
+
   it("has at least six rows when the data is narrow or empty", () => {
     expect(buildHeatmap([], RANGE, 10).rows).toHaveLength(6);
     expect(
@@ -74,7 +84,7 @@ describe("selection", () => {
       maxDurationMs: "",
     });
     expect(selectionOf(grid, { column: 0, row: 0 }, { column: 0, row: 1 })).toMatchObject({
-      minDurationMs: "1",
+      minDurationMs: "",
       maxDurationMs: "4",
     });
   });
@@ -89,5 +99,15 @@ describe("selection", () => {
         maxDurationMs: Number(sel.maxDurationMs),
       }),
     ).toEqual({ firstColumn: 1, lastColumn: 2, lowRow: 2, highRow: 3 });
+  });
+});
+
+describe("heatmapSlices", () => {
+  it("cuts the range into one slice per column, end to end", () => {
+    const slices = heatmapSlices(1000, 2001, 4);
+    expect(slices).toHaveLength(4);
+    expect(slices[0]?.fromMs).toBe(1000);
+    expect(slices.at(-1)?.toMs).toBe(2001);
+    for (let i = 1; i < slices.length; i++) expect(slices[i]?.fromMs).toBe(slices[i - 1]?.toMs);
   });
 });

@@ -4,8 +4,11 @@
 //
 // Cells are estimated from request records, each standing for `sampleWeight`
 // requests: the API exposes no per-bucket histogram, and the records are the only
-// source that carries both time and duration. Exact totals come from the metric
-// series (RED) and are shown beside it, never summed from these cells.
+// source that carries both time and duration. The records are fetched one page per
+// column (heatmapSlices), so a busy minute cannot crowd the others out; a column
+// whose page was full is a sample of that slice, so colour shows each column's
+// share (its latency distribution), not absolute counts. Exact totals come from
+// the metric series (RED) and are drawn beside it, never summed from these cells.
 
 export interface HeatmapRecord {
   timeMs: number;
@@ -23,6 +26,8 @@ export interface HeatmapRow {
 export interface HeatmapCell {
   column: number;
   row: number;
+  /** This cell's part of its column's estimated requests, 0..1: what its colour shows. */
+  share: number;
   /** Requests these records stand for (sum of weights). */
   estimated: number;
   /** Of which errors (sum of the erroring records' weights). */
@@ -87,7 +92,7 @@ export function buildHeatmap(
     const key = row * columns + column;
     let cell = byKey.get(key);
     if (!cell) {
-      cell = { column, row, estimated: 0, estimatedErrors: 0, records: 0 };
+      cell = { column, row, share: 0, estimated: 0, estimatedErrors: 0, records: 0 };
       byKey.set(key, cell);
     }
     const weight = r.sampleWeight > 0 ? r.sampleWeight : 1;
@@ -96,6 +101,9 @@ export function buildHeatmap(
     cell.records++;
   }
   const cells = [...byKey.values()].sort((a, b) => a.row - b.row || a.column - b.column);
+  const columnTotals = new Map<number, number>();
+  for (const c of cells) columnTotals.set(c.column, (columnTotals.get(c.column) ?? 0) + c.estimated);
+  for (const c of cells) c.share = c.estimated / (columnTotals.get(c.column) ?? c.estimated);
   const maxEstimated = cells.reduce((max, c) => Math.max(max, c.estimated), 0);
   return { fromMs, toMs, columns, rows, cells, maxEstimated, outside: records.length - inside.length };
 }
@@ -136,7 +144,9 @@ export function selectionOf(
   return {
     fromMs: Math.floor(grid.fromMs + first * columnMs),
     toMs: Math.ceil(grid.fromMs + (last + 1) * columnMs),
-    minDurationMs: lowRow.lowMs === 0 ? "" : millisText(lowRow.lowMs),
+    // The grid's end rows are open-ended: the rows span only the durations seen so
+    // far, and a request faster or slower than those still belongs to the selection.
+    minDurationMs: Math.min(a.row, b.row) === 0 ? "" : millisText(lowRow.lowMs),
     maxDurationMs: Math.max(a.row, b.row) === grid.rows.length - 1 ? "" : millisText(highRow.highMs),
   };
 }
@@ -163,4 +173,17 @@ export function selectionCells(
       highRow = index;
   });
   return { firstColumn, lastColumn, lowRow, highRow: Math.max(lowRow, highRow) };
+}
+
+/** The time slice of each column: one API page is fetched per slice. */
+export function heatmapSlices(
+  fromMs: number,
+  toMs: number,
+  columns: number,
+): { fromMs: number; toMs: number }[] {
+  const width = (toMs - fromMs) / columns;
+  return Array.from({ length: columns }, (_, i) => ({
+    fromMs: Math.floor(fromMs + i * width),
+    toMs: i === columns - 1 ? toMs : Math.floor(fromMs + (i + 1) * width),
+  }));
 }

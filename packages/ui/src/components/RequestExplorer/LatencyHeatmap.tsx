@@ -58,7 +58,6 @@ export function LatencyHeatmap({ grid, selection, counts, onSelect }: LatencyHea
   const cellHeight = PLOT_HEIGHT / grid.rows.length;
   const x = scaleTime().domain([grid.fromMs, grid.toMs]).range([0, plotWidth]);
   const ticks = x.ticks(Math.max(2, Math.floor(plotWidth / 110)));
-  const logMax = Math.log1p(grid.maxEstimated);
 
   const cornerOf = (event: React.PointerEvent<SVGRectElement>): Corner => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -208,10 +207,10 @@ export function LatencyHeatmap({ grid, selection, counts, onSelect }: LatencyHea
               y={rowY(cell.row) + 0.5}
               width={Math.max(1, cellWidth - 1)}
               height={Math.max(1, cellHeight - 1)}
-              fillOpacity={0.18 + (0.82 * Math.log1p(cell.estimated)) / (logMax || 1)}
+              fillOpacity={0.15 + 0.85 * Math.sqrt(cell.share)}
             >
               <title>
-                {`≈ ${Math.round(cell.estimated)} requests (${cell.records} records), ${Math.round(cell.estimatedErrors)} errors, ${formatLatency(grid.rows[cell.row]?.lowMs ?? 0)}–${formatLatency(grid.rows[cell.row]?.highMs ?? 0)}`}
+                {`${Math.round(cell.share * 100)}% of the column: ≈ ${Math.round(cell.estimated)} requests (${cell.records} records), ${Math.round(cell.estimatedErrors)} errors, ${formatLatency(grid.rows[cell.row]?.lowMs ?? 0)}–${formatLatency(grid.rows[cell.row]?.highMs ?? 0)}`}
               </title>
             </rect>
           ))}

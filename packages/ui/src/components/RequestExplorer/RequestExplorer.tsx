@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useFrame } from "../../frame/useFrame";
 import { buildHeatmap, type HeatmapSelection } from "../../requests/latencyHeatmap";
-import { parseRedCounts, parseRequestsPage, parseServiceTotals } from "../../requests/parseRequestsApi";
+import { parseRedCounts, parseServiceTotals } from "../../requests/parseRequestsApi";
 import {
   activeFilterCount,
   DEFAULT_FILTERS,
@@ -23,15 +23,16 @@ import { FilterBar, type FilterValues } from "./FilterBar";
 import { type CountBucket, LatencyHeatmap } from "./LatencyHeatmap";
 import { SamplingBanner } from "./SamplingBanner";
 import { useApiJson } from "./useApiJson";
+import { useHeatmapRecords } from "./useHeatmapRecords";
 import { useRequestPages } from "./useRequestPages";
 import { VirtualRequestList } from "./VirtualRequestList";
 import "../RequestTable/RequestTable.css";
 import "./RequestExplorer.css";
 
 const PAGE_SIZE = 200;
-/** The heatmap draws the newest this many records of the frame (the API's page limit). */
-const HEATMAP_RECORDS = 1000;
-const HEATMAP_COLUMNS = 60;
+/** Columns of the heatmap, each one API page of at most HEATMAP_PAGE records. */
+const HEATMAP_COLUMNS = 30;
+const HEATMAP_PAGE = 100;
 
 const FILTER_KEYS = Object.keys(DEFAULT_FILTERS) as (keyof typeof DEFAULT_FILTERS)[];
 
@@ -61,8 +62,17 @@ export function RequestExplorer() {
     );
   }, [filterKey, listQuery, firstPageOnly]);
 
-  const heatmapUrl = `/api/v1/requests?${requestsApiParams(frameFilters, filters, { limit: HEATMAP_RECORDS, forHeatmap: true })}`;
-  const heatmapPage = useApiJson(heatmapUrl, parseRequestsPage);
+  const heatmapQuery = requestsApiParams(frameFilters, filters, {
+    limit: HEATMAP_PAGE,
+    forHeatmap: true,
+  }).toString();
+  const heatmap = useHeatmapRecords(
+    heatmapQuery,
+    frame.from.getTime(),
+    frame.to.getTime(),
+    HEATMAP_COLUMNS,
+    HEATMAP_PAGE,
+  );
   const range = `from=${frame.from.getTime()}&to=${frame.to.getTime()}`;
   const service = frame.state.service;
   const red = useApiJson(
@@ -79,7 +89,7 @@ export function RequestExplorer() {
   const grid = useMemo(
     () =>
       buildHeatmap(
-        (heatmapPage.data?.requests ?? []).map((r) => ({
+        (heatmap.records ?? []).map((r) => ({
           timeMs: Date.parse(r.time),
           durationMs: r.durationMs,
           error: r.error,
@@ -88,7 +98,7 @@ export function RequestExplorer() {
         { fromMs: frame.from.getTime(), toMs: frame.to.getTime() },
         HEATMAP_COLUMNS,
       ),
-    [heatmapPage.data, frame.from, frame.to],
+    [heatmap.records, frame.from, frame.to],
   );
   const counts: CountBucket[] | undefined = red.data?.points.map((p) => ({
     timeMs: Date.parse(p.time),
@@ -140,7 +150,7 @@ export function RequestExplorer() {
   const close = useCallback(() => frame.setParams({ request: undefined }), [frame]);
 
   const values: FilterValues = { ...filters, service: service ?? "", namespace: frame.state.namespace ?? "" };
-  const errors = [pages.error, heatmapPage.error].filter((e): e is string => e !== undefined);
+  const errors = [pages.error, heatmap.error].filter((e): e is string => e !== undefined);
   const hasSelection = filters.selFrom > 0;
   return (
     <main className="request-explorer">
@@ -159,11 +169,9 @@ export function RequestExplorer() {
             Latency
           </h2>
           <span className="card__meta">
-            {heatmapPage.data
-              ? `${heatmapPage.data.requests.length.toLocaleString("en")} records${heatmapPage.data.nextCursor ? ` (the newest ${HEATMAP_RECORDS.toLocaleString("en")})` : ""} · cells outlined red hold errors · drag to select`
-              : heatmapPage.loading
-                ? "Loading…"
-                : ""}
+            {heatmap.records
+              ? `${heatmap.records.length.toLocaleString("en")} records, ${HEATMAP_PAGE} at most per column${heatmap.sampledSlices > 0 ? ` (${heatmap.sampledSlices} columns sampled)` : ""} · colour: each column's share · red outline: errors · drag or use arrow keys to select`
+              : "Loading…"}
           </span>
           {hasSelection ? (
             <button type="button" className="button" onClick={clearSelection} data-testid="clear-selection">
@@ -171,7 +179,7 @@ export function RequestExplorer() {
             </button>
           ) : null}
         </header>
-        {heatmapPage.data && heatmapPage.data.requests.length === 0 ? (
+        {heatmap.records && heatmap.records.length === 0 ? (
           <p className="request-explorer__empty">No requests in this range for these filters.</p>
         ) : (
           <LatencyHeatmap
