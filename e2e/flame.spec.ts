@@ -240,6 +240,13 @@ test("profiles: frames, tooltip, search, zoom, icicle, sandwich and diff on fixt
   );
   await page.screenshot({ path: output("flame-diff.png"), fullPage: true });
   expect(await seriousViolations(page)).toEqual([]);
+
+  // Dark theme: the page's tokens switch; frame fills keep dark text on light colours.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.getByTestId("flame-search").fill("isPrime");
+  await expect(page.getByTestId("flame-search-result")).toContainText("matched");
+  await page.screenshot({ path: output("flame-diff-dark.png"), fullPage: true });
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test("profiles: every service split under synthetic namespace and service frames", async ({ page }) => {
@@ -273,4 +280,101 @@ test("profiles: every service split under synthetic namespace and service frames
   } finally {
     await traffic.stop();
   }
+});
+
+/**
+ * A deterministic graph of `target` frames with unique names. Frames are split
+ * breadth first (each into 1–5 children holding 30–90 % of what is left), so the
+ * big frames near the root are split before the budget runs out, as in a real
+ * profile where most frames are tiny; then it is written depth first, the API's order.
+ */
+function syntheticGraph(target: number) {
+  let seed = 1;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  interface Node {
+    value: number;
+    children: Node[];
+  }
+  const root: Node = { value: 10_000_000, children: [] };
+  const queue = [root];
+  let count = 1;
+  for (let head = 0; head < queue.length && count < target; head += 1) {
+    const node = queue[head] as Node;
+    let remaining = node.value;
+    const children = 1 + Math.floor(random() * 5);
+    for (let c = 0; c < children && count < target; c += 1) {
+      const value = Math.floor(remaining * (0.3 + random() * 0.6));
+      if (value < 10) break;
+      const child = { value, children: [] };
+      node.children.push(child);
+      queue.push(child);
+      remaining -= value;
+      count += 1;
+    }
+  }
+  const graph = {
+    names: [] as string[],
+    levels: [] as number[],
+    values: [] as number[],
+    selfs: [] as number[],
+  };
+  const emit = (node: Node, level: number) => {
+    graph.names.push(graph.names.length === 0 ? "total" : `fn_${graph.names.length}`);
+    graph.levels.push(level);
+    graph.values.push(node.value);
+    graph.selfs.push(node.value - node.children.reduce((sum, child) => sum + child.value, 0));
+    for (const child of node.children) emit(child, level + 1);
+  };
+  emit(root, 0);
+  return { from: FROM, to: TO, total: root.value, truncated: false, ...graph };
+}
+
+test("profiles: a 20,000-frame graph is drawn and zoomed without freezing the page", async ({ page }) => {
+  const big = syntheticGraph(20_000);
+  expect(big.names.length).toBeGreaterThanOrEqual(20_000);
+  const body = JSON.stringify(big);
+  await page.route("**/api/v1/flamegraph?**", (route) =>
+    route.fulfill({ contentType: "application/json", body }),
+  );
+  await page.goto(`/flame?from=${FROM}&to=${TO}&service=synthetic`);
+  const canvas = page.getByTestId("flame-canvas").locator("canvas");
+  await expect(canvas).toHaveAttribute("data-focus", "total");
+  // Only frames at least a pixel wide are drawn: far fewer than the graph holds.
+  const drawn = Number(await canvas.getAttribute("data-frames"));
+  expect(drawn).toBeGreaterThan(300);
+  expect(drawn).toBeLessThan(big.names.length);
+
+  // Time a zoom in the page itself: from the click to the next painted frame.
+  const box = await canvas.boundingBox();
+  const rows = Number(await canvas.getAttribute("data-rows"));
+  const zoomMs = await page.evaluate(
+    ({ x, y }) =>
+      new Promise<number>((resolve) => {
+        const target = document.elementFromPoint(x, y) as HTMLCanvasElement;
+        const start = performance.now();
+        const observer = new MutationObserver(() => {
+          if (target.getAttribute("data-focus") !== "total") {
+            observer.disconnect();
+            requestAnimationFrame(() => resolve(performance.now() - start));
+          }
+        });
+        observer.observe(target, { attributes: true });
+        target.dispatchEvent(new MouseEvent("click", { clientX: x, clientY: y, bubbles: true }));
+      }),
+    // The root's widest child sits one row above the root, at the left.
+    { x: (box?.x ?? 0) + 5, y: (box?.y ?? 0) + (rows - 2) * ROW + ROW / 2 },
+  );
+  await expect(canvas).toHaveAttribute("data-focus", "fn_1");
+  test.info().annotations.push({
+    type: "zoom-ms",
+    description: `${zoomMs.toFixed(0)} ms for ${big.names.length} frames`,
+  });
+  console.log(
+    `flame graph: ${big.names.length} frames, ${drawn} drawn at the root, zoom repaint ${zoomMs.toFixed(0)} ms`,
+  );
+  // Generous for a shared 2-core machine; a per-frame SVG of this size takes seconds.
+  expect(zoomMs).toBeLessThan(1000);
 });

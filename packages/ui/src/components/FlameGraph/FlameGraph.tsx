@@ -93,7 +93,7 @@ export function FlameGraph({ graph, view, onChange }: FlameGraphProps) {
           {matcher === undefined
             ? ""
             : matcher.ok
-              ? `matched ${percent(search?.share ?? 0)} of samples (${search?.matchCount ?? 0} ${search?.matchCount === 1 ? "frame" : "frames"})`
+              ? `matched ${percent(search?.share ?? 0)} of samples (${search?.matchCount ?? 0} ${search?.matchCount === 1 ? "frame" : "frames"})${graph.kind === "diff" ? ", mean of both ranges" : ""}`
               : matcher.error}
         </output>
         <fieldset className="flame-toolbar__toggle">
