@@ -2,7 +2,11 @@
 // nodes sized from their children) do not overlap. Inside a group, calls flow downwards
 // as placeNewNodes lays them out; a group seen for the first time is laid out on its own
 // and set to the right of the drawing, callers' groups before their callees'.
+import { EXTERNAL_GROUP } from "./grouping";
 import { DEFAULT_SPACING, type EdgeEnds, type Point, placeNewNodes, type Spacing } from "./placeNewNodes";
+
+/** Width over height past which a new group wraps to a new row (the map panel is about 2.3:1). */
+const MAX_ASPECT = 2;
 
 export interface GroupedNode {
   id: string;
@@ -48,29 +52,41 @@ export function placeByGroup(
     keep(placeNewNodes(positions, ids, edges.filter(inGroup(group)), spacing, anchor));
   }
 
-  // New groups in call order: next is the one with the fewest calls in from groups not
-  // yet placed (a topological order that tolerates cycles), ties by name.
-  const callsIn = (group: string, waiting: readonly string[]) =>
-    edges.filter((e) => {
-      const from = groupOf.get(e.source);
-      return (
-        groupOf.get(e.target) === group && from !== undefined && from !== group && waiting.includes(from)
-      );
-    }).length;
-  const ordered: string[] = [];
-  const waiting = [...fresh];
-  while (waiting.length > 0) {
-    waiting.sort((a, b) => callsIn(a, waiting) - callsIn(b, waiting) || a.localeCompare(b));
-    ordered.push(waiting.shift() as string);
-  }
+  // New groups in call order: by their services' mean call depth (hops from a service
+  // nobody calls), so the entry namespace comes first and its callees follow; peers
+  // outside the map, being the ends of calls, go last.
+  const depth = callDepths(edges);
+  const meanDepth = (group: string) => {
+    const ids = byGroup.get(group) ?? [];
+    return ids.reduce((sum, id) => sum + (depth.get(id) ?? 0), 0) / Math.max(1, ids.length);
+  };
+  const ordered = [...fresh].sort(
+    (a, b) =>
+      Number(a === EXTERNAL_GROUP) - Number(b === EXTERNAL_GROUP) ||
+      meanDepth(a) - meanDepth(b) ||
+      a.localeCompare(b),
+  );
   for (const group of ordered) {
     const ids = byGroup.get(group) ?? [];
     const local = placeNewNodes(new Map(), ids, edges.filter(inGroup(group)), spacing);
     const localBox = bounds([...local.values()]);
     const drawing = positions.size > 0 ? bounds([...positions.values()]) : undefined;
-    // A gap of one column between boxes leaves room for the box padding and its label.
-    const dx = drawing ? drawing.maxX + 2 * spacing.x - localBox.minX : -localBox.minX;
-    const dy = drawing ? drawing.minY - localBox.minY : -localBox.minY;
+    // A gap of one column (or row) between boxes leaves room for the box padding and
+    // its label. Once the drawing is wider than MAX_ASPECT × its height, the next group
+    // starts a row below, so the map keeps roughly the panel's shape instead of a strip.
+    const wide =
+      drawing !== undefined &&
+      drawing.maxX - drawing.minX > MAX_ASPECT * Math.max(drawing.maxY - drawing.minY, spacing.y * 2);
+    const dx = !drawing
+      ? -localBox.minX
+      : wide
+        ? drawing.minX - localBox.minX
+        : drawing.maxX + 2 * spacing.x - localBox.minX;
+    const dy = !drawing
+      ? -localBox.minY
+      : wide
+        ? drawing.maxY + 2 * spacing.y - localBox.minY
+        : drawing.minY - localBox.minY;
     keep(new Map([...local].map(([id, p]) => [id, { x: p.x + dx, y: p.y + dy }])));
   }
   return result;
@@ -83,4 +99,30 @@ function bounds(points: readonly Point[]): { minX: number; maxX: number; minY: n
     minY: Math.min(...points.map((p) => p.y)),
     maxY: Math.max(...points.map((p) => p.y)),
   };
+}
+
+/** Hops from the nearest service nobody calls (breadth-first); nodes only on cycles count as 0. */
+export function callDepths(edges: readonly EdgeEnds[]): Map<string, number> {
+  const callees = new Map<string, string[]>();
+  const called = new Set<string>();
+  const ids = new Set<string>();
+  for (const { source, target } of edges) {
+    ids.add(source);
+    ids.add(target);
+    if (source === target) continue;
+    callees.set(source, [...(callees.get(source) ?? []), target]);
+    called.add(target);
+  }
+  const depth = new Map<string, number>();
+  const queue = [...ids].filter((id) => !called.has(id));
+  for (const id of queue) depth.set(id, 0);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i] as string;
+    for (const next of callees.get(id) ?? []) {
+      if (depth.has(next)) continue;
+      depth.set(next, (depth.get(id) ?? 0) + 1);
+      queue.push(next);
+    }
+  }
+  return depth;
 }

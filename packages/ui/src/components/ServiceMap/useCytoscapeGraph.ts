@@ -5,6 +5,7 @@ import { type RefObject, useCallback, useEffect, useRef, useState } from "react"
 import { applyElementDiff } from "../../serviceMap/applyElementDiff";
 import { diffElements } from "../../serviceMap/diffElements";
 import type { GraphElement } from "../../serviceMap/elements";
+import { placeByGroup } from "../../serviceMap/placeByGroup";
 import type { Point } from "../../serviceMap/placeNewNodes";
 import { POSITION_CACHE_KEY, parsePositions, serializePositions } from "../../serviceMap/positionCache";
 import { readMapColors, serviceMapStyle } from "../../serviceMap/serviceMapStyle";
@@ -143,21 +144,28 @@ export function useCytoscapeGraph(
     );
   }, [elements, savePositions]);
 
-  /** A full re-layout, only when asked (UI.md: positions are otherwise kept). */
+  /**
+   * A full re-layout, only when asked (UI.md: positions are otherwise kept): every node
+   * placed again by namespace as if the map were new, then saved.
+   */
   const relayout = useCallback(() => {
     const graph = live.current;
     if (!graph) return;
-    const layout = graph.cy.layout({
-      name: "cose",
-      animate: false,
-      nodeDimensionsIncludeLabels: true,
-      padding: FIT_PADDING,
+    const nodes = graph.cy.nodes('[kind != "group"]');
+    const positions = placeByGroup(
+      new Map(),
+      new Map(),
+      nodes.map((node) => ({ id: node.id(), group: String(node.data("group") ?? "") })),
+      graph.cy.edges().map((edge) => ({ source: edge.source().id(), target: edge.target().id() })),
+    );
+    graph.cy.batch(() => {
+      for (const node of nodes) {
+        const point = positions.get(node.id());
+        if (point) node.position({ ...point });
+      }
     });
-    layout.one("layoutstop", () => {
-      fitWithoutZoomingIn(graph.cy);
-      savePositions();
-    });
-    layout.run();
+    fitWithoutZoomingIn(graph.cy);
+    savePositions();
   }, [savePositions]);
 
   const fit = useCallback(() => {
