@@ -22,7 +22,7 @@ export interface FilterValues extends RequestFilters {
 
 export interface FilterBarProps {
   values: FilterValues;
-  /** from/to of the frame, for the names API. */
+  /** from/to for the names API: the frame's, whole minutes (live ticks need no new suggestions). */
   rangeQuery: string;
   onApply(values: FilterValues): void;
 }
@@ -54,8 +54,9 @@ export function FilterBar({ values, rangeQuery, onApply }: FilterBarProps) {
   useEffect(() => setDraft(JSON.parse(valuesKey) as FilterValues), [valuesKey]);
   const services = useApiJson(namesUrl("service", rangeQuery), parsePickerNames);
   const namespaces = useApiJson(namesUrl("namespace", rangeQuery), parsePickerNames);
+  // Keyed on the applied service, not the draft: one lookup per search, not per keystroke.
   const operations = useApiJson(
-    namesUrl("operation", rangeQuery, draft.service || undefined),
+    namesUrl("operation", rangeQuery, values.service || undefined),
     parsePickerNames,
   );
   const protocols = useApiJson(namesUrl("protocol", rangeQuery), parsePickerNames);

@@ -74,6 +74,7 @@ export function RequestExplorer() {
     HEATMAP_PAGE,
   );
   const range = `from=${frame.from.getTime()}&to=${frame.to.getTime()}`;
+  const namesRange = `from=${Math.floor(frame.from.getTime() / 60_000) * 60_000}&to=${Math.ceil(frame.to.getTime() / 60_000) * 60_000}`;
   const service = frame.state.service;
   const red = useApiJson(
     service ? `/api/v1/red?service=${encodeURIComponent(service)}&${range}` : undefined,
@@ -160,7 +161,7 @@ export function RequestExplorer() {
           {filterCountText(activeFilterCount(filters) + (service ? 1 : 0) + (frame.state.namespace ? 1 : 0))}
         </span>
       </header>
-      <FilterBar values={values} rangeQuery={range} onApply={apply} />
+      <FilterBar values={values} rangeQuery={namesRange} onApply={apply} />
       <ApiErrorBanner errors={errors} showingStaleData={pages.rows.length > 0} />
       <SamplingBanner sampling={pages.sampling} exact={exact} />
       <section className="card request-explorer__heatmap" aria-labelledby="heatmap-title">
