@@ -109,6 +109,7 @@ export class Profiler {
     const cells = decodeCells(drained.cells);
     if (cells.length === 0) return undefined;
     const stacks = decodeStacks(drained.stacks);
+    this.symbolizer.beginDrain();
     const names = this.options.processNames?.() ?? new ProcessNames();
     const views = new Map<number, ProcessView>();
     const userNames = new Map<number, Map<bigint, FrameName>>();

@@ -11,7 +11,8 @@ export type SkipReason =
   | "maps_unreadable"
   | "kallsyms_unreadable"
   | "kallsyms_hidden"
-  | "stack_missing";
+  | "stack_missing"
+  | "symbols_deferred";
 
 export class SkipCounters {
   private readonly counts = new Map<SkipReason, number>();

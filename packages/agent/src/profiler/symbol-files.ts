@@ -10,6 +10,8 @@ import type { SkipCounters } from "./skip-counters.js";
 export interface SymbolFilesOptions {
   /** Symbols held across all files. */
   maxSymbols: number;
+  /** Files remembered, readable or not. */
+  maxFiles?: number;
 }
 
 /** A file that could not be read is remembered too, so it is not retried every drain. */
@@ -34,7 +36,11 @@ export class SymbolFiles {
   }
 
   /** Symbols of the file at `path` (already prefixed with /proc/PID/root), or null when unreadable. */
-  get(path: string): ElfSymbols | null {
+  /**
+   * @param mayRead false: only what is cached; a file not read yet gives
+   *   undefined (its frames stay module+offset until a later drain reads it).
+   */
+  get(path: string, mayRead = true): ElfSymbols | null | undefined {
     let identity: string;
     try {
       const stat = statSync(path, { bigint: true });
@@ -49,6 +55,10 @@ export class SymbolFiles {
       this.byIdentity.set(identity, cached);
       return cached;
     }
+    if (!mayRead) {
+      this.skips.add("symbols_deferred");
+      return undefined;
+    }
     const symbols = this.read(path);
     const shared =
       symbols !== null && symbols.buildId !== "" ? this.byBuildId.get(symbols.buildId) : undefined;
@@ -57,8 +67,8 @@ export class SymbolFiles {
     if (entry !== null && shared === undefined) {
       if (entry.buildId !== "") this.byBuildId.set(entry.buildId, entry);
       this.heldSymbols += entry.symbols.names.length;
-      this.evict();
     }
+    this.evict();
     return entry;
   }
 
@@ -79,8 +89,9 @@ export class SymbolFiles {
   }
 
   private evict(): void {
+    const maxFiles = this.options.maxFiles ?? 4096;
     for (const [identity, entry] of this.byIdentity) {
-      if (this.heldSymbols <= this.options.maxSymbols) return;
+      if (this.heldSymbols <= this.options.maxSymbols && this.byIdentity.size <= maxFiles) return;
       this.byIdentity.delete(identity);
       if (entry === null) continue;
       // Other identities may share it by build id; it is freed when none refers to it.

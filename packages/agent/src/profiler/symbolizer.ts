@@ -5,7 +5,7 @@
 
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename } from "node:path";
-import { fileOffsetToVaddr, lookupSymbol } from "./elf-reader.js";
+import { type ElfSymbols, fileOffsetToVaddr, lookupSymbol } from "./elf-reader.js";
 import { KernelSymbols } from "./kallsyms.js";
 import { PerfMap } from "./perf-map.js";
 import { findMapping, type Mapping, parseExecutableMappings } from "./proc-maps.js";
@@ -19,6 +19,12 @@ export interface SymbolizerOptions {
   maxSymbols?: number;
   maxPerfMaps?: number;
   maxPerfMapEntries?: number;
+  /**
+   * Time one drain may spend reading symbol files it has not read before;
+   * the rest wait for the next drain. Keeps a cold start (hundreds of
+   * libraries) from holding the agent's event loop for seconds.
+   */
+  fileReadBudgetMs?: number;
 }
 
 export interface FrameName {
@@ -32,6 +38,8 @@ export interface ProcessView {
   pid: number;
   mappings: Mapping[] | undefined;
   perfMap: PerfMap | undefined;
+  /** Each mapped file's symbols, looked up (stat and all) once per drain, failures included. */
+  files: Map<string, ElfSymbols | null>;
 }
 
 export class Symbolizer {
@@ -40,6 +48,7 @@ export class Symbolizer {
   private readonly files: SymbolFiles;
   private readonly perfMaps = new Map<number, PerfMap>();
   private readonly procRoot: string;
+  private readDeadline = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: SymbolizerOptions = {}) {
     this.procRoot = options.procRoot ?? "/proc";
@@ -65,6 +74,11 @@ export class Symbolizer {
     };
   }
 
+  /** Starts a drain's budget for reading new symbol files. */
+  beginDrain(): void {
+    this.readDeadline = performance.now() + (this.options.fileReadBudgetMs ?? 200);
+  }
+
   kernelFrame(address: bigint): FrameName {
     this.kernel ??= KernelSymbols.load(this.options.kallsymsPath ?? `${this.procRoot}/kallsyms`, this.skips);
     const name = this.kernel.lookup(address);
@@ -81,7 +95,7 @@ export class Symbolizer {
     } catch {
       this.skips.add("maps_unreadable"); // exited since the sample, or no permission
     }
-    return { pid, mappings, perfMap: this.refreshPerfMap(pid) };
+    return { pid, mappings, perfMap: this.refreshPerfMap(pid), files: new Map() };
   }
 
   userFrame(view: ProcessView, address: bigint): FrameName {
@@ -93,7 +107,16 @@ export class Symbolizer {
     const offset = at - mapping.start + mapping.offset;
     const module = mapping.path === "" ? "[anon]" : basename(mapping.path.replace(/ \(deleted\)$/, ""));
     if (mapping.path.startsWith("/")) {
-      const symbols = this.files.get(`${this.procRoot}/${view.pid}/root${mapping.path}`);
+      let symbols = view.files.get(mapping.path);
+      if (symbols === undefined) {
+        // A file deleted since it was mapped (an upgraded binary) is still reachable through map_files.
+        const path = mapping.path.endsWith(" (deleted)")
+          ? `${this.procRoot}/${view.pid}/map_files/${mapping.start.toString(16)}-${mapping.end.toString(16)}`
+          : `${this.procRoot}/${view.pid}/root${mapping.path}`;
+        const found = this.files.get(path, performance.now() < this.readDeadline);
+        symbols = found ?? null;
+        view.files.set(mapping.path, symbols);
+      }
       const vaddr = symbols === null ? undefined : fileOffsetToVaddr(symbols.segments, offset);
       const name = symbols === null || vaddr === undefined ? undefined : lookupSymbol(symbols.symbols, vaddr);
       if (name !== undefined) return { name, symbolized: true };

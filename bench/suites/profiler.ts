@@ -1,0 +1,145 @@
+// The CPU profiler's cost and yield at 97 Hz while both CPUs are busy: the
+// agent-side CPU (this process runs only the profiler: drain, symbolize,
+// build the interval) from /proc/self/stat over a minute, the kernel-side
+// cost of the BPF program (kernel.bpf_stats_enabled), the size of the symbol
+// caches, and the share of frames symbolised: over every process on the
+// machine (stripped binaries and Node without a perf map resolve to
+// module+offset) and over the workload's own processes. The minute starts
+// after the first drain, whose one-time symbol loading is reported apart
+// (coldDrainMs). Root only (perf events, BPF).
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ProfileSamples } from "@periscope/proto";
+import { startProfiler } from "../../packages/agent/src/profiler/start-profiler.js";
+import { measureBpfPrograms } from "../lib/bpf-program-stats.js";
+import { writeResults } from "../lib/results.js";
+
+const HZ = 97;
+const SYNTHETIC = new Set(["[idle]", "[kernel thread]", "[no frame pointers]", "[user stack lost]"]);
+const UNRESOLVED = /\+0x[0-9a-f]+$|^\[unknown\]$|^\[kernel 0x/;
+const WINDOW_MS = 60_000;
+const INTERVAL_MS = 10_000;
+/** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+const TICKS_PER_SECOND = 100;
+
+if (process.getuid?.() !== 0) {
+  console.error("bench profiler: needs root (perf events and BPF)");
+  process.exit(1);
+}
+
+const C_SPIN = `
+volatile unsigned long sink;
+__attribute__((noinline)) void bench_spin(void) { for (unsigned long i = 0; i < 50000000UL; i++) sink += i; }
+int main(void) { for (;;) bench_spin(); }
+`;
+const NODE_SPIN = `
+function benchSpinJs(n) { let x = 0; for (let i = 0; i < n; i++) x += Math.sqrt(i ^ x); return x; }
+function loop() { benchSpinJs(5e6); setImmediate(loop); }
+loop();
+`;
+
+/** utime + stime of this process in seconds, as /proc/self/stat counts them. */
+function selfCpuSeconds(): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  // Fields after the parenthesised comm: state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const dir = mkdtempSync(join(tmpdir(), "periscope-bench-profiler-"));
+const children: ChildProcess[] = [];
+try {
+  writeFileSync(join(dir, "spin.c"), C_SPIN);
+  execFileSync("cc", ["-O0", "-fno-omit-frame-pointer", "-o", join(dir, "bench-spin"), join(dir, "spin.c")]);
+  writeFileSync(join(dir, "bench-spin.js"), NODE_SPIN);
+  // One busy process per CPU: half native, half JIT.
+  for (let i = 0; i < cpus().length; i++) {
+    children.push(
+      i % 2 === 0
+        ? spawn(join(dir, "bench-spin"), [], { stdio: "ignore" })
+        : spawn(process.execPath, ["--perf-basic-prof-only-functions", join(dir, "bench-spin.js")], {
+            stdio: "ignore",
+          }),
+    );
+  }
+  await sleep(2000);
+
+  let intervals = 0;
+  // Frames of the workload's own processes (whose files have symbols and whose Node writes a perf map).
+  const workload = new Set(children.map((child) => child.pid));
+  const workloadFrames = { all: 0, symbolized: 0 };
+  const deliver = (profile: ProfileSamples) => {
+    intervals++;
+    const frames = new Map(profile.stacks.map((stack) => [stack.hash, stack.frames]));
+    for (const sample of profile.samples) {
+      if (!workload.has(sample.pid)) continue;
+      for (const frame of frames.get(sample.stackHash) ?? []) {
+        if (SYNTHETIC.has(frame)) continue;
+        workloadFrames.all += Number(sample.samples);
+        if (!UNRESOLVED.test(frame)) workloadFrames.symbolized += Number(sample.samples);
+      }
+    }
+  };
+  const heapBefore = process.memoryUsage().heapUsed;
+  const profiler = startProfiler({ config: { hz: HZ, intervalMs: INTERVAL_MS }, deliver });
+  // The first drain reads kallsyms and every mapped file's symbols: a one-time cost, reported apart.
+  await sleep(2000);
+  profiler.report();
+  const coldDrainMs = profiler.counters.lastDrainMs;
+  let maxDrainMs = 0;
+  const { result, costs } = await measureBpfPrograms(async () => {
+    const cpuStart = selfCpuSeconds();
+    const usageStart = process.cpuUsage();
+    let drainsSeen = profiler.counters.drains;
+    const drainWatch = setInterval(() => {
+      if (profiler.counters.drains === drainsSeen) return;
+      drainsSeen = profiler.counters.drains;
+      maxDrainMs = Math.max(maxDrainMs, profiler.counters.lastDrainMs);
+    }, 200);
+    await sleep(WINDOW_MS);
+    clearInterval(drainWatch);
+    const usage = process.cpuUsage(usageStart);
+    return { procStat: selfCpuSeconds() - cpuStart, getrusage: (usage.user + usage.system) / 1e6 };
+  });
+  profiler.stop();
+  // The same process with the profiler stopped: what Node costs doing nothing (timers, GC), not subtracted above.
+  const idleStart = selfCpuSeconds();
+  await sleep(15_000);
+  const idleCpuPerSecond = (selfCpuSeconds() - idleStart) / 15;
+  const program = costs.filter((cost) => cost.name === "profile_sample");
+  const runs = program.reduce((sum, cost) => sum + cost.runs, 0);
+  const kernelNs = program.reduce((sum, cost) => sum + cost.totalNs, 0);
+  const caches = profiler.symbolizer.cacheSizes();
+  const percentOfOneCore = (seconds: number) => round3((seconds / (WINDOW_MS / 1000)) * 100);
+  writeResults("profiler", {
+    agentCpuPercentOfOneCore: percentOfOneCore(result.procStat),
+    agentCpuPercentOfOneCoreGetrusage: percentOfOneCore(result.getrusage),
+    hz: HZ,
+    coldDrainMs: Math.round(coldDrainMs),
+    workloadSymbolizedShare: round3(workloadFrames.symbolized / Math.max(1, workloadFrames.all)),
+    cpus: cpus().length,
+    windowSeconds: WINDOW_MS / 1000,
+    idleNodeCpuPercent: round3(idleCpuPerSecond * 100),
+    intervals,
+    samples: profiler.counters.samples,
+    symbolizedShare: round3(profiler.symbolizedShare()),
+    maxDrainMs: Math.round(maxDrainMs * 10) / 10,
+    bpfRunsPerSecond: Math.round(runs / (WINDOW_MS / 1000)),
+    bpfNsPerRun: runs === 0 ? 0 : Math.round(kernelNs / runs),
+    bpfCpuPercentOfOneCore: round3((kernelNs / 1e9 / (WINDOW_MS / 1000)) * 100),
+    cacheKernelSymbols: caches.kernelSymbols,
+    cacheFileSymbols: caches.fileSymbols,
+    cacheFiles: caches.files,
+    cachePerfMapEntries: caches.perfMapEntries,
+    heapGrowthMiB: Math.round(((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20) * 10) / 10,
+    skipped: profiler.symbolizer.skips.snapshot(),
+  });
+} finally {
+  for (const child of children) child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,188 @@
+// The symbolizer and the profiling loop over a /proc-shaped directory built
+// from the named fixtures: no kernel needed.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ProcessNames } from "../metadata/process-names.js";
+import { CELL_BYTES, FLAG_IDLE, FLAG_KTHREAD } from "./drain-layout.js";
+import { type NativeProfilerLike, Profiler } from "./profiler.js";
+import { Symbolizer } from "./symbolizer.js";
+
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+const PID = 4242;
+let procRoot: string;
+
+function place(relative: string, from: string | Buffer): void {
+  const path = join(procRoot, relative);
+  mkdirSync(dirname(path), { recursive: true });
+  if (typeof from === "string") copyFileSync(from, path);
+  else writeFileSync(path, from);
+}
+
+beforeAll(() => {
+  procRoot = mkdtempSync(join(tmpdir(), "periscope-symbolizer-"));
+  place("kallsyms", fixture("kallsyms.txt"));
+  place(`${PID}/maps`, fixture("proc-maps.txt"));
+  place(`${PID}/root/usr/local/bin/hot-functions`, fixture("hot-functions.elf"));
+  place(`${PID}/root/tmp/perf-${PID}.map`, fixture("node-perf.map"));
+  // libc.so.6 is an ELF file cut short; the library "with space" was deleted (maps says so) and is absent.
+  place(
+    `${PID}/root/usr/lib/x86_64-linux-gnu/libc.so.6`,
+    readFileSync(fixture("hot-functions.elf")).subarray(0, 200),
+  );
+});
+
+afterAll(() => rmSync(procRoot, { recursive: true, force: true }));
+
+describe("Symbolizer", () => {
+  it("names ELF, JIT and kernel frames, and falls back to module+offset with the reason counted", () => {
+    const symbolizer = new Symbolizer({ procRoot });
+    symbolizer.beginDrain();
+    const view = symbolizer.process(PID);
+    expect(symbolizer.userFrame(view, 0x401030n)).toEqual({ name: "hot_spin", symbolized: true });
+    expect(symbolizer.userFrame(view, 0x3ef0b0c4040n).name).toBe("JS:~spinHot file:///app/hot.js:3:17");
+    expect(symbolizer.userFrame(view, 0x7f3a1c000100n)).toEqual({
+      name: "libc.so.6+0x28100",
+      symbolized: false,
+    });
+    expect(symbolizer.userFrame(view, 0x7f3a1c400010n)).toEqual({
+      name: "lib with space.so+0x10",
+      symbolized: false,
+    });
+    expect(symbolizer.userFrame(view, 0x10n)).toEqual({ name: "[unknown]", symbolized: false });
+    expect(symbolizer.kernelFrame(0xffffffff81100210n)).toEqual({
+      name: "__x64_sys_getpid",
+      symbolized: true,
+    });
+    expect(symbolizer.skips.snapshot()).toMatchObject({
+      elf_unreadable: 1,
+      elf_truncated: 1,
+      perf_map_malformed_line: 4,
+    });
+  });
+
+  it("counts a process gone since the sample and names its frames [unknown]", () => {
+    const symbolizer = new Symbolizer({ procRoot });
+    const view = symbolizer.process(999_999);
+    expect(symbolizer.userFrame(view, 0x401030n).name).toBe("[unknown]");
+    expect(symbolizer.skips.get("maps_unreadable")).toBe(1);
+  });
+});
+
+/** Packs cells and stacks as NativeProfiler.drain() returns them. */
+function drainOf(
+  cells: Array<{
+    tid: number;
+    pid: number;
+    user: number;
+    kernel: number;
+    count: number;
+    comm: string;
+    flags: number;
+  }>,
+  stacks: Record<number, bigint[]>,
+) {
+  const cellBuffer = Buffer.alloc(cells.length * CELL_BYTES);
+  cells.forEach((cell, i) => {
+    const at = i * CELL_BYTES;
+    cellBuffer.writeUInt32LE(cell.tid, at);
+    cellBuffer.writeUInt32LE(cell.pid, at + 4);
+    cellBuffer.writeInt32LE(cell.user, at + 8);
+    cellBuffer.writeInt32LE(cell.kernel, at + 12);
+    cellBuffer.writeBigUInt64LE(BigInt(cell.count), at + 16);
+    cellBuffer.write(cell.comm, at + 24);
+    cellBuffer.writeUInt32LE(cell.flags, at + 40);
+  });
+  const parts = Object.entries(stacks).map(([id, addresses]) => {
+    const part = Buffer.alloc(8 + addresses.length * 8);
+    part.writeInt32LE(Number(id), 0);
+    part.writeUInt32LE(addresses.length, 4);
+    addresses.forEach((address, i) => part.writeBigUInt64LE(address, 8 + i * 8));
+    return part;
+  });
+  return { cells: cellBuffer, stacks: Buffer.concat(parts), missingStacks: 0 };
+}
+
+describe("Profiler.collect", () => {
+  const drains: ReturnType<typeof drainOf>[] = [];
+  const native: NativeProfilerLike = {
+    drain: () => drains.shift() ?? drainOf([], {}),
+    setRate: () => {},
+    rate: () => 97,
+    readDropCounters: () => ({ countsFull: 0n, userCollision: 0n, kernelCollision: 0n, userFault: 0n }),
+    close: () => {},
+  };
+  const names = () => new ProcessNames(16, (pid) => (pid === PID ? "hot-functions" : undefined));
+
+  it("builds root-first frames, labels idle, kernel threads and shallow stacks, and sends each stack once", () => {
+    const profiler = new Profiler(native, new Symbolizer({ procRoot }), {
+      intervalMs: 3_600_000,
+      deliver: () => {},
+      processNames: names,
+    });
+    const cells = [
+      // hot_spin ← _start ← hot-functions+… three user frames, then the kernel below them.
+      { tid: PID, pid: PID, user: 1, kernel: 2, count: 7, comm: "hot-functions", flags: 0 },
+      { tid: PID + 1, pid: PID, user: 1, kernel: 2, count: 3, comm: "worker", flags: 0 },
+      { tid: PID, pid: PID, user: 3, kernel: -1, count: 2, comm: "hot-functions", flags: 0 },
+      { tid: 0, pid: 0, user: -1, kernel: 4, count: 5, comm: "swapper/0", flags: FLAG_IDLE },
+      { tid: 9, pid: 9, user: -1, kernel: 4, count: 1, comm: "kworker/0:1", flags: FLAG_KTHREAD },
+    ];
+    const stacks = {
+      1: [0x401030n, 0x401055n, 0x401010n],
+      2: [0xffffffff81100210n, 0xffffffff81100010n],
+      3: [0x3ef0b0c4040n],
+      4: [0xffffffff81300150n, 0xffffffff81300050n],
+    };
+    drains.push(drainOf(cells, stacks));
+    const profile = profiler.collect();
+    const frames = new Map(profile?.stacks.map((stack) => [stack.hash, stack.frames]));
+    const samples = (profile?.samples ?? []).map((s) => ({
+      pid: s.pid,
+      process: s.process,
+      service: s.service,
+      samples: Number(s.samples),
+      frames: frames.get(s.stackHash),
+    }));
+    expect(samples).toEqual([
+      {
+        pid: PID,
+        process: "hot-functions",
+        service: "hot-functions",
+        // Two threads of one process, one stack: one row.
+        samples: 10,
+        frames: ["cold_helper", "_start", "hot_spin", "do_syscall_64 [k]", "__x64_sys_getpid [k]"],
+      },
+      {
+        pid: PID,
+        process: "hot-functions",
+        service: "hot-functions",
+        samples: 2,
+        frames: ["[no frame pointers]", "JS:~spinHot file:///app/hot.js:3:17"],
+      },
+      {
+        pid: 0,
+        process: "[idle]",
+        service: "[idle]",
+        samples: 5,
+        frames: ["[idle]", "arch_cpu_idle [k]", "default_idle [k]"],
+      },
+      {
+        pid: 9,
+        process: "kworker/0:1",
+        service: "[kernel]",
+        samples: 1,
+        frames: ["[kernel thread]", "arch_cpu_idle [k]", "default_idle [k]"],
+      },
+    ]);
+    expect(profile?.rateHz).toBe(97);
+    // The same stacks in the next interval: counted again, not sent again.
+    drains.push(drainOf(cells, stacks));
+    const next = profiler.collect();
+    expect(next?.stacks).toEqual([]);
+    expect(next?.samples).toHaveLength(4);
+    expect(profiler.symbolizedShare()).toBe(1);
+    profiler.stop();
+  });
+});
