@@ -36,6 +36,11 @@ export type ExportOutcome =
   | { kind: "busy"; reason: string }
   | { kind: "storage-failed"; cause: unknown };
 
+/** Where accepted batches also go (OTLP export): rows as stored, offered once per batch. */
+export interface BatchExporter {
+  offer(rows: readonly RequestRow[], series: readonly MetricSeriesRow[]): void;
+}
+
 /**
  * Told about every batch once it is stored (never about duplicates or
  * failures), with a function building the rows exactly as stored — what live
@@ -44,16 +49,6 @@ export type ExportOutcome =
  * held through a storage outage are not reported when they are finally stored
  * (their rows are not kept in memory, only their serialised form).
  */
-/** Where accepted batches also go (OTLP export): rows as stored, offered once per batch. */
-export interface BatchExporter {
-  offer(rows: readonly RequestRow[], series: readonly MetricSeriesRow[]): void;
-}
-
-/** Where accepted batches also go (OTLP export): rows as stored, offered once per batch. */
-export interface BatchExporter {
-  offer(rows: readonly RequestRow[], series: readonly MetricSeriesRow[]): void;
-}
-
 export type StoredBatchListener = (rows: () => readonly RequestRow[], agentId: string) => void;
 
 /** What became of a stored batch's metric series (ExportResponse.series_*); absent when it had none. */
@@ -114,11 +109,6 @@ export class ExportBatchHandler {
   /** Lingers longer while nobody reads the data (insert-queue.ts, reader-activity.ts). */
   watchedBy(activity: ReaderActivity): void {
     this.queue.watchedBy(activity);
-  }
-
-  /** Offers every batch accepted from now on, once, to an export beside storage (otlp/otlp-exporter.ts). */
-  exportTo(exporter: BatchExporter | undefined): void {
-    this.exporter = exporter;
   }
 
   /** Offers every batch accepted from now on, once, to an export beside storage (otlp/otlp-exporter.ts). */
