@@ -60,12 +60,14 @@ export function placeByGroup(
     const ids = byGroup.get(group) ?? [];
     return ids.reduce((sum, id) => sum + (depth.get(id) ?? 0), 0) / Math.max(1, ids.length);
   };
-  const ordered = [...fresh].sort(
-    (a, b) =>
-      Number(a === EXTERNAL_GROUP) - Number(b === EXTERNAL_GROUP) ||
-      meanDepth(a) - meanDepth(b) ||
-      a.localeCompare(b),
-  );
+  const ordered = fresh
+    .filter((group) => group !== "")
+    .sort(
+      (a, b) =>
+        Number(a === EXTERNAL_GROUP) - Number(b === EXTERNAL_GROUP) ||
+        meanDepth(a) - meanDepth(b) ||
+        a.localeCompare(b),
+    );
   for (const group of ordered) {
     const ids = byGroup.get(group) ?? [];
     const local = placeNewNodes(new Map(), ids, edges.filter(inGroup(group)), spacing);
@@ -89,6 +91,9 @@ export function placeByGroup(
         : drawing.minY - localBox.minY;
     keep(new Map([...local].map(([id, p]) => [id, { x: p.x + dx, y: p.y + dy }])));
   }
+  // Unboxed services (no namespace: clients, databases named by process) are not a
+  // block of their own: each goes next to what it calls or is called by.
+  if (fresh.includes("")) keep(placeNewNodes(positions, byGroup.get("") ?? [], edges, spacing));
   return result;
 }
 
