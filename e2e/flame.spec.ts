@@ -98,7 +98,11 @@ test("profiles: the real API's empty state for a demo service, with the pickers 
       "No profiles in this range — is the profiler on?",
     );
 
-    const first = (await service.locator("option").nth(1).getAttribute("value")) as string;
+    // A demo workload ("<namespace>/<name>"), not an external peer: its processes have pids.
+    const values = await service
+      .locator("option")
+      .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+    const first = values.find((value) => value.includes("/")) ?? (values[1] as string);
     await service.selectOption(first);
     await expect(page).toHaveURL(
       new RegExp(`service=${encodeURIComponent(first).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
@@ -107,6 +111,18 @@ test("profiles: the real API's empty state for a demo service, with the pickers 
     const api = await page.request.get(`/api/v1/flamegraph?service=${encodeURIComponent(first)}`);
     expect(api.ok()).toBe(true);
     expect((await api.json()).total).toBe(0);
+
+    // Pid suggestions come from the service's real requests; choosing one narrows the query.
+    const pids = page.getByTestId("flame-pid-options").locator("option");
+    await expect
+      .poll(() => pids.count(), { timeout: 30_000, message: "pids seen serving the service" })
+      .toBeGreaterThan(0);
+    const pid = (await pids.first().getAttribute("value")) as string;
+    const asked = page.waitForRequest((request) => request.url().includes(`pid=${pid}`));
+    await page.getByTestId("flame-pid").fill(pid);
+    await asked;
+    await expect(page).toHaveURL(new RegExp(`pid=${pid}`));
+    await expect(page.getByTestId("flame-empty")).toContainText(`${first} has no CPU samples`);
 
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: output("flame-empty.png"), fullPage: true });

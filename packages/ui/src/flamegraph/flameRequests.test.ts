@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MAX_SPLIT_SERVICES, parseNames, parseServiceOptions, planFlameRequests } from "./flameRequests";
+import requestsDemo from "../fixtures/requests-demo.json";
+import {
+  MAX_SPLIT_SERVICES,
+  parseNames,
+  parseServiceOptions,
+  planFlameRequests,
+  processOptions,
+} from "./flameRequests";
 
 const range = { fromMs: Date.parse("2026-12-08T02:00:00Z"), toMs: Date.parse("2026-12-08T02:15:00Z") };
 const services = parseServiceOptions({
@@ -68,5 +75,43 @@ describe("parsers", () => {
       "shop",
     ]);
     expect(parseNames({ names: "x" })).toBeUndefined();
+  });
+});
+
+describe("processOptions", () => {
+  const end = (service: string, pid: number, node = "worker-1") => ({
+    service,
+    ip: "10.0.0.1",
+    port: 80,
+    pid,
+    processName: service.split("/").pop(),
+    node,
+    pod: `${service.split("/").pop()}-abc`,
+  });
+  const body = {
+    requests: [
+      { client: end("shop/frontend", 11), server: end("shop/cart", 22) },
+      { client: end("shop/frontend", 11), server: end("shop/cart", 23, "worker-2") },
+      { client: end("shop/cart", 22), server: end("shop/redis", 0) },
+      { client: "bad", server: null },
+    ],
+  };
+
+  it("lists each process seen as the service, at either end, once, by node then pid", () => {
+    expect(processOptions(body, "shop/cart")).toEqual([
+      { pid: 22, processName: "cart", node: "worker-1", pod: "cart-abc" },
+      { pid: 23, processName: "cart", node: "worker-2", pod: "cart-abc" },
+    ]);
+  });
+
+  it("skips ends without a pid and services not asked for", () => {
+    expect(processOptions(body, "shop/redis")).toEqual([]);
+    expect(processOptions({}, "shop/cart")).toEqual([]);
+  });
+
+  it("reads the requests fixture the request table uses", () => {
+    expect(processOptions(requestsDemo, "demo-frontend")).toEqual([
+      { pid: 4100, processName: "demo-frontend", node: "", pod: "" },
+    ]);
   });
 });

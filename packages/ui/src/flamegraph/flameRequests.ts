@@ -85,3 +85,38 @@ export function planFlameRequests(
     omitted: Math.max(0, services.length - busiest.length),
   };
 }
+
+export interface ProcessOption {
+  pid: number;
+  processName: string;
+  node: string;
+  pod: string;
+}
+
+/**
+ * The processes seen as `service` in GET /api/v1/requests (either end): the
+ * pids a flame graph can be narrowed to, with the node and pod they ran on.
+ * There is no list of profiled processes in the API, so recent requests are
+ * the honest source: a process that served nothing is not offered.
+ */
+export function processOptions(body: unknown, service: string): ProcessOption[] {
+  const seen = new Map<string, ProcessOption>();
+  for (const row of readArray(asObject(body) ?? {}, "requests")) {
+    const request = asObject(row);
+    if (!request) continue;
+    for (const side of ["client", "server"] as const) {
+      const end = asObject(request[side]);
+      if (!end || readString(end, "service") !== service) continue;
+      const pid = readNumber(end, "pid");
+      if (!Number.isInteger(pid) || pid <= 0) continue;
+      const option = {
+        pid,
+        processName: readString(end, "processName"),
+        node: readString(end, "node"),
+        pod: readString(end, "pod"),
+      };
+      seen.set(`${option.node}/${pid}`, option);
+    }
+  }
+  return [...seen.values()].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : a.pid - b.pid));
+}

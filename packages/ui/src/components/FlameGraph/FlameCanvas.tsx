@@ -47,11 +47,13 @@ export function FlameCanvas(props: FlameCanvasProps) {
     [tree, width, orientation, focus],
   );
 
+  // Repaint when what is drawn changes; hover and keyboard selection are DOM overlays and do not repaint.
+  const { colourOf, matched, dimmedColour, matchColour } = props;
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || width <= 0) return;
-    paint(canvas, layout, width, props);
-  });
+    paint(canvas, layout, width, { tree, colourOf, matched, dimmedColour, matchColour });
+  }, [layout, width, tree, colourOf, matched, dimmedColour, matchColour]);
 
   // A new tree or zoom makes the keyboard selection meaningless: start at the focused frame.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the picture changes
@@ -190,7 +192,7 @@ function paint(
   canvas: HTMLCanvasElement,
   layout: ReturnType<typeof layoutFlameGraph>,
   width: number,
-  props: FlameCanvasProps,
+  props: Pick<FlameCanvasProps, "tree" | "colourOf" | "matched" | "dimmedColour" | "matchColour">,
 ): void {
   const ratio = window.devicePixelRatio || 1;
   const height = layout.height;

@@ -59,15 +59,22 @@ export function FlameGraph({ graph, view, onChange }: FlameGraphProps) {
     [graph, view.sandwich],
   );
 
-  const colourOf =
-    graph.kind === "single"
-      ? (index: number) => frameColour(tree.names[index] as string, index, palette)
-      : (index: number) =>
-          diffColour(graph.diff.delta[index] as number, graph.diff.maxAbsDelta, palette, UNCHANGED_BELOW);
-  const describe =
-    graph.kind === "single"
-      ? (index: number) => describeFrame(tree, index)
-      : (index: number) => describeDiffFrame(graph.diff, index);
+  // Stable while the graph and palette are: the canvas repaints when these change, not on every hover.
+  const colourOf = useMemo(
+    () =>
+      graph.kind === "single"
+        ? (index: number) => frameColour(graph.tree.names[index] as string, index, palette)
+        : (index: number) =>
+            diffColour(graph.diff.delta[index] as number, graph.diff.maxAbsDelta, palette, UNCHANGED_BELOW),
+    [graph, palette],
+  );
+  const describe = useMemo(
+    () =>
+      graph.kind === "single"
+        ? (index: number) => describeFrame(graph.tree, index)
+        : (index: number) => describeDiffFrame(graph.diff, index),
+    [graph],
+  );
   const zoomTo = (index: number) => onChange({ focusPath: namePath(tree, index) });
   const trail = [0, ...view.focusPath.map((_, k) => findPath(tree, view.focusPath.slice(0, k + 1)))].filter(
     (index) => index >= 0,

@@ -3,7 +3,7 @@
 // The Profiles page: pick a scope (namespace, service, process) and optionally
 // a baseline range to diff against; the frame (time range, namespace, service)
 // and this view's state (flameParams.ts) live in the URL.
-import { useMemo } from "react";
+import { useCallback, useMemo } from "react";
 import { baselineRange } from "../../flamegraph/baselineRange";
 import { diffFlameTrees } from "../../flamegraph/diff";
 import {
@@ -13,7 +13,12 @@ import {
   focusToPath,
   pathToFocus,
 } from "../../flamegraph/flameParams";
-import { parseNames, parseServiceOptions, planFlameRequests } from "../../flamegraph/flameRequests";
+import {
+  parseNames,
+  parseServiceOptions,
+  planFlameRequests,
+  processOptions,
+} from "../../flamegraph/flameRequests";
 import { describeRange } from "../../frame/timeRange";
 import { useFrame } from "../../frame/useFrame";
 import { readParams, writeParams } from "../../frame/viewParams";
@@ -37,6 +42,14 @@ export function FlamePage() {
   const servicesQuery = new URLSearchParams(rangeQuery);
   if (frame.state.namespace) servicesQuery.set("namespace", frame.state.namespace);
   const services = useApiValue(`/api/v1/services?${servicesQuery}`, parseServiceOptions);
+
+  // Pid suggestions: the processes that served or called the service in this range.
+  const requestsQuery = new URLSearchParams(rangeQuery);
+  if (frame.state.service) requestsQuery.set("service", frame.state.service);
+  requestsQuery.set("limit", "200");
+  const service = frame.state.service;
+  const parseProcesses = useCallback((body: unknown) => processOptions(body, service ?? ""), [service]);
+  const processes = useApiValue(service ? `/api/v1/requests?${requestsQuery}` : undefined, parseProcesses);
 
   const selection = { service: frame.state.service, pid: params.pid };
   const plan = planFlameRequests(selection, services.value, current);
@@ -95,6 +108,7 @@ export function FlamePage() {
       <FlameScopePicker
         namespaces={namespaces.value ?? []}
         services={services.value ?? []}
+        processes={service ? (processes.value ?? []) : []}
         namespace={frame.state.namespace}
         service={frame.state.service}
         pid={params.pid}

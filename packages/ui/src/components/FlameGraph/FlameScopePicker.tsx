@@ -4,7 +4,7 @@
 // header's, when it shows them), so choosing one here carries to other pages.
 import { useEffect, useState } from "react";
 import { DIFF_BASELINES, type DiffBaseline, type FlameParams } from "../../flamegraph/flameParams";
-import type { ServiceOption } from "../../flamegraph/flameRequests";
+import type { ProcessOption, ServiceOption } from "../../flamegraph/flameRequests";
 
 const BASELINE_LABELS: Record<DiffBaseline, string> = {
   off: "No comparison",
@@ -17,6 +17,8 @@ const BASELINE_LABELS: Record<DiffBaseline, string> = {
 export interface FlameScopePickerProps {
   namespaces: string[];
   services: ServiceOption[];
+  /** Processes seen as the chosen service, offered as pid suggestions. */
+  processes: ProcessOption[];
   namespace: string | undefined;
   service: string | undefined;
   pid: number;
@@ -80,6 +82,7 @@ export function FlameScopePicker(props: FlameScopePickerProps) {
           value={pidText}
           placeholder="any"
           size={10}
+          list="flame-pids"
           aria-invalid={!pidValid}
           aria-describedby={pidValid ? undefined : "flame-pid-error"}
           onChange={(event) => {
@@ -92,6 +95,13 @@ export function FlameScopePicker(props: FlameScopePickerProps) {
           data-testid="flame-pid"
         />
       </label>
+      <datalist id="flame-pids" data-testid="flame-pid-options">
+        {props.processes.map((process) => (
+          <option key={`${process.node}/${process.pid}`} value={process.pid}>
+            {[process.processName, process.pod, process.node].filter((part) => part !== "").join(" · ")}
+          </option>
+        ))}
+      </datalist>
       {pidValid ? null : (
         <span id="flame-pid-error" className="flame-scope__error">
           A process id is a whole number from 1 to 4294967295.
