@@ -170,6 +170,24 @@ test("the map groups the demo by namespace, switches labels and colours, and kee
     expect(Math.abs((after[id]?.x ?? Number.NaN) - (before[id]?.x ?? 0)), id).toBeLessThanOrEqual(1);
     expect(Math.abs((after[id]?.y ?? Number.NaN) - (before[id]?.y ?? 0)), id).toBeLessThanOrEqual(1);
   }
+
+  // Re-layout places each namespace in a block of its own: no two boxes overlap.
+  await page.getByRole("button", { name: "Re-layout" }).click();
+  const drawnBoxes = await map.evaluate((element) => {
+    // biome-ignore lint/suspicious/noExplicitAny: Cytoscape's registry is untyped
+    const cy = (element as any)._cyreg.cy;
+    // biome-ignore lint/suspicious/noExplicitAny: Cytoscape element
+    return cy.nodes('[kind = "group"]').map((n: any) => ({ id: n.id() as string, ...n.boundingBox() }));
+  });
+  expect(drawnBoxes.length).toBeGreaterThanOrEqual(2);
+  for (const a of drawnBoxes) {
+    for (const b of drawnBoxes) {
+      if (a.id >= b.id) continue;
+      const apart = a.x2 <= b.x1 || b.x2 <= a.x1 || a.y2 <= b.y1 || b.y2 <= a.y1;
+      expect(apart, `${a.id} and ${b.id} overlap`).toBe(true);
+    }
+  }
+  await page.screenshot({ path: output("service-map-relayout.png") });
   await axeScan(page);
 });
 
