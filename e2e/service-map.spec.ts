@@ -61,7 +61,6 @@ async function modelPositions(map: Locator): Promise<Record<string, { x: number;
     // biome-ignore lint/suspicious/noExplicitAny: Cytoscape's registry is untyped
     const cy = (element as any)._cyreg.cy;
     const out: Record<string, { x: number; y: number }> = {};
-    // biome-ignore lint/suspicious/noExplicitAny: Cytoscape element
     for (const node of cy.nodes('[kind != "group"]')) out[node.id()] = { ...node.position() };
     return out;
   });
