@@ -12,6 +12,7 @@ import { connectionsRoutes } from "./routes/api/v1/connections/index.js";
 import { endpointsRoutes } from "./routes/api/v1/endpoints/index.js";
 import { flameGraphRoutes } from "./routes/api/v1/flamegraph/index.js";
 import { healthRoutes } from "./routes/api/v1/health/index.js";
+import { heatmapRoutes } from "./routes/api/v1/heatmap/index.js";
 import { linksRoutes } from "./routes/api/v1/links/index.js";
 import { liveRoutes } from "./routes/api/v1/live/index.js";
 import { mapRoutes } from "./routes/api/v1/map/index.js";
@@ -54,6 +55,7 @@ const collectorAppPlugin: FastifyPluginAsync<RouteDependencies> = async (app, de
   await app.register(mapRoutes, { ...dependencies, prefix: "/api/v1/map" });
   await app.register(mapDiffRoutes, { ...dependencies, prefix: "/api/v1/map-diff" });
   await app.register(redRoutes, { ...dependencies, prefix: "/api/v1/red" });
+  await app.register(heatmapRoutes, { ...dependencies, prefix: "/api/v1/heatmap" });
   await app.register(endpointsRoutes, { ...dependencies, prefix: "/api/v1/endpoints" });
   await app.register(flameGraphRoutes, { ...dependencies, prefix: "/api/v1/flamegraph" });
   await app.register(requestsRoutes, { ...dependencies, prefix: "/api/v1/requests" });

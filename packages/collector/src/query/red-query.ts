@@ -35,14 +35,14 @@ export interface RedSeries {
   points: RedPoint[];
 }
 
-interface ScopeSql {
+export interface ScopeSql {
   kind: "services" | "edges" | "endpoints";
   conditions: string[];
   params: QueryParams;
   preferred: ObservedSide;
 }
 
-function scopeSql(scope: RedScope): ScopeSql {
+export function scopeSql(scope: RedScope): ScopeSql {
   switch (scope.kind) {
     case "service":
       return {
