@@ -114,6 +114,9 @@ test("a viewer's save is refused with a clear 403", async ({ page }) => {
     await expect(page.getByTestId("config-progress")).toHaveCount(0);
     await page.screenshot({ path: output("agents-viewer-403.png"), fullPage: true });
   } finally {
+    // The page holds the live stream open on that server; a server with an open
+    // stream does not finish its graceful stop.
+    await page.close();
     await ui.stop();
   }
 });

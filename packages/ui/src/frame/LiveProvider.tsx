@@ -3,6 +3,7 @@
 // One SSE connection per tab (GET /api/v1/live through the UI proxy) shared by the
 // header's indicator and any page that wants to refresh on new data: Hubble's move
 // from streaming to short polling brought lag and queued requests (hubble-ui #814).
+import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useReducer, useRef } from "react";
 import { INITIAL_LIVE_STATE, type LiveConnectionState, nextLiveState } from "./liveConnection";
 
@@ -19,8 +20,11 @@ const LiveSubscribeContext = createContext<Subscribe | undefined>(undefined);
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [state, dispatch] = useReducer(nextLiveState, INITIAL_LIVE_STATE);
   const listeners = useRef(new Map<LiveTopic, Set<Listener>>());
+  // Before sign-in the stream would only be refused (401); open it once signed in.
+  const streaming = usePathname() !== "/sign-in";
 
   useEffect(() => {
+    if (!streaming) return;
     const source = new EventSource("/api/v1/live?topics=requests,map");
     const emit = (topic: LiveTopic, raw: string) => {
       let data: unknown;
@@ -48,7 +52,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     source.onerror = () =>
       dispatch({ type: "error", at: Date.now(), closed: source.readyState === EventSource.CLOSED });
     return () => source.close();
-  }, []);
+  }, [streaming]);
 
   const subscribe = useCallback<Subscribe>((topic, listener) => {
     const set = listeners.current.get(topic) ?? new Set();
