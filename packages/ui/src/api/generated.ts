@@ -851,6 +851,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Latency heatmap (time × duration) from every request's metric series, exact, not from sampled records
+         * @description For a service (service), an edge (client + server), an endpoint (service + operation + target), or with none of them every call in the cluster, each counted once. Rows double in width from 62.5 µs to 65 s; errors are per column.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    client?: string;
+                    /** @description epoch milliseconds or ISO-8601; default to − 15 min */
+                    from?: string;
+                    operation?: string;
+                    server?: string;
+                    service?: string;
+                    /** @description column seconds, a multiple of 60; default picked from the range */
+                    step?: number;
+                    target?: string;
+                    /** @description epoch milliseconds or ISO-8601; default now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                /** @description requests per row */
+                                counts: number[];
+                                errors: number;
+                                requests: number;
+                                /** @description column start, ISO-8601 */
+                                time: string;
+                            }[];
+                            from: string;
+                            /** @enum {string} */
+                            observedFrom: "client" | "server" | "edges";
+                            /** @description duration rows, fastest first; the first also holds everything faster, the last everything slower */
+                            rows: {
+                                fromMs: number;
+                                toMs: number;
+                            }[];
+                            stepSeconds: number;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "payload_too_large" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "payload_too_large" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/links": {
         parameters: {
             query?: never;
@@ -2349,6 +2449,41 @@ export interface paths {
                                 /** @description Metric series stored (the map, RED and endpoints read them) */
                                 seriesStored: number;
                             };
+                            /** @description OTLP export: request records as spans (traces), RED series as metrics */
+                            otlp?: {
+                                metrics: {
+                                    dropped: {
+                                        /** @description dropped while PERISCOPE_OTLP_QUEUE_ITEMS were waiting */
+                                        queue_full: number;
+                                        /** @description refused by the receiver (a 4xx, or its partial success) */
+                                        rejected: number;
+                                    };
+                                    /** @description spans or series the receiver accepted */
+                                    exported: number;
+                                    /** @description the latest failure; empty after a success */
+                                    lastError: string;
+                                    queued: number;
+                                    requests: number;
+                                    /** @description requests sent again after a network error, 429, 502, 503 or 504 */
+                                    retries: number;
+                                };
+                                traces: {
+                                    dropped: {
+                                        /** @description dropped while PERISCOPE_OTLP_QUEUE_ITEMS were waiting */
+                                        queue_full: number;
+                                        /** @description refused by the receiver (a 4xx, or its partial success) */
+                                        rejected: number;
+                                    };
+                                    /** @description spans or series the receiver accepted */
+                                    exported: number;
+                                    /** @description the latest failure; empty after a success */
+                                    lastError: string;
+                                    queued: number;
+                                    requests: number;
+                                    /** @description requests sent again after a network error, 429, 502, 503 or 504 */
+                                    retries: number;
+                                };
+                            };
                             /** @description Batches accepted and not yet stored (queued, or held through a storage outage) */
                             queue?: {
                                 batches: number;
@@ -2867,7 +3002,10 @@ export interface paths {
                             requestCount: number;
                             spans: {
                                 childSpanIds: string[];
+                                /** @description on the critical path: back from the last-finishing root's end through the child that finished last (Uber's CRISP) */
+                                critical: boolean;
                                 depth: number;
+                                durationMs: number;
                                 observations: {
                                     agentId: string;
                                     client: {
@@ -2918,7 +3056,11 @@ export interface paths {
                                     timeUnixNano: string;
                                     traceId: string;
                                 }[];
-                                /** @description the parent was not recorded and was chosen by caller service and enclosing time */
+                                /** @description {method} {route} with ids templated (GET /users/{id}), gRPC's method, a database's operation */
+                                operation: string;
+                                /** @description the span names a parent that is not in the trace (not kept within the record budget, or not traced), and none could be inferred */
+                                orphan: boolean;
+                                /** @description the parent was not recorded and was chosen by caller service and enclosing time: a reading of timing, not of threads. On Node's single event loop (and other async servers) one thread serves many requests at once, so which incoming request an outgoing call belongs to cannot be read from the thread; propagate traceparent for exact parentage */
                                 parentInferred: boolean;
                                 parentSpanId: string;
                                 request: {
@@ -2971,7 +3113,15 @@ export interface paths {
                                     timeUnixNano: string;
                                     traceId: string;
                                 };
+                                /** @description the called service */
+                                service: string;
                                 spanId: string;
+                                startUnixNano: string;
+                                /**
+                                 * @description OpenTelemetry's rule: a server span's 4xx is unset, 5xx and failed calls are errors
+                                 * @enum {string}
+                                 */
+                                status: "unset" | "error";
                             }[];
                             to: string;
                             traceId: string;
@@ -3083,6 +3233,9 @@ export const pathsApiV1FlamegraphGetResponses400ContentApplicationJsonErrorCodeV
 export const pathsApiV1FlamegraphGetResponses500ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/flamegraph"]["get"]["responses"]["500"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1HealthGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/health"]["get"]["responses"]["200"]["content"]["application/json"]["status"]> = ["ok"];
 export const pathsApiV1HealthGetResponses503ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/health"]["get"]["responses"]["503"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
+export const pathsApiV1HeatmapGetResponses200ContentApplicationJsonObservedFromValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/heatmap"]["get"]["responses"]["200"]["content"]["application/json"]["observedFrom"]> = ["client", "server", "edges"];
+export const pathsApiV1HeatmapGetResponses400ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/heatmap"]["get"]["responses"]["400"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
+export const pathsApiV1HeatmapGetResponses500ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/heatmap"]["get"]["responses"]["500"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1LinksGetResponses400ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/links"]["get"]["responses"]["400"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1LinksGetResponses500ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/links"]["get"]["responses"]["500"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1LinksPostRequestBodyContentApplicationJsonFreezeErrorValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/links"]["post"]["requestBody"]["content"]["application/json"]["freeze"]["error"]> = ["true", "false", ""];
@@ -3154,6 +3307,7 @@ export const pathsApiV1TokensSelfGetResponses403ContentApplicationJsonErrorCodeV
 export const pathsApiV1TokensSelfGetResponses500ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/tokens/self"]["get"]["responses"]["500"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansObservationsSideValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["observations"]["side"]> = ["client", "server"];
 export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansRequestSideValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["request"]["side"]> = ["client", "server"];
+export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["status"]> = ["unset", "error"];
 export const pathsApiV1TraceTraceIdGetResponses400ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["400"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1TraceTraceIdGetResponses404ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["404"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1TraceTraceIdGetResponses500ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["500"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
