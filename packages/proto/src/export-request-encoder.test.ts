@@ -221,7 +221,14 @@ const profileSamples = fc
     ),
     samples: fc.array(
       fc
-        .record({ pid: uint32, process: text, service: text, stackHash: uint64, samples: uint64 })
+        .record({
+          pid: uint32,
+          process: text,
+          service: text,
+          stackHash: uint64,
+          samples: uint64,
+          containerId: text,
+        })
         .map((init) => create(ProfileSampleSchema, init)),
       { maxLength: 6 },
     ),

@@ -254,6 +254,7 @@ function writeProfileSamples(w: ProtoWriter, p: ProfileSamples): void {
     w.stringField(3, sample.service);
     w.fixed64Field(4, sample.stackHash);
     w.uint64Field(5, sample.samples);
+    w.stringField(6, sample.containerId);
     w.endLengthDelimited(at);
   }
 }

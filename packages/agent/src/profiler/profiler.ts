@@ -3,6 +3,7 @@
 // per (process, stack), and one ProfileSamples handed to the exporter with
 // the stacks the collector has not been sent lately.
 
+import { readFileSync } from "node:fs";
 import {
   create,
   type ProfileSample,
@@ -11,6 +12,7 @@ import {
   ProfileSamplesSchema,
   ProfileStackSchema,
 } from "@periscope/proto";
+import { containerIdOfProcCgroup } from "../metadata/container-id.js";
 import { ProcessNames } from "../metadata/process-names.js";
 import type { NativeProfiler } from "../native/native.js";
 import { decodeCells, decodeStacks, FLAG_IDLE, FLAG_KTHREAD } from "./drain-layout.js";
@@ -45,6 +47,8 @@ export interface ProfilerOptions {
   deliver: (profile: ProfileSamples) => void;
   /** The names request records use; a fresh cache per drain when absent (pids are reused). */
   processNames?: () => ProcessNames;
+  /** A process's container id ("" outside containers); default: from /proc/PID/cgroup. */
+  containerIdOf?: (pid: number) => string;
   now?: () => number;
 }
 
@@ -112,6 +116,8 @@ export class Profiler {
     this.symbolizer.beginDrain();
     const names = this.options.processNames?.() ?? new ProcessNames();
     const views = new Map<number, ProcessView>();
+    const containerIds = new Map<number, string>();
+    const containerIdOf = this.options.containerIdOf ?? readContainerId;
     const userNames = new Map<number, Map<bigint, FrameName>>();
     const kernelNames = new Map<bigint, FrameName>();
     const kernelFrame = (address: bigint) => {
@@ -167,6 +173,11 @@ export class Profiler {
           : cell.flags & FLAG_KTHREAD
             ? [cell.comm, "[kernel]"]
             : sameName(names.get(cell.pid, cell.comm));
+      let containerId = containerIds.get(cell.pid);
+      if (containerId === undefined) {
+        containerId = userless ? "" : containerIdOf(cell.pid);
+        containerIds.set(cell.pid, containerId);
+      }
       const key = `${cell.pid}\0${process}\0${service}\0${hash}`;
       const sample = samples.get(key);
       if (sample !== undefined) sample.samples += BigInt(cell.count);
@@ -179,6 +190,7 @@ export class Profiler {
             service,
             stackHash: hash,
             samples: BigInt(cell.count),
+            containerId,
           }),
         );
       }
@@ -215,6 +227,14 @@ export class Profiler {
       const oldest = this.sent.keys().next().value;
       if (oldest !== undefined) this.sent.delete(oldest);
     }
+  }
+}
+
+function readContainerId(pid: number): string {
+  try {
+    return containerIdOfProcCgroup(readFileSync(`/proc/${pid}/cgroup`, "utf8")) ?? "";
+  } catch {
+    return ""; // gone since the sample
   }
 }
 

@@ -120,6 +120,7 @@ describe("Profiler.collect", () => {
       intervalMs: 3_600_000,
       deliver: () => {},
       processNames: names,
+      containerIdOf: (pid) => (pid === PID ? "c0ffee" : ""),
     });
     const cells = [
       // hot_spin ← _start ← hot-functions+… three user frames, then the kernel below them.
@@ -177,6 +178,7 @@ describe("Profiler.collect", () => {
       },
     ]);
     expect(profile?.rateHz).toBe(97);
+    expect(profile?.samples.map((s) => s.containerId)).toEqual(["c0ffee", "c0ffee", "", ""]);
     // The same stacks in the next interval: counted again, not sent again.
     drains.push(drainOf(cells, stacks));
     const next = profiler.collect();

@@ -240,7 +240,13 @@ export class ExportBatchHandler {
   /** Rows of the profile stacks and samples that pass validation; the others are counted by reason and logged once per batch. */
   private acceptProfiles(request: ExportRequest): { stacks: object[]; samples: object[] } {
     if (request.profiles.length === 0) return { stacks: [], samples: [] };
-    const rows = toProfileRows(request.agentId, request.profiles);
+    const metadata = this.metadata;
+    const rows = toProfileRows(
+      request.agentId,
+      request.profiles,
+      Date.now(),
+      metadata === undefined ? undefined : (containerId) => metadata.byContainerId(containerId),
+    );
     for (const rejection of rows.rejections) this.stats.countProfileRejected(rejection.reason);
     this.stats.profiles.stacksAccepted += rows.stacks.length;
     this.stats.profiles.samplesAccepted += rows.samples.length;

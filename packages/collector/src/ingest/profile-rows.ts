@@ -53,6 +53,11 @@ const NANOS_PER_SECOND = 1_000_000_000n;
 const EARLIEST_NANOS = 946_684_800n * NANOS_PER_SECOND; // 2000-01-01
 const ALLOWED_FUTURE_SKEW_NANOS = 3_600n * NANOS_PER_SECOND;
 
+/** The Kubernetes identity of a container id, when the collector knows one (kubernetes/identity.ts). */
+export type ContainerIdentity = (
+  containerId: string,
+) => { namespace: string; displayName: string } | undefined;
+
 export interface ProfileRows {
   stacks: ProfileStackRow[];
   samples: ProfileSampleRow[];
@@ -67,6 +72,7 @@ export function toProfileRows(
   agentId: string,
   profiles: readonly ProfileSamples[],
   nowMs: number = Date.now(),
+  identify?: ContainerIdentity,
 ): ProfileRows {
   const rows: ProfileRows = { stacks: [], samples: [], rejections: [] };
   const nowNanos = BigInt(Math.trunc(nowMs)) * 1_000_000n;
@@ -115,11 +121,14 @@ export function toProfileRows(
         reject("unknown_stack", `${where}.samples[${s}]: stack hash 0`);
         return;
       }
+      // In a cluster the pod's workload names the service, as it names request records' ends.
+      const identity = sample.containerId === "" ? undefined : identify?.(sample.containerId);
       rows.samples.push({
         time,
         agent_id: agentId,
-        namespace: "",
-        service: sample.service,
+        namespace: identity?.namespace ?? "",
+        service:
+          identity !== undefined && identity.displayName !== "" ? identity.displayName : sample.service,
         pid: sample.pid,
         process: sample.process,
         stack_hash: sample.stackHash.toString(),

@@ -17,6 +17,7 @@ import { applyMigrations, loadMigrations } from "../storage/migrations.js";
 import { openStorage, type Storage } from "../storage/storage.js";
 import { ExportBatchHandler } from "./export-batch-handler.js";
 import { IngestStats } from "./ingest-stats.js";
+import { toProfileRows } from "./profile-rows.js";
 
 let dataDir: string;
 let storage: Storage;
@@ -58,6 +59,22 @@ function interval(
     ),
   });
 }
+
+describe("toProfileRows", () => {
+  it("names a container's process by its pod's workload and namespace, as request records are named", () => {
+    const profile = interval(startMs, [], [[HOT, 3]]);
+    (profile.samples[0] as { containerId: string }).containerId = "c0ffee";
+    const identify = (id: string) =>
+      id === "c0ffee" ? { namespace: "shop", displayName: "shop/checkout" } : undefined;
+    const [row] = toProfileRows("node-1", [profile], Date.now(), identify).samples;
+    expect(row).toMatchObject({ namespace: "shop", service: "shop/checkout", process: "node:orders" });
+    // Host mode (no metadata) keeps the agent's name.
+    expect(toProfileRows("node-1", [profile]).samples[0]).toMatchObject({
+      namespace: "",
+      service: "node:orders",
+    });
+  });
+});
 
 describe("profiles ingest", () => {
   const stats = new IngestStats();
