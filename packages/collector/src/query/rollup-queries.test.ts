@@ -412,6 +412,70 @@ describe("GET /api/v1/flamegraph", () => {
     expect(body.total).toBe(4);
     const bad = await get<{ error: { message: string } }>(`/api/v1/flamegraph?${range}`);
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toBe("service or pid is required");
+    expect(bad.body.error.message).toBe("a scope is required: service, process, pid, namespace or node");
+  });
+
+  const indented = (body: FlameBody & { baseline?: { values: number[]; total: number } }) =>
+    body.names.map(
+      (name, i) =>
+        `${"  ".repeat(body.levels[i] ?? 0)}${name} ${body.values[i]}${body.baseline ? `|${body.baseline.values[i]}` : ""}`,
+    );
+
+  it("splits one graph by process and node under synthetic root frames", async () => {
+    const { body } = await get<FlameBody>(`/api/v1/flamegraph?node=agent-1&splitBy=node,process&${range}`);
+    expect(indented(body).slice(0, 4)).toEqual([
+      "total 14",
+      "  [node] agent-1 14",
+      "    [process] node 100 10",
+      "      main 10",
+    ]);
+    expect(body.names).toContain("[process] node 200");
+    const twice = await get<{ error: { message: string } }>(
+      `/api/v1/flamegraph?service=api&splitBy=node,node&${range}`,
+    );
+    expect(twice.body.error.message).toBe("splitBy names a dimension twice");
+    expect((await get(`/api/v1/flamegraph?service=api&splitBy=pod&${range}`)).status).toBe(400);
+  });
+
+  it("diffs against a baseline range on one tree, each range with its own total", async () => {
+    const later = new Date(M + 3_600_000).toISOString().slice(0, 19).replace("T", " ");
+    await storage.insertRows("profile_samples", [
+      {
+        time: later,
+        agent_id: "agent-1",
+        service: "api",
+        pid: 100,
+        process: "node",
+        stack_hash: "2",
+        samples: 30,
+      },
+      {
+        time: later,
+        agent_id: "agent-1",
+        service: "api",
+        pid: 100,
+        process: "node",
+        stack_hash: "3",
+        samples: 10,
+      },
+    ]);
+    const now = `from=${M + 3_600_000 - 1000}&to=${M + 3_600_000 + 60_000}`;
+    const baseline = `baselineFrom=${M - 1000}&baselineTo=${M + 60_000}`;
+    const { status, body } = await get<FlameBody & { baseline: { total: number; values: number[] } }>(
+      `/api/v1/flamegraph?service=api&${now}&${baseline}`,
+    );
+    expect(status).toBe(200);
+    expect([body.total, body.baseline.total]).toEqual([40, 14]);
+    // parse vanished (9 -> 0), render grew (3 -> 30): both on the same rows.
+    expect(indented(body)).toEqual([
+      "total 40|14",
+      "  main 40|14",
+      "    gc 10|2",
+      "    handle 30|12",
+      "      parse 0|9",
+      "      render 30|3",
+    ]);
+    const half = await get(`/api/v1/flamegraph?service=api&${now}&baselineFrom=${M}`);
+    expect(half.status).toBe(400);
   });
 });

@@ -1,18 +1,54 @@
 import type { FastifyPluginAsync } from "fastify";
 import { badRequest } from "../../../../http/api-error.js";
-import { queryFlameGraph } from "../../../../query/flamegraph-query.js";
+import { queryFlameGraph, type SplitDimension } from "../../../../query/flamegraph-query.js";
 import { parseTimeRange } from "../../../../query/time-range.js";
 import type { RouteDependencies } from "../../../route-dependencies.js";
 import { type FlameGraphQuery, flameGraphSchema } from "./schema.js";
 
+const given = (value: string | undefined) => (value === undefined || value === "" ? undefined : value);
+
 export const flameGraphRoutes: FastifyPluginAsync<RouteDependencies> = async (app, { storage }) => {
   app.get<{ Querystring: FlameGraphQuery }>("/", { schema: flameGraphSchema }, async (request) => {
-    const range = parseTimeRange(request.query);
-    const service = request.query.service || undefined;
-    const pid = request.query.pid;
+    const query = request.query;
+    const range = parseTimeRange(query);
+    const scope = {
+      service: given(query.service),
+      pid: query.pid,
+      process: given(query.process),
+      namespace: given(query.namespace),
+      node: given(query.node),
+    };
     // A fleet-wide flame graph would read every sample in the range; a scope is required.
-    if (service === undefined && pid === undefined) throw badRequest("service or pid is required");
-    const graph = await queryFlameGraph(storage, { service, pid }, range, request.query.maxNodes);
-    return { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), ...graph };
+    if (Object.values(scope).every((value) => value === undefined)) {
+      throw badRequest("a scope is required: service, process, pid, namespace or node");
+    }
+    if ((query.baselineFrom === undefined) !== (query.baselineTo === undefined)) {
+      throw badRequest("a diff needs both baselineFrom and baselineTo");
+    }
+    const baseline =
+      query.baselineFrom === undefined
+        ? undefined
+        : parseTimeRange({ from: query.baselineFrom, to: query.baselineTo });
+    const splitBy = (given(query.splitBy)?.split(",") ?? []) as SplitDimension[];
+    if (new Set(splitBy).size !== splitBy.length) throw badRequest("splitBy names a dimension twice");
+    const graph = await queryFlameGraph(storage, scope, range, {
+      maxNodes: query.maxNodes,
+      splitBy,
+      baseline,
+    });
+    return {
+      from: new Date(range.fromMs).toISOString(),
+      to: new Date(range.toMs).toISOString(),
+      ...graph,
+      ...(graph.baseline === undefined || baseline === undefined
+        ? {}
+        : {
+            baseline: {
+              from: new Date(baseline.fromMs).toISOString(),
+              to: new Date(baseline.toMs).toISOString(),
+              ...graph.baseline,
+            },
+          }),
+    };
   });
 };

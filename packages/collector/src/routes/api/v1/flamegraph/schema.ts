@@ -5,18 +5,43 @@ export interface FlameGraphQuery {
   to?: string;
   service?: string;
   pid?: number;
+  process?: string;
+  namespace?: string;
+  node?: string;
+  splitBy?: string;
+  baselineFrom?: string;
+  baselineTo?: string;
   maxNodes: number;
 }
 
 const numbers = { type: "array", items: { type: "number" } } as const;
+const name = { type: "string", maxLength: 512 } as const;
 
 export const flameGraphSchema = {
+  summary:
+    "CPU flame graph of a scope over a range; split by synthetic root frames; a diff against a baseline range",
+  tags: ["profiles"],
   querystring: {
     type: "object",
+    additionalProperties: false,
     properties: {
       ...timeRangeQueryProperties,
-      service: { type: "string", maxLength: 512 },
+      service: name,
       pid: { type: "integer", minimum: 1, maximum: 4_294_967_295 },
+      process: name,
+      namespace: name,
+      node: { ...name, description: "the agent (node) that took the samples" },
+      splitBy: {
+        type: "string",
+        pattern: "^((node|namespace|service|process)(,(node|namespace|service|process))*)?$",
+        description:
+          "synthetic root frames, outermost first, e.g. node,process: '[node] a' > '[process] node 1234' > stacks",
+      },
+      baselineFrom: {
+        ...timeRangeQueryProperties.from,
+        description: "a diff: the baseline range's start (with baselineTo)",
+      },
+      baselineTo: { ...timeRangeQueryProperties.to, description: "a diff: the baseline range's end" },
       maxNodes: { type: "integer", minimum: 100, maximum: 100_000, default: 20_000 },
     },
   },
@@ -33,6 +58,19 @@ export const flameGraphSchema = {
         levels: numbers,
         values: numbers,
         selfs: numbers,
+        baseline: {
+          type: "object",
+          description:
+            "a diff's baseline range over the same nodes; compare values[i]/total with baseline.values[i]/baseline.total",
+          required: ["from", "to", "total", "values", "selfs"],
+          properties: {
+            from: { type: "string" },
+            to: { type: "string" },
+            total: { type: "integer" },
+            values: numbers,
+            selfs: numbers,
+          },
+        },
       },
     },
     ...errorResponses,
