@@ -29,7 +29,7 @@ export const DEFAULT_MAP_COLORS: MapColors = {
 /** Box width from the label length ("width: label" is deprecated in Cytoscape 3.x). */
 function nodeWidth(node: NodeSingular): number {
   const label = String(node.data("label") ?? "");
-  return Math.max(84, Math.round(label.length * 7.4 + 30));
+  return Math.max(84, Math.round(label.length * 8 + 30));
 }
 
 const TONES: Tone[] = ["good", "warn", "bad", "idle"];
@@ -51,12 +51,12 @@ export function serviceMapStyle(colors: MapColors = DEFAULT_MAP_COLORS): Stylesh
         label: "data(label)",
         color: colors.text,
         "font-family": FONT_FAMILY,
-        "font-size": 12,
+        "font-size": 13,
         "font-weight": 600,
         "text-valign": "center",
         "text-halign": "center",
         // Labels below this on-screen size are skipped: at 1,000 nodes zoomed out they are unreadable anyway.
-        "min-zoomed-font-size": 6,
+        "min-zoomed-font-size": 5,
       },
     },
     ...TONES.map((tone) => ({
@@ -74,7 +74,7 @@ export function serviceMapStyle(colors: MapColors = DEFAULT_MAP_COLORS): Stylesh
     },
     {
       selector: 'node[kind = "namespace"]',
-      style: { "border-width": 4, "border-style": "double", height: 40, "font-size": 13 },
+      style: { "border-width": 4, "border-style": "double", height: 40, "font-size": 14 },
     },
     {
       selector: 'node[kind = "hidden"]',
@@ -122,13 +122,14 @@ export function serviceMapStyle(colors: MapColors = DEFAULT_MAP_COLORS): Stylesh
         "arrow-scale": 1.1,
         label: "data(label)",
         "font-family": FONT_FAMILY,
-        "font-size": 10,
+        // 12 px so that a demo-sized map fitted to the panel (zoom ~0.5) still shows its labels.
+        "font-size": 12,
         color: colors.text,
         "text-background-color": colors.surface,
         "text-background-opacity": 0.9,
         "text-background-padding": "3px",
         "text-background-shape": "roundrectangle",
-        "min-zoomed-font-size": 6,
+        "min-zoomed-font-size": 5,
       },
     },
     ...TONES.map((tone) => ({
