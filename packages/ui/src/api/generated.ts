@@ -722,14 +722,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** CPU flame graph of a scope over a range; split by synthetic root frames; a diff against a baseline range */
         get: {
             parameters: {
                 query?: {
+                    /** @description a diff: the baseline range's start (with baselineTo) */
+                    baselineFrom?: string;
+                    /** @description a diff: the baseline range's end */
+                    baselineTo?: string;
                     /** @description epoch milliseconds or ISO-8601; default to − 15 min */
                     from?: string;
                     maxNodes?: number;
+                    namespace?: string;
+                    /** @description the agent (node) that took the samples */
+                    node?: string;
                     pid?: number;
+                    process?: string;
                     service?: string;
+                    /** @description synthetic root frames, outermost first, e.g. node,process: '[node] a' > '[process] node 1234' > stacks */
+                    splitBy?: string;
                     /** @description epoch milliseconds or ISO-8601; default now */
                     to?: string;
                 };
@@ -746,6 +757,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description a diff's baseline range over the same nodes; compare values[i]/total with baseline.values[i]/baseline.total */
+                            baseline?: {
+                                from: string;
+                                selfs: number[];
+                                to: string;
+                                total: number;
+                                values: number[];
+                            };
                             from: string;
                             levels: number[];
                             names: string[];
