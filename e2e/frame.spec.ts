@@ -56,6 +56,7 @@ test("a custom absolute range is written as ISO instants and survives reload; Go
 }) => {
   await page.goto("/agents?range=1h");
   await page.getByTestId("time-range-select").selectOption("custom");
+  await expect(page.getByTestId("time-range-from")).toBeFocused();
   await page.getByTestId("time-range-from").fill("2026-01-02T03:04:05");
   await page.getByTestId("time-range-to").fill("2026-01-02T03:00:00");
   await page.getByRole("button", { name: "Apply" }).click();
@@ -133,6 +134,16 @@ test("the header shows live traffic, filters go into the URL, and the theme togg
     const darkAxe = await new AxeBuilder({ page }).include("header").analyze();
     expect(darkAxe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
     await page.screenshot({ path: output("frame-dark.png") });
+    // Every page takes the same tokens: the map in the dark theme, for the record.
+    await page.goto("/");
+    const map = page.getByTestId("service-map");
+    await expect
+      .poll(async () => (JSON.parse((await map.getAttribute("data-nodes")) ?? "[]") as unknown[]).length, {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    await expect(html).toHaveAttribute("data-theme", "dark");
+    await page.screenshot({ path: output("frame-dark-map.png") });
     await toggle.click();
     await expect(html).not.toHaveAttribute("data-theme", /./);
 

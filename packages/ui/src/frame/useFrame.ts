@@ -8,6 +8,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { type BrushSpan, brushToRange } from "./brushZoom";
 import { type FrameState, frameApiParams, frameOnly, parseFrame, writeFrame } from "./frameUrl";
+import { type PendingQuery, visibleQuery } from "./pendingQuery";
 import { isLive, liveTickMs, resolveRange, type TimeRange } from "./timeRange";
 import { toQueryString } from "./viewParams";
 
@@ -45,11 +46,9 @@ export function useFrame(): Frame {
   const router = useRouter();
   const pathname = usePathname();
   const routerQuery = useSearchParams().toString();
-  // The query the last setter asked for, shown at once: the router commits a push in a
-  // transition, so a control bound to the URL (a checkbox, a select) would otherwise lag
-  // its own click. Dropped as soon as the router's query moves (the push landed, or Back).
-  const [pending, setPending] = useState<{ base: string; next: string } | undefined>();
-  const query = pending !== undefined && pending.base === routerQuery ? pending.next : routerQuery;
+  // The last setter's query, shown at once (pendingQuery.ts says why).
+  const [pending, setPending] = useState<PendingQuery | undefined>();
+  const query = visibleQuery(pending, routerQuery);
   // Forget it once the router moves, or a later Back to `base` would show it again.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of the router's query
   useEffect(() => setPending(undefined), [routerQuery]);

@@ -1,6 +1,6 @@
 "use client";
 
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { checkCustomRange, toLocalInput } from "../../frame/localDateTime";
 import { describeRange, presetLabel, RELATIVE_PRESETS, zoomOut } from "../../frame/timeRange";
 import type { Frame } from "../../frame/useFrame";
@@ -13,6 +13,11 @@ export function TimeRangePicker({ frame }: { frame: Frame }) {
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const formId = useId();
+  const fromInput = useRef<HTMLInputElement>(null);
+  // Keyboard users land in the form they just opened.
+  useEffect(() => {
+    if (editing) fromInput.current?.focus();
+  }, [editing]);
 
   const onSelect = (value: string) => {
     if (value === CUSTOM) {
@@ -77,12 +82,20 @@ export function TimeRangePicker({ frame }: { frame: Frame }) {
         </button>
       ) : null}
       {editing ? (
-        <form className="time-picker__custom" onSubmit={onApply} aria-label="Custom time range">
+        <form
+          className="time-picker__custom"
+          onSubmit={onApply}
+          onKeyDown={(event) => {
+            if (event.key === "Escape") setEditing(false);
+          }}
+          aria-label="Custom time range"
+        >
           <label>
             From
             <input
               type="datetime-local"
               name="from"
+              ref={fromInput}
               step={1}
               defaultValue={toLocalInput(frame.from.getTime())}
               data-testid="time-range-from"
