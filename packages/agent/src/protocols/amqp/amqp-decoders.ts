@@ -2,6 +2,7 @@ import type { BufferReader } from "../buffer-reader.js";
 import type { MessageDecoder } from "../message-decoder.js";
 import { invalid, needsMoreData, ok, type ParseResult } from "../parse-result.js";
 import { type AmqpMethod, decodeMethod } from "./amqp-method.js";
+import { traceParentHeader } from "./amqp-properties.js";
 import {
   CONTENT_METHODS,
   FRAME_END,
@@ -18,6 +19,8 @@ export interface AmqpCommand extends AmqpMethod {
   bodySize: number;
   /** Every frame of the command, framing included. */
   wireBytes: number;
+  /** The message's `traceparent` header (content header properties), as sent. */
+  traceParent?: string;
 }
 
 interface ContentInProgress {
@@ -26,6 +29,7 @@ interface ContentInProgress {
   /** Undefined until the content header frame arrived. */
   bodyRemaining: number | undefined;
   bodySize: number;
+  traceParent?: string;
 }
 
 /**
@@ -126,6 +130,8 @@ export class AmqpDecoder implements MessageDecoder<AmqpCommand> {
         const bodySize = Number(payload.readBigUInt64BE(4));
         content.bodySize = bodySize;
         content.bodyRemaining = bodySize;
+        const traceParent = traceParentHeader(payload);
+        if (traceParent !== undefined) content.traceParent = traceParent;
         content.wireBytes += frame.length;
         if (bodySize === 0) return ok(this.complete(content));
         continue;
@@ -158,7 +164,12 @@ export class AmqpDecoder implements MessageDecoder<AmqpCommand> {
 
   private complete(content: ContentInProgress): AmqpCommand {
     this.contents.delete(content.method.channel);
-    return { ...content.method, bodySize: content.bodySize, wireBytes: content.wireBytes };
+    return {
+      ...content.method,
+      bodySize: content.bodySize,
+      wireBytes: content.wireBytes,
+      ...(content.traceParent === undefined ? {} : { traceParent: content.traceParent }),
+    };
   }
 
   /** Uncaptured bytes inside a body frame are just body: step over them. */

@@ -1,6 +1,7 @@
 import { KernelProtocol } from "../../capture/events.js";
 import { durationBetween, type ObservedEnds } from "../../records/observed-ends.js";
 import type { RequestRecord } from "../../records/request-record.js";
+import { parseTraceParent } from "../http1/trace-context.js";
 import type { ProtocolDefinition } from "../protocol-definition.js";
 import { type AmqpExchange, AmqpParser } from "./amqp-parser.js";
 import { FRAME_END, FrameType, PROTOCOL_HEADER, REPLY_SUCCESS } from "./amqp-wire.js";
@@ -62,6 +63,8 @@ export function amqpExchangeToRecord(exchange: AmqpExchange, ends: ObservedEnds)
     reply?.name === "basic.nack" ||
     (exchange.from === "client" && consumerRefused);
   const bytes = { command: command.wireBytes, reply: reply?.wireBytes ?? 0 };
+  // A published or delivered message's traceparent header: the producer's span, seen at both ends.
+  const trace = parseTraceParent(command.traceParent);
   const fromServer = exchange.from === "server";
   return {
     protocol: "amqp",
@@ -78,8 +81,8 @@ export function amqpExchangeToRecord(exchange: AmqpExchange, ends: ObservedEnds)
     requestBytes: fromServer ? bytes.reply : bytes.command,
     responseBytes: fromServer ? bytes.command : bytes.reply,
     attributes,
-    traceId: "",
-    spanId: "",
+    traceId: trace?.traceId ?? "",
+    spanId: trace?.parentSpanId ?? "",
     parentSpanId: "",
     truncated: exchange.truncated,
   };

@@ -58,4 +58,18 @@ export class AmqpFieldReader {
   skipLong(): void {
     this.take(this.long());
   }
+
+  longstr(): string {
+    const length = this.long();
+    const at = this.take(length);
+    return at < 0 ? "" : this.bytes.toString("utf8", at, at + length);
+  }
+
+  skip(length: number): void {
+    this.take(length);
+  }
+
+  get position(): number {
+    return this.at;
+  }
 }

@@ -19,7 +19,11 @@ const amqp = require("amqplib");
   await channel.bindQueue(queue, "pscope.kernel", "orders.created");
   await channel.purgeQueue(queue);
   for (const body of ["first", "second"]) {
-    channel.publish("pscope.kernel", "orders.created", Buffer.from(body));
+    // The second message carries W3C trace context in its headers, as OpenTelemetry's instrumentations send it.
+    const headers = body === "second"
+      ? { "x-app": "kernel-test", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", retries: 3 }
+      : undefined;
+    channel.publish("pscope.kernel", "orders.created", Buffer.from(body), { contentType: "text/plain", headers });
     await channel.waitForConfirms();
   }
   const settled = new Promise((resolve) => {
@@ -107,6 +111,17 @@ describe("AMQP 0-9-1 behind the real socket tracer", () => {
     );
     expect(seen.filter((record) => record.operation === "basic.publish")).toEqual([published, published]);
     expect(seen.filter((record) => record.operation === "basic.deliver")).toEqual([delivered, delivered]);
+    // The traced message joins its trace where it is published and where it is delivered.
+    const traced = (operation: string) =>
+      ours()
+        .filter((record) => record.operation === operation)
+        .map((record) => [record.traceId, record.spanId]);
+    for (const operation of ["basic.publish", "basic.deliver"]) {
+      expect(traced(operation)).toEqual([
+        ["", ""],
+        ["4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"],
+      ]);
+    }
     const notFound = ours().find((record) => record.status === 404);
     expect(notFound?.attributes["amqp.reply_text"]).toMatch(/^NOT_FOUND - no queue 'pscope.kernel.missing'/);
     expect(
