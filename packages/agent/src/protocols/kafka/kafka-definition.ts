@@ -1,6 +1,7 @@
 import { KernelProtocol } from "../../capture/events.js";
 import { durationBetween, type ObservedEnds } from "../../records/observed-ends.js";
 import type { RequestRecord } from "../../records/request-record.js";
+import { parseTraceParent } from "../http1/trace-context.js";
 import type { ProtocolDefinition } from "../protocol-definition.js";
 import { type KafkaExchange, KafkaParser } from "./kafka-parser.js";
 import { API_NAMES, ApiKey, ERROR_NAMES, MAX_KNOWN_API_KEY, MAX_KNOWN_API_VERSION } from "./kafka-wire.js";
@@ -45,6 +46,8 @@ export function kafkaExchangeToRecord(exchange: KafkaExchange, ends: ObservedEnd
   if (request.acks !== undefined) attributes["kafka.acks"] = String(request.acks);
   if (errorCode !== 0) attributes["kafka.error"] = ERROR_NAMES.get(errorCode) ?? String(errorCode);
   const operation = API_NAMES.get(request.apiKey) ?? `ApiKey${request.apiKey}`;
+  // A produced record's traceparent header: the producer's span for this call.
+  const trace = parseTraceParent(request.traceParent);
   return {
     protocol: "kafka",
     side: ends.side,
@@ -60,8 +63,8 @@ export function kafkaExchangeToRecord(exchange: KafkaExchange, ends: ObservedEnd
     requestBytes: request.wireBytes,
     responseBytes: response?.wireBytes ?? 0,
     attributes,
-    traceId: "",
-    spanId: "",
+    traceId: trace?.traceId ?? "",
+    spanId: trace?.parentSpanId ?? "",
     parentSpanId: "",
     truncated: exchange.truncated,
   };

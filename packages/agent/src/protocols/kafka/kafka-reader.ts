@@ -69,6 +69,23 @@ export class KafkaReader {
   }
 
   /** BYTES / RECORDS: skipped, only their extent matters. */
+  /** The message the reader reads. */
+  get buffer(): Buffer {
+    return this.bytes;
+  }
+
+  /**
+   * BYTES / COMPACT_BYTES, stepped over: where they lie in the message, or
+   * undefined when null or cut off by the decoded prefix (the reader then
+   * reports the overrun as skipBytes does).
+   */
+  bytesSpan(compact: boolean): { start: number; end: number } | undefined {
+    const length = compact ? this.uvarint() - 1 : this.int32();
+    if (length < 0 || this.overrun) return undefined;
+    const at = this.take(length);
+    return at < 0 ? undefined : { start: at, end: at + length };
+  }
+
   skipBytes(compact: boolean): void {
     const length = compact ? this.uvarint() - 1 : this.int32();
     if (length > 0) this.take(length);

@@ -1,4 +1,5 @@
 import { KafkaReader } from "./kafka-reader.js";
+import { recordBatchTraceParent } from "./kafka-record-headers.js";
 import { ApiKey, isFlexible, MAX_KNOWN_API_KEY, MAX_KNOWN_API_VERSION } from "./kafka-wire.js";
 
 export interface KafkaRequest {
@@ -13,6 +14,8 @@ export interface KafkaRequest {
   acks: number | undefined;
   /** Only a prefix was decoded (a large produce); topics after it are unknown. */
   partial: boolean;
+  /** A produced record's traceparent header (the first traced record of the first batches read). */
+  traceParent?: string;
   wireBytes: number;
 }
 
@@ -69,7 +72,11 @@ function readProduce(reader: KafkaReader, request: KafkaRequest, flexible: boole
     request.partitions += Math.max(0, partitions);
     for (let partition = 0; partition < partitions && !reader.overrun; partition++) {
       reader.int32(); // index
-      reader.skipBytes(flexible); // records
+      const records = reader.bytesSpan(flexible);
+      if (request.traceParent === undefined && records !== undefined) {
+        const traceParent = recordBatchTraceParent(reader.buffer, records.start, records.end);
+        if (traceParent !== undefined) request.traceParent = traceParent;
+      }
       if (flexible) reader.skipTaggedFields();
     }
     if (flexible) reader.skipTaggedFields();
