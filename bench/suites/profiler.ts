@@ -116,6 +116,7 @@ try {
   const kernelNs = program.reduce((sum, cost) => sum + cost.totalNs, 0);
   const caches = profiler.symbolizer.cacheSizes();
   const percentOfOneCore = (seconds: number) => round3((seconds / (WINDOW_MS / 1000)) * 100);
+  console.log(`slowest symbol file: ${profiler.symbolizer.slowestFileRead().path}`);
   writeResults("profiler", {
     agentCpuPercentOfOneCore: percentOfOneCore(result.procStat),
     agentCpuPercentOfOneCoreGetrusage: percentOfOneCore(result.getrusage),
@@ -137,6 +138,8 @@ try {
     cacheFiles: caches.files,
     cachePerfMapEntries: caches.perfMapEntries,
     heapGrowthMiB: Math.round(((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20) * 10) / 10,
+    slowestFileReadMs: Math.round(profiler.symbolizer.slowestFileRead().ms),
+    slowestFileSymbols: profiler.symbolizer.slowestFileRead().symbols,
     skipped: profiler.symbolizer.skips.snapshot(),
   });
 } finally {

@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { bufferSource, ElfError, fileOffsetToVaddr, lookupSymbol, readElfSymbols } from "./elf-reader.js";
+import {
+  bufferSource,
+  ElfError,
+  fileOffsetToVaddr,
+  lookupSymbol,
+  readElfSymbols,
+  symbolNames,
+} from "./elf-reader.js";
 
 // Built from fixtures/hot-functions.c (the command is in its header).
 const elf = readFileSync(new URL("./fixtures/hot-functions.elf", import.meta.url));
@@ -19,7 +26,7 @@ describe("readElfSymbols", () => {
   const read = readElfSymbols(bufferSource(elf));
 
   it("lists the file's functions, local ones from .symtab included, and its build id", () => {
-    expect(read.symbols.names).toEqual(["cold_helper", "hot_spin", "_start"]);
+    expect(symbolNames(read.symbols)).toEqual(["cold_helper", "hot_spin", "_start"]);
     expect(read.buildId).toBe("3838467d09c2de6c5ee4ef84bc2371ce6a3d0323");
   });
 

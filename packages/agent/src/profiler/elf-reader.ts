@@ -73,7 +73,10 @@ export interface LoadSegment {
 export interface SymbolTable {
   starts: Float64Array;
   sizes: Float64Array;
-  names: string[];
+  /** Name offsets into strings[tableOf[i]]. */
+  nameAts: Uint32Array;
+  tableOf: Uint8Array;
+  strings: Buffer[];
 }
 
 export interface ElfSymbols {
@@ -164,7 +167,26 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
     if (buildId !== "") break;
   }
 
-  const rows: Array<{ start: number; size: number; name: string }> = [];
+  // Typed arrays and name offsets, not an object and a string per symbol: a
+  // binary's 80k symbols took seconds on a loaded machine that way. Names
+  // are decoded when a lookup finds one (symbolName).
+  let count = 0;
+  let starts = new Float64Array(1024);
+  let sizes = new Float64Array(1024);
+  let nameAts = new Uint32Array(1024);
+  let tableOf = new Uint8Array(1024);
+  const stringTables: Buffer[] = [];
+  const grow = () => {
+    const next = starts.length * 2;
+    const more = <T extends Float64Array | Uint32Array | Uint8Array>(from: T, to: T): T => {
+      to.set(from);
+      return to;
+    };
+    starts = more(starts, new Float64Array(next));
+    sizes = more(sizes, new Float64Array(next));
+    nameAts = more(nameAts, new Uint32Array(next));
+    tableOf = more(tableOf, new Uint8Array(next));
+  };
   // .symtab first: it holds the local functions .dynsym leaves out.
   for (const wanted of [SHT_SYMTAB, SHT_DYNSYM]) {
     for (const section of sections) {
@@ -176,7 +198,9 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
       if (entsize < 24) throw new ElfError("unsupported", `symbol entry of ${entsize} bytes`);
       const symbols = source.read(section.offset, section.size);
       const names = source.read(strings.offset, strings.size);
-      for (let at = 0; at + 24 <= symbols.length && rows.length < maxSymbols; at += entsize) {
+      const tableIndex = stringTables.length;
+      let used = false;
+      for (let at = 0; at + 24 <= symbols.length && count < maxSymbols; at += entsize) {
         const type = (symbols[at + 4] as number) & 0xf;
         if (type !== STT_FUNC && type !== STT_GNU_IFUNC) continue;
         if (symbols.readUInt16LE(at + 6) === 0) continue; // undefined: lives in another file
@@ -185,26 +209,38 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
         const nameAt = symbols.readUInt32LE(at);
         if (nameAt >= names.length)
           throw new ElfError("truncated", `symbol name at ${nameAt} past its string table`);
-        const nameEnd = names.indexOf(0, nameAt);
-        const name = names.toString("utf8", nameAt, nameEnd === -1 ? names.length : nameEnd);
-        if (name === "") continue;
-        rows.push({ start, size: u64(symbols, at + 16, "st_size"), name });
+        if (names[nameAt] === 0) continue; // no name
+        if (count === starts.length) grow();
+        starts[count] = start;
+        sizes[count] = u64(symbols, at + 16, "st_size");
+        nameAts[count] = nameAt;
+        tableOf[count] = tableIndex;
+        count++;
+        used = true;
       }
+      if (used) stringTables.push(names);
     }
   }
-  rows.sort((a, b) => a.start - b.start || b.size - a.size);
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  order.sort(
+    (a, b) => (starts[a] as number) - (starts[b] as number) || (sizes[b] as number) - (sizes[a] as number),
+  );
   const table: SymbolTable = {
-    starts: new Float64Array(rows.length),
-    sizes: new Float64Array(rows.length),
-    names: new Array(rows.length),
+    starts: new Float64Array(count),
+    sizes: new Float64Array(count),
+    nameAts: new Uint32Array(count),
+    tableOf: new Uint8Array(count),
+    strings: stringTables,
   };
   let kept = 0;
-  for (const row of rows) {
+  for (const i of order) {
     // .symtab and .dynsym repeat exported functions: keep one per start.
-    if (kept > 0 && table.starts[kept - 1] === row.start) continue;
-    table.starts[kept] = row.start;
-    table.sizes[kept] = row.size;
-    table.names[kept] = row.name;
+    if (kept > 0 && table.starts[kept - 1] === starts[i]) continue;
+    table.starts[kept] = starts[i] as number;
+    table.sizes[kept] = sizes[i] as number;
+    table.nameAts[kept] = nameAts[i] as number;
+    table.tableOf[kept] = tableOf[i] as number;
     kept++;
   }
   return {
@@ -213,9 +249,24 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
     symbols: {
       starts: table.starts.slice(0, kept),
       sizes: table.sizes.slice(0, kept),
-      names: table.names.slice(0, kept),
+      nameAts: table.nameAts.slice(0, kept),
+      tableOf: table.tableOf.slice(0, kept),
+      strings: stringTables,
     },
   };
+}
+
+/** The name of symbol i, decoded from its string table. */
+export function symbolName(table: SymbolTable, i: number): string {
+  const strings = table.strings[table.tableOf[i] as number] as Buffer;
+  const at = table.nameAts[i] as number;
+  const end = strings.indexOf(0, at);
+  return strings.toString("utf8", at, end === -1 ? strings.length : end);
+}
+
+/** Every name, in address order (tests). */
+export function symbolNames(table: SymbolTable): string[] {
+  return Array.from(table.starts, (_, i) => symbolName(table, i));
 }
 
 function buildIdOf(notes: Buffer): string {
@@ -264,5 +315,5 @@ export function lookupSymbol(table: SymbolTable, vaddr: number): string | undefi
   if (found === -1) return undefined;
   const size = table.sizes[found] as number;
   if (size > 0 && vaddr >= (table.starts[found] as number) + size) return undefined;
-  return table.names[found];
+  return symbolName(table, found);
 }

@@ -21,6 +21,8 @@ export class SymbolFiles {
   private readonly byIdentity = new Map<string, Entry>();
   private readonly byBuildId = new Map<string, ElfSymbols>();
   private heldSymbols = 0;
+  /** The slowest file read so far (benchmarks: what a cold drain waits on). */
+  slowestRead = { path: "", ms: 0, symbols: 0 };
 
   constructor(
     private readonly options: SymbolFilesOptions,
@@ -66,7 +68,7 @@ export class SymbolFiles {
     this.byIdentity.set(identity, entry);
     if (entry !== null && shared === undefined) {
       if (entry.buildId !== "") this.byBuildId.set(entry.buildId, entry);
-      this.heldSymbols += entry.symbols.names.length;
+      this.heldSymbols += entry.symbols.starts.length;
     }
     this.evict();
     return entry;
@@ -74,10 +76,13 @@ export class SymbolFiles {
 
   private read(path: string): ElfSymbols | null {
     let source: ReturnType<typeof fileSource> | undefined;
+    const started = performance.now();
     try {
       source = fileSource(path);
       const symbols = readElfSymbols(source, this.options.maxSymbols);
-      if (symbols.symbols.names.length === 0) this.skips.add("elf_no_symbols");
+      const ms = performance.now() - started;
+      if (ms > this.slowestRead.ms) this.slowestRead = { path, ms, symbols: symbols.symbols.starts.length };
+      if (symbols.symbols.starts.length === 0) this.skips.add("elf_no_symbols");
       return symbols;
     } catch (error) {
       if (error instanceof ElfError) this.skips.add(`elf_${error.reason}`);
@@ -96,7 +101,7 @@ export class SymbolFiles {
       if (entry === null) continue;
       // Other identities may share it by build id; it is freed when none refers to it.
       if ([...this.byIdentity.values()].includes(entry)) continue;
-      this.heldSymbols -= entry.symbols.names.length;
+      this.heldSymbols -= entry.symbols.starts.length;
       if (entry.buildId !== "") this.byBuildId.delete(entry.buildId);
     }
   }

@@ -55,6 +55,11 @@ export class Symbolizer {
     this.files = new SymbolFiles({ maxSymbols: options.maxSymbols ?? 2_000_000 }, this.skips);
   }
 
+  /** The slowest symbol file read so far. */
+  slowestFileRead(): { path: string; ms: number; symbols: number } {
+    return this.files.slowestRead;
+  }
+
   /** Sizes of what is cached, for the benchmark and the agent's stats. */
   cacheSizes(): {
     kernelSymbols: number;
