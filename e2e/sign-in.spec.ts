@@ -12,6 +12,9 @@ const SIGN_IN_UI_PORT = Number(process.env.PERISCOPE_E2E_SIGN_IN_UI_PORT ?? UI_P
 
 let ui: UiServer;
 const minted: Record<"viewer" | "admin", string> = { viewer: "", admin: "" };
+// Other specs mint tokens on the same collector: names unique to this run.
+const run = Date.now().toString(36);
+const tokenName = (what: string) => `sign-in ${what} ${run}`;
 
 test.beforeAll(async () => {
   const apiUrl = process.env[API_URL_ENV] as string;
@@ -19,7 +22,7 @@ test.beforeAll(async () => {
     const response = await fetch(`${apiUrl}/api/v1/tokens`, {
       method: "POST",
       headers: { authorization: `Bearer ${process.env[API_TOKEN_ENV]}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: `e2e ${role}`, role }),
+      body: JSON.stringify({ name: tokenName(role), role }),
     });
     expect(response.status).toBe(201);
     minted[role] = ((await response.json()) as { token: string }).token;
@@ -39,7 +42,8 @@ test("a viewer signs in, reads, cannot share or manage tokens, and signs out", a
 
   await page.getByLabel("API token").fill("psk_not-a-token-anyone-knows");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("unknown or revoked");
+  // Next's route announcer is an alert too: the sign-in form's own message is the one that says why.
+  await expect(page.getByRole("alert").filter({ hasText: "unknown or revoked" })).toBeVisible();
 
   await page.getByLabel("API token").fill(minted.viewer);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -66,7 +70,7 @@ test("a viewer signs in, reads, cannot share or manage tokens, and signs out", a
   expect(share.body).toContain("the token has viewer");
 
   await page.goto(`${ui.url}/settings`);
-  await expect(page.getByTestId("session-identity")).toContainText("e2e viewer");
+  await expect(page.getByTestId("session-identity")).toContainText(tokenName("viewer"));
   await expect(page.getByText(/Only admins manage tokens/)).toBeVisible();
   await page.screenshot({ path: output("settings-viewer.png"), fullPage: true });
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -81,14 +85,14 @@ test("an admin manages tokens from the settings page", async ({ page }) => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.getByTestId("session-identity")).toContainText("admin");
-  await expect(page.getByTestId("token-row").filter({ hasText: "e2e viewer" })).toBeVisible();
+  await expect(page.getByTestId("token-row").filter({ hasText: tokenName("viewer") })).toBeVisible();
 
-  await page.getByLabel("Name").fill("e2e minted here");
+  await page.getByLabel("Name").fill(tokenName("minted here"));
   await page.getByLabel("Role").selectOption("viewer");
   await page.getByRole("button", { name: "Create token" }).click();
   const mintedHere = (await page.getByTestId("minted-token").locator("code").textContent()) ?? "";
   expect(mintedHere).toMatch(/^psk_/);
-  const row = page.getByTestId("token-row").filter({ hasText: "e2e minted here" });
+  const row = page.getByTestId("token-row").filter({ hasText: tokenName("minted here") });
   await expect(row).toBeVisible();
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);

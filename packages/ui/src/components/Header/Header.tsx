@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useFrame } from "../../frame/useFrame";
+import { ShareButton } from "../ShareButton/ShareButton";
 import { FrameFilters } from "./FrameFilters";
 import { LiveIndicator } from "./LiveIndicator";
 import { isActive, NAV_ITEMS } from "./navItems";
@@ -38,6 +39,7 @@ export function Header() {
         </nav>
         <div className="app-header__end">
           <LiveIndicator following={frame.live} />
+          <ShareButton />
           <ThemeToggle />
         </div>
       </div>

@@ -9,10 +9,12 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Map" },
   { href: "/requests", label: "Requests" },
+  { href: "/traces", label: "Traces" },
   { href: "/services", label: "Services" },
   { href: "/flame", label: "Flame graphs" },
   { href: "/links", label: "Links" },
   { href: "/agents", label: "Agents" },
+  { href: "/settings", label: "Settings" },
 ];
 
 /** The map is active only on "/"; other items on their page and anything below it. */
