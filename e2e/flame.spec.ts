@@ -359,8 +359,9 @@ test("profiles: a 20,000-frame graph is drawn and zoomed without freezing the pa
   const canvas = page.getByTestId("flame-canvas").locator("canvas");
   await expect(canvas).toHaveAttribute("data-focus", "total");
   // Only frames at least a pixel wide are drawn: far fewer than the graph holds.
+  // (The first render has no width yet, so wait for the laid-out one.)
+  await expect.poll(async () => Number(await canvas.getAttribute("data-frames"))).toBeGreaterThan(300);
   const drawn = Number(await canvas.getAttribute("data-frames"));
-  expect(drawn).toBeGreaterThan(300);
   expect(drawn).toBeLessThan(big.names.length);
 
   // Time a zoom in the page itself: from the click to the next painted frame.
@@ -393,4 +394,22 @@ test("profiles: a 20,000-frame graph is drawn and zoomed without freezing the pa
   );
   // Generous for a shared 2-core machine; a per-frame SVG of this size takes seconds.
   expect(zoomMs).toBeLessThan(1000);
+});
+
+test("profiles: an API error is shown with the collector's message, not as an empty graph", async ({
+  page,
+}) => {
+  await page.route("**/api/v1/flamegraph?**", (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      body: JSON.stringify({ error: { code: "query_timeout", message: "the query ran past 30 s" } }),
+    }),
+  );
+  await page.goto(`/flame?from=${FROM}&to=${TO}&service=shop%2Fcheckout`);
+  const error = page.getByTestId("flame-error");
+  await expect(error).toContainText("Could not load profiles.");
+  await expect(error).toContainText("HTTP 503: the query ran past 30 s");
+  await expect(page.getByTestId("flame-empty")).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
 });

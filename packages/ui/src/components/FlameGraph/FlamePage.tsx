@@ -21,8 +21,7 @@ import {
 } from "../../flamegraph/flameRequests";
 import { describeRange } from "../../frame/timeRange";
 import { useFrame } from "../../frame/useFrame";
-import { readParams, writeParams } from "../../frame/viewParams";
-import { ApiErrorBanner } from "../ApiErrorBanner/ApiErrorBanner";
+import { readParams, toQueryString, writeParams } from "../../frame/viewParams";
 import { FlameGraph, type FlameViewState } from "./FlameGraph";
 import { FlameScopePicker } from "./FlameScopePicker";
 import { useApiValue } from "./useApiValue";
@@ -70,8 +69,7 @@ export function FlamePage() {
     [params.diff, base.tree, comparison.tree],
   );
 
-  const setView = (patch: Partial<FlameParams>, typing = false) =>
-    frame.setParams(paramsPatch(patch), { history: typing ? "replace" : "push" });
+  const setView = writeViewParams;
   const view: FlameViewState = {
     orientation: params.view,
     search: params.q,
@@ -126,9 +124,30 @@ export function FlamePage() {
           service or namespace to see the rest.
         </p>
       ) : null}
-      <ApiErrorBanner errors={errors} showingStaleData={tree !== undefined} />
+      {errors.length > 0 && tree !== undefined ? (
+        <div className="flame-page__error" role="alert" data-testid="flame-error">
+          <strong>Some of this page could not be refreshed; showing the last data received.</strong>
+          <ul>
+            {[...new Set(errors)].map((message) => (
+              <li key={message} className="mono">
+                {message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <section className="flame-page__panel" aria-label="Flame graph" aria-busy={comparison.loading}>
-        {tree === undefined ? (
+        {tree === undefined && errors.length > 0 ? (
+          <div className="flame-page__state" role="alert" data-testid="flame-error">
+            <strong>Could not load profiles.</strong>
+            {[...new Set(errors)].map((message) => (
+              <span key={message} className="mono">
+                {message}
+              </span>
+            ))}
+            <span>Check that the collector is running and that PERISCOPE_API_URL points at it.</span>
+          </div>
+        ) : tree === undefined ? (
           <p className="flame-page__state" role="status">
             Loading profiles…
           </p>
@@ -171,10 +190,17 @@ export function FlamePage() {
   );
 }
 
-/** The view's keys for frame.setParams: defaults become undefined (removed from the URL). */
-function paramsPatch(patch: Partial<FlameParams>): Record<string, string | undefined> {
-  const written = writeParams(new URLSearchParams(), FLAME_SCHEMA, patch, FLAME_DEFAULTS);
-  const out: Record<string, string | undefined> = {};
-  for (const key of Object.keys(patch)) out[key] = written.get(key) ?? undefined;
-  return out;
+/**
+ * Writes the view's own keys with the browser's history API, which Next's router
+ * follows (useSearchParams sees the change) without a round trip to the server.
+ * Measured in e2e/flame.spec.ts: through router.replace, clearing the search box
+ * and clicking a frame at once let the older navigation land last and drop the
+ * zoom. Reading window.location (not a render's copy) also keeps quick
+ * successive changes from overwriting each other.
+ */
+function writeViewParams(patch: Partial<FlameParams>, typing = false): void {
+  const next = writeParams(new URLSearchParams(window.location.search), FLAME_SCHEMA, patch, FLAME_DEFAULTS);
+  const url = `${window.location.pathname}${toQueryString(next)}`;
+  if (typing) window.history.replaceState(null, "", url);
+  else window.history.pushState(null, "", url);
 }

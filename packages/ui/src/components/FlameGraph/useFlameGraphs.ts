@@ -18,6 +18,8 @@ export interface FlameGraphsState {
 }
 
 const IDLE: FlameGraphsState = { tree: undefined, truncated: false, loading: false, error: undefined };
+/** Nothing to ask for (no services in the range): one empty graph, the same object every render. */
+const NOTHING: FlameGraphsState = { ...IDLE, tree: joinScopedGraphs([]) };
 
 export function useFlameGraphs(requests: readonly FlameRequest[] | undefined): FlameGraphsState {
   const [state, setState] = useState<FlameGraphsState>({ ...IDLE, loading: true });
@@ -61,5 +63,5 @@ export function useFlameGraphs(requests: readonly FlameRequest[] | undefined): F
     return () => controller.abort();
   }, [key]);
 
-  return requests !== undefined && requests.length === 0 ? { ...IDLE, tree: joinScopedGraphs([]) } : state;
+  return requests !== undefined && requests.length === 0 ? NOTHING : state;
 }
