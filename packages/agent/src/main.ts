@@ -304,6 +304,8 @@ try {
         capture: captureStats,
         sampler,
         metrics: metrics.counters,
+        profiler: profiler?.stats(),
+        profilesDropped: exporter.counters.profilesDropped,
         memory:
           memoryGuard === undefined || memoryLimit === undefined
             ? undefined

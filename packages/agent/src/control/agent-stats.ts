@@ -5,6 +5,7 @@ import type { KernelDropCounters } from "../capture/events.js";
 import type { SpoolCounters } from "../export/batch-spool.js";
 import type { ExportBacklogState } from "../export/exporter-options.js";
 import type { MemoryState } from "../memory/memory-guard.js";
+import type { ProfilerStats } from "../profiler/profiler.js";
 import type { CaptureStats } from "./capture-stats.js";
 
 export interface AgentStats {
@@ -26,6 +27,8 @@ export interface AgentStats {
   spool: SpoolCounters | undefined;
   /** The memory limit, RSS against it and load shedding; absent without a limit. */
   memory?: MemoryState & { source: string };
+  /** The CPU profiler; absent when it could not be loaded. */
+  profiler?: ProfilerStats;
   /** Every loss, and the not-a-loss skips (sampled_out, records_sampled_out, *_overflow), by name. */
   drops: Record<string, number>;
 }
@@ -172,6 +175,28 @@ function metricsOf(stats: AgentStats): Metric[] {
       type: "gauge",
       samples: [["", stats.capture.connectionsOpen]],
     },
+    ...(stats.profiler === undefined
+      ? []
+      : [
+          {
+            name: "periscope_agent_profile_samples_total",
+            help: "CPU profile samples drained from the kernel.",
+            type: "counter" as const,
+            samples: [["", stats.profiler.samples]] as Array<[string, number]>,
+          },
+          {
+            name: "periscope_agent_profile_rate_hz",
+            help: "CPU profiler samples per second per CPU (0: off).",
+            type: "gauge" as const,
+            samples: [["", stats.profiler.rateHz]] as Array<[string, number]>,
+          },
+          {
+            name: "periscope_agent_profile_symbolized_ratio",
+            help: "Share of profiled frames resolved to a symbol name.",
+            type: "gauge" as const,
+            samples: [["", stats.profiler.symbolizedShare]] as Array<[string, number]>,
+          },
+        ]),
     {
       name: "periscope_agent_config_version",
       help: "Version of the run-time capture config in force.",
@@ -226,6 +251,8 @@ export interface AgentStatsSources {
   };
   metrics: { seriesEmitted: number; endpointOverflow: number; seriesOverflow: number };
   memory?: (MemoryState & { source: string }) | undefined;
+  profiler?: ProfilerStats | undefined;
+  profilesDropped?: number;
 }
 
 export function buildAgentStats(s: AgentStatsSources): AgentStats {
@@ -264,6 +291,7 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
     backlog: s.backlog,
     spool: s.spool,
     ...(s.memory === undefined ? {} : { memory: s.memory }),
+    ...(s.profiler === undefined ? {} : { profiler: s.profiler }),
     drops: {
       ringbuf_full: Number(k.ringbufFull),
       conn_map_full: Number(k.connMapFull),
@@ -290,6 +318,9 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
       spool_files_corrupt: s.spool?.filesCorrupt ?? 0,
       spool_batches_dropped: s.spool?.batchesDropped ?? 0,
       memory_shed_records: s.memory?.recordsShed ?? 0,
+      profile_samples_no_room: s.profiler?.kernelDrops.countsFull ?? 0,
+      profile_stack_collisions: s.profiler?.kernelDrops.stackCollisions ?? 0,
+      profile_intervals_dropped: s.profilesDropped ?? 0,
     },
   };
 }

@@ -37,6 +37,21 @@ export interface ProfilerCounters {
   lastDrainMs: number;
 }
 
+/** What /v1/stats and /metrics show of the profiler. */
+export interface ProfilerStats {
+  rateHz: number;
+  samples: number;
+  /** Real frames resolved to a name, over every sample so far (0..1). */
+  symbolizedShare: number;
+  stacksSent: number;
+  drainErrors: number;
+  lastDrainMs: number;
+  /** The kernel's: samples with no room for their cell, stacks whose bucket held another, user stacks unreadable. */
+  kernelDrops: { countsFull: number; stackCollisions: number; userFault: number };
+  /** Symbolization inputs skipped, by reason (skip-counters.ts). */
+  skipped: Record<string, number>;
+}
+
 export type NativeProfilerLike = Pick<
   NativeProfiler,
   "drain" | "setRate" | "rate" | "readDropCounters" | "close"
@@ -206,6 +221,29 @@ export class Profiler {
       stacks: [...newStacks].map(([hash, frames]) => create(ProfileStackSchema, { hash, frames })),
       samples: [...samples.values()],
     });
+  }
+
+  stats(): ProfilerStats {
+    let kernel = { countsFull: 0n, userCollision: 0n, kernelCollision: 0n, userFault: 0n };
+    try {
+      kernel = this.native.readDropCounters();
+    } catch {
+      // closed: the counters stay zero in this snapshot
+    }
+    return {
+      rateHz: this.native.rate(),
+      samples: this.counters.samples,
+      symbolizedShare: this.symbolizedShare(),
+      stacksSent: this.counters.stacksSent,
+      drainErrors: this.counters.drainErrors,
+      lastDrainMs: this.counters.lastDrainMs,
+      kernelDrops: {
+        countsFull: Number(kernel.countsFull),
+        stackCollisions: Number(kernel.userCollision + kernel.kernelCollision),
+        userFault: Number(kernel.userFault),
+      },
+      skipped: this.symbolizer.skips.snapshot(),
+    };
   }
 
   /** Share of real frames resolved to a name, over every sample so far (0..1). */

@@ -185,6 +185,7 @@ describe("Profiler.collect", () => {
     expect(next?.stacks).toEqual([]);
     expect(next?.samples).toHaveLength(4);
     expect(profiler.symbolizedShare()).toBe(1);
+    expect(profiler.stats()).toMatchObject({ rateHz: 97, samples: 36, symbolizedShare: 1, stacksSent: 4 });
     profiler.stop();
   });
 });
