@@ -108,6 +108,11 @@ describe.skipIf(!isRoot)(
       expect(await total()).toBe(before);
       await put({ profileHz: 97 });
       await until(async () => ((await total()) > before ? true : undefined));
+      const stats = (await (await fetch(`http://${agentApi}/v1/stats`)).json()) as {
+        profiler?: { rateHz: number; samples: number };
+      };
+      expect(stats.profiler?.rateHz).toBe(97);
+      expect(stats.profiler?.samples).toBeGreaterThan(0);
     }, 40_000);
   },
 );
