@@ -87,8 +87,8 @@ test("an admin manages tokens from the settings page", async ({ page }) => {
   await expect(page.getByTestId("session-identity")).toContainText("admin");
   await expect(page.getByTestId("token-row").filter({ hasText: tokenName("viewer") })).toBeVisible();
 
-  await page.getByLabel("Name").fill(tokenName("minted here"));
-  await page.getByLabel("Role").selectOption("viewer");
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(tokenName("minted here"));
+  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
   await page.getByRole("button", { name: "Create token" }).click();
   const mintedHere = (await page.getByTestId("minted-token").locator("code").textContent()) ?? "";
   expect(mintedHere).toMatch(/^psk_/);

@@ -4,7 +4,7 @@
 // API: a collector process on the embedded engine receives the topology's edge
 // series over gRPC, the UI's standalone server proxies the API, and the map
 // component marks each apply of data to Cytoscape with
-// performance.measure("periscope:map-apply"). Goals at 200 services: first
+// performance.measure("periscope:map-apply") (useCytoscapeGraph.ts). Goals at 200 services: first
 // render ≤ 1 s, an update ≤ 50 ms; at 1,000: usable (grouped, hidden markers).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -152,10 +152,12 @@ async function measure(label: string, size: TopologySize): Promise<Record<string
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${ui.url}/?range=15m`);
     const first = await nextApply(page, 0, 60_000);
-    const mapState = await page.getByTestId("service-map").evaluate((element) => ({
-      nodes: JSON.parse(element.getAttribute("data-nodes") ?? "[]").length as number,
-      hidden: Number(element.getAttribute("data-hidden-count") ?? 0),
-    }));
+    // "N services · M calls · K hidden behind markers", as the map card says it.
+    const meta = (await page.getByTestId("map-meta").textContent()) ?? "";
+    const mapState = {
+      nodes: Number(/(\d+) services/.exec(meta)?.[1] ?? Number.NaN),
+      hidden: Number(/(\d+) hidden/.exec(meta)?.[1] ?? 0),
+    };
     // Live updates: each new interval changes every edge's figures.
     const updateMs: number[] = [];
     for (let u = 1; u <= UPDATES; u++) {
@@ -176,8 +178,8 @@ async function measure(label: string, size: TopologySize): Promise<Record<string
       first_apply_ms: Math.round(first.durationMs),
       update_apply_median_ms: Math.round(updateMs[Math.floor(updateMs.length / 2)] ?? Number.NaN),
       update_apply_max_ms: Math.round(updateMs.at(-1) ?? Number.NaN),
-      visible_nodes: mapState.nodes,
-      hidden_nodes: mapState.hidden,
+      services_on_map: mapState.nodes,
+      hidden_behind_markers: mapState.hidden,
     };
     console.log(label, figures);
     return figures;

@@ -36,6 +36,9 @@ function cssReader(): (variable: string) => string {
   return (variable) => style.getPropertyValue(variable);
 }
 
+/** The performance measure of each apply of map data (bench/suites/ui.ts). */
+export const MAP_APPLY_MEASURE = "periscope:map-apply";
+
 /**
  * One Cytoscape instance for the lifetime of the container; each new `elements`
  * snapshot is applied as a diff, so nodes that stay keep their positions, and
@@ -119,11 +122,18 @@ export function useCytoscapeGraph(
   useEffect(() => {
     const graph = live.current;
     if (!graph || !elements) return;
-    const { placedNodeIds } = applyElementDiff(
-      graph.cy,
-      diffElements(graph.shown, elements),
-      graph.remembered,
-    );
+    const appliedFrom = performance.now();
+    const diff = diffElements(graph.shown, elements);
+    const { placedNodeIds } = applyElementDiff(graph.cy, diff, graph.remembered);
+    // What one update costs the page, up to the frame that shows it: `make bench-ui` reads these.
+    const changed = diff.add.length + diff.update.length + diff.remove.length;
+    requestAnimationFrame(() => {
+      performance.measure(MAP_APPLY_MEASURE, {
+        start: appliedFrom,
+        end: performance.now(),
+        detail: { nodes: graph.cy.nodes().length, edges: graph.cy.edges().length, changed },
+      });
+    });
     graph.shown = elements;
     if (placedNodeIds.length > 0) {
       if (!graph.userMovedViewport) fitWithoutZoomingIn(graph.cy);
