@@ -149,7 +149,8 @@ export function FlameScopePicker(props: FlameScopePickerProps) {
         </span>
       ) : null}
       <p className="flame-scope__hint muted">
-        Node and pod scopes need the profiler's samples to carry them; the collector's flame graph API filters
+        Process ids are suggested from the service's recent requests, with their pod and node. Node and pod
+        scopes of their own need the profiler's samples to carry them: the collector's flame graph API filters
         by service and process today.
       </p>
     </form>
