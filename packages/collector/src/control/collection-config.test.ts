@@ -87,6 +87,16 @@ describe("PUT /api/v1/agents/config", () => {
     },
   );
 
+  it("takes a profiling rate from 0 (off) to 499 Hz and refuses others, naming the field", async () => {
+    expect((await put({ profileHz: 0 })).statusCode).toBe(200);
+    expect((await put({ profileHz: 499 })).json().config).toEqual({ profileHz: 499 });
+    for (const rate of [-1, 500, 9.5]) {
+      const response = await put({ profileHz: rate });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.message).toMatch(/^profileHz /);
+    }
+  });
+
   it("refuses the old protocol name http1, naming the field and the accepted names", async () => {
     const response = await put({ disabledProtocols: ["redis", "http1"] });
     expect(response.statusCode).toBe(400);
@@ -105,6 +115,9 @@ describe("toWireConfig", () => {
   it("sends the record budget, 0 when absent (the agent's default)", () => {
     expect(toWireConfig(3, { recordBudgetPerSecond: 250 }).recordBudgetPerSecond).toBe(250);
     expect(toWireConfig(3, {}).recordBudgetPerSecond).toBe(0);
+    // Profiling's rate is optional on the wire: absent keeps the agent's own, 0 is off.
+    expect(toWireConfig(3, {}).profileHz).toBeUndefined();
+    expect(toWireConfig(3, { profileHz: 0 }).profileHz).toBe(0);
     expect(toWireConfig(3, { disabledProtocols: ["http"] })).toMatchObject({
       version: 3n,
       disabledProtocols: ["http"],

@@ -13,6 +13,7 @@ export interface CollectionConfigBody {
   includeNamespaces?: string[];
   excludeNamespaces?: string[];
   recordBudgetPerSecond?: number;
+  profileHz?: number;
 }
 
 /** Largest record budget an operator may set, per agent and second. */
@@ -58,6 +59,13 @@ export const collectionConfigSchema = {
       description:
         "request records each agent sends per second (errors, slow and traced first, the rest sampled); absent: the agent's default. Metrics still count every request.",
     },
+    profileHz: {
+      type: "integer",
+      minimum: 0,
+      maximum: 499,
+      description:
+        "CPU profiling samples per second on every CPU (0: off); absent: the agent's PERISCOPE_PROFILE_HZ (97). A prime rate keeps samples from lining up with periodic work.",
+    },
   },
 } as const;
 
@@ -73,5 +81,7 @@ export function toWireConfig(version: number, body: CollectionConfigBody): Colle
     excludeNamespaces: body.excludeNamespaces ?? [],
     // 0 on the wire is "unset": the agent keeps its default.
     recordBudgetPerSecond: body.recordBudgetPerSecond ?? 0,
+    // Optional on the wire: absent keeps the agent's own rate, 0 switches profiling off.
+    ...(body.profileHz === undefined ? {} : { profileHz: body.profileHz }),
   });
 }

@@ -98,6 +98,20 @@ export class CollectorMetrics {
         }
       },
     });
+    new Counter({
+      name: "periscope_ingest_profile_rows_total",
+      help: "CPU profile stacks and samples accepted, and rows left out as malformed by reason (the rest of their batch was stored)",
+      labelNames: ["outcome", "reason"],
+      registers,
+      collect() {
+        this.reset();
+        const profiles = ingestStats.profiles;
+        this.inc({ outcome: "stack", reason: "" }, profiles.stacksAccepted);
+        this.inc({ outcome: "sample", reason: "" }, profiles.samplesAccepted);
+        for (const [reason, count] of Object.entries(profiles.rejectedBy))
+          this.inc({ outcome: "rejected", reason }, count);
+      },
+    });
     new Gauge({
       name: "periscope_agent_drops",
       help: "Losses each agent reported in its latest batch, cumulative since the agent started",

@@ -11,6 +11,7 @@ export const statsRoutes: FastifyPluginAsync<RouteDependencies> = async (
   app.get("/", { schema: statsSchema }, async () => ({
     ingest: ingestStats.counters,
     seriesRejectedBy: ingestStats.seriesRejectedBy,
+    profiles: ingestStats.profiles,
     ...(ingestQueue === undefined ? {} : { queue: ingestQueue.queueState }),
     ...(storageActivity === undefined
       ? {}

@@ -229,6 +229,18 @@ export const statsSchema = {
       properties: {
         ingest: countersSchema,
         seriesRejectedBy: seriesRejectedBySchema,
+        profiles: {
+          type: "object",
+          description:
+            "CPU profile rows: stacks and samples accepted, and rows left out as malformed, by reason",
+          required: ["stacksAccepted", "samplesAccepted", "rejected", "rejectedBy"],
+          properties: {
+            stacksAccepted: { type: "integer" },
+            samplesAccepted: { type: "integer" },
+            rejected: { type: "integer" },
+            rejectedBy: { type: "object", additionalProperties: { type: "integer" } },
+          },
+        },
         // Absent only where the app runs without the ingest side (tests of single routes).
         queue: queueSchema,
         // Absent, like queue, where the app runs without the ingest side.

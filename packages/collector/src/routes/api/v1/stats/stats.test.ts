@@ -90,6 +90,20 @@ describe("GET /api/v1/stats", () => {
     expect(body.agents.map((agent) => agent.agentId)).toEqual(["node-a"]);
   });
 
+  it("shows CPU profile rows accepted and rejected by every reason, here and on /metrics", async () => {
+    const { body } = await t.get<{ profiles: { rejected: number; rejectedBy: Record<string, number> } }>(
+      "/api/v1/stats",
+    );
+    expect(body.profiles).toMatchObject({ stacksAccepted: 0, samplesAccepted: 0, rejected: 0 });
+    expect(Object.keys(body.profiles.rejectedBy).sort()).toEqual(
+      Object.keys(new IngestStats().profiles.rejectedBy).sort(),
+    );
+    const metrics = await (await fetch(`${t.collector.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /periscope_ingest_profile_rows_total\{outcome="rejected",reason="unknown_stack"\} 0/,
+    );
+  });
+
   it("shows the insert queue's depth and whether storage is down", async () => {
     const { body } = await t.get<StatsBody>("/api/v1/stats");
     expect(body.queue).toEqual({ batches: 0, rows: 0, bytes: 0, storageDown: false });
