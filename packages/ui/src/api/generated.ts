@@ -159,6 +159,8 @@ export interface paths {
                                 disabledProtocols?: ("http" | "http2" | "postgres" | "mysql" | "redis" | "dns" | "kafka" | "amqp" | "nats" | "mongo" | "mqtt")[];
                                 excludeNamespaces?: string[];
                                 includeNamespaces?: string[];
+                                /** @description CPU profiling samples per second on every CPU (0: off); absent: the agent's PERISCOPE_PROFILE_HZ (97). A prime rate keeps samples from lining up with periodic work. */
+                                profileHz?: number;
                                 /** @description request records each agent sends per second (errors, slow and traced first, the rest sampled); absent: the agent's default. Metrics still count every request. */
                                 recordBudgetPerSecond?: number;
                                 /** @description header and URL query parameter names whose values are redacted (added to the agent's own) */
@@ -241,6 +243,8 @@ export interface paths {
                         disabledProtocols?: ("http" | "http2" | "postgres" | "mysql" | "redis" | "dns" | "kafka" | "amqp" | "nats" | "mongo" | "mqtt")[];
                         excludeNamespaces?: string[];
                         includeNamespaces?: string[];
+                        /** @description CPU profiling samples per second on every CPU (0: off); absent: the agent's PERISCOPE_PROFILE_HZ (97). A prime rate keeps samples from lining up with periodic work. */
+                        profileHz?: number;
                         /** @description request records each agent sends per second (errors, slow and traced first, the rest sampled); absent: the agent's default. Metrics still count every request. */
                         recordBudgetPerSecond?: number;
                         /** @description header and URL query parameter names whose values are redacted (added to the agent's own) */
@@ -266,6 +270,8 @@ export interface paths {
                                 disabledProtocols?: ("http" | "http2" | "postgres" | "mysql" | "redis" | "dns" | "kafka" | "amqp" | "nats" | "mongo" | "mqtt")[];
                                 excludeNamespaces?: string[];
                                 includeNamespaces?: string[];
+                                /** @description CPU profiling samples per second on every CPU (0: off); absent: the agent's PERISCOPE_PROFILE_HZ (97). A prime rate keeps samples from lining up with periodic work. */
+                                profileHz?: number;
                                 /** @description request records each agent sends per second (errors, slow and traced first, the rest sampled); absent: the agent's default. Metrics still count every request. */
                                 recordBudgetPerSecond?: number;
                                 /** @description header and URL query parameter names whose values are redacted (added to the agent's own) */
@@ -354,6 +360,8 @@ export interface paths {
                                 disabledProtocols?: ("http" | "http2" | "postgres" | "mysql" | "redis" | "dns" | "kafka" | "amqp" | "nats" | "mongo" | "mqtt")[];
                                 excludeNamespaces?: string[];
                                 includeNamespaces?: string[];
+                                /** @description CPU profiling samples per second on every CPU (0: off); absent: the agent's PERISCOPE_PROFILE_HZ (97). A prime rate keeps samples from lining up with periodic work. */
+                                profileHz?: number;
                                 /** @description request records each agent sends per second (errors, slow and traced first, the rest sampled); absent: the agent's default. Metrics still count every request. */
                                 recordBudgetPerSecond?: number;
                                 /** @description header and URL query parameter names whose values are redacted (added to the agent's own) */
@@ -434,6 +442,8 @@ export interface paths {
                         disabledProtocols?: ("http" | "http2" | "postgres" | "mysql" | "redis" | "dns" | "kafka" | "amqp" | "nats" | "mongo" | "mqtt")[];
                         excludeNamespaces?: string[];
                         includeNamespaces?: string[];
+                        /** @description CPU profiling samples per second on every CPU (0: off); absent: the agent's PERISCOPE_PROFILE_HZ (97). A prime rate keeps samples from lining up with periodic work. */
+                        profileHz?: number;
                         /** @description request records each agent sends per second (errors, slow and traced first, the rest sampled); absent: the agent's default. Metrics still count every request. */
                         recordBudgetPerSecond?: number;
                         /** @description header and URL query parameter names whose values are redacted (added to the agent's own) */
@@ -459,6 +469,8 @@ export interface paths {
                                 disabledProtocols?: ("http" | "http2" | "postgres" | "mysql" | "redis" | "dns" | "kafka" | "amqp" | "nats" | "mongo" | "mqtt")[];
                                 excludeNamespaces?: string[];
                                 includeNamespaces?: string[];
+                                /** @description CPU profiling samples per second on every CPU (0: off); absent: the agent's PERISCOPE_PROFILE_HZ (97). A prime rate keeps samples from lining up with periodic work. */
+                                profileHz?: number;
                                 /** @description request records each agent sends per second (errors, slow and traced first, the rest sampled); absent: the agent's default. Metrics still count every request. */
                                 recordBudgetPerSecond?: number;
                                 /** @description header and URL query parameter names whose values are redacted (added to the agent's own) */
@@ -2502,6 +2514,15 @@ export interface paths {
                                     /** @description requests sent again after a network error, 429, 502, 503 or 504 */
                                     retries: number;
                                 };
+                            };
+                            /** @description CPU profile rows: stacks and samples accepted, and rows left out as malformed, by reason */
+                            profiles?: {
+                                rejected: number;
+                                rejectedBy: {
+                                    [key: string]: number;
+                                };
+                                samplesAccepted: number;
+                                stacksAccepted: number;
                             };
                             /** @description Batches accepted and not yet stored (queued, or held through a storage outage) */
                             queue?: {
