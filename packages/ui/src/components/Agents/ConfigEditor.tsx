@@ -11,6 +11,7 @@ import {
   type FieldErrors,
   formToConfig,
   MAX_CAPTURE_BYTES,
+  MAX_PROFILE_HZ,
 } from "./configForm";
 
 type Loaded =
@@ -163,6 +164,12 @@ export function ConfigEditor({ agents }: { agents: Agent[] | undefined }) {
           "recordBudgetPerSecond",
           "Record budget per second",
           "Request records each agent sends per second (errors and slow ones first); metrics still count every request. Empty: agent default",
+          "numeric",
+        )}
+        {field(
+          "profileHz",
+          "CPU profiling (samples/s)",
+          `Per CPU, 0 to ${MAX_PROFILE_HZ}; 0 switches profiling off. Empty: agent default (97)`,
           "numeric",
         )}
         {field(

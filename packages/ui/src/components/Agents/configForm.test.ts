@@ -13,6 +13,7 @@ describe("config form", () => {
       disabledProtocols: ["mysql", "kafka"] as ("mysql" | "kafka")[],
       sampleOneIn: 4,
       recordBudgetPerSecond: 500,
+      profileHz: 0,
       captureBytes: 4096,
       redactFields: ["authorization", "token"],
       redactSqlLiterals: true,
@@ -21,6 +22,13 @@ describe("config form", () => {
     };
     const result = formToConfig(configToForm(stored));
     expect(result).toEqual({ ok: true, body: stored });
+  });
+
+  it("keeps a profiling rate of 0 (off) and refuses one past 499 Hz", () => {
+    const off = formToConfig({ ...configToForm(undefined), profileHz: "0" });
+    expect(off.ok && off.body.profileHz).toBe(0);
+    const tooFast = formToConfig({ ...configToForm(undefined), profileHz: "1000" });
+    expect(tooFast.ok ? undefined : tooFast.errors.profileHz).toMatch(/between 0 and 499/);
   });
 
   it("empty number fields mean the agent's default and are left out", () => {

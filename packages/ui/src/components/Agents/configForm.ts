@@ -10,6 +10,7 @@ export const CAPTURE_PROTOCOLS: readonly string[] = PROTOCOL_VALUES;
 export const MAX_CAPTURE_BYTES = 16_384;
 export const MAX_SAMPLE_ONE_IN = 1_000_000;
 export const MAX_RECORD_BUDGET = 1_000_000;
+export const MAX_PROFILE_HZ = 499;
 
 /** Form values as the inputs hold them (text for numbers and lists). */
 export interface ConfigFormValues {
@@ -17,6 +18,8 @@ export interface ConfigFormValues {
   enabledProtocols: string[];
   sampleOneIn: string;
   recordBudgetPerSecond: string;
+  /** CPU profiling rate; "0" switches profiling off, "" keeps the agent's own. */
+  profileHz: string;
   captureBytes: string;
   redactFields: string;
   redactSqlLiterals: boolean;
@@ -30,6 +33,7 @@ export function configToForm(config: CollectionConfig | undefined): ConfigFormVa
     enabledProtocols: CAPTURE_PROTOCOLS.filter((protocol) => !disabled.has(protocol)),
     sampleOneIn: config?.sampleOneIn ? String(config.sampleOneIn) : "",
     recordBudgetPerSecond: config?.recordBudgetPerSecond ? String(config.recordBudgetPerSecond) : "",
+    profileHz: config?.profileHz === undefined ? "" : String(config.profileHz),
     captureBytes: config?.captureBytes ? String(config.captureBytes) : "",
     redactFields: (config?.redactFields ?? []).join(", "),
     redactSqlLiterals: config?.redactSqlLiterals ?? false,
@@ -80,6 +84,8 @@ export function formToConfig(
   const numbers = [
     ["sampleOneIn", 1, MAX_SAMPLE_ONE_IN],
     ["recordBudgetPerSecond", 1, MAX_RECORD_BUDGET],
+    // 0 is a setting here, not "unset": it switches profiling off.
+    ["profileHz", 0, MAX_PROFILE_HZ],
     ["captureBytes", 1, MAX_CAPTURE_BYTES],
   ] as const;
   for (const [field, min, max] of numbers) {
