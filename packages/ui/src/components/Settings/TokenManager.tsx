@@ -111,23 +111,24 @@ export function TokenManager() {
             </tbody>
           </table>
           <form className="settings__mint" onSubmit={mint}>
-            <label>
-              Name
+            <div className="settings__field">
+              <label htmlFor="token-name">Name</label>
               <input
+                id="token-name"
                 value={name}
                 onChange={(event) => setName(event.target.value)}
                 required
                 maxLength={100}
               />
-            </label>
-            <label>
-              Role
-              <select value={role} onChange={(event) => setRole(event.target.value)}>
+            </div>
+            <div className="settings__field">
+              <label htmlFor="token-role">Role</label>
+              <select id="token-role" value={role} onChange={(event) => setRole(event.target.value)}>
                 <option value="viewer">viewer — reads</option>
                 <option value="editor">editor — also shares links, changes agent config</option>
                 <option value="admin">admin — also manages tokens</option>
               </select>
-            </label>
+            </div>
             <button type="submit" className="settings__button" disabled={name.trim() === ""}>
               Create token
             </button>
