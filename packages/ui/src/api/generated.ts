@@ -1138,16 +1138,16 @@ export interface paths {
                                 client: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 durationMs: number;
                                 error: boolean;
@@ -1163,16 +1163,16 @@ export interface paths {
                                 server: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 /** @enum {string} */
                                 side: "client" | "server";
@@ -1286,16 +1286,16 @@ export interface paths {
                                 client: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 durationMs: number;
                                 error: boolean;
@@ -1311,16 +1311,16 @@ export interface paths {
                                 server: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 /** @enum {string} */
                                 side: "client" | "server";
@@ -2003,16 +2003,16 @@ export interface paths {
                                 client: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 durationMs: number;
                                 error: boolean;
@@ -2028,16 +2028,16 @@ export interface paths {
                                 server: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 /** @enum {string} */
                                 side: "client" | "server";
@@ -2137,16 +2137,16 @@ export interface paths {
                                 client: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 durationMs: number;
                                 error: boolean;
@@ -2162,16 +2162,16 @@ export interface paths {
                                 server: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 /** @enum {string} */
                                 side: "client" | "server";
@@ -2191,16 +2191,16 @@ export interface paths {
                                 client: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 durationMs: number;
                                 error: boolean;
@@ -2216,16 +2216,16 @@ export interface paths {
                                 server: {
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
-                                    namespace?: string;
+                                    namespace: string;
                                     /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                    node?: string;
+                                    node: string;
                                     pid: number;
-                                    pod?: string;
+                                    pod: string;
                                     port: number;
                                     processName: string;
                                     service: string;
                                     /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                    workload?: string;
+                                    workload: string;
                                 };
                                 /** @enum {string} */
                                 side: "client" | "server";
@@ -3051,16 +3051,16 @@ export interface paths {
                                     client: {
                                         ip: string;
                                         /** @description Kubernetes namespace; empty when unknown */
-                                        namespace?: string;
+                                        namespace: string;
                                         /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                        node?: string;
+                                        node: string;
                                         pid: number;
-                                        pod?: string;
+                                        pod: string;
                                         port: number;
                                         processName: string;
                                         service: string;
                                         /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                        workload?: string;
+                                        workload: string;
                                     };
                                     durationMs: number;
                                     error: boolean;
@@ -3076,16 +3076,16 @@ export interface paths {
                                     server: {
                                         ip: string;
                                         /** @description Kubernetes namespace; empty when unknown */
-                                        namespace?: string;
+                                        namespace: string;
                                         /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                        node?: string;
+                                        node: string;
                                         pid: number;
-                                        pod?: string;
+                                        pod: string;
                                         port: number;
                                         processName: string;
                                         service: string;
                                         /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                        workload?: string;
+                                        workload: string;
                                     };
                                     /** @enum {string} */
                                     side: "client" | "server";
@@ -3108,16 +3108,16 @@ export interface paths {
                                     client: {
                                         ip: string;
                                         /** @description Kubernetes namespace; empty when unknown */
-                                        namespace?: string;
+                                        namespace: string;
                                         /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                        node?: string;
+                                        node: string;
                                         pid: number;
-                                        pod?: string;
+                                        pod: string;
                                         port: number;
                                         processName: string;
                                         service: string;
                                         /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                        workload?: string;
+                                        workload: string;
                                     };
                                     durationMs: number;
                                     error: boolean;
@@ -3133,16 +3133,16 @@ export interface paths {
                                     server: {
                                         ip: string;
                                         /** @description Kubernetes namespace; empty when unknown */
-                                        namespace?: string;
+                                        namespace: string;
                                         /** @description Kubernetes node, or the agent's host outside Kubernetes */
-                                        node?: string;
+                                        node: string;
                                         pid: number;
-                                        pod?: string;
+                                        pod: string;
                                         port: number;
                                         processName: string;
                                         service: string;
                                         /** @description Deployment, StatefulSet, DaemonSet, CronJob… name */
-                                        workload?: string;
+                                        workload: string;
                                     };
                                     /** @enum {string} */
                                     side: "client" | "server";

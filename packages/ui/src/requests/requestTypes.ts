@@ -1,62 +1,19 @@
 // The shapes of GET /api/v1/requests, /requests/{id}, /names and /connections as the
-// requests explorer reads them (the collector's schemas under
-// packages/collector/src/routes/api/v1/). Parsed by parseRequestsApi.ts.
+// requests explorer reads them: the API's own types (generated from the collector's
+// OpenAPI document) where the explorer keeps them as sent, its own where it reshapes
+// them. Parsed by parseRequestsApi.ts.
+import type { GetResponse } from "../api/types";
 
-export interface EndpointView {
-  service: string;
-  ip: string;
-  port: number;
-  pid: number;
-  processName: string;
-  /** Kubernetes identity; "" when unknown (a host, or an address outside the cluster). */
-  namespace: string;
-  workload: string;
-  pod: string;
-  node: string;
-}
+type RequestsResponse = GetResponse<"/api/v1/requests">;
 
-export interface RequestView {
-  /** Stable id of this observation, for GET /api/v1/requests/{id}. */
-  id: string;
-  time: string;
-  timeUnixNano: string;
-  protocol: string;
-  side: "client" | "server";
-  client: EndpointView;
-  server: EndpointView;
-  operation: string;
-  target: string;
-  status: number;
-  error: boolean;
-  durationMs: number;
-  requestBytes: number;
-  responseBytes: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  agentId: string;
-  /** How many requests this record stands for (1 when it was not sampled). */
-  sampleWeight: number;
-}
-
-export interface RequestDetailView extends RequestView {
-  attributes: Record<string, string>;
-  truncated: boolean;
-}
-
-export interface RequestDetail {
-  request: RequestDetailView;
-  /** Every observation of the call: client first, then server, when both ends were traced. */
-  observations: RequestDetailView[];
-}
-
+/** One observation of a request, as the API lists it. */
+export type RequestView = RequestsResponse["requests"][number];
+export type EndpointView = RequestView["client"];
+/** GET /api/v1/requests/{id}: the observation with its attributes, and every observation of the call. */
+export type RequestDetail = GetResponse<"/api/v1/requests/{id}">;
+export type RequestDetailView = RequestDetail["request"];
 /** The API's account of how the records on one page were sampled. */
-export interface PageSampling {
-  sampled: boolean;
-  records: number;
-  estimatedRequests: number;
-  maxSampleWeight: number;
-}
+export type PageSampling = RequestsResponse["sampling"];
 
 export interface RequestsPage {
   requests: RequestView[];

@@ -35,7 +35,7 @@ const optionalMilliseconds = { type: "string", pattern: "^(\\d{1,12}(\\.\\d{1,6}
 
 export const endpointSchema = {
   type: "object",
-  required: ["service", "ip", "port", "pid", "processName"],
+  required: ["service", "ip", "port", "pid", "processName", "namespace", "workload", "pod", "node"],
   properties: {
     service: { type: "string" },
     ip: { type: "string" },
