@@ -1,17 +1,10 @@
 // The links API's answers, read defensively (an old link's stored view and
 // frozen copies are whatever the UI of its day wrote).
 import { asObject, type JsonObject, readArray, readBoolean, readNumber, readString } from "../api/jsonFields";
+import type { GetResponse } from "../api/types";
 
-export interface LinkSummary {
-  id: string;
-  title: string;
-  notes: string;
-  createdAt: string;
-  createdBy: string;
-  from: string;
-  to: string;
-  frozen: boolean;
-}
+/** A link as GET /api/v1/links lists it. */
+export type LinkSummary = GetResponse<"/api/v1/links">["links"][number];
 
 export interface FrozenEdge {
   source: string;

@@ -1,6 +1,8 @@
 // The explorer's own filters (every one GET /api/v1/requests takes beyond the frame's
 // time range, namespace and service, which frame/frameUrl.ts owns) and their URL form.
 // Keys are the API's own parameter names, so a URL reads like the query it sends.
+
+import { pathsApiV1RequestsGetParametersQueryProtocolValues as PROTOCOL_VALUES } from "../api/generated";
 import {
   enumParam,
   numberParam,
@@ -11,22 +13,9 @@ import {
   writeParams,
 } from "../frame/viewParams";
 
-// packages/proto's PROTOCOL_NAMES (the UI does not depend on that package): the
-// protocol picker's choices before /api/v1/names answers, and when it fails.
-export const PROTOCOLS = [
-  "http",
-  "http2",
-  "grpc",
-  "postgres",
-  "mysql",
-  "redis",
-  "dns",
-  "kafka",
-  "amqp",
-  "nats",
-  "mongo",
-  "mqtt",
-] as const;
+// The protocols GET /api/v1/requests accepts (its schema, generated): the protocol
+// picker's choices before /api/v1/names answers, and when it fails.
+export const PROTOCOLS = PROTOCOL_VALUES.filter((protocol) => protocol !== "");
 
 export interface RequestFilters {
   protocol: string;
