@@ -1,10 +1,8 @@
-// The Profiles page. No agent writes CPU profiles yet: the wire contract
-// (packages/proto ingest.proto) has no profile message and the collector has no
-// profile ingest, so nothing can seed real samples (see /work/coord/NOTES.md).
-// Two parts, said plainly:
-//  1. against the real stack and API: the page's scope pickers list the demo's
-//     services and the flame graph API's answer for them is the empty state;
-//  2. the viewer on fixture data: /api/v1/flamegraph answers are replaced in the
+// The Profiles page, in two parts, said plainly:
+//  1. against the real stack: the agent's profiler samples the demo, the page
+//     shows the CPU-heavy service's real graph and finds its hot function, and
+//     a process that never ran gives the real API's empty answer;
+//  2. the viewer on fixture data, where exact numbers are checked: /api/v1/flamegraph answers are replaced in the
 //     browser by the collector's own flame-tree output for named stacks
 //     (packages/ui/src/fixtures/flame-checkout-*.json); everything else — the
 //     services list, the page, the URL state — is real.
@@ -77,7 +75,7 @@ async function pixelAt(canvas: Locator, point: { x: number; y: number }): Promis
   }, point);
 }
 
-test("profiles: the real API's empty state for a demo service, with the pickers from the services API", async ({
+test("profiles: the demo's real CPU profile, its hot function found by search, and the empty state", async ({
   page,
 }) => {
   const demoUrl = process.env[DEMO_URL_ENV];
@@ -94,24 +92,45 @@ test("profiles: the real API's empty state for a demo service, with the pickers 
         message: "the service picker lists the demo's services",
       })
       .toBeGreaterThan(1);
-    // Every service, split: one real flame graph request per service; none has samples.
-    await expect(page.getByTestId("flame-empty")).toContainText(
-      "No profiles in this range — is the profiler on?",
-    );
-
-    // A demo workload ("<namespace>/<name>"), not an external peer: its processes have pids.
     const values = await service
       .locator("option")
       .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
-    const first = values.find((value) => value.includes("/")) ?? (values[1] as string);
-    await service.selectOption(first);
-    await expect(page).toHaveURL(
-      new RegExp(`service=${encodeURIComponent(first).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
-    );
-    await expect(page.getByTestId("flame-empty")).toContainText(`${first} has no CPU samples`);
-    const api = await page.request.get(`/api/v1/flamegraph?service=${encodeURIComponent(first)}`);
-    expect(api.ok()).toBe(true);
-    expect((await api.json()).total).toBe(0);
+    // The demo's CPU-heavy service (demo/src/fraud.ts), else any demo workload ("<namespace>/<name>").
+    const chosen =
+      values.find((value) => value.endsWith("/fraud")) ?? values.find((value) => value.includes("/"));
+    expect(chosen, `a demo service among ${values.join(", ")}`).toBeTruthy();
+    const name = chosen as string;
+
+    // The agent's profiler sends samples every interval (<= 15 s): wait for the API to have some.
+    await expect
+      .poll(
+        async () => {
+          const api = await page.request.get(`/api/v1/flamegraph?service=${encodeURIComponent(name)}`);
+          return api.ok() ? ((await api.json()).total as number) : -1;
+        },
+        { timeout: 90_000, intervals: [2_000], message: `CPU samples for ${name} in the flame graph API` },
+      )
+      .toBeGreaterThan(0);
+
+    await service.selectOption(name);
+    await expect.poll(() => new URL(page.url()).searchParams.get("service")).toBe(name);
+    const canvas = page.getByTestId("flame-canvas").locator("canvas");
+    await expect
+      .poll(async () => Number(await canvas.getAttribute("data-frames")), { timeout: 30_000 })
+      .toBeGreaterThan(1);
+    await expect(page.getByTestId("flame-top-row").first()).toBeVisible();
+    if (name.endsWith("/fraud")) {
+      // The hot loop is a named JavaScript function (issue #12's demo requirement).
+      await page.getByTestId("flame-search").fill("scoreFraudRiskHotLoop");
+      await expect(page.getByTestId("flame-search-result")).toHaveText(
+        /^matched (?!0\.0%)[\d.]+% of samples/,
+        {
+          timeout: 30_000,
+        },
+      );
+    }
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: output("flame-real.png"), fullPage: true });
 
     // Pid suggestions come from the service's real requests; choosing one narrows the query.
     const pids = page.getByTestId("flame-pid-options").locator("option");
@@ -123,8 +142,13 @@ test("profiles: the real API's empty state for a demo service, with the pickers 
     await page.getByTestId("flame-pid").fill(pid);
     await asked;
     await expect(page).toHaveURL(new RegExp(`pid=${pid}`));
-    await expect(page.getByTestId("flame-empty")).toContainText(`${first} has no CPU samples`);
 
+    // A process that never ran: the real API answers an empty graph and the page says why.
+    await page.getByTestId("flame-pid").fill("4294967295");
+    await expect(page.getByTestId("flame-empty")).toContainText(
+      "No profiles in this range — is the profiler on?",
+    );
+    await expect(page.getByTestId("flame-empty")).toContainText(`${name} has no CPU samples`);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: output("flame-empty.png"), fullPage: true });
   } finally {

@@ -10,6 +10,13 @@ describe("frameKind", () => {
     ["LazyCompile:~handle file:///app/x.mjs:3", 3, "javascript"],
     ["libc.so.6+0x1a2b3", 3, "unsymbolized"],
     ["v8::internal::Heap::CollectGarbage", 3, "native"],
+    // As the agent's profiler names them (seen in the demo's real profile).
+    ["__rcu_read_unlock [k]", 3, "kernel"],
+    ["Eval:~ node:internal/crypto/pbkdf2:1:1", 3, "javascript"],
+    ["JS:*scoreFraudRiskHotLoop file:///work/main/demo/dist/fraud-score.js:12:38", 3, "javascript"],
+    ["[unknown]", 3, "unsymbolized"],
+    ["[no frame pointers]", 3, "unsymbolized"],
+    ["_ZN4node5StartEiPPc", 3, "native"],
   ] as const)("%s is %s", (name, index, kind) => {
     expect(frameKind(name, index)).toBe(kind);
   });

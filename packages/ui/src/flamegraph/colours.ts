@@ -16,13 +16,15 @@ export type FrameKind = "root" | "scope" | "kernel" | "javascript" | "native" | 
 export function frameKind(name: string, index: number): FrameKind {
   if (index === 0) return "root";
   if (isScopeFrame(name)) return "scope";
-  if (name.startsWith("[k] ") || name.endsWith("_[k]") || name.endsWith(" [kernel]")) return "kernel";
+  // The agent writes kernel frames as "name [k]" (perf's marker); "[k] name" and "[kernel]" are read too.
+  if (/ \[k\]$/.test(name) || name.startsWith("[k] ") || name.endsWith(" [kernel]")) return "kernel";
   if (
-    /^(JS|LazyCompile|InterpretedFunction|Function|Builtin):/.test(name) ||
+    /^(JS|Eval|LazyCompile|InterpretedFunction|Function|Builtin|RegExp):/.test(name) ||
     /\.(m?js|ts)(:\d+)*\)?$/.test(name)
   )
     return "javascript";
-  if (/\+0x[0-9a-f]+$/i.test(name)) return "unsymbolized";
+  // "[unknown]", "[no frame pointers]": the agent's markers for stacks it could not resolve.
+  if (/\+0x[0-9a-f]+$/i.test(name) || /^\[[a-z ]+\]$/.test(name)) return "unsymbolized";
   return "native";
 }
 

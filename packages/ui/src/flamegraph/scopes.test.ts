@@ -69,6 +69,9 @@ describe("isScopeFrame", () => {
     ["pod: checkout-7d9", true],
     ["pid: 4242", true],
     ["nodejs::Start", false],
+    ["[node] worker-1", true],
+    ["[process] node 1234", true],
+    ["[k] do_epoll_wait", false],
   ])("%s → %s", (name, expected) => {
     expect(isScopeFrame(name)).toBe(expected);
   });

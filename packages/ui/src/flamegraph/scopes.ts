@@ -31,8 +31,11 @@ export function scopeFrameName(scope: ScopeFrame): string {
   return `${scope.kind}: ${scope.value}`;
 }
 
+/** The collector's own synthetic frames when asked with splitBy ("[node] a", "[service] shop/cart"). */
+const API_SCOPE_FRAME = /^\[(node|namespace|service|process|pod|pid)\] /;
+
 export function isScopeFrame(name: string): boolean {
-  return SCOPE_PREFIXES.some((prefix) => name.startsWith(prefix));
+  return SCOPE_PREFIXES.some((prefix) => name.startsWith(prefix)) || API_SCOPE_FRAME.test(name);
 }
 
 /** One tree: total → scope frames → each graph's frames (its own "total" root dropped). */
