@@ -66,7 +66,8 @@ interface MapTableProps {
 /** The map's nodes and edges as tables: for keyboard and screen-reader users, and maps too big to draw. */
 export function MapTable({ map, colorMode, onSelect }: MapTableProps) {
   return (
-    <div className="map-table" data-testid="map-table">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable)
+    <section className="map-table" data-testid="map-table" tabIndex={0} aria-label="Services and calls">
       <SortableTable
         caption={`Services (${map.nodes.length})`}
         rows={map.nodes}
@@ -87,7 +88,7 @@ export function MapTable({ map, colorMode, onSelect }: MapTableProps) {
         openLabel={(e) => `Open calls from ${e.source} to ${e.target}`}
         testId="map-table-edges"
       />
-    </div>
+    </section>
   );
 }
 

@@ -132,7 +132,8 @@ export function MapDiff() {
         ) : classified.length === 0 ? (
           <p className="service-map__state">No calls in either range.</p>
         ) : (
-          <div className="map-table">
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling table must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable)
+          <section className="map-table" tabIndex={0} aria-labelledby="map-diff-table-title">
             <table className="map-table__table" data-testid="map-diff-table">
               <caption className="visually-hidden">Calls by change, regressions first</caption>
               <thead>
@@ -178,7 +179,7 @@ export function MapDiff() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
       </section>
     </main>
