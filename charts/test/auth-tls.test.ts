@@ -107,7 +107,8 @@ describe("tokens", () => {
   });
 
   it("make every user sign in with their own token once the UI is reachable through an Ingress", () => {
-    const signIn = (set: string[]) => envOf(soleContainer(renderWith(set).workloads.ui), "PERISCOPE_UI_SIGN_IN").value;
+    const signIn = (set: string[]) =>
+      envOf(soleContainer(renderWith(set).workloads.ui), "PERISCOPE_UI_SIGN_IN").value;
     expect(signIn([])).toBe("auto");
     expect(signIn(["ui.ingress.enabled=true"])).toBe("required");
     expect(signIn(["ui.ingress.enabled=true", "ui.signIn=off"])).toBe("off");

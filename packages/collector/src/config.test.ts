@@ -83,7 +83,9 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PERISCOPE_OTLP_HEADERS: "no-equals-sign" })).toThrow(
       /PERISCOPE_OTLP_HEADERS: expected name=value pairs/,
     );
-    expect(() => loadConfig({ PERISCOPE_OTLP_HEADERS: "a=%E0%A4%A" })).toThrow(/the value of a is not URL-encoded/);
+    expect(() => loadConfig({ PERISCOPE_OTLP_HEADERS: "a=%E0%A4%A" })).toThrow(
+      /the value of a is not URL-encoded/,
+    );
   });
 
   it("reports every invalid variable at once", () => {

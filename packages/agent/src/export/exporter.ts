@@ -1,6 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
 import {
-  type AgentInfo,
   type ConnectionStats,
   create,
   ExportRequestSchema,

@@ -18,9 +18,15 @@ const MAX_ENVIRON_BYTES = 64 * 1024;
 /** Longer values are not names a map can show. */
 const MAX_VALUE_LENGTH = 200;
 
+/** A control character cannot be part of a name a map shows. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
 function clean(value: string | undefined): string {
   const trimmed = (value ?? "").trim();
-  return trimmed.length > MAX_VALUE_LENGTH || /[\u0000-\u001f]/.test(trimmed) ? "" : trimmed;
+  return trimmed.length > MAX_VALUE_LENGTH || hasControlCharacter(trimmed) ? "" : trimmed;
 }
 
 /** service.name and service.namespace from OTEL_RESOURCE_ATTRIBUTES ("k=v,k=v", values percent-encoded). */

@@ -122,7 +122,12 @@ export interface NativeProfiler {
    */
   drain(): { cells: Buffer; stacks: Buffer; missingStacks: number };
   /** Cumulative, summed over CPUs (enum profile_drop). */
-  readDropCounters(): { countsFull: bigint; userCollision: bigint; kernelCollision: bigint; userFault: bigint };
+  readDropCounters(): {
+    countsFull: bigint;
+    userCollision: bigint;
+    kernelCollision: bigint;
+    userFault: bigint;
+  };
   close(): void;
 }
 

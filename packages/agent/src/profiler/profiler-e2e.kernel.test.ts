@@ -37,10 +37,11 @@ describe.skipIf(!isRoot)(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), "periscope-profile-e2e-"));
       collector = await startCollectorProcess({ PERISCOPE_DATA_DIR: join(dir, "data") });
+      agentApi = `127.0.0.1:${await freePort()}`;
       agent = startAgentProcess({
         PERISCOPE_COLLECTOR_ADDR: collector.grpcAddress,
         PERISCOPE_AGENT_ID: "profile-e2e",
-        PERISCOPE_AGENT_API_ADDR: (agentApi = `127.0.0.1:${await freePort()}`),
+        PERISCOPE_AGENT_API_ADDR: agentApi,
         PERISCOPE_PROFILE_HZ: "199",
         PERISCOPE_PROFILE_INTERVAL_MS: "2000",
       });

@@ -98,7 +98,9 @@ function drainOf(
     const part = Buffer.alloc(8 + addresses.length * 8);
     part.writeInt32LE(Number(id), 0);
     part.writeUInt32LE(addresses.length, 4);
-    addresses.forEach((address, i) => part.writeBigUInt64LE(address, 8 + i * 8));
+    addresses.forEach((address, i) => {
+      part.writeBigUInt64LE(address, 8 + i * 8);
+    });
     return part;
   });
   return { cells: cellBuffer, stacks: Buffer.concat(parts), missingStacks: 0 };
