@@ -132,6 +132,20 @@ test("profiles: the demo's real CPU profile, its hot function found by search, a
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: output("flame-real.png"), fullPage: true });
 
+    // Node: the stack's one agent took every sample, so narrowing to it keeps the graph.
+    const node = page.getByTestId("flame-node");
+    await expect.poll(() => node.locator("option").count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    const agentId = (await node.locator("option").nth(1).getAttribute("value")) as string;
+    const askedNode = page.waitForRequest((request) =>
+      request.url().includes(`node=${encodeURIComponent(agentId)}`),
+    );
+    await node.selectOption(agentId);
+    await askedNode;
+    await expect
+      .poll(async () => Number(await canvas.getAttribute("data-frames")), { timeout: 30_000 })
+      .toBeGreaterThan(1);
+    await node.selectOption("");
+
     // Pid suggestions come from the service's real requests; choosing one narrows the query.
     const pids = page.getByTestId("flame-pid-options").locator("option");
     await expect

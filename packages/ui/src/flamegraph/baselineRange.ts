@@ -37,13 +37,26 @@ export function baselineRange(
   }
 }
 
+export interface FlameScope {
+  service?: string;
+  pid?: number;
+  namespace?: string;
+  /** The agent that took the samples (its id; the API's `node`). */
+  node?: string;
+  /** The collector's synthetic root frames, outermost first. */
+  splitBy?: readonly ("node" | "namespace" | "service" | "process")[];
+}
+
 /** The flame graph API's query for a scope over instants. */
-export function flameGraphUrl(scope: { service?: string; pid?: number }, range: Instants): string {
+export function flameGraphUrl(scope: FlameScope, range: Instants): string {
   const params = new URLSearchParams({
     from: new Date(range.fromMs).toISOString(),
     to: new Date(range.toMs).toISOString(),
   });
   if (scope.service) params.set("service", scope.service);
   if (scope.pid) params.set("pid", String(scope.pid));
+  if (scope.namespace) params.set("namespace", scope.namespace);
+  if (scope.node) params.set("node", scope.node);
+  if (scope.splitBy && scope.splitBy.length > 0) params.set("splitBy", scope.splitBy.join(","));
   return `/api/v1/flamegraph?${params}`;
 }

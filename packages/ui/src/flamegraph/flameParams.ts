@@ -9,6 +9,7 @@
 //   diff=previous          compare with a baseline range (see baselineRange.ts)
 //   baseFrom/baseTo        the baseline's instants when diff=custom
 //   pid=4242               one process of the service
+//   node=<agent id>        the samples one agent (node) took
 import { enumParam, numberParam, type ParamSchema, stringParam } from "../frame/viewParams";
 import type { Orientation } from "./layout";
 
@@ -24,6 +25,7 @@ export interface FlameParams {
   baseFrom: string;
   baseTo: string;
   pid: number;
+  node: string;
 }
 
 export const FLAME_DEFAULTS: FlameParams = {
@@ -35,6 +37,7 @@ export const FLAME_DEFAULTS: FlameParams = {
   baseFrom: "",
   baseTo: "",
   pid: 0,
+  node: "",
 };
 
 export const FLAME_SCHEMA: ParamSchema<FlameParams> = {
@@ -47,6 +50,7 @@ export const FLAME_SCHEMA: ParamSchema<FlameParams> = {
   baseTo: stringParam(40),
   // The collector's bounds for pid (flamegraph/schema.ts); 0 means "every process".
   pid: numberParam(0, 4_294_967_295),
+  node: stringParam(512),
 };
 
 /** A focus path is folded-stack style, names joined by ";" (flamegraph.pl's format). */

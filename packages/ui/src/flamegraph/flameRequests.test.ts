@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import requestsDemo from "../fixtures/requests-demo.json";
 import {
   MAX_SPLIT_SERVICES,
+  parseAgentOptions,
   parseNames,
   parseServiceOptions,
   planFlameRequests,
@@ -32,6 +33,22 @@ describe("planFlameRequests", () => {
     expect(planFlameRequests({ service: undefined, pid: 7 }, undefined, range)?.requests[0]?.url).toContain(
       "pid=7",
     );
+  });
+
+  it("asks once for a node, split by the collector's own service frames", () => {
+    const node = planFlameRequests({ service: undefined, pid: 0, node: "agent-7" }, undefined, range);
+    expect(node?.requests[0]?.url).toContain("node=agent-7&splitBy=service");
+    const both = planFlameRequests({ service: "shop/cart", pid: 0, node: "agent-7" }, undefined, range);
+    expect(both?.requests[0]?.url).toContain("service=shop%2Fcart&node=agent-7");
+    expect(both?.requests[0]?.url).not.toContain("splitBy");
+  });
+
+  it("splits a namespace client-side over the services list the frame's namespace filtered", () => {
+    const shop = services?.filter((option) => option.namespace === "shop");
+    const plan = planFlameRequests({ service: undefined, pid: 0, namespace: "shop" }, shop, range);
+    expect(plan?.requests.map((request) => request.url)).toEqual([
+      "/api/v1/flamegraph?from=2026-12-08T02%3A00%3A00.000Z&to=2026-12-08T02%3A15%3A00.000Z&service=shop%2Fcart",
+    ]);
   });
 
   it("splits every service under namespace and service frames, busiest first", () => {
@@ -75,6 +92,10 @@ describe("parsers", () => {
       "shop",
     ]);
     expect(parseNames({ names: "x" })).toBeUndefined();
+    expect(
+      parseAgentOptions({ agents: [{ agentId: "a1", hostname: "worker-1" }, { hostname: "x" }] }),
+    ).toEqual([{ agentId: "a1", hostname: "worker-1" }]);
+    expect(parseAgentOptions({})).toBeUndefined();
   });
 });
 

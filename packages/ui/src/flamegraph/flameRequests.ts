@@ -49,12 +49,20 @@ export interface FlameRequest {
 export interface FlameSelection {
   service: string | undefined;
   pid: number;
+  namespace?: string | undefined;
+  /** An agent id (the API's node scope). */
+  node?: string | undefined;
 }
 
 /**
- * One request for a chosen service or pid; otherwise one per service (the
- * busiest MAX_SPLIT_SERVICES), each under its namespace and service frames.
- * `services` is undefined while the list is loading.
+ * One request for a service, pid or node, a node split by the collector's own
+ * synthetic frames ("[service] …"). Otherwise — everything, or a namespace —
+ * one request per service of the services list (the busiest
+ * MAX_SPLIT_SERVICES), joined under "namespace: …" and "service: …" frames
+ * here: the collector refuses a graph without a scope, and its namespace scope
+ * is the samples' Kubernetes namespace, empty in host mode, while the services
+ * list (already filtered by the frame's namespace) names what the user sees on
+ * the map. `services` is undefined while the list is loading.
  */
 export function planFlameRequests(
   selection: FlameSelection,
@@ -62,9 +70,11 @@ export function planFlameRequests(
   range: Instants,
 ): { requests: FlameRequest[]; omitted: number } | undefined {
   const pid = selection.pid > 0 ? selection.pid : undefined;
-  if (selection.service !== undefined || pid !== undefined) {
+  const { service, namespace, node } = selection;
+  if (service !== undefined || pid !== undefined || node !== undefined) {
+    const splitBy = service === undefined && pid === undefined ? (["service"] as const) : [];
     return {
-      requests: [{ scopes: [], url: flameGraphUrl({ service: selection.service, pid }, range) }],
+      requests: [{ scopes: [], url: flameGraphUrl({ service, pid, namespace, node, splitBy }, range) }],
       omitted: 0,
     };
   }
@@ -73,17 +83,30 @@ export function planFlameRequests(
     .sort((a, b) => b.requestCount - a.requestCount || (a.name < b.name ? -1 : 1))
     .slice(0, MAX_SPLIT_SERVICES);
   return {
-    requests: busiest.map((service) => ({
+    requests: busiest.map((option) => ({
       scopes: [
-        ...(service.namespace !== undefined
-          ? [{ kind: "namespace" as const, value: service.namespace }]
-          : []),
-        { kind: "service" as const, value: service.name },
+        ...(option.namespace !== undefined ? [{ kind: "namespace" as const, value: option.namespace }] : []),
+        { kind: "service" as const, value: option.name },
       ],
-      url: flameGraphUrl({ service: service.name }, range),
+      url: flameGraphUrl({ service: option.name }, range),
     })),
     omitted: Math.max(0, services.length - busiest.length),
   };
+}
+
+export interface AgentOption {
+  agentId: string;
+  hostname: string;
+}
+
+/** Reads GET /api/v1/agents: the nodes a graph can be narrowed to. */
+export function parseAgentOptions(body: unknown): AgentOption[] | undefined {
+  const object = asObject(body);
+  if (!object || !Array.isArray(object.agents)) return undefined;
+  return readArray(object, "agents")
+    .map((row) => asObject(row) ?? {})
+    .map((row) => ({ agentId: readString(row, "agentId"), hostname: readString(row, "hostname") }))
+    .filter((agent) => agent.agentId !== "");
 }
 
 export interface ProcessOption {

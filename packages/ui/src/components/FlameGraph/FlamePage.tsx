@@ -14,6 +14,7 @@ import {
   pathToFocus,
 } from "../../flamegraph/flameParams";
 import {
+  parseAgentOptions,
   parseNames,
   parseServiceOptions,
   planFlameRequests,
@@ -50,7 +51,14 @@ export function FlamePage() {
   const parseProcesses = useCallback((body: unknown) => processOptions(body, service ?? ""), [service]);
   const processes = useApiValue(service ? `/api/v1/requests?${requestsQuery}` : undefined, parseProcesses);
 
-  const selection = { service: frame.state.service, pid: params.pid };
+  const agents = useApiValue("/api/v1/agents", parseAgentOptions);
+
+  const selection = {
+    service: frame.state.service,
+    pid: params.pid,
+    namespace: frame.state.namespace,
+    node: params.node || undefined,
+  };
   const plan = planFlameRequests(selection, services.value, current);
   const baseline =
     params.diff === "off"
@@ -107,6 +115,8 @@ export function FlamePage() {
         namespaces={namespaces.value ?? []}
         services={services.value ?? []}
         processes={service ? (processes.value ?? []) : []}
+        agents={agents.value ?? []}
+        node={params.node}
         namespace={frame.state.namespace}
         service={frame.state.service}
         pid={params.pid}

@@ -4,7 +4,7 @@
 // header's, when it shows them), so choosing one here carries to other pages.
 import { useEffect, useState } from "react";
 import { DIFF_BASELINES, type DiffBaseline, type FlameParams } from "../../flamegraph/flameParams";
-import type { ProcessOption, ServiceOption } from "../../flamegraph/flameRequests";
+import type { AgentOption, ProcessOption, ServiceOption } from "../../flamegraph/flameRequests";
 
 const BASELINE_LABELS: Record<DiffBaseline, string> = {
   off: "No comparison",
@@ -19,6 +19,9 @@ export interface FlameScopePickerProps {
   services: ServiceOption[];
   /** Processes seen as the chosen service, offered as pid suggestions. */
   processes: ProcessOption[];
+  /** Agents, one per node: the collector's node scope is the agent that took the samples. */
+  agents: AgentOption[];
+  node: string;
   namespace: string | undefined;
   service: string | undefined;
   pid: number;
@@ -73,6 +76,24 @@ export function FlameScopePicker(props: FlameScopePickerProps) {
               {name}
             </option>
           ))}
+        </select>
+      </label>
+      <label>
+        <span>Node</span>
+        <select
+          value={props.node}
+          onChange={(event) => props.onView({ node: event.target.value })}
+          data-testid="flame-node"
+        >
+          <option value="">Every node</option>
+          {props.agents.map((agent) => (
+            <option key={agent.agentId} value={agent.agentId}>
+              {agent.hostname || agent.agentId}
+            </option>
+          ))}
+          {props.node !== "" && !props.agents.some((agent) => agent.agentId === props.node) ? (
+            <option value={props.node}>{props.node}</option>
+          ) : null}
         </select>
       </label>
       <label>
@@ -149,9 +170,9 @@ export function FlameScopePicker(props: FlameScopePickerProps) {
         </span>
       ) : null}
       <p className="flame-scope__hint muted">
-        Process ids are suggested from the service's recent requests, with their pod and node. Node and pod
-        scopes of their own need the profiler's samples to carry them: the collector's flame graph API filters
-        by service and process today.
+        Process ids are suggested from the service's recent requests, with their pod and node. A node is the
+        agent that took the samples; the collector splits a node's graph by service itself, and the page
+        splits every service (or a namespace's) under synthetic namespace and service frames.
       </p>
     </form>
   );
