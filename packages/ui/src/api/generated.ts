@@ -902,7 +902,7 @@ export interface paths {
                     operation?: string;
                     server?: string;
                     service?: string;
-                    /** @description column seconds, a multiple of 60; default picked from the range */
+                    /** @description bucket seconds, a multiple of 60; default picked from the range */
                     step?: number;
                     target?: string;
                     /** @description epoch milliseconds or ISO-8601; default now */

@@ -1,9 +1,7 @@
 import { errorResponses, timeRangeQueryProperties } from "../../../../http/shared-schemas.js";
-import type { RedQuery } from "../red/schema.js";
+import { type RedQuery, scopeQueryProperties, stepQueryProperty } from "../red/schema.js";
 
 export type HeatmapQuery = Omit<RedQuery, "protocol">;
-
-const name = { type: "string", maxLength: 512 } as const;
 
 export const heatmapSchema = {
   summary:
@@ -16,17 +14,8 @@ export const heatmapSchema = {
     additionalProperties: false,
     properties: {
       ...timeRangeQueryProperties,
-      service: name,
-      client: name,
-      server: name,
-      operation: name,
-      target: { type: "string", maxLength: 2048 },
-      step: {
-        type: "integer",
-        minimum: 60,
-        maximum: 86_400,
-        description: "column seconds, a multiple of 60; default picked from the range",
-      },
+      ...scopeQueryProperties,
+      step: stepQueryProperty,
     },
   },
   response: {

@@ -18,6 +18,23 @@ export interface RedQuery {
 
 const name = { type: "string", maxLength: 512 } as const;
 
+/** The scope a RED series or a heatmap is of (red/index.ts redScopeOf reads them). */
+export const scopeQueryProperties = {
+  service: name,
+  client: name,
+  server: name,
+  operation: name,
+  target: { type: "string", maxLength: 2048 },
+} as const;
+
+/** Bucket seconds: whole minutes, as the roll-ups are. */
+export const stepQueryProperty = {
+  type: "integer",
+  minimum: 60,
+  maximum: 86_400,
+  description: "bucket seconds, a multiple of 60; default picked from the range",
+} as const;
+
 export const redSchema = {
   description:
     "RED series for one scope: service (service), edge (client + server) or endpoint (service + operation + target)",
@@ -25,18 +42,9 @@ export const redSchema = {
     type: "object",
     properties: {
       ...timeRangeQueryProperties,
-      service: name,
-      client: name,
-      server: name,
-      operation: name,
-      target: { type: "string", maxLength: 2048 },
+      ...scopeQueryProperties,
       protocol: protocolQueryProperty,
-      step: {
-        type: "integer",
-        minimum: 60,
-        maximum: 86_400,
-        description: "bucket seconds, a multiple of 60; default picked from the range",
-      },
+      step: stepQueryProperty,
     },
   },
   response: {
