@@ -16,6 +16,14 @@ interface Tally {
 }
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
 const failedSuites: string[] = [];
+// What failed, test by test, repeated after the totals: CI keeps only the log's tail.
+const failures: string[] = [];
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+/** A message's first non-empty line, without colour codes, bounded. */
+function firstLine(text: string): string {
+  const lines = text.replace(ANSI_COLOUR, "").split("\n");
+  return (lines.find((line) => line.trim() !== "") ?? "").trim().slice(0, 300);
+}
 
 function run(label: string, command: string, args: string[], cwd = repoRoot): boolean {
   console.log(`\n=== ${label}`);
@@ -42,7 +50,23 @@ function vitestSuite(dir: string): void {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
+    testResults: {
+      name: string;
+      status: string;
+      message?: string;
+      assertionResults: { fullName: string; status: string; failureMessages?: string[] }[];
+    }[];
   };
+  for (const file of json.testResults) {
+    const where = path.relative(repoRoot, file.name);
+    // A failing hook or import fails the file with its tests unrun ("skipped").
+    if (file.status === "failed" && file.message) failures.push(`${where}: ${firstLine(file.message)}`);
+    for (const test of file.assertionResults) {
+      if (test.status === "failed")
+        failures.push(`${where} › ${test.fullName}: ${firstLine(test.failureMessages?.join("\n") ?? "")}`);
+      else if (test.status !== "passed") failures.push(`${where} › ${test.fullName}: ${test.status}`);
+    }
+  }
   total.passed += json.numPassedTests;
   total.failed += json.numFailedTests;
   total.skipped += json.numPendingTests + json.numTodoTests;
@@ -63,10 +87,35 @@ function playwrightSuite(): void {
   }
   const json = JSON.parse(readFileSync(report, "utf8")) as {
     stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+    suites: PlaywrightSuite[];
   };
+  collectPlaywrightFailures(json.suites);
   total.passed += json.stats.expected + json.stats.flaky;
   total.failed += json.stats.unexpected;
   total.skipped += json.stats.skipped;
+}
+
+interface PlaywrightSuite {
+  title: string;
+  suites?: PlaywrightSuite[];
+  specs?: {
+    title: string;
+    file: string;
+    tests: { status: string; results: { error?: { message?: string } }[] }[];
+  }[];
+}
+
+function collectPlaywrightFailures(suites: PlaywrightSuite[]): void {
+  for (const suite of suites) {
+    collectPlaywrightFailures(suite.suites ?? []);
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests) {
+        if (test.status === "expected" || test.status === "flaky") continue;
+        const error = test.results.map((result) => result.error?.message ?? "").find((m) => m !== "") ?? "";
+        failures.push(`e2e/${spec.file} › ${spec.title}: ${test.status} ${firstLine(error)}`);
+      }
+    }
+  }
 }
 
 const suites = [
@@ -86,6 +135,7 @@ run("typecheck (deploy tests)", "pnpm", ["exec", "tsc", "-p", "deploy/tsconfig.j
 for (const dir of suites) vitestSuite(dir);
 playwrightSuite();
 
+if (failures.length > 0) console.log(`\nNot passed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
 if (failedSuites.length > 0) console.log(`\nFailed: ${failedSuites.join("; ")}`);
 console.log(`\nTests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(failedSuites.length > 0 || total.failed > 0 ? 1 : 0);

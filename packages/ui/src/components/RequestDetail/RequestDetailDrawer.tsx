@@ -97,12 +97,12 @@ export function RequestDetailDrawer({ id, onClose }: RequestDetailDrawerProps) {
 }
 
 function Summary({ request }: { request: RequestDetailView }) {
-  const tone = statusTone(request.status, request.error);
+  const tone = statusTone(request);
   return (
     <dl className="request-detail__summary">
       <Item term="Status">
         <span className={`status status--${tone}`} data-testid="request-detail-status">
-          {statusText(request.status, request.error)}
+          {statusText(request)}
         </span>
         {request.error ? " (error)" : ""}
       </Item>
@@ -165,7 +165,7 @@ function Observations({ observations }: { observations: RequestDetailView[] }) {
               {o.truncated ? <span className="muted"> (truncated capture)</span> : null}
             </td>
             <td className="mono">{o.agentId || "—"}</td>
-            <td>{statusText(o.status, o.error)}</td>
+            <td>{statusText(o)}</td>
             <td className="numeric mono">{formatLatency(o.durationMs)}</td>
             <td className="numeric">{formatBytes(o.requestBytes)}</td>
             <td className="numeric">{formatBytes(o.responseBytes)}</td>

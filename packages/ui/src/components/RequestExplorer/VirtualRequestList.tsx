@@ -126,7 +126,7 @@ function Row({
   selected: boolean;
   onOpen(request: RequestView): void;
 }) {
-  const tone = statusTone(request.status, request.error);
+  const tone = statusTone(request);
   return (
     <tr
       data-testid="request-list-row"
@@ -163,7 +163,9 @@ function Row({
         </button>
       </td>
       <td className="numeric">
-        <span className={`status status--${tone}`}>{statusText(request.status, request.error)}</span>
+        <span className={`status status--${tone}`} data-testid="request-row-status">
+          {statusText(request)}
+        </span>
       </td>
       <td className="numeric mono">{formatLatency(request.durationMs)}</td>
     </tr>

@@ -69,16 +69,30 @@ describe("RequestTable", () => {
   });
 });
 
-describe("statusTone", () => {
+describe("statusTone and statusText", () => {
   it.each([
-    [200, false, "success", "200"],
-    [304, false, "redirect", "304"],
-    [404, false, "client-error", "404"],
-    [503, true, "server-error", "503"],
-    [0, true, "server-error", "error"],
-    [0, false, "unknown", "—"],
-  ] as const)("status %s error=%s is %s", (status, error, tone, text) => {
-    expect(statusTone(status, error)).toBe(tone);
-    expect(statusText(status, error)).toBe(text);
+    ["http", 200, false, "success", "200"],
+    ["http", 304, false, "redirect", "304"],
+    ["http", 404, false, "client-error", "404"],
+    ["http2", 503, true, "server-error", "503"],
+    ["http", 0, true, "server-error", "error"],
+    ["http", 0, false, "unknown", "—"],
+    ["grpc", 0, false, "success", "OK"],
+    ["grpc", 14, true, "server-error", "14 UNAVAILABLE"],
+    ["grpc", -1, true, "server-error", "no status"],
+    ["dns", 0, false, "success", "NOERROR"],
+    ["dns", 3, true, "server-error", "NXDOMAIN"],
+    // sqlstateStatus("42P01") is 42; ("2F005") is 100 + parseInt("2F", 36).
+    ["postgres", 42, true, "server-error", "SQLSTATE 42…"],
+    ["postgres", 100 + 87, true, "server-error", "SQLSTATE 2F…"],
+    ["postgres", 8, true, "server-error", "SQLSTATE 08…"],
+    ["postgres", 0, false, "success", "OK"],
+    ["mysql", 1146, true, "server-error", "1146"],
+    ["redis", 0, true, "server-error", "error"],
+    ["amqp", 200, false, "success", "200"],
+    ["kafka", 0, false, "success", "OK"],
+  ] as const)("%s status %s error=%s is %s, reads %s", (protocol, status, error, tone, text) => {
+    expect(statusTone({ protocol, status, error })).toBe(tone);
+    expect(statusText({ protocol, status, error })).toBe(text);
   });
 });

@@ -65,7 +65,7 @@ export function RequestTable({ requests, unreachable = false, timeZone }: Reques
 }
 
 function RequestRow({ request, timeZone }: { request: RequestRecord; timeZone: string | undefined }) {
-  const tone = statusTone(request.status, request.error);
+  const tone = statusTone(request);
   return (
     <tr data-testid="request-row" data-protocol={request.protocol}>
       <td className="mono muted" data-column="time" title={request.time}>
@@ -86,7 +86,7 @@ function RequestRow({ request, timeZone }: { request: RequestRecord; timeZone: s
         {request.target || "—"}
       </td>
       <td className="numeric" data-column="status">
-        <span className={`status status--${tone}`}>{statusText(request.status, request.error)}</span>
+        <span className={`status status--${tone}`}>{statusText(request)}</span>
       </td>
       <td className="numeric mono" data-column="latency">
         {formatLatency(request.durationMs)}
