@@ -17,6 +17,7 @@ function view(
     port: 80,
     pid: 1,
     processName: "p",
+    containerId: "",
     namespace: "",
     workload: "",
     pod: "",
@@ -100,6 +101,21 @@ describe("the critical path", () => {
       "charge",
     ]);
     expect(spans.find((s) => s.request.id === "stock")?.critical).toBe(false);
+  });
+
+  it("leaves off a parallel call that started first but was still running when the slower one started", () => {
+    // stock now starts 1 ms before courier and ends after courier started: it overlaps, so it is not on the path.
+    const stockFirst = CHECKOUT.map((v) =>
+      v.id === "stock" ? view("stock", "s3", "s2", 13, 17, "orders", "stock") : v,
+    );
+    const spans = buildTraceTree(stockFirst);
+    expect(spans.filter((s) => s.critical).map((s) => s.request.id)).toEqual([
+      "checkout",
+      "cart",
+      "order",
+      "courier",
+      "charge",
+    ]);
   });
 
   it("names spans by route with ids templated, and applies OpenTelemetry's status rules", () => {

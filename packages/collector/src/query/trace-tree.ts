@@ -161,12 +161,17 @@ function criticalPath(roots: readonly Draft[]): string[] {
   const walk = (span: Draft) => {
     path.push(span.spanId);
     let cursor = span.endNs;
+    let first = true;
     const children = [...span.children].sort((a, b) => (a.endNs > b.endNs ? -1 : a.endNs < b.endNs ? 1 : 0));
     for (const child of children) {
-      // A child that ends after its parent (clock skew between hosts) still counts, from the parent's end.
+      // The last-finishing child counts even when it ends after its parent (clock skew between hosts)…
       if (child.startNs >= cursor) continue;
+      // …each one after it must have finished before the previous one started (CRISP's happens-before):
+      // one that overlaps it ran in parallel, and shortening it would not have shortened the trace.
+      if (!first && child.endNs > cursor) continue;
       walk(child);
       cursor = child.startNs;
+      first = false;
     }
   };
   if (last !== undefined) walk(last);
