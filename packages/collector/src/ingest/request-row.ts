@@ -15,6 +15,8 @@ export interface RequestRow {
   client_service: string;
   client_pid: number;
   client_process: string;
+  /** Container of the client process (Endpoint.container_id, 64 hex); "" outside containers. */
+  client_container_id: string;
   client_namespace: string;
   client_workload: string;
   /** Kubernetes pod and node of the client end (collector metadata); "" when unknown. */
@@ -27,6 +29,7 @@ export interface RequestRow {
   server_service: string;
   server_pid: number;
   server_process: string;
+  server_container_id: string;
   server_namespace: string;
   server_workload: string;
   server_pod: string;
@@ -89,6 +92,7 @@ function endpointColumns(end: "client" | "server"): Column[] {
     { name: `${end}_service`, type: "text", of: (r) => of(r)?.service ?? "" },
     { name: `${end}_pid`, type: "number", of: (r) => of(r)?.pid ?? 0 },
     { name: `${end}_process`, type: "text", of: (r) => of(r)?.processName ?? "" },
+    { name: `${end}_container_id`, type: "text", of: (r) => of(r)?.containerId ?? "" },
   ];
 }
 

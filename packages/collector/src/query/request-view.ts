@@ -8,6 +8,8 @@ export interface EndpointView {
   port: number;
   pid: number;
   processName: string;
+  /** Container of the process (64 hex from the agent's cgroup read); "" outside containers or not traced on this end. */
+  containerId: string;
   /** Kubernetes identity of the end; "" when unknown (a host, or an address outside the cluster). */
   namespace: string;
   workload: string;
@@ -53,6 +55,7 @@ export interface RequestRowOut {
   client_port: number;
   client_pid: number;
   client_process: string;
+  client_container_id: string;
   client_namespace: string;
   client_workload: string;
   client_pod: string;
@@ -62,6 +65,7 @@ export interface RequestRowOut {
   server_port: number;
   server_pid: number;
   server_process: string;
+  server_container_id: string;
   server_namespace: string;
   server_workload: string;
   server_pod: string;
@@ -88,9 +92,9 @@ export interface RequestDetailRowOut extends RequestRowOut {
 export const REQUEST_COLUMNS_SQL = `
   toString(toUnixTimestamp64Nano(time)) AS time_ns,
   protocol, side,
-  client_service, client_ip, client_port, client_pid, client_process,
+  client_service, client_ip, client_port, client_pid, client_process, client_container_id,
   client_namespace, client_workload, client_pod, client_node,
-  server_service, server_ip, server_port, server_pid, server_process,
+  server_service, server_ip, server_port, server_pid, server_process, server_container_id,
   server_namespace, server_workload, server_pod, server_node,
   operation, target, status, error, duration_ns, request_bytes, response_bytes,
   trace_id, span_id, parent_span_id, agent_id, sample_weight`;
@@ -119,6 +123,7 @@ export function requestViewAt(timeNs: string, row: Omit<RequestRowOut, "time_ns"
       port: row.client_port,
       pid: row.client_pid,
       processName: row.client_process,
+      containerId: row.client_container_id ?? "",
       namespace: row.client_namespace ?? "",
       workload: row.client_workload ?? "",
       pod: row.client_pod ?? "",
@@ -130,6 +135,7 @@ export function requestViewAt(timeNs: string, row: Omit<RequestRowOut, "time_ns"
       port: row.server_port,
       pid: row.server_pid,
       processName: row.server_process,
+      containerId: row.server_container_id ?? "",
       namespace: row.server_namespace ?? "",
       workload: row.server_workload ?? "",
       pod: row.server_pod ?? "",

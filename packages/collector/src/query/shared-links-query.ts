@@ -72,7 +72,17 @@ function frozenRowsText(requests: RequestView[] | undefined): string {
 function parseFrozenRows(text: string): RequestView[] | null {
   if (text === "") return null;
   if (text === FROZEN_EMPTY) return [];
-  return text.split("\n").map((line) => JSON.parse(line) as RequestView);
+  return text.split("\n").map((line) => withContainerIds(JSON.parse(line) as RequestView));
+}
+
+// Requests frozen before ends carried a container id (migration 0032) have
+// none; the response schema requires one, so they read as "outside containers".
+function withContainerIds(request: RequestView): RequestView {
+  return {
+    ...request,
+    client: { ...request.client, containerId: request.client.containerId ?? "" },
+    server: { ...request.server, containerId: request.server.containerId ?? "" },
+  };
 }
 
 export async function createSharedLink(storage: Storage, link: NewSharedLink): Promise<SharedLink> {

@@ -1136,6 +1136,8 @@ export interface paths {
                             frozenRequests: {
                                 agentId: string;
                                 client: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -1161,6 +1163,8 @@ export interface paths {
                                 /** @description how many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with */
                                 sampleWeight: number;
                                 server: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -1284,6 +1288,8 @@ export interface paths {
                             frozenRequests: {
                                 agentId: string;
                                 client: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -1309,6 +1315,8 @@ export interface paths {
                                 /** @description how many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with */
                                 sampleWeight: number;
                                 server: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -2001,6 +2009,8 @@ export interface paths {
                             requests: {
                                 agentId: string;
                                 client: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -2026,6 +2036,8 @@ export interface paths {
                                 /** @description how many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with */
                                 sampleWeight: number;
                                 server: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -2135,6 +2147,8 @@ export interface paths {
                                     [key: string]: string;
                                 };
                                 client: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -2160,6 +2174,8 @@ export interface paths {
                                 /** @description how many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with */
                                 sampleWeight: number;
                                 server: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -2189,6 +2205,8 @@ export interface paths {
                                     [key: string]: string;
                                 };
                                 client: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -2214,6 +2232,8 @@ export interface paths {
                                 /** @description how many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with */
                                 sampleWeight: number;
                                 server: {
+                                    /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                    containerId: string;
                                     ip: string;
                                     /** @description Kubernetes namespace; empty when unknown */
                                     namespace: string;
@@ -3049,6 +3069,8 @@ export interface paths {
                                 observations: {
                                     agentId: string;
                                     client: {
+                                        /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                        containerId: string;
                                         ip: string;
                                         /** @description Kubernetes namespace; empty when unknown */
                                         namespace: string;
@@ -3074,6 +3096,8 @@ export interface paths {
                                     /** @description how many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with */
                                     sampleWeight: number;
                                     server: {
+                                        /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                        containerId: string;
                                         ip: string;
                                         /** @description Kubernetes namespace; empty when unknown */
                                         namespace: string;
@@ -3106,6 +3130,8 @@ export interface paths {
                                 request: {
                                     agentId: string;
                                     client: {
+                                        /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                        containerId: string;
                                         ip: string;
                                         /** @description Kubernetes namespace; empty when unknown */
                                         namespace: string;
@@ -3131,6 +3157,8 @@ export interface paths {
                                     /** @description how many requests this record stands for: 1, or 1 / the probability the agent's record budget kept it with */
                                     sampleWeight: number;
                                     server: {
+                                        /** @description container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers */
+                                        containerId: string;
                                         ip: string;
                                         /** @description Kubernetes namespace; empty when unknown */
                                         namespace: string;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, groupAttributes, operationAndTarget, targetLabel } from "./detailFields";
+import {
+  containerShown,
+  formatBytes,
+  groupAttributes,
+  operationAndTarget,
+  targetLabel,
+} from "./detailFields";
 
 describe("detailFields", () => {
   it("names the target by protocol", () => {
@@ -33,5 +39,25 @@ describe("detailFields", () => {
     expect(operationAndTarget("/demo.Orders/Place", "/demo.Orders/Place")).toBe("/demo.Orders/Place");
     expect(operationAndTarget("INSERT", "INSERT INTO t VALUES ($1)")).toBe("INSERT INTO t VALUES ($1)");
     expect(operationAndTarget("", "")).toBe("");
+  });
+
+  it("shortens a container id as docker ps does and keeps the full one", () => {
+    const id = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+    expect(containerShown({ pid: 7, containerId: id })).toEqual({
+      kind: "id",
+      short: "c0ffee00c0ff",
+      full: id,
+    });
+    // An id in another form is shown whole rather than cut mid-word.
+    expect(containerShown({ pid: 7, containerId: "docker-abc.scope" })).toEqual({
+      kind: "id",
+      short: "docker-abc.scope",
+      full: "docker-abc.scope",
+    });
+    expect(containerShown({ pid: 7, containerId: "" })).toEqual({
+      kind: "none",
+      text: "none reported (not in a container)",
+    });
+    expect(containerShown({ pid: 0, containerId: "" })).toEqual({ kind: "none", text: "—" });
   });
 });

@@ -60,3 +60,20 @@ export function operationAndTarget(operation: string, target: string): string {
     return target || operation;
   return `${operation} ${target}`;
 }
+
+/** How the drawer shows an end's container: Docker's short id with the full one kept, or why there is none. */
+export type ContainerShown = { kind: "id"; short: string; full: string } | { kind: "none"; text: string };
+
+// `docker ps`, crictl and podman all show the first 12 hex digits of the 64.
+const SHORT_CONTAINER_ID = 12;
+
+export function containerShown(end: { pid: number; containerId: string }): ContainerShown {
+  const full = end.containerId.trim();
+  if (full !== "") {
+    const short = /^[0-9a-f]+$/i.test(full) ? full.slice(0, SHORT_CONTAINER_ID) : full;
+    return { kind: "id", short, full };
+  }
+  // The agent reads the container from the traced process's cgroup: with no
+  // process on this end there is nothing it could have read.
+  return { kind: "none", text: end.pid > 0 ? "none reported (not in a container)" : "—" };
+}

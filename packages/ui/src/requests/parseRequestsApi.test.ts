@@ -17,6 +17,7 @@ describe("parseRequestsPage", () => {
       "1777630499100000000-deadbeef",
     ]);
     expect(page?.requests[0]?.server.namespace).toBe("shop");
+    expect(page?.requests[0]?.server.containerId).toBe(`${"a".repeat(60)}1006`);
     expect(page?.requests[1]?.sampleWeight).toBe(4);
     expect(page?.nextCursor).toBe("MTc3NzYzMDQ5OTEwMDAwMDAwMC1kZWFkYmVlZg");
     expect(page?.sampling).toEqual({ sampled: true, records: 2, estimatedRequests: 5, maxSampleWeight: 4 });

@@ -21,6 +21,7 @@ export function parseEndpoint(raw: unknown): EndpointView {
     port: readNumber(object, "port"),
     pid: readNumber(object, "pid"),
     processName: readString(object, "processName"),
+    containerId: readString(object, "containerId"),
     namespace: readString(object, "namespace"),
     workload: readString(object, "workload"),
     pod: readString(object, "pod"),

@@ -7,6 +7,8 @@ const endpoint = (service: string, ip: string, port: number, pid: number, namesp
   port,
   pid,
   processName: service,
+  // A traced process in a container: 64 hex, as the agent reads it from the cgroup.
+  containerId: pid > 0 ? pid.toString(16).padStart(64, "a") : "",
   namespace,
   workload: service,
   pod: service === "" ? "" : `${service}-7d9f-abcde`,

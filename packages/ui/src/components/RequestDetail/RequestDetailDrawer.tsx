@@ -10,10 +10,11 @@ import { formatLatency } from "../../format/formatLatency";
 import { connectionHealthOf, connectionsApiParams } from "../../requests/connectionHealth";
 import { formatBytes, groupAttributes, operationAndTarget, targetLabel } from "../../requests/detailFields";
 import { parseConnections, parseRequestDetail } from "../../requests/parseRequestsApi";
-import type { EndpointView, RequestDetailView } from "../../requests/requestTypes";
+import type { RequestDetailView } from "../../requests/requestTypes";
 import { useApiJson } from "../RequestExplorer/useApiJson";
 import { statusText, statusTone } from "../RequestTable/statusTone";
 import { ConnectionHealthPanel } from "./ConnectionHealthPanel";
+import { EndDetails } from "./EndDetails";
 import "./RequestDetailDrawer.css";
 
 export interface RequestDetailDrawerProps {
@@ -78,8 +79,8 @@ export function RequestDetailDrawer({ id, onClose }: RequestDetailDrawerProps) {
           </Section>
           <Section title="Ends">
             <div className="request-detail__ends">
-              <End title="Client" end={request.client} />
-              <End title="Server" end={request.server} />
+              <EndDetails title="Client" end={request.client} />
+              <EndDetails title="Server" end={request.server} />
             </div>
           </Section>
           <Attributes observations={detail.data?.observations ?? [request]} />
@@ -173,27 +174,6 @@ function Observations({ observations }: { observations: RequestDetailView[] }) {
         ))}
       </tbody>
     </table>
-  );
-}
-
-function End({ title, end }: { title: string; end: EndpointView }) {
-  return (
-    <dl className="request-detail__end">
-      <dt className="request-detail__end-title">{title}</dt>
-      <dd>
-        <strong>{end.service || "unknown service"}</strong>
-      </dd>
-      <Item term="Address">
-        <span className="mono">{end.ip ? `${end.ip}:${end.port}` : "—"}</span>
-      </Item>
-      <Item term="Process">
-        {end.pid > 0 ? `${end.processName || "?"} (pid ${end.pid})` : "not traced on this end"}
-      </Item>
-      <Item term="Namespace">{end.namespace || "—"}</Item>
-      <Item term="Workload">{end.workload || "—"}</Item>
-      <Item term="Pod">{end.pod || "—"}</Item>
-      <Item term="Node">{end.node || "—"}</Item>
-    </dl>
   );
 }
 

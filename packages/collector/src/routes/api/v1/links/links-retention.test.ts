@@ -105,3 +105,30 @@ it("shows the frozen requests and map once the originals are gone", async () => 
     expect.objectContaining({ source: "checkout", target: "payments", requestCount: 4, errorCount: 1 }),
   ]);
 });
+
+it("shows requests frozen before ends carried a container id (migration 0032) as outside containers", async () => {
+  await (t as CollectorUnderTest).close();
+  t = undefined;
+  const storage = openStorage({ kind: "embedded", dataDir });
+  try {
+    // What a link frozen by an older collector holds: ends without containerId.
+    await storage.command(
+      `ALTER TABLE shared_links UPDATE frozen_rows = replaceAll(frozen_rows, '"containerId":"",', '')
+       WHERE id = {id:String} SETTINGS mutations_sync = 1`,
+      { id: linkId },
+    );
+    const [stored] = await storage.select<{ frozen_rows: string }>(
+      "SELECT frozen_rows FROM shared_links WHERE id = {id:String}",
+      { id: linkId },
+    );
+    expect(stored?.frozen_rows).not.toContain("containerId");
+  } finally {
+    await storage.close();
+  }
+  t = await startCollectorUnderTest({ dataDir });
+  const { status, body } = await t.get<SharedLink>(`/api/v1/links/${linkId}`);
+  expect(status).toBe(200);
+  expect(body.frozenRequests?.map((r) => [r.client.containerId, r.server.containerId])).toEqual(
+    Array.from({ length: 4 }, () => ["", ""]),
+  );
+});

@@ -284,3 +284,44 @@ describe("sampling", () => {
     });
   });
 });
+
+describe("containers", () => {
+  it("stores each end's container id and returns it in the list and the detail", async () => {
+    const clientContainer = "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899";
+    const serverContainer = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+    const record = call({
+      side: "client",
+      timeNs: baseNs + 70_000_000n,
+      client: { service: "boxed-client", ip: "10.2.0.20", port: 42000 },
+      server: { service: "boxed-server", ip: "10.2.0.21", port: 8443 },
+      target: "/in-a-container",
+    });
+    if (record.client === undefined || record.server === undefined) throw new Error("call() sets both ends");
+    record.client.containerId = clientContainer;
+    record.server.containerId = serverContainer;
+    const bare = call({
+      side: "client",
+      timeNs: baseNs + 70_000_001n,
+      client: { service: "boxed-client", ip: "10.2.0.20", port: 42001 },
+      server: { service: "bare-server", ip: "10.2.0.22", port: 80 },
+      target: "/on-the-host",
+    });
+    expect(await t.ingest.send({ agentId: "node-c", batchSeq: 1n, requests: [record, bare] })).toMatchObject({
+      ok: true,
+      response: { accepted: 2 },
+    });
+
+    const listed = (await search("service=boxed-client")).requests;
+    expect(listed.map((r) => [r.target, r.client.containerId, r.server.containerId])).toEqual([
+      ["/on-the-host", "", ""],
+      ["/in-a-container", clientContainer, serverContainer],
+    ]);
+    const { status, body } = await t.get<{ request: RequestDetailView; observations: RequestDetailView[] }>(
+      `/api/v1/requests/${listed[1]?.id}`,
+    );
+    expect(status).toBe(200);
+    expect(body.request.client.containerId).toBe(clientContainer);
+    expect(body.request.server.containerId).toBe(serverContainer);
+    expect(body.observations.map((o) => o.server.containerId)).toEqual([serverContainer]);
+  });
+});

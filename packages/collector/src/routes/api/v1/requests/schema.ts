@@ -35,13 +35,29 @@ const optionalMilliseconds = { type: "string", pattern: "^(\\d{1,12}(\\.\\d{1,6}
 
 export const endpointSchema = {
   type: "object",
-  required: ["service", "ip", "port", "pid", "processName", "namespace", "workload", "pod", "node"],
+  required: [
+    "service",
+    "ip",
+    "port",
+    "pid",
+    "processName",
+    "containerId",
+    "namespace",
+    "workload",
+    "pod",
+    "node",
+  ],
   properties: {
     service: { type: "string" },
     ip: { type: "string" },
     port: { type: "integer" },
     pid: { type: "integer" },
     processName: { type: "string" },
+    containerId: {
+      type: "string",
+      description:
+        "container of the process (docker, containerd, cri-o or podman id, 64 hex); empty outside containers",
+    },
     namespace: { type: "string", description: "Kubernetes namespace; empty when unknown" },
     workload: { type: "string", description: "Deployment, StatefulSet, DaemonSet, CronJob… name" },
     pod: { type: "string" },
