@@ -59,13 +59,16 @@ function vitestSuite(dir: string): void {
   };
   for (const file of json.testResults) {
     const where = path.relative(repoRoot, file.name);
-    // A failing hook or import fails the file with its tests unrun ("skipped").
-    if (file.status === "failed" && file.message) failures.push(`${where}: ${firstLine(file.message)}`);
-    for (const test of file.assertionResults) {
-      if (test.status === "failed")
-        failures.push(`${where} › ${test.fullName}: ${firstLine(test.failureMessages?.join("\n") ?? "")}`);
-      else if (test.status !== "passed") failures.push(`${where} › ${test.fullName}: ${test.status}`);
-    }
+    if (file.status !== "failed") continue;
+    // A failed beforeAll fails the file with its tests reported as skipped and its
+    // error only in the log above (vitest's JSON keeps no message for it).
+    const fileError = file.message
+      ? firstLine(file.message)
+      : "a hook failed (its error is in the log above)";
+    const failedTests = file.assertionResults.filter((test) => test.status === "failed");
+    if (failedTests.length === 0) failures.push(`${where}: ${fileError}`);
+    for (const test of failedTests)
+      failures.push(`${where} › ${test.fullName}: ${firstLine(test.failureMessages?.join("\n") ?? "")}`);
   }
   total.passed += json.numPassedTests;
   total.failed += json.numFailedTests;

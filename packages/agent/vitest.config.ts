@@ -11,6 +11,10 @@ export default defineConfig({
     pool: "forks",
     globalSetup: ["src/capture/build-kernel-artifacts.ts"],
     testTimeout: 15_000,
+    // Loading the socket tracer's programs (the verifier) and detaching them take
+    // 1.5 s and 2.5 s on a quiet machine, several times that on a busy one; a hook's
+    // default 10 s failed whole files, their tests reported as skipped.
+    hookTimeout: 60_000,
     projects: [
       {
         extends: true,

@@ -153,7 +153,7 @@ describe.skipIf(!isRoot)("TCP health on the real kernel (root only; skipped othe
     });
     afterAll(() => pair?.close());
 
-    it("counts retransmits when nftables drops a quarter of the segments", async () => {
+    it("counts retransmits when nftables drops every fourth segment", async () => {
       const port = 9555;
       const server = spawn(
         pair.prefix[0] ?? "ip",

@@ -52,13 +52,16 @@ export function createNetnsPair(index: number): NetnsPair {
       exec: inNs,
       prefix: ["ip", "netns", "exec", name],
       dropIncoming(tcpPort, oneIn) {
-        // numgen random: each matching segment is dropped with probability 1/oneIn.
+        // numgen inc: exactly every oneIn-th matching segment is dropped, the first (the
+        // SYN) included. Random drops were a coin toss: on a busy machine the sender's
+        // segments grow (TSO autosizing) until a transfer is a few large packets, and
+        // "a quarter, at random" of a dozen can be none.
         run(
           ["ip", "netns", "exec", name, "nft", "-f", "-"],
           `table inet periscope_loss {
   chain input {
     type filter hook input priority 0; policy accept;
-    tcp dport ${tcpPort} numgen random mod ${oneIn} == 0 drop
+    tcp dport ${tcpPort} numgen inc mod ${oneIn} == 0 drop
   }
 }
 `,
