@@ -1,12 +1,13 @@
 // The requests explorer against the real stack: demo checkouts flow while the test
 // filters by service, opens a request's detail, narrows the list by dragging across
-// the latency heatmap, and exports what is listed.
+// the latency heatmap, exports what is listed, and checks that the heatmap draws the
+// API's exact counts (GET /api/v1/heatmap) cell by cell.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { driveCheckouts } from "./demoTraffic.ts";
-import { DEMO_URL_ENV } from "./stackOptions.ts";
+import { API_TOKEN_ENV, API_URL_ENV, DEMO_URL_ENV } from "./stackOptions.ts";
 
 const output = (name: string) => fileURLToPath(new URL(`./output/${name}`, import.meta.url));
 const FRONTEND = "shop/frontend";
@@ -29,6 +30,41 @@ async function settled(page: Page, query: RegExp) {
 
 async function rowAttributes(list: Locator, name: string): Promise<string[]> {
   return list.evaluateAll((els, attr) => els.map((el) => el.getAttribute(attr) ?? ""), name);
+}
+
+type HeatmapBody = {
+  rows: { fromMs: number }[];
+  columns: { time: string; errors: number; counts: number[] }[];
+};
+
+/** Non-empty cells and error counts as "time|row from ms|count" and "time|errors", sorted. */
+function heatmapFigures(cells: string[], errors: string[]) {
+  return { cells: [...cells].sort(), errors: [...errors].sort() };
+}
+
+/** What the drawn heatmap's API queries answer, straight from the collector, in heatmapFigures' form. */
+async function apiHeatmap(paths: string[]) {
+  const cells = new Map<string, number>();
+  const errors = new Map<string, number>();
+  for (const path of paths) {
+    const response = await fetch(`${process.env[API_URL_ENV]}${path}`, {
+      headers: { authorization: `Bearer ${process.env[API_TOKEN_ENV]}` },
+    });
+    expect(response.status, path).toBe(200);
+    const body = (await response.json()) as HeatmapBody;
+    for (const column of body.columns) {
+      const time = new Date(column.time).toISOString();
+      if (column.errors > 0) errors.set(time, (errors.get(time) ?? 0) + column.errors);
+      column.counts.forEach((count, row) => {
+        const key = `${time}|${body.rows[row]?.fromMs}`;
+        if (count > 0) cells.set(key, (cells.get(key) ?? 0) + count);
+      });
+    }
+  }
+  return heatmapFigures(
+    [...cells].map(([key, count]) => `${key}|${count}`),
+    [...errors].map(([time, count]) => `${time}|${count}`),
+  );
 }
 
 test("requests: filter by service, open a detail, select a heatmap region, export", async ({ page }) => {
@@ -193,6 +229,57 @@ test("requests: filter by service, open a detail, select a heatmap region, expor
 
     expect(await seriousViolations(page)).toEqual([]);
     await expect(page.getByTestId("api-error-banner")).toHaveCount(0);
+
+    // 6. The heatmap draws the metric series' exact counts: every cell and every
+    //    slice's errors equal what GET /api/v1/heatmap answers for the same query.
+    //    A closed window (ending a minute before the last whole one, so the agents'
+    //    series for it are in) keeps both sides still while they are compared.
+    let compared = 0;
+    await expect
+      .poll(
+        async () => {
+          const to = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+          const from = to - 5 * 60_000;
+          await page.goto(
+            `/requests?service=${encodeURIComponent(FRONTEND)}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`,
+          );
+          const drawn = page.getByTestId("heatmap-drawn");
+          await drawn.or(page.getByTestId("heatmap-empty")).waitFor({ timeout: 15_000 });
+          if ((await drawn.count()) === 0) return "no requests in the window yet";
+          const paths = ((await drawn.getAttribute("data-paths")) ?? "").split(" ");
+          expect(paths).toEqual([expect.stringMatching(/^\/api\/v1\/heatmap\?.*service=shop%2Ffrontend/)]);
+          expect(paths[0]).toContain(`from=${from}&to=${to}`);
+          const ui = heatmapFigures(
+            await page
+              .getByTestId("heatmap-cell")
+              .evaluateAll((els) =>
+                els.map(
+                  (el) =>
+                    `${el.getAttribute("data-column-time")}|${el.getAttribute("data-row-from")}|${el.getAttribute("data-count")}`,
+                ),
+              ),
+            await page
+              .getByTestId("heatmap-column-errors")
+              .evaluateAll((els) =>
+                els.map((el) => `${el.getAttribute("data-column-time")}|${el.getAttribute("data-errors")}`),
+              ),
+          );
+          const api = await apiHeatmap(paths);
+          // A difference is retried (a late series could land between the two reads)
+          // and shown in full if it persists.
+          if (JSON.stringify(ui) !== JSON.stringify(api))
+            return `drawn ${JSON.stringify(ui)} but the API counts ${JSON.stringify(api)}`;
+          compared = api.cells.length;
+          return compared > 0 ? "drawn as the API counts" : "no cells";
+        },
+        { timeout: 90_000, message: "the heatmap's cells equal GET /api/v1/heatmap's counts" },
+      )
+      .toBe("drawn as the API counts");
+    expect(compared).toBeGreaterThan(0);
+    await expect(page.getByTestId("heatmap-source")).toContainText(
+      `Exact counts from the metric series (every request, not the sampled records) of calls served by ${FRONTEND}`,
+    );
+    await page.getByTestId("latency-heatmap").screenshot({ path: output("requests-heatmap.png") });
   } finally {
     await traffic.stop();
   }

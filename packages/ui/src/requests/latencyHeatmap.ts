@@ -1,117 +1,140 @@
 // The latency heatmap (Coroot's drill-down): time across, duration up, each cell the
-// requests that took that long in that slice. Durations fall in base-2 buckets, the
-// metric series' own scale (collector migration 0013), so a cell spans one doubling.
-//
-// Cells are estimated from request records, each standing for `sampleWeight`
-// requests: the API exposes no per-bucket histogram, and the records are the only
-// source that carries both time and duration. The records are fetched one page per
-// column (heatmapSlices), so a busy minute cannot crowd the others out; a column
-// whose page was full is a sample of that slice, so colour shows each column's
-// share (its latency distribution), not absolute counts. Exact totals come from
-// the metric series (RED) and are drawn beside it, never summed from these cells.
-
-export interface HeatmapRecord {
-  timeMs: number;
-  durationMs: number;
-  error: boolean;
-  sampleWeight: number;
-}
+// requests that took that long in that slice. Cells are the collector's exact counts
+// from the metric series (GET /api/v1/heatmap, parsed by heatmapScope.ts), not an
+// estimate from sampled records. Rows are the API's base-2 ms rows (62.5 µs … 65 s);
+// columns its step-wide buckets. The histograms are not split by outcome, so errors
+// are known per column, not per cell.
+import type { HeatmapBody } from "./heatmapScope";
 
 export interface HeatmapRow {
-  /** The bucket's duration bounds in ms: [lowMs, highMs). */
+  /** The row's duration bounds in ms: [lowMs, highMs). */
   lowMs: number;
   highMs: number;
+  /** The API's first row also holds everything faster, its last everything slower. */
+  openBelow: boolean;
+  openAbove: boolean;
+}
+
+export interface HeatmapColumn {
+  startMs: number;
+  endMs: number;
+  requests: number;
+  errors: number;
 }
 
 export interface HeatmapCell {
   column: number;
   row: number;
-  /** This cell's part of its column's estimated requests, 0..1: what its colour shows. */
-  share: number;
-  /** Requests these records stand for (sum of weights). */
-  estimated: number;
-  /** Of which errors (sum of the erroring records' weights). */
-  estimatedErrors: number;
-  records: number;
+  count: number;
 }
 
 export interface HeatmapGrid {
+  /** Start of the first column and end of the last: whole API buckets. */
   fromMs: number;
   toMs: number;
-  columns: number;
+  columns: HeatmapColumn[];
   /** Bottom (fastest) first. */
   rows: HeatmapRow[];
+  /** Cells with at least one request, by row then column. */
   cells: HeatmapCell[];
-  maxEstimated: number;
-  /** Records that fell outside [from, to) and were left out. */
-  outside: number;
+  maxCount: number;
+  requests: number;
+  errors: number;
 }
 
-/** Fastest and slowest bucket exponents: 2^-6 ms ≈ 16 µs up to 2^16 ms ≈ 65 s and beyond. */
-export const MIN_EXPONENT = -6;
-export const MAX_EXPONENT = 16;
-/** Fewer rows than this makes a flat band that hides the shape; pad upward. */
+/** Fewer rows than this makes a flat band that hides the shape; pad around the data. */
 const MIN_ROWS = 6;
 
-export function durationExponent(durationMs: number): number {
-  if (!(durationMs > 0)) return MIN_EXPONENT;
-  return Math.min(MAX_EXPONENT, Math.max(MIN_EXPONENT, Math.floor(Math.log2(durationMs))));
-}
-
-export function buildHeatmap(
-  records: readonly HeatmapRecord[],
-  range: { fromMs: number; toMs: number },
-  columns: number,
-): HeatmapGrid {
-  const { fromMs, toMs } = range;
-  const span = toMs - fromMs;
-  const inside = records.filter((r) => r.timeMs >= fromMs && r.timeMs < toMs);
-  let low = MAX_EXPONENT;
-  let high = MIN_EXPONENT;
-  for (const r of inside) {
-    const e = durationExponent(r.durationMs);
-    low = Math.min(low, e);
-    high = Math.max(high, e);
+/**
+ * The grid of an API body, its rows narrowed to the durations that occur (at least
+ * six, so one busy row does not fill the plot). Rows left out hold no request.
+ */
+export function buildHeatmap(body: HeatmapBody): HeatmapGrid {
+  const stepMs = body.stepSeconds * 1000;
+  const used = body.rows.map((_, row) => body.columns.some((c) => (c.counts[row] ?? 0) > 0));
+  let low = used.indexOf(true);
+  let high = used.lastIndexOf(true);
+  if (low < 0) {
+    // Nothing yet: show the rows around 1 ms, where most calls land.
+    const oneMs = body.rows.findIndex((r) => r.fromMs >= 1);
+    low = Math.max(0, oneMs);
+    high = low;
   }
-  if (inside.length === 0) {
-    low = 0;
-    high = MIN_ROWS - 1;
-  }
-  while (high - low + 1 < MIN_ROWS) {
-    if (high < MAX_EXPONENT) high++;
+  while (high - low + 1 < Math.min(MIN_ROWS, body.rows.length)) {
+    if (high < body.rows.length - 1) high++;
     else low--;
   }
-  const rows: HeatmapRow[] = [];
-  for (let e = low; e <= high; e++) rows.push({ lowMs: 2 ** e, highMs: 2 ** (e + 1) });
-  // The fastest row also holds anything quicker (a 0 ms record), the slowest anything slower.
-  if (low === MIN_EXPONENT) (rows[0] as HeatmapRow).lowMs = 0;
-  const byKey = new Map<number, HeatmapCell>();
-  for (const r of inside) {
-    const column = Math.min(columns - 1, Math.floor(((r.timeMs - fromMs) / span) * columns));
-    const row = durationExponent(r.durationMs) - low;
-    const key = row * columns + column;
-    let cell = byKey.get(key);
-    if (!cell) {
-      cell = { column, row, share: 0, estimated: 0, estimatedErrors: 0, records: 0 };
-      byKey.set(key, cell);
-    }
-    const weight = r.sampleWeight > 0 ? r.sampleWeight : 1;
-    cell.estimated += weight;
-    if (r.error) cell.estimatedErrors += weight;
-    cell.records++;
+  const rows: HeatmapRow[] = body.rows.slice(low, high + 1).map((r, i) => ({
+    lowMs: r.fromMs,
+    highMs: r.toMs,
+    openBelow: low + i === 0,
+    openAbove: low + i === body.rows.length - 1,
+  }));
+  const columns: HeatmapColumn[] = body.columns.map((c) => {
+    const startMs = Date.parse(c.time);
+    return { startMs, endMs: startMs + stepMs, requests: c.requests, errors: c.errors };
+  });
+  const cells: HeatmapCell[] = [];
+  for (let row = 0; row < rows.length; row++) {
+    body.columns.forEach((c, column) => {
+      const count = c.counts[low + row] ?? 0;
+      if (count > 0) cells.push({ column, row, count });
+    });
   }
-  const cells = [...byKey.values()].sort((a, b) => a.row - b.row || a.column - b.column);
-  const columnTotals = new Map<number, number>();
-  for (const c of cells) columnTotals.set(c.column, (columnTotals.get(c.column) ?? 0) + c.estimated);
-  for (const c of cells) c.share = c.estimated / (columnTotals.get(c.column) ?? c.estimated);
-  const maxEstimated = cells.reduce((max, c) => Math.max(max, c.estimated), 0);
-  return { fromMs, toMs, columns, rows, cells, maxEstimated, outside: records.length - inside.length };
+  return {
+    fromMs: columns[0]?.startMs ?? Date.parse(body.from),
+    toMs: columns.at(-1)?.endMs ?? Date.parse(body.to),
+    columns,
+    rows,
+    cells,
+    maxCount: cells.reduce((max, c) => Math.max(max, c.count), 0),
+    requests: columns.reduce((sum, c) => sum + c.requests, 0),
+    errors: columns.reduce((sum, c) => sum + c.errors, 0),
+  };
+}
+
+/**
+ * How strongly a cell is drawn, 0.12..1: log-scaled over the grid's busiest cell,
+ * so a rare slow request stays visible beside thousands of fast ones.
+ */
+export function cellIntensity(count: number, maxCount: number): number {
+  if (count <= 0 || maxCount <= 0) return 0;
+  return 0.12 + 0.88 * (Math.log1p(count) / Math.log1p(maxCount));
+}
+
+/**
+ * A row bound as people say it. The rows double from 1 ms, so from 1,024 ms on
+ * they are 1, 2, 4 … 64 binary seconds: "1 s" reads better than "1.02 s" and is
+ * within 2.4 % (the exact bounds are in each cell's tooltip). Below 1 ms: µs.
+ */
+export function durationBoundLabel(ms: number): string {
+  if (ms >= 1024 && Number.isInteger(Math.log2(ms))) return `${ms / 1024} s`;
+  if (ms >= 1000) return `${Number((ms / 1000).toFixed(1))} s`;
+  if (ms >= 1) return `${Number(ms.toFixed(1))} ms`;
+  return `${Number((ms * 1000).toFixed(1))} µs`;
+}
+
+/** A row's exact bounds for its tooltip: "1,024–2,048 ms", "< 125 µs", "≥ 32,768 ms". */
+export function rowRangeText(row: HeatmapRow): string {
+  const ms = (value: number) =>
+    value < 1 ? `${Number((value * 1000).toFixed(1))} µs` : `${value.toLocaleString("en")} ms`;
+  if (row.openBelow) return `< ${ms(row.highMs)}`;
+  if (row.openAbove) return `≥ ${ms(row.lowMs)}`;
+  return boundsText(row.lowMs, row.highMs, ms);
+}
+
+function boundsText(low: number, high: number, ms: (value: number) => string): string {
+  const lowText = ms(low);
+  const highText = ms(high);
+  // "1,024–2,048 ms", not "1,024 ms–2,048 ms".
+  const unit = highText.slice(highText.lastIndexOf(" "));
+  return lowText.endsWith(unit) ? `${lowText.slice(0, -unit.length)}–${highText}` : `${lowText}–${highText}`;
 }
 
 export interface HeatmapSelection {
   fromMs: number;
   toMs: number;
-  /** Duration bounds as the API's minDurationMs / maxDurationMs take them. */
+  /** Duration bounds as the API's minDurationMs / maxDurationMs take them; "" for open. */
   minDurationMs: string;
   maxDurationMs: string;
 }
@@ -124,7 +147,8 @@ export function cellAt(
   width: number,
   height: number,
 ): { column: number; row: number } {
-  const column = Math.min(grid.columns - 1, Math.max(0, Math.floor((x / width) * grid.columns)));
+  const count = Math.max(1, grid.columns.length);
+  const column = Math.min(count - 1, Math.max(0, Math.floor((x / width) * count)));
   const fromBottom = Math.floor(((height - y) / height) * grid.rows.length);
   const row = Math.min(grid.rows.length - 1, Math.max(0, fromBottom));
   return { column, row };
@@ -136,16 +160,17 @@ export function selectionOf(
   a: { column: number; row: number },
   b: { column: number; row: number },
 ): HeatmapSelection {
-  const columnMs = (grid.toMs - grid.fromMs) / grid.columns;
-  const first = Math.min(a.column, b.column);
-  const last = Math.max(a.column, b.column);
+  const first = grid.columns[Math.min(a.column, b.column)];
+  const last = grid.columns[Math.max(a.column, b.column)];
   const lowRow = grid.rows[Math.min(a.row, b.row)] as HeatmapRow;
   const highRow = grid.rows[Math.max(a.row, b.row)] as HeatmapRow;
   return {
-    fromMs: Math.floor(grid.fromMs + first * columnMs),
-    toMs: Math.ceil(grid.fromMs + (last + 1) * columnMs),
-    // The grid's end rows are open-ended: the rows span only the durations seen so
-    // far, and a request faster or slower than those still belongs to the selection.
+    fromMs: first?.startMs ?? grid.fromMs,
+    toMs: last?.endMs ?? grid.toMs,
+    // The grid's end rows are open-ended: its rows span only the durations that
+    // occur, and a request faster or slower than those still belongs to the selection.
+    // Inside, a row's bounds are the API's (a histogram bucket straddling a bound was
+    // counted where its middle is, so a request within ~1 % of it may list one row over).
     minDurationMs: Math.min(a.row, b.row) === 0 ? "" : millisText(lowRow.lowMs),
     maxDurationMs: Math.max(a.row, b.row) === grid.rows.length - 1 ? "" : millisText(highRow.highMs),
   };
@@ -161,10 +186,12 @@ export function selectionCells(
   grid: HeatmapGrid,
   selection: { fromMs: number; toMs: number; minDurationMs: number; maxDurationMs: number },
 ): { firstColumn: number; lastColumn: number; lowRow: number; highRow: number } | undefined {
-  const columnMs = (grid.toMs - grid.fromMs) / grid.columns;
-  const firstColumn = Math.max(0, Math.floor((selection.fromMs - grid.fromMs) / columnMs));
-  const lastColumn = Math.min(grid.columns - 1, Math.ceil((selection.toMs - grid.fromMs) / columnMs) - 1);
-  if (lastColumn < firstColumn) return undefined;
+  const inside = grid.columns
+    .map((c, index) => ({ c, index }))
+    .filter(({ c }) => c.endMs > selection.fromMs && c.startMs < selection.toMs);
+  const firstColumn = inside[0]?.index;
+  const lastColumn = inside.at(-1)?.index;
+  if (firstColumn === undefined || lastColumn === undefined) return undefined;
   let lowRow = 0;
   let highRow = grid.rows.length - 1;
   grid.rows.forEach((row, index) => {
@@ -173,17 +200,4 @@ export function selectionCells(
       highRow = index;
   });
   return { firstColumn, lastColumn, lowRow, highRow: Math.max(lowRow, highRow) };
-}
-
-/** The time slice of each column: one API page is fetched per slice. */
-export function heatmapSlices(
-  fromMs: number,
-  toMs: number,
-  columns: number,
-): { fromMs: number; toMs: number }[] {
-  const width = (toMs - fromMs) / columns;
-  return Array.from({ length: columns }, (_, i) => ({
-    fromMs: Math.floor(fromMs + i * width),
-    toMs: i === columns - 1 ? toMs : Math.floor(fromMs + (i + 1) * width),
-  }));
 }

@@ -127,16 +127,15 @@ export interface FrameFilters {
 }
 
 /**
- * The query string for GET /api/v1/requests. `forHeatmap` leaves out what the heatmap
- * selection itself sets (the time window and the duration bounds), so the heatmap keeps
- * showing the whole frame while the list narrows to the selection.
+ * The query string for GET /api/v1/requests: the frame, the filters, and a heatmap
+ * selection's time window (clamped to the frame) and duration bounds.
  */
 export function requestsApiParams(
   frame: FrameFilters,
   filters: RequestFilters,
-  options: { limit: number; cursor?: string | null; forHeatmap?: boolean },
+  options: { limit: number; cursor?: string | null },
 ): URLSearchParams {
-  const windowed = !options.forHeatmap && filters.selTo > filters.selFrom && filters.selFrom > 0;
+  const windowed = filters.selTo > filters.selFrom && filters.selFrom > 0;
   const from = windowed ? Math.max(filters.selFrom, frame.from.getTime()) : frame.from.getTime();
   const to = windowed ? Math.min(filters.selTo, frame.to.getTime()) : frame.to.getTime();
   const out = new URLSearchParams({ from: String(from), to: String(Math.max(to, from + 1)) });
@@ -155,10 +154,8 @@ export function requestsApiParams(
     "node",
   ] as const;
   for (const key of keys) if (filters[key] !== "") out.set(key, filters[key]);
-  if (!options.forHeatmap) {
-    if (filters.minDurationMs !== "") out.set("minDurationMs", filters.minDurationMs);
-    if (filters.maxDurationMs !== "") out.set("maxDurationMs", filters.maxDurationMs);
-  }
+  if (filters.minDurationMs !== "") out.set("minDurationMs", filters.minDurationMs);
+  if (filters.maxDurationMs !== "") out.set("maxDurationMs", filters.maxDurationMs);
   if (filters.observations !== "one") out.set("observations", filters.observations);
   out.set("limit", String(options.limit));
   if (options.cursor) out.set("cursor", options.cursor);

@@ -1,16 +1,20 @@
 "use client";
 
-// The latency heatmap: d3 scales over the pure grid of requests/latencyHeatmap.ts.
-// Dragging across cells selects a time window and a duration band; the explorer puts
-// the selection in the URL and narrows the list to it.
+// The latency heatmap: d3 scales over the pure grid of requests/latencyHeatmap.ts,
+// whose cells are the metric series' exact counts. Above the cells, each column's
+// requests (errors stacked in red) and an error lane: the histograms are not split
+// by outcome, so errors are marked per column. Dragging across cells selects a time
+// window and a duration band; the explorer puts it in the URL and narrows the list.
 import { scaleTime } from "d3";
 import { useEffect, useRef, useState } from "react";
-import { formatLatency } from "../../format/formatLatency";
 import { formatClock } from "../../format/formatTime";
 import {
   cellAt,
+  cellIntensity,
+  durationBoundLabel,
   type HeatmapGrid,
   type HeatmapSelection,
+  rowRangeText,
   selectionCells,
   selectionOf,
 } from "../../requests/latencyHeatmap";
@@ -18,28 +22,19 @@ import {
 const MARGIN = { left: 70, right: 12, top: 8, bottom: 24 };
 const PLOT_HEIGHT = 190;
 const STRIP_HEIGHT = 44;
-const STRIP_GAP = 10;
-
-/** One metric-series bucket: exact counts of every request, not estimates from records. */
-export interface CountBucket {
-  timeMs: number;
-  stepMs: number;
-  requests: number;
-  errors: number;
-}
+const ERROR_LANE = 8;
+const GAP = 6;
 
 export interface LatencyHeatmapProps {
   grid: HeatmapGrid;
   /** The selection now in the URL, to draw back. */
   selection: { fromMs: number; toMs: number; minDurationMs: number; maxDurationMs: number } | undefined;
-  /** Requests and errors per bucket from the metric series; drawn above the cells when given. */
-  counts: CountBucket[] | undefined;
   onSelect(selection: HeatmapSelection): void;
 }
 
 type Corner = { column: number; row: number };
 
-export function LatencyHeatmap({ grid, selection, counts, onSelect }: LatencyHeatmapProps) {
+export function LatencyHeatmap({ grid, selection, onSelect }: LatencyHeatmapProps) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(900);
   const [drag, setDrag] = useState<{ a: Corner; b: Corner } | undefined>(undefined);
@@ -53,11 +48,13 @@ export function LatencyHeatmap({ grid, selection, counts, onSelect }: LatencyHea
     return () => observer.disconnect();
   }, []);
 
+  const columnCount = Math.max(1, grid.columns.length);
   const plotWidth = width - MARGIN.left - MARGIN.right;
-  const cellWidth = plotWidth / grid.columns;
+  const cellWidth = plotWidth / columnCount;
   const cellHeight = PLOT_HEIGHT / grid.rows.length;
   const x = scaleTime().domain([grid.fromMs, grid.toMs]).range([0, plotWidth]);
   const ticks = x.ticks(Math.max(2, Math.floor(plotWidth / 110)));
+  const plotTop = STRIP_HEIGHT + GAP + ERROR_LANE + GAP;
 
   const cornerOf = (event: React.PointerEvent<SVGRectElement>): Corner => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -97,23 +94,29 @@ export function LatencyHeatmap({ grid, selection, counts, onSelect }: LatencyHea
     const move = moves[event.key];
     if (!move) return;
     event.preventDefault();
-    const from = drag?.b ?? { column: grid.columns - 1, row: 0 };
+    const from = drag?.b ?? { column: columnCount - 1, row: 0 };
     const next = {
-      column: Math.min(grid.columns - 1, Math.max(0, from.column + (drag ? move[0] : 0))),
+      column: Math.min(columnCount - 1, Math.max(0, from.column + (drag ? move[0] : 0))),
       row: Math.min(grid.rows.length - 1, Math.max(0, from.row + (drag ? move[1] : 0))),
     };
     setDrag({ a: event.shiftKey && drag ? drag.a : next, b: next });
   };
 
-  const errorCells = grid.cells.filter((c) => c.estimatedErrors > 0).length;
-  const strip = counts !== undefined && counts.length > 0 ? STRIP_HEIGHT + STRIP_GAP : 0;
-  const maxCount = Math.max(1, ...(counts ?? []).map((c) => c.requests));
+  const maxRequests = Math.max(1, ...grid.columns.map((c) => c.requests));
+  const errorColumns = grid.columns.filter((c) => c.errors > 0).length;
+  // Row bounds on the lines between rows; an open end has no bound to name.
+  const bounds = grid.rows.flatMap((row, index) => [
+    ...(index > 0 || !row.openBelow ? [{ ms: row.lowMs, y: rowY(index) + cellHeight }] : []),
+    ...(index === grid.rows.length - 1 && !row.openAbove ? [{ ms: row.highMs, y: rowY(index) }] : []),
+  ]);
   return (
     <div
       ref={box}
       className="latency-heatmap"
       data-testid="latency-heatmap"
       data-cells={grid.cells.length}
+      data-requests={grid.requests}
+      data-errors={grid.errors}
       // A custom keyboard widget (arrow keys select cells): the role that says so.
       role="application"
       aria-label="Latency heatmap selection: arrow keys move, Shift+arrows stretch, Enter lists the requests in it, Escape cancels"
@@ -124,65 +127,88 @@ export function LatencyHeatmap({ grid, selection, counts, onSelect }: LatencyHea
     >
       <svg
         width={width}
-        height={PLOT_HEIGHT + MARGIN.top + MARGIN.bottom + strip}
+        height={plotTop + PLOT_HEIGHT + MARGIN.top + MARGIN.bottom}
         role="img"
-        aria-label={`Latency heatmap: ${grid.cells.length} cells with requests, ${errorCells} with errors. Drag across it to list the requests in a time window and duration band.`}
+        aria-label={`Latency heatmap from the metric series: ${grid.requests} requests in ${grid.cells.length} cells, errors in ${errorColumns} of ${grid.columns.length} time slices. Drag across it to list the requests in a time window and duration band.`}
       >
-        {strip > 0 ? (
-          <g transform={`translate(${MARGIN.left},${MARGIN.top})`} data-testid="metric-count-strip">
-            <text
-              className="latency-heatmap__axis"
-              x={-6}
-              y={STRIP_HEIGHT / 2}
-              textAnchor="end"
-              dominantBaseline="middle"
-            >
-              requests
-            </text>
-            {(counts ?? []).map((c) => {
-              const left = Math.max(0, x(c.timeMs));
-              const right = Math.min(plotWidth, x(c.timeMs + c.stepMs));
-              const h = (c.requests / maxCount) * STRIP_HEIGHT;
-              const e = (c.errors / maxCount) * STRIP_HEIGHT;
-              if (right <= left) return null;
-              return (
-                <g key={c.timeMs}>
+        <g transform={`translate(${MARGIN.left},${MARGIN.top})`} data-testid="metric-count-strip">
+          <text
+            className="latency-heatmap__axis"
+            x={-6}
+            y={STRIP_HEIGHT / 2}
+            textAnchor="end"
+            dominantBaseline="middle"
+          >
+            requests
+          </text>
+          <text
+            className="latency-heatmap__axis"
+            x={-6}
+            y={STRIP_HEIGHT + GAP + ERROR_LANE / 2}
+            textAnchor="end"
+            dominantBaseline="middle"
+          >
+            errors
+          </text>
+          {grid.columns.map((c, index) => {
+            const left = index * cellWidth;
+            const h = (c.requests / maxRequests) * STRIP_HEIGHT;
+            const e = (c.errors / maxRequests) * STRIP_HEIGHT;
+            const span = `${formatClock(c.startMs).slice(0, 5)}–${formatClock(c.endMs).slice(0, 5)}`;
+            return (
+              <g key={c.startMs}>
+                {c.requests > 0 ? (
                   <rect
                     className="latency-heatmap__count"
                     x={left + 0.5}
                     y={STRIP_HEIGHT - h}
-                    width={Math.max(1, right - left - 1)}
+                    width={Math.max(1, cellWidth - 1)}
                     height={h}
                   >
-                    <title>{`${c.requests} requests, ${c.errors} errors from ${formatClock(c.timeMs)} (metrics)`}</title>
+                    <title>{`${c.requests.toLocaleString("en")} requests, ${c.errors.toLocaleString("en")} errors, ${span}`}</title>
                   </rect>
-                  {e > 0 ? (
-                    <rect
-                      className="latency-heatmap__count-errors"
-                      x={left + 0.5}
-                      y={STRIP_HEIGHT - e}
-                      width={Math.max(1, right - left - 1)}
-                      height={e}
-                    />
-                  ) : null}
-                </g>
-              );
-            })}
-          </g>
-        ) : null}
-        <g transform={`translate(${MARGIN.left},${MARGIN.top + strip})`}>
-          {grid.rows.map((row, index) => (
+                ) : null}
+                {e > 0 ? (
+                  <rect
+                    className="latency-heatmap__count-errors"
+                    x={left + 0.5}
+                    y={STRIP_HEIGHT - e}
+                    width={Math.max(1, cellWidth - 1)}
+                    height={e}
+                  />
+                ) : null}
+                {c.errors > 0 ? (
+                  // One mark per slice with errors, however few: a 1-in-1000 error is
+                  // invisible in the stacked bar, not here.
+                  <rect
+                    className="latency-heatmap__error-mark"
+                    data-testid="heatmap-column-errors"
+                    data-column-time={new Date(c.startMs).toISOString()}
+                    data-errors={c.errors}
+                    x={left + 0.5}
+                    y={STRIP_HEIGHT + GAP}
+                    width={Math.max(1, cellWidth - 1)}
+                    height={ERROR_LANE}
+                    fillOpacity={0.45 + 0.55 * Math.min(1, (c.errors / Math.max(1, c.requests)) * 10)}
+                  >
+                    <title>{`${c.errors.toLocaleString("en")} errors of ${c.requests.toLocaleString("en")} requests (${((c.errors / Math.max(1, c.requests)) * 100).toFixed(1)} %), ${span}`}</title>
+                  </rect>
+                ) : null}
+              </g>
+            );
+          })}
+        </g>
+        <g transform={`translate(${MARGIN.left},${MARGIN.top + plotTop})`}>
+          {bounds.map((bound) => (
             <text
-              key={row.lowMs}
+              key={bound.ms}
               className="latency-heatmap__axis"
               x={-6}
-              y={rowY(index) + cellHeight / 2}
+              y={bound.y}
               textAnchor="end"
               dominantBaseline="middle"
             >
-              {index === 0 && row.lowMs === 0
-                ? `< ${formatLatency(row.highMs)}`
-                : `≥ ${formatLatency(row.lowMs)}`}
+              {durationBoundLabel(bound.ms)}
             </text>
           ))}
           {ticks.map((tick) => (
@@ -197,23 +223,30 @@ export function LatencyHeatmap({ grid, selection, counts, onSelect }: LatencyHea
             </text>
           ))}
           <rect className="latency-heatmap__plot" width={plotWidth} height={PLOT_HEIGHT} />
-          {grid.cells.map((cell) => (
-            <rect
-              key={`${cell.row}:${cell.column}`}
-              className={
-                cell.estimatedErrors > 0 ? "latency-heatmap__cell has-errors" : "latency-heatmap__cell"
-              }
-              x={cell.column * cellWidth + 0.5}
-              y={rowY(cell.row) + 0.5}
-              width={Math.max(1, cellWidth - 1)}
-              height={Math.max(1, cellHeight - 1)}
-              fillOpacity={0.15 + 0.85 * Math.sqrt(cell.share)}
-            >
-              <title>
-                {`${Math.round(cell.share * 100)}% of the column: ≈ ${Math.round(cell.estimated)} requests (${cell.records} records), ${Math.round(cell.estimatedErrors)} errors, ${formatLatency(grid.rows[cell.row]?.lowMs ?? 0)}–${formatLatency(grid.rows[cell.row]?.highMs ?? 0)}`}
-              </title>
-            </rect>
-          ))}
+          {grid.cells.map((cell) => {
+            const column = grid.columns[cell.column];
+            const row = grid.rows[cell.row];
+            if (!column || !row) return null;
+            return (
+              <rect
+                key={`${cell.row}:${cell.column}`}
+                className="latency-heatmap__cell"
+                data-testid="heatmap-cell"
+                data-column-time={new Date(column.startMs).toISOString()}
+                data-row-from={row.lowMs}
+                data-count={cell.count}
+                x={cell.column * cellWidth + 0.5}
+                y={rowY(cell.row) + 0.5}
+                width={Math.max(1, cellWidth - 1)}
+                height={Math.max(1, cellHeight - 1)}
+                fillOpacity={cellIntensity(cell.count, grid.maxCount)}
+              >
+                <title>
+                  {`${cell.count === 1 ? "1 request" : `${cell.count.toLocaleString("en")} requests`} took ${rowRangeText(row)}, ${formatClock(column.startMs).slice(0, 5)}–${formatClock(column.endMs).slice(0, 5)}`}
+                </title>
+              </rect>
+            );
+          })}
           {shown ? (
             <rect
               className="latency-heatmap__selection"

@@ -6,6 +6,7 @@
 // requests/requestFilters.ts), so a link or Back restores the exact view.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useFrame } from "../../frame/useFrame";
+import { describeScope, heatmapQueries, sliceText } from "../../requests/heatmapScope";
 import { buildHeatmap, type HeatmapSelection } from "../../requests/latencyHeatmap";
 import { parseRedCounts, parseServiceTotals } from "../../requests/parseRequestsApi";
 import {
@@ -20,19 +21,16 @@ import { ApiErrorBanner } from "../ApiErrorBanner/ApiErrorBanner";
 import { RequestDetailDrawer } from "../RequestDetail/RequestDetailDrawer";
 import { ExportButtons } from "./ExportButtons";
 import { FilterBar, type FilterValues } from "./FilterBar";
-import { type CountBucket, LatencyHeatmap } from "./LatencyHeatmap";
+import { LatencyHeatmap } from "./LatencyHeatmap";
 import { SamplingBanner } from "./SamplingBanner";
 import { useApiJson } from "./useApiJson";
-import { useHeatmapRecords } from "./useHeatmapRecords";
+import { useHeatmapCounts } from "./useHeatmapCounts";
 import { useRequestPages } from "./useRequestPages";
 import { VirtualRequestList } from "./VirtualRequestList";
 import "../RequestTable/RequestTable.css";
 import "./RequestExplorer.css";
 
 const PAGE_SIZE = 200;
-/** Columns of the heatmap, each one API page of at most HEATMAP_PAGE records. */
-const HEATMAP_COLUMNS = 30;
-const HEATMAP_PAGE = 100;
 
 const FILTER_KEYS = Object.keys(DEFAULT_FILTERS) as (keyof typeof DEFAULT_FILTERS)[];
 
@@ -62,17 +60,8 @@ export function RequestExplorer() {
     );
   }, [filterKey, listQuery, firstPageOnly]);
 
-  const heatmapQuery = requestsApiParams(frameFilters, filters, {
-    limit: HEATMAP_PAGE,
-    forHeatmap: true,
-  }).toString();
-  const heatmap = useHeatmapRecords(
-    heatmapQuery,
-    frame.from.getTime(),
-    frame.to.getTime(),
-    HEATMAP_COLUMNS,
-    HEATMAP_PAGE,
-  );
+  const heatmapScope = heatmapQueries(frameFilters, filters);
+  const heatmap = useHeatmapCounts(heatmapScope.queries.map(String));
   const range = `from=${frame.from.getTime()}&to=${frame.to.getTime()}`;
   const namesRange = `from=${Math.floor(frame.from.getTime() / 60_000) * 60_000}&to=${Math.ceil(frame.to.getTime() / 60_000) * 60_000}`;
   const service = frame.state.service;
@@ -87,26 +76,7 @@ export function RequestExplorer() {
     parseServiceTotals,
   );
 
-  const grid = useMemo(
-    () =>
-      buildHeatmap(
-        (heatmap.records ?? []).map((r) => ({
-          timeMs: Date.parse(r.time),
-          durationMs: r.durationMs,
-          error: r.error,
-          sampleWeight: r.sampleWeight,
-        })),
-        { fromMs: frame.from.getTime(), toMs: frame.to.getTime() },
-        HEATMAP_COLUMNS,
-      ),
-    [heatmap.records, frame.from, frame.to],
-  );
-  const counts: CountBucket[] | undefined = red.data?.points.map((p) => ({
-    timeMs: Date.parse(p.time),
-    stepMs: red.data ? red.data.stepSeconds * 1000 : 60_000,
-    requests: p.requests,
-    errors: p.errors,
-  }));
+  const grid = useMemo(() => (heatmap.body ? buildHeatmap(heatmap.body) : undefined), [heatmap.body]);
   const exact = red.data
     ? {
         requests: red.data.points.reduce((sum, p) => sum + p.requests, 0),
@@ -170,8 +140,8 @@ export function RequestExplorer() {
             Latency
           </h2>
           <span className="card__meta">
-            {heatmap.records
-              ? `${heatmap.records.length.toLocaleString("en")} records, ${HEATMAP_PAGE} at most per column${heatmap.sampledSlices > 0 ? ` (${heatmap.sampledSlices} columns sampled)` : ""} · colour: each column's share · red outline: errors · drag or use arrow keys to select`
+            {grid
+              ? `${grid.requests.toLocaleString("en")} requests, ${grid.errors.toLocaleString("en")} errors · colour: requests per cell (log scale) · red marks: slices with errors · drag or use arrow keys to select`
               : "Loading…"}
           </span>
           {hasSelection ? (
@@ -180,25 +150,45 @@ export function RequestExplorer() {
             </button>
           ) : null}
         </header>
-        {heatmap.records && heatmap.records.length === 0 ? (
-          <p className="request-explorer__empty">No requests in this range for these filters.</p>
+        {heatmap.body ? (
+          <p className="muted latency-heatmap__source" data-testid="heatmap-source">
+            Exact counts from the metric series (every request, not the sampled records) of{" "}
+            {describeScope(heatmapScope.scope, heatmap.body.observedFrom)},{" "}
+            {sliceText(heatmap.body.stepSeconds)}
+            slices.
+            {heatmapScope.unapplied.length > 0
+              ? ` Not narrowed by ${heatmapScope.unapplied.join(", ")}: the series are kept per service and edge; the list below is.`
+              : ""}
+          </p>
+        ) : null}
+        {!grid ? (
+          <p className="request-explorer__empty">
+            {heatmap.error ? "Heatmap unavailable." : "Loading heatmap…"}
+          </p>
+        ) : grid.requests === 0 ? (
+          <p className="request-explorer__empty" data-testid="heatmap-empty">
+            No requests in this range for this scope.
+          </p>
         ) : (
-          <LatencyHeatmap
-            grid={grid}
-            counts={counts}
-            selection={
-              hasSelection
-                ? {
-                    fromMs: filters.selFrom,
-                    toMs: filters.selTo,
-                    minDurationMs: Number(filters.minDurationMs || 0),
-                    maxDurationMs:
-                      filters.maxDurationMs === "" ? Number.POSITIVE_INFINITY : Number(filters.maxDurationMs),
-                  }
-                : undefined
-            }
-            onSelect={select}
-          />
+          <div data-testid="heatmap-drawn" data-paths={heatmap.paths.join(" ")}>
+            <LatencyHeatmap
+              grid={grid}
+              selection={
+                hasSelection
+                  ? {
+                      fromMs: filters.selFrom,
+                      toMs: filters.selTo,
+                      minDurationMs: Number(filters.minDurationMs || 0),
+                      maxDurationMs:
+                        filters.maxDurationMs === ""
+                          ? Number.POSITIVE_INFINITY
+                          : Number(filters.maxDurationMs),
+                    }
+                  : undefined
+              }
+              onSelect={select}
+            />
+          </div>
         )}
       </section>
       <section className="card request-explorer__list" aria-labelledby="request-list-title">
