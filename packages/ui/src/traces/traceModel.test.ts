@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CHECKOUT_SERVER } from "../requests/requests.fixtures";
-import { buildWaterfall, parseTrace } from "./traceModel";
+import { buildWaterfall, parseTrace, traceHeading } from "./traceModel";
 
 const at = (offsetUs: number) => {
   const ns = BigInt(CHECKOUT_SERVER.timeUnixNano) + BigInt(offsetUs) * 1000n;
@@ -95,6 +95,27 @@ describe("buildWaterfall", () => {
       "b 6-9",
       "a 9-10",
     ]);
+  });
+
+  it("counts the services that own spans, and a caller outside the trace apart", () => {
+    const end = (service: string) => ({ ...CHECKOUT_SERVER.server, service });
+    const chain: [string, string][] = [
+      ["shop/loadgen", "shop/frontend"],
+      ["shop/frontend", "orders/orders"],
+      ["orders/orders", "postgres"],
+      ["orders/orders", "redis-server"],
+    ];
+    const spans = (trace?.spans ?? []).map((span, i) => {
+      const [client, server] = chain[i] as [string, string];
+      return { ...span, request: { ...span.request, client: end(client), server: end(server) } };
+    });
+    const chained = buildWaterfall(spans);
+    expect(chained.services).toEqual(["shop/frontend", "orders/orders", "postgres", "redis-server"]);
+    expect(chained.outsideCallers).toEqual(["shop/loadgen"]);
+    expect(traceHeading(chained)).toBe("10.0 ms · 4 spans · 4 services · +1 caller outside the trace");
+    expect(traceHeading(buildWaterfall(spans.slice(1, 2)))).toBe(
+      "8.00 ms · 1 span · 1 service · +1 caller outside the trace",
+    );
   });
 
   it("is empty for no spans", () => {

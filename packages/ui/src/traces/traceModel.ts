@@ -2,6 +2,7 @@
 // out as waterfall rows: each span's offset and width as fractions of the trace,
 // depth-first as the API orders them, with its share of the critical path.
 import { asObject, readArray, readBoolean, readNumber, readString } from "../api/jsonFields";
+import { formatLatency } from "../format/formatLatency";
 import { parseRequestView } from "../requests/parseRequestsApi";
 import type { RequestView } from "../requests/requestTypes";
 import { type CriticalSegment, criticalPath } from "./criticalPath";
@@ -79,7 +80,10 @@ export interface Waterfall {
   durationMs: number;
   rows: WaterfallRow[];
   segments: CriticalSegment[];
+  /** Services that own a span (the server end of a span's request). */
   services: string[];
+  /** Callers that own no span: the client of the root, seen only as its caller (e.g. a load generator). */
+  outsideCallers: string[];
 }
 
 /**
@@ -100,7 +104,8 @@ function nanosOf(request: RequestView): bigint {
 const endpointName = (e: RequestView["server"]) => e.service || e.processName || `${e.ip}:${e.port}`;
 
 export function buildWaterfall(spans: readonly TraceSpan[]): Waterfall {
-  if (spans.length === 0) return { startEpochMs: 0, durationMs: 0, rows: [], segments: [], services: [] };
+  if (spans.length === 0)
+    return { startEpochMs: 0, durationMs: 0, rows: [], segments: [], services: [], outsideCallers: [] };
   // BigInt has no Math.min; a loop keeps the nanoseconds exact.
   let origin = nanosOf((spans[0] as TraceSpan).request);
   for (const span of spans) {
@@ -137,6 +142,26 @@ export function buildWaterfall(spans: readonly TraceSpan[]): Waterfall {
       caller: endpointName(span.request.client),
     };
   });
-  const services = [...new Set(rows.flatMap((r) => [r.caller, r.service]))];
-  return { startEpochMs: Number(origin / 1_000_000n), durationMs, rows, segments, services };
+  const services = [...new Set(rows.map((r) => r.service))];
+  const owners = new Set(services);
+  const outsideCallers = [...new Set(rows.map((r) => r.caller).filter((caller) => !owners.has(caller)))];
+  return { startEpochMs: Number(origin / 1_000_000n), durationMs, rows, segments, services, outsideCallers };
+}
+
+const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * "42.0 ms · 11 spans · 9 services · +1 caller outside the trace". A service counts
+ * when it owns a span; the root's caller (a load generator, a browser) is seen
+ * only as the client of the first request, so it is named apart.
+ */
+export function traceHeading(waterfall: Waterfall): string {
+  const parts = [
+    formatLatency(waterfall.durationMs),
+    counted(waterfall.rows.length, "span", "spans"),
+    counted(waterfall.services.length, "service", "services"),
+  ];
+  const outside = waterfall.outsideCallers.length;
+  if (outside > 0) parts.push(`+${counted(outside, "caller", "callers")} outside the trace`);
+  return parts.join(" · ");
 }

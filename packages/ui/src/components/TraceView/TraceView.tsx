@@ -8,7 +8,7 @@ import { useCallback, useMemo } from "react";
 import { formatLatency } from "../../format/formatLatency";
 import { useFrame } from "../../frame/useFrame";
 import { operationAndTarget } from "../../requests/detailFields";
-import { buildWaterfall, parseTrace, type WaterfallRow } from "../../traces/traceModel";
+import { buildWaterfall, parseTrace, traceHeading, type WaterfallRow } from "../../traces/traceModel";
 import { RequestDetailDrawer } from "../RequestDetail/RequestDetailDrawer";
 import { useApiJson } from "../RequestExplorer/useApiJson";
 import "../RequestTable/RequestTable.css";
@@ -54,8 +54,15 @@ export function TraceView({ traceId }: { traceId: string }) {
         <section className="card trace-view__card" aria-labelledby="waterfall-title">
           <header className="card__header">
             <h2 id="waterfall-title" className="card__title">
-              {formatLatency(waterfall.durationMs)} · {waterfall.rows.length} spans ·{" "}
-              {waterfall.services.length} services
+              <span
+                title={
+                  waterfall.outsideCallers.length > 0
+                    ? `outside the trace: ${waterfall.outsideCallers.join(", ")}`
+                    : undefined
+                }
+              >
+                {traceHeading(waterfall)}
+              </span>
             </h2>
             <span className="card__meta">
               <span className="trace-view__legend-critical" aria-hidden="true" /> critical path ·{" "}
