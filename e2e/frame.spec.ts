@@ -162,3 +162,38 @@ test("the header shows live traffic, filters go into the URL, and the theme togg
     await traffic.stop();
   }
 });
+
+test("the fonts are bundled: text and ids use Inter and JetBrains Mono from the UI's own server", async ({
+  page,
+  baseURL,
+}) => {
+  const fontRequests: string[] = [];
+  page.on("request", (request) => {
+    if (request.resourceType() === "font") fontRequests.push(request.url());
+  });
+  await page.goto("/requests");
+  await expect(page.getByRole("heading", { name: "Requests", level: 1 })).toBeVisible();
+  const faces = await page.evaluate(async () => {
+    await document.fonts.ready;
+    const familyOf = (selector: string) => {
+      const element = document.querySelector(selector);
+      return element ? (getComputedStyle(element).fontFamily.split(",")[0]?.trim() ?? "") : "";
+    };
+    const sans = familyOf("body");
+    const mono =
+      getComputedStyle(document.documentElement).getPropertyValue("--font-mono").split(",")[0]?.trim() ?? "";
+    return {
+      sans,
+      mono,
+      // Loaded, not merely declared: the file arrived and decoded.
+      loadedFamilies: [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family),
+    };
+  });
+  // next/font/local names each face after its export in app/fonts.ts.
+  expect(faces.sans.replaceAll(/["']/g, "")).toBe("inter");
+  expect(faces.mono.replaceAll(/["']/g, "")).toBe("jetBrainsMono");
+  expect(faces.loadedFamilies).toContain("inter");
+  // Every font came from the UI's origin: nothing is fetched from outside.
+  expect(fontRequests.length).toBeGreaterThan(0);
+  for (const url of fontRequests) expect(new URL(url).origin).toBe(new URL(baseURL ?? "").origin);
+});

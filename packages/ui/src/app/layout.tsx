@@ -3,6 +3,7 @@ import { type ReactNode, Suspense } from "react";
 import { Header, HeaderPlaceholder } from "../components/Header/Header";
 import { THEME_BOOT_SCRIPT } from "../components/Header/theme";
 import { LiveProvider } from "../frame/LiveProvider";
+import { inter, jetBrainsMono } from "./fonts";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -14,7 +15,7 @@ export const metadata: Metadata = {
 // hydrates, so the server's markup and the DOM differ there on purpose.
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en" suppressHydrationWarning>
+    <html lang="en" className={`${inter.variable} ${jetBrainsMono.variable}`} suppressHydrationWarning>
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script, no user input */}
         <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
