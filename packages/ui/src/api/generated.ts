@@ -3062,7 +3062,7 @@ export interface paths {
                             requestCount: number;
                             spans: {
                                 childSpanIds: string[];
-                                /** @description on the critical path: back from the last-finishing root's end through the child that finished last (Uber's CRISP) */
+                                /** @description on the critical path: back from the last-finishing root's end through the child that finished last, then the child that finished before that one started, and so on (Uber's CRISP); a call that ran beside a longer one is not on it */
                                 critical: boolean;
                                 depth: number;
                                 durationMs: number;
@@ -3124,7 +3124,7 @@ export interface paths {
                                 operation: string;
                                 /** @description the span names a parent that is not in the trace (not kept within the record budget, or not traced), and none could be inferred */
                                 orphan: boolean;
-                                /** @description the parent was not recorded and was chosen by caller service and enclosing time: a reading of timing, not of threads. On Node's single event loop (and other async servers) one thread serves many requests at once, so which incoming request an outgoing call belongs to cannot be read from the thread; propagate traceparent for exact parentage */
+                                /** @description the parent was not recorded and was chosen by caller service and enclosing time: a reading of timing, not of threads. On Node's single event loop (and other async servers) one thread serves many requests at once, so which incoming request an outgoing call belongs to cannot be read from the thread; propagate traceparent for exact parentage. Parents are never inferred from threads, for any server yet: a call that carries no traceparent is not part of any trace */
                                 parentInferred: boolean;
                                 parentSpanId: string;
                                 request: {

@@ -38,7 +38,7 @@ const spanSchema = {
     parentInferred: {
       type: "boolean",
       description:
-        "the parent was not recorded and was chosen by caller service and enclosing time: a reading of timing, not of threads. On Node's single event loop (and other async servers) one thread serves many requests at once, so which incoming request an outgoing call belongs to cannot be read from the thread; propagate traceparent for exact parentage",
+        "the parent was not recorded and was chosen by caller service and enclosing time: a reading of timing, not of threads. On Node's single event loop (and other async servers) one thread serves many requests at once, so which incoming request an outgoing call belongs to cannot be read from the thread; propagate traceparent for exact parentage. Parents are never inferred from threads, for any server yet: a call that carries no traceparent is not part of any trace",
     },
     orphan: {
       type: "boolean",
@@ -61,7 +61,7 @@ const spanSchema = {
     critical: {
       type: "boolean",
       description:
-        "on the critical path: back from the last-finishing root's end through the child that finished last (Uber's CRISP)",
+        "on the critical path: back from the last-finishing root's end through the child that finished last, then the child that finished before that one started, and so on (Uber's CRISP); a call that ran beside a longer one is not on it",
     },
     depth: { type: "integer" },
     childSpanIds: { type: "array", items: { type: "string" } },
