@@ -53,8 +53,10 @@ export function LatencyHeatmap({ grid, selection, onSelect }: LatencyHeatmapProp
   const cellWidth = plotWidth / columnCount;
   const cellHeight = PLOT_HEIGHT / grid.rows.length;
   const x = scaleTime().domain([grid.fromMs, grid.toMs]).range([0, plotWidth]);
-  const ticks = x.ticks(Math.max(2, Math.floor(plotWidth / 110)));
-  const plotTop = STRIP_HEIGHT + GAP + ERROR_LANE + GAP;
+  // Columns are whole minutes, so are the ticks (HH:MM labels would repeat otherwise).
+  const ticks = x.ticks(Math.max(2, Math.floor(plotWidth / 110))).filter((t) => t.getTime() % 60_000 === 0);
+  // Room under the error lane for the top row's bound label.
+  const plotTop = STRIP_HEIGHT + GAP + ERROR_LANE + 2 * GAP;
 
   const cornerOf = (event: React.PointerEvent<SVGRectElement>): Corner => {
     const rect = event.currentTarget.getBoundingClientRect();

@@ -154,8 +154,7 @@ export function RequestExplorer() {
           <p className="muted latency-heatmap__source" data-testid="heatmap-source">
             Exact counts from the metric series (every request, not the sampled records) of{" "}
             {describeScope(heatmapScope.scope, heatmap.body.observedFrom)},{" "}
-            {sliceText(heatmap.body.stepSeconds)}
-            slices.
+            {`${sliceText(heatmap.body.stepSeconds)} slices.`}
             {heatmapScope.unapplied.length > 0
               ? ` Not narrowed by ${heatmapScope.unapplied.join(", ")}: the series are kept per service and edge; the list below is.`
               : ""}
