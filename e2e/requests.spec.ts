@@ -166,6 +166,12 @@ test("requests: filter by service, open a detail, select a heatmap region, expor
     await expect(drawer.getByTestId("request-detail-observations").locator("tbody tr")).not.toHaveCount(0);
     await expect(drawer.getByTestId("request-detail-status")).toHaveText(listedStatus);
     await expect(drawer.getByText("Client", { exact: true })).toBeVisible();
+    // Each end says where it ran, down to its container (the demo runs on the host).
+    for (const end of ["client", "server"]) {
+      await expect(drawer.getByTestId(`request-detail-${end}-end`)).toContainText(
+        /Container\s*(none reported \(not in a container\)|—|[0-9a-f]{12}\s*Copy)/,
+      );
+    }
     await expect(drawer.getByText(/TCP connection/i)).toBeVisible();
     await expect(drawer.getByTestId("tcp-health").or(drawer.getByTestId("tcp-health-none"))).toBeVisible({
       timeout: 15_000,

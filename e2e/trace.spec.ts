@@ -60,6 +60,12 @@ test("trace: a traced checkout's waterfall with its critical path; a span opens 
   // The slow courier quote (250–450 ms) dominates a checkout: on the path when it is in the trace.
   const courier = spans.filter({ hasText: "orders/courier" });
   if ((await courier.count()) > 0) await expect(courier.first()).toHaveAttribute("data-critical", "true");
+  // The header counts the services that own spans; the test's own client, which
+  // called the root and owns no span, is named apart.
+  const owners = new Set(await spans.locator(".waterfall__service").allTextContents());
+  await expect(page.locator("#waterfall-title")).toHaveText(
+    new RegExp(` · ${await spans.count()} spans · ${owners.size} services · \\+1 caller outside the trace$`),
+  );
   await page.screenshot({ path: output("trace.png"), fullPage: true });
 
   const violations = (await new AxeBuilder({ page }).analyze()).violations
