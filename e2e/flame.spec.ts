@@ -43,19 +43,18 @@ async function seriousViolations(page: Page) {
 }
 
 /**
- * A point in a frame, in page coordinates, for a flame (root-at-bottom) layout:
+ * A point in a frame, in page coordinates, for the default icicle (root-at-top) layout:
  * its middle (for the mouse) or one pixel below its top edge, above the label's
  * glyphs, where only the frame's fill (or a search match's outline) is painted.
  */
 async function framePoint(
   canvas: Locator,
   frame: { from: number; to: number; level: number },
-  rows: number,
   where: "middle" | "fill" = "middle",
 ) {
   const box = await canvas.boundingBox();
   if (!box) throw new Error("canvas not laid out");
-  const top = box.y + (rows - 1 - frame.level) * ROW;
+  const top = box.y + frame.level * ROW;
   return {
     x: box.x + box.width * ((frame.from + frame.to) / 2),
     y: where === "middle" ? top + ROW / 2 : top + 1,
@@ -195,7 +194,7 @@ test("profiles: frames, tooltip, search, zoom, icicle, sandwich and diff on fixt
   await expect(page.getByTestId("flame-legend")).toContainText("JavaScript (JIT)");
 
   // Tooltip: self and total of the hot frame.
-  const hot = await framePoint(canvas, FRAMES.isPrime, 7);
+  const hot = await framePoint(canvas, FRAMES.isPrime);
   await page.mouse.move(hot.x, hot.y);
   await expect(page.getByTestId("flame-tooltip")).toContainText("JS:*isPrime");
   await expect(page.getByTestId("flame-tooltip")).toContainText("total 300 samples (30.0%)");
@@ -208,17 +207,17 @@ test("profiles: frames, tooltip, search, zoom, icicle, sandwich and diff on fixt
   await expect(page).toHaveURL(/q=walk/);
   // Highlighting: frames that do not match are drawn in the dimmed colour, matches in their own.
   const dimmed = [229, 231, 235];
-  expect(await pixelAt(canvas, await framePoint(canvas, FRAMES.main, 7, "fill"))).toEqual(dimmed);
+  expect(await pixelAt(canvas, await framePoint(canvas, FRAMES.main, "fill"))).toEqual(dimmed);
   await page.getByTestId("flame-search").fill("/^main$/");
   await expect(page.getByTestId("flame-search-result")).toHaveText("matched 90.0% of samples (1 frame)");
-  expect(await pixelAt(canvas, await framePoint(canvas, FRAMES.main, 7, "fill"))).not.toEqual(dimmed);
+  expect(await pixelAt(canvas, await framePoint(canvas, FRAMES.main, "fill"))).not.toEqual(dimmed);
   await page.getByTestId("flame-search").fill("/(/");
   await expect(page.getByTestId("flame-search-result")).toContainText("invalid regular expression");
   await page.getByTestId("flame-search").fill("");
   await page.screenshot({ path: output("flame-graph.png"), fullPage: true });
 
   // Zoom: click handleCheckout; its subtree fills the width, its ancestors stay as a trail.
-  const centre = await framePoint(canvas, FRAMES.handleCheckout, 7);
+  const centre = await framePoint(canvas, FRAMES.handleCheckout);
   await page.mouse.click(centre.x, centre.y);
   await expect(canvas).toHaveAttribute("data-focus", "handleCheckout");
   await expect(canvas).toHaveAttribute("data-frames", "7");
@@ -235,19 +234,21 @@ test("profiles: frames, tooltip, search, zoom, icicle, sandwich and diff on fixt
 
   // Keyboard: Escape resets, arrows move, Enter zooms.
   await canvas.focus();
-  await page.keyboard.press("ArrowUp"); // the widest child of the root: main
+  await page.keyboard.press("ArrowDown"); // the widest child of the root: main
   await page.keyboard.press("Enter");
   await expect(canvas).toHaveAttribute("data-focus", "main");
   await page.keyboard.press("Escape");
   await expect(canvas).toHaveAttribute("data-focus", "total");
 
-  // Icicle: the root moves to the top row.
-  await page.getByRole("button", { name: "Icicle (root at top)" }).click();
-  await expect(page).toHaveURL(/view=icicle/);
-  const box = await canvas.boundingBox();
-  await page.mouse.move((box?.x ?? 0) + 20, (box?.y ?? 0) + ROW / 2);
-  await expect(page.getByTestId("flame-tooltip")).toContainText("total 1,000 samples (100.0%)");
+  // Flame: the root moves to the bottom row.
   await page.getByRole("button", { name: "Flame (root at bottom)" }).click();
+  await expect(page).toHaveURL(/view=flame/);
+  const box = await canvas.boundingBox();
+  const flameRows = Number(await canvas.getAttribute("data-rows"));
+  await page.mouse.move((box?.x ?? 0) + 20, (box?.y ?? 0) + (flameRows - 1) * ROW + ROW / 2);
+  await expect(page.getByTestId("flame-tooltip")).toContainText("total 1,000 samples (100.0%)");
+  await page.getByRole("button", { name: "Icicle (root at top)" }).click();
+  await expect(page).not.toHaveURL(/view=/);
 
   // Sandwich: JSON.stringify's callers merged from its two call sites.
   await page
@@ -272,8 +273,8 @@ test("profiles: frames, tooltip, search, zoom, icicle, sandwich and diff on fixt
   expect(asked.some((search) => search.includes("to=2026-12-08T02%3A00%3A00.000Z"))).toBe(true);
   await expect(page.getByTestId("flame-legend")).toContainText("regression (+20.0 pp at full red)");
   // isPrime went from 30 % to 50 % of samples: red; parseBody vanished: green.
-  const diffIsPrime = await framePoint(canvas, { from: 0, to: 0.4, level: 5 }, 7);
-  const diffParseBody = await framePoint(canvas, { from: 0.55, to: 0.61, level: 3 }, 7);
+  const diffIsPrime = await framePoint(canvas, { from: 0, to: 0.4, level: 5 });
+  const diffParseBody = await framePoint(canvas, { from: 0.55, to: 0.61, level: 3 });
   const red = await pixelAt(canvas, { x: diffIsPrime.x, y: diffIsPrime.y - ROW / 2 + 1 });
   const green = await pixelAt(canvas, { x: diffParseBody.x, y: diffParseBody.y - ROW / 2 + 1 });
   expect((red[0] ?? 0) - (red[1] ?? 0)).toBeGreaterThan(100);
@@ -355,7 +356,6 @@ test("profiles: a 20,000-frame graph is drawn and zoomed without freezing the pa
 
   // Time a zoom in the page itself: from the click to the next painted frame.
   const box = await canvas.boundingBox();
-  const rows = Number(await canvas.getAttribute("data-rows"));
   const zoomMs = await page.evaluate(
     ({ x, y }) =>
       new Promise<number>((resolve) => {
@@ -370,8 +370,8 @@ test("profiles: a 20,000-frame graph is drawn and zoomed without freezing the pa
         observer.observe(target, { attributes: true });
         target.dispatchEvent(new MouseEvent("click", { clientX: x, clientY: y, bubbles: true }));
       }),
-    // The root's widest child sits one row above the root, at the left.
-    { x: (box?.x ?? 0) + 5, y: (box?.y ?? 0) + (rows - 2) * ROW + ROW / 2 },
+    // The root's widest child sits one row below the root, at the left.
+    { x: (box?.x ?? 0) + 5, y: (box?.y ?? 0) + ROW + ROW / 2 },
   );
   await expect(canvas).toHaveAttribute("data-focus", "fn_1");
   test.info().annotations.push({

@@ -1,7 +1,9 @@
 // The flame view's own state in the URL, through the frame's codecs (only values
 // that differ from the default are written). The frame owns range, from, to,
 // namespace and service; these keys are the flame page's alone.
-//   view=icicle            orientation (default flame)
+//   view=flame             orientation (default icicle: root at the top, so the
+//                          widest frames are in view without scrolling, as in
+//                          Pyroscope and Grafana; flame puts the root at the bottom)
 //   q=isPrime | q=/^JS:/   search (substring, or a /regex/)
 //   focus=main;handle      the zoomed frame as its path of names below the root
 //                          (names survive a refresh; indices do not)
@@ -29,7 +31,7 @@ export interface FlameParams {
 }
 
 export const FLAME_DEFAULTS: FlameParams = {
-  view: "flame",
+  view: "icicle",
   q: "",
   focus: "",
   sandwich: "",
