@@ -5,11 +5,14 @@
 // caches, and the share of frames symbolised: over every process on the
 // machine (stripped binaries and Node without a perf map resolve to
 // module+offset) and over the workload's own processes. The minute starts
-// after the first drain, whose one-time symbol loading is reported apart
-// (coldDrainMs). Root only (perf events, BPF).
+// once the symbol worker has read what the running processes map (warm-up:
+// kallsyms and every library's symbols, a one-time cost per file, reported
+// apart as warmUpCpuMs); files first seen during the minute (other processes
+// start all the time on a shared machine) are read inside it and counted.
+// Root only (perf events, BPF).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProfileSamples } from "@periscope/proto";
 import { startProfiler } from "../../packages/agent/src/profiler/start-profiler.js";
@@ -73,9 +76,14 @@ try {
   // Frames of the workload's own processes (whose files have symbols and whose Node writes a perf map).
   const workload = new Set(children.map((child) => child.pid));
   const workloadFrames = { all: 0, symbolized: 0 };
+  let inWindow = false;
+  // A stack is sent once (then by hash): keep every one, warm-up's too.
+  const frames = new Map<bigint, string[]>();
   const deliver = (profile: ProfileSamples) => {
     intervals++;
-    const frames = new Map(profile.stacks.map((stack) => [stack.hash, stack.frames]));
+    for (const stack of profile.stacks) frames.set(stack.hash, stack.frames);
+    // The share is the warm agent's: intervals of the measured minute only.
+    if (!inWindow) return;
     for (const sample of profile.samples) {
       if (!workload.has(sample.pid)) continue;
       for (const frame of frames.get(sample.stackHash) ?? []) {
@@ -86,12 +94,24 @@ try {
     }
   };
   const heapBefore = process.memoryUsage().heapUsed;
+  const warmUpCpuStart = selfCpuSeconds();
+  const warmUpStart = performance.now();
   const profiler = startProfiler({ config: { hz: HZ, intervalMs: INTERVAL_MS }, deliver });
-  // The first drain reads kallsyms and every mapped file's symbols: a one-time cost, reported apart.
+  // The first drain asks the symbol worker for every mapped file; a few more drains pick up
+  // what those answers named, until nothing is left to read (one-time, reported apart).
   await sleep(2000);
   profiler.report();
   const coldDrainMs = profiler.counters.lastDrainMs;
+  for (let quiet = 0, round = 0; quiet < 2 && round < 30; round++) {
+    await sleep(2000);
+    profiler.report();
+    quiet = profiler.symbolizer.pendingLoads() === 0 ? quiet + 1 : 0;
+  }
+  const warmUpMs = performance.now() - warmUpStart;
+  const warmUpCpuMs = (selfCpuSeconds() - warmUpCpuStart) * 1000;
+  const skipsBefore = profiler.symbolizer.skips.snapshot();
   let maxDrainMs = 0;
+  inWindow = true;
   const { result, costs } = await measureBpfPrograms(async () => {
     const cpuStart = selfCpuSeconds();
     const usageStart = process.cpuUsage();
@@ -106,6 +126,7 @@ try {
     const usage = process.cpuUsage(usageStart);
     return { procStat: selfCpuSeconds() - cpuStart, getrusage: (usage.user + usage.system) / 1e6 };
   });
+  inWindow = false;
   profiler.stop();
   // The same process with the profiler stopped: what Node costs doing nothing (timers, GC), not subtracted above.
   const idleStart = selfCpuSeconds();
@@ -115,6 +136,12 @@ try {
   const runs = program.reduce((sum, cost) => sum + cost.runs, 0);
   const kernelNs = program.reduce((sum, cost) => sum + cost.totalNs, 0);
   const caches = profiler.symbolizer.cacheSizes();
+  const skipsAfter = profiler.symbolizer.skips.snapshot();
+  const skippedInWindow = Object.fromEntries(
+    Object.entries(skipsAfter)
+      .map(([reason, n]) => [reason, n - (skipsBefore[reason] ?? 0)])
+      .filter(([, n]) => (n as number) > 0),
+  );
   const percentOfOneCore = (seconds: number) => round3((seconds / (WINDOW_MS / 1000)) * 100);
   console.log(`slowest symbol file: ${profiler.symbolizer.slowestFileRead().path}`);
   writeResults("profiler", {
@@ -122,6 +149,8 @@ try {
     agentCpuPercentOfOneCoreGetrusage: percentOfOneCore(result.getrusage),
     hz: HZ,
     coldDrainMs: Math.round(coldDrainMs),
+    warmUpMs: Math.round(warmUpMs),
+    warmUpCpuMs: Math.round(warmUpCpuMs),
     workloadSymbolizedShare: round3(workloadFrames.symbolized / Math.max(1, workloadFrames.all)),
     cpus: cpus().length,
     windowSeconds: WINDOW_MS / 1000,
@@ -136,11 +165,16 @@ try {
     cacheKernelSymbols: caches.kernelSymbols,
     cacheFileSymbols: caches.fileSymbols,
     cacheFiles: caches.files,
+    cacheDebugFiles: caches.debugFiles,
+    cacheProcesses: caches.processes,
+    cacheFrameNames: caches.frameNames,
     cachePerfMapEntries: caches.perfMapEntries,
     heapGrowthMiB: Math.round(((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20) * 10) / 10,
     slowestFileReadMs: Math.round(profiler.symbolizer.slowestFileRead().ms),
     slowestFileSymbols: profiler.symbolizer.slowestFileRead().symbols,
-    skipped: profiler.symbolizer.skips.snapshot(),
+    skipped: skipsAfter,
+    skippedInWindow,
+    loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   });
 } finally {
   for (const child of children) child.kill("SIGKILL");

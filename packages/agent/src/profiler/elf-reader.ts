@@ -83,6 +83,10 @@ export interface ElfSymbols {
   buildId: string;
   segments: LoadSegment[];
   symbols: SymbolTable;
+  /** A .symtab was read (not only .dynsym): a stripped file has none, and its debug file may. */
+  hasSymtab: boolean;
+  /** .gnu_debuglink: the separate debug file's name and the CRC-32 of its contents. */
+  debugLink?: { name: string; crc: number };
 }
 
 const SHT_SYMTAB = 2;
@@ -92,6 +96,8 @@ const PT_LOAD = 1;
 const STT_FUNC = 2;
 const STT_GNU_IFUNC = 10;
 const NT_GNU_BUILD_ID = 3;
+/** Which of several names at one address is shown: STB_GLOBAL (1), then STB_WEAK (2), then STB_LOCAL (0). */
+const BINDING_RANK: Record<number, number> = { 1: 0, 2: 1, 0: 2 };
 /** A symbol section beyond this is not read (a debug build of a browser): the file is named by offset. */
 const MAX_SECTION_BYTES = 256 * 2 ** 20;
 
@@ -104,6 +110,7 @@ function u64(buffer: Buffer, at: number, what: string): number {
 }
 
 interface Section {
+  nameAt: number;
   type: number;
   offset: number;
   size: number;
@@ -151,6 +158,7 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
     for (let i = 0; i < shnum; i++) {
       const at = i * shentsize;
       sections.push({
+        nameAt: table.readUInt32LE(at),
         type: table.readUInt32LE(at + 4),
         offset: u64(table, at + 24, "sh_offset"),
         size: u64(table, at + 32, "sh_size"),
@@ -159,6 +167,8 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
       });
     }
   }
+
+  const debugLink = debugLinkOf(source, sections, header.readUInt16LE(62));
 
   let buildId = "";
   for (const section of sections) {
@@ -175,7 +185,9 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
   let sizes = new Float64Array(1024);
   let nameAts = new Uint32Array(1024);
   let tableOf = new Uint8Array(1024);
+  let ranks = new Uint8Array(1024);
   const stringTables: Buffer[] = [];
+  let hasSymtab = false;
   const grow = () => {
     const next = starts.length * 2;
     const more = <T extends Float64Array | Uint32Array | Uint8Array>(from: T, to: T): T => {
@@ -186,6 +198,7 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
     sizes = more(sizes, new Float64Array(next));
     nameAts = more(nameAts, new Uint32Array(next));
     tableOf = more(tableOf, new Uint8Array(next));
+    ranks = more(ranks, new Uint8Array(next));
   };
   // .symtab first: it holds the local functions .dynsym leaves out.
   for (const wanted of [SHT_SYMTAB, SHT_DYNSYM]) {
@@ -196,6 +209,7 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
       if (section.size > MAX_SECTION_BYTES || strings.size > MAX_SECTION_BYTES) continue;
       const entsize = section.entsize || 24;
       if (entsize < 24) throw new ElfError("unsupported", `symbol entry of ${entsize} bytes`);
+      if (wanted === SHT_SYMTAB && section.size >= 48) hasSymtab = true; // more than the null entry
       const symbols = source.read(section.offset, section.size);
       const names = source.read(strings.offset, strings.size);
       const tableIndex = stringTables.length;
@@ -215,6 +229,7 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
         sizes[count] = u64(symbols, at + 16, "st_size");
         nameAts[count] = nameAt;
         tableOf[count] = tableIndex;
+        ranks[count] = BINDING_RANK[(symbols[at + 4] as number) >> 4] ?? 3;
         count++;
         used = true;
       }
@@ -224,7 +239,10 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
   order.sort(
-    (a, b) => (starts[a] as number) - (starts[b] as number) || (sizes[b] as number) - (sizes[a] as number),
+    (a, b) =>
+      (starts[a] as number) - (starts[b] as number) ||
+      (ranks[a] as number) - (ranks[b] as number) ||
+      (sizes[b] as number) - (sizes[a] as number),
   );
   const table: SymbolTable = {
     starts: new Float64Array(count),
@@ -235,7 +253,8 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
   };
   let kept = 0;
   for (const i of order) {
-    // .symtab and .dynsym repeat exported functions: keep one per start.
+    // .symtab and .dynsym repeat exported functions, and aliases share a start: keep one per
+    // start, the global or weak name (getppid) before local aliases (__GI___getppid).
     if (kept > 0 && table.starts[kept - 1] === starts[i]) continue;
     table.starts[kept] = starts[i] as number;
     table.sizes[kept] = sizes[i] as number;
@@ -246,6 +265,8 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
   return {
     buildId,
     segments,
+    hasSymtab,
+    ...(debugLink === undefined ? {} : { debugLink }),
     symbols: {
       starts: table.starts.slice(0, kept),
       sizes: table.sizes.slice(0, kept),
@@ -267,6 +288,35 @@ export function symbolName(table: SymbolTable, i: number): string {
 /** Every name, in address order (tests). */
 export function symbolNames(table: SymbolTable): string[] {
   return Array.from(table.starts, (_, i) => symbolName(table, i));
+}
+
+/**
+ * .gnu_debuglink (GDB manual, "Debugging Information in Separate Files"): the
+ * debug file's name, NUL-terminated and padded to 4 bytes, then its CRC-32.
+ */
+function debugLinkOf(
+  source: ByteSource,
+  sections: readonly Section[],
+  namesIndex: number,
+): { name: string; crc: number } | undefined {
+  const names = sections[namesIndex];
+  if (names === undefined || names.size === 0 || names.size > MAX_SECTION_BYTES) return undefined;
+  const table = source.read(names.offset, names.size);
+  for (const section of sections) {
+    if (section.nameAt >= table.length || section.size < 8 || section.size > 4096) continue;
+    const end = table.indexOf(0, section.nameAt);
+    if (table.toString("latin1", section.nameAt, end === -1 ? table.length : end) !== ".gnu_debuglink")
+      continue;
+    const body = source.read(section.offset, section.size);
+    const nameEnd = body.indexOf(0);
+    const crcAt = align4(nameEnd + 1);
+    // A name with a slash would leave the debug directories: not a link this reader follows.
+    if (nameEnd <= 0 || crcAt + 4 > body.length) return undefined;
+    const name = body.toString("utf8", 0, nameEnd);
+    if (name.includes("/") || name === "." || name === "..") return undefined;
+    return { name, crc: body.readUInt32LE(crcAt) };
+  }
+  return undefined;
 }
 
 function buildIdOf(notes: Buffer): string {
@@ -302,6 +352,12 @@ export function fileOffsetToVaddr(segments: readonly LoadSegment[], offset: numb
 
 /** The function containing vaddr; a sized symbol must cover it, an unsized one is taken up to the next. */
 export function lookupSymbol(table: SymbolTable, vaddr: number): string | undefined {
+  const found = lookupSymbolIndex(table, vaddr);
+  return found === -1 ? undefined : symbolName(table, found);
+}
+
+/** The index of the function containing vaddr (see lookupSymbol), or -1. */
+export function lookupSymbolIndex(table: SymbolTable, vaddr: number): number {
   let low = 0;
   let high = table.starts.length - 1;
   let found = -1;
@@ -312,8 +368,8 @@ export function lookupSymbol(table: SymbolTable, vaddr: number): string | undefi
       low = mid + 1;
     } else high = mid - 1;
   }
-  if (found === -1) return undefined;
+  if (found === -1) return -1;
   const size = table.sizes[found] as number;
-  if (size > 0 && vaddr >= (table.starts[found] as number) + size) return undefined;
-  return symbolName(table, found);
+  if (size > 0 && vaddr >= (table.starts[found] as number) + size) return -1;
+  return found;
 }

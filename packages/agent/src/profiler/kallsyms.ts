@@ -51,6 +51,15 @@ export class KernelSymbols {
     }
   }
 
+  /** The table as a worker thread posts it: starts, and names joined by newlines (one string clones fast). */
+  toTransfer(): { starts: BigUint64Array; names: string } {
+    return { starts: this.starts, names: this.names.join("\n") };
+  }
+
+  static fromTransfer(table: { starts: BigUint64Array; names: string }): KernelSymbols {
+    return new KernelSymbols(table.starts, table.starts.length === 0 ? [] : table.names.split("\n"));
+  }
+
   get size(): number {
     return this.starts.length;
   }

@@ -84,6 +84,8 @@ describe.skipIf(!isRoot)("CPU profiler on the real kernel (root only; skipped ot
       config: { hz: 499, intervalMs: 60_000 },
       deliver: (profile) => profiles.push(profile),
     });
+    // kallsyms is read on the symbol worker from the start; kernel frames are named once it is in.
+    await profiler.symbolizer.loadKernelSymbols();
     const c = await startReady(join(dir, "hot-c"), []);
     children.push(c);
     cPid = c.pid ?? 0;
@@ -107,8 +109,8 @@ describe.skipIf(!isRoot)("CPU profiler on the real kernel (root only; skipped ot
     ]);
     children.push(node);
     nodePid = node.pid ?? 0;
-    // Drained every second: a drain reads new symbol files within a time budget and defers the
-    // rest, so the first intervals of a cold start may name some frames module+offset only.
+    // Drained every second: a drain asks the symbol worker for files it has not read and names
+    // their frames module+offset until the answer is in, so the first intervals may lack names.
     for (let i = 0; i < 5; i++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const profile = profiler.collect();
@@ -131,6 +133,8 @@ describe.skipIf(!isRoot)("CPU profiler on the real kernel (root only; skipped ot
     expect(frames.indexOf("run_workload")).toBeGreaterThan(frames.indexOf("main"));
     expect(frames.indexOf("hot_c_spin")).toBeGreaterThan(frames.indexOf("run_workload"));
     expect(hot[0]?.process).toBe("hot-c");
+    // Read by the symbol worker thread, not the inline fallback.
+    expect(profiler.symbolizer.skips.get("symbol_worker_failed")).toBe(0);
   });
 
   it("resolves a binary that only the process's own mount namespace sees", () => {

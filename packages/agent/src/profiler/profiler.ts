@@ -23,6 +23,8 @@ import type { FrameName, ProcessView, Symbolizer } from "./symbolizer.js";
 const MAX_SENT_STACKS = 50_000;
 /** …and sent again after this long, so the collector's copy (TTL by last_seen) stays fresh. */
 const RESEND_STACK_AFTER_MS = 60 * 60 * 1000;
+const MAX_KERNEL_NAMES = 200_000;
+const MAX_KEPT_PROCESSES = 4096;
 
 export interface ProfilerCounters {
   drains: number;
@@ -60,7 +62,7 @@ export type NativeProfilerLike = Pick<
 export interface ProfilerOptions {
   intervalMs: number;
   deliver: (profile: ProfileSamples) => void;
-  /** The names request records use; a fresh cache per drain when absent (pids are reused). */
+  /** The names request records use; default: the profiler's own, read again when a pid is a new process. */
   processNames?: () => ProcessNames;
   /** A process's container id ("" outside containers); default: from /proc/PID/cgroup. */
   containerIdOf?: (pid: number) => string;
@@ -79,8 +81,14 @@ export class Profiler {
     lastDrainMs: 0,
   };
   private readonly sent = new Map<bigint, number>();
+  /** Kept across drains (kernel text does not move while the agent runs), bounded. */
+  private readonly kernelNames = new Map<bigint, FrameName>();
+  /** Names and container ids by pid, kept while the symbolizer knows the pid as the same process. */
+  private readonly processNames = new ProcessNames();
+  private readonly containerIds = new Map<number, string>();
   private readonly timer: NodeJS.Timeout;
   private lastDrainAt: number;
+  private lastOnRate = 0;
   private readonly now: () => number;
 
   constructor(
@@ -101,6 +109,8 @@ export class Profiler {
   /** Run-time change (0: off). The samples of the current interval are sent first, at the old rate. */
   setRate(hz: number): void {
     this.report();
+    const before = this.native.rate();
+    if (before > 0) this.lastOnRate = before;
     this.native.setRate(hz);
   }
 
@@ -118,7 +128,8 @@ export class Profiler {
   /** One interval: undefined when nothing was sampled. */
   collect(): ProfileSamples | undefined {
     const started = performance.now();
-    const rateHz = this.native.rate();
+    // Switched off since the last drain: what is left was sampled at the rate before (the collector refuses 0 Hz).
+    const rateHz = this.native.rate() || this.lastOnRate;
     const drained = this.native.drain();
     const nowMs = this.now();
     const startMs = this.lastDrainAt;
@@ -129,20 +140,22 @@ export class Profiler {
     if (cells.length === 0) return undefined;
     const stacks = decodeStacks(drained.stacks);
     this.symbolizer.beginDrain();
-    const names = this.options.processNames?.() ?? new ProcessNames();
+    const names = this.options.processNames?.() ?? this.processNames;
     const views = new Map<number, ProcessView>();
-    const containerIds = new Map<number, string>();
     const containerIdOf = this.options.containerIdOf ?? readContainerId;
-    const userNames = new Map<number, Map<bigint, FrameName>>();
-    const kernelNames = new Map<bigint, FrameName>();
     const kernelFrame = (address: bigint) => {
-      let name = kernelNames.get(address);
+      let name = this.kernelNames.get(address);
       if (name === undefined) {
         name = this.symbolizer.kernelFrame(address);
-        kernelNames.set(address, name);
+        // Unresolved while kallsyms loads: asked again next time.
+        if (name.symbolized) {
+          if (this.kernelNames.size >= MAX_KERNEL_NAMES) this.kernelNames.clear();
+          this.kernelNames.set(address, name);
+        }
       }
       return name;
     };
+    const unknownFrame = (): FrameName => ({ name: "[unknown]", symbolized: false });
 
     const samples = new Map<string, ProfileSample>();
     const newStacks = new Map<bigint, string[]>();
@@ -152,20 +165,15 @@ export class Profiler {
       if (view === undefined && !userless) {
         view = this.symbolizer.process(cell.pid);
         views.set(cell.pid, view);
-        userNames.set(cell.pid, new Map());
-      }
-      const cache = userNames.get(cell.pid);
-      const userFrame = (address: bigint) => {
-        let name = cache?.get(address);
-        if (name === undefined) {
-          name =
-            view === undefined
-              ? { name: "[unknown]", symbolized: false }
-              : this.symbolizer.userFrame(view, address);
-          cache?.set(address, name);
+        if (view.fresh) {
+          // A process the symbolizer had not seen (or a pid reused): read its name and container again.
+          names.forget(cell.pid);
+          this.containerIds.delete(cell.pid);
         }
-        return name;
-      };
+      }
+      const seen = view;
+      const userFrame =
+        seen === undefined ? unknownFrame : (address: bigint) => this.symbolizer.userFrame(seen, address);
       const built = stackFrames(
         cell,
         cell.userStackId >= 0 ? stacks.get(cell.userStackId) : undefined,
@@ -188,10 +196,11 @@ export class Profiler {
           : cell.flags & FLAG_KTHREAD
             ? [cell.comm, "[kernel]"]
             : sameName(names.get(cell.pid, cell.comm));
-      let containerId = containerIds.get(cell.pid);
+      let containerId = userless ? "" : this.containerIds.get(cell.pid);
       if (containerId === undefined) {
-        containerId = userless ? "" : containerIdOf(cell.pid);
-        containerIds.set(cell.pid, containerId);
+        containerId = containerIdOf(cell.pid);
+        if (this.containerIds.size >= MAX_KEPT_PROCESSES) this.containerIds.clear();
+        this.containerIds.set(cell.pid, containerId);
       }
       const key = `${cell.pid}\0${process}\0${service}\0${hash}`;
       const sample = samples.get(key);
@@ -210,7 +219,7 @@ export class Profiler {
         );
       }
     }
-    this.symbolizer.retain(new Set(views.keys()));
+    this.symbolizer.endDrain();
     for (const hash of newStacks.keys()) this.remember(hash, nowMs);
     this.counters.stacksSent += newStacks.size;
     this.counters.lastDrainMs = performance.now() - started;
@@ -256,6 +265,7 @@ export class Profiler {
     clearInterval(this.timer);
     this.report();
     this.native.close();
+    this.symbolizer.close();
   }
 
   private remember(hash: bigint, nowMs: number): void {

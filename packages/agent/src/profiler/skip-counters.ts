@@ -12,7 +12,11 @@ export type SkipReason =
   | "kallsyms_unreadable"
   | "kallsyms_hidden"
   | "stack_missing"
-  | "symbols_deferred";
+  | "symbols_pending"
+  | "symbol_worker_failed"
+  | "debug_file_unreadable"
+  | "debug_file_mismatch"
+  | "debug_file_no_symbols";
 
 export class SkipCounters {
   private readonly counts = new Map<SkipReason, number>();

@@ -16,6 +16,16 @@ export const KERNEL_SUFFIX = " [k]";
  * a thread that is really that shallow: say so instead of showing it as truth.
  */
 export const MAX_SUSPECT_USER_FRAMES = 2;
+/**
+ * The collector refuses a stack with a frame over 1024 characters
+ * (collector ingest/profile-rows.ts); a demangled C++ template name can be
+ * longer, so names are cut here, whole stack kept.
+ */
+export const MAX_FRAME_CHARS = 1000;
+
+function bounded(name: string): string {
+  return name.length > MAX_FRAME_CHARS ? `${name.slice(0, MAX_FRAME_CHARS - 1)}…` : name;
+}
 
 export interface StackFrames {
   frames: string[];
@@ -45,7 +55,7 @@ export function stackFrames(
     if (user.length <= MAX_SUSPECT_USER_FRAMES) frames.push(NO_FRAME_POINTERS_FRAME);
     for (let i = user.length - 1; i >= 0; i--) {
       const frame = userFrame(user[i] as bigint);
-      frames.push(frame.name);
+      frames.push(bounded(frame.name));
       total++;
       if (frame.symbolized) symbolized++;
     }
@@ -53,7 +63,7 @@ export function stackFrames(
   if (kernel !== undefined) {
     for (let i = kernel.length - 1; i >= 0; i--) {
       const frame = kernelFrame(kernel[i] as bigint);
-      frames.push(frame.name + KERNEL_SUFFIX);
+      frames.push(bounded(frame.name) + KERNEL_SUFFIX);
       total++;
       if (frame.symbolized) symbolized++;
     }

@@ -8,6 +8,7 @@ import type { ProcessNames } from "../metadata/process-names.js";
 import { loadNativeBinding, type NativeKernelPaths } from "../native/native.js";
 import type { ProfileConfig } from "./profile-config.js";
 import { Profiler } from "./profiler.js";
+import { WorkerSymbolLoader } from "./symbol-loader.js";
 import { Symbolizer, type SymbolizerOptions } from "./symbolizer.js";
 
 export function defaultProfileObjectPath(): string {
@@ -39,7 +40,16 @@ export function startProfiler(options: StartProfilerOptions): Profiler {
     ...(options.btfPath === undefined ? {} : { btfPath: options.btfPath }),
     ...(options.tracefsPath === undefined ? {} : { tracefsPath: options.tracefsPath }),
   });
-  return new Profiler(native, new Symbolizer(options.symbolizer), {
+  // Symbol files and kallsyms are read on a worker thread, kallsyms from now on, so
+  // the first drain has kernel names and no drain waits on a file.
+  const symbolizer = new Symbolizer({
+    loader: new WorkerSymbolLoader((message) =>
+      console.error(`periscope-agent: profiler: symbol worker failed, reading symbols inline: ${message}`),
+    ),
+    ...options.symbolizer,
+  });
+  void symbolizer.loadKernelSymbols();
+  return new Profiler(native, symbolizer, {
     intervalMs: options.config.intervalMs,
     deliver: options.deliver,
     ...(options.processNames === undefined ? {} : { processNames: options.processNames }),

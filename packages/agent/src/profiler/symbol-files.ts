@@ -1,11 +1,15 @@
 // ELF symbol tables by file identity, bounded by the symbols held in total
 // (least recently used files go first). A file is identified by its build id
 // when it has one, so the same library in many containers is read once;
-// stat's device+inode+mtime finds the entry without reading the file.
+// stat's device+inode+mtime finds the entry without reading the file. Reads
+// go through a SymbolLoader: on the agent a worker thread, so a miss answers
+// "not yet" at once and the file's symbols are there for a later drain.
 
 import { statSync } from "node:fs";
-import { ElfError, type ElfSymbols, fileSource, readElfSymbols } from "./elf-reader.js";
+import type { ElfSymbols } from "./elf-reader.js";
 import type { SkipCounters } from "./skip-counters.js";
+import type { SymbolFileRequest } from "./symbol-file-loader.js";
+import type { SymbolLoader } from "./symbol-loader.js";
 
 export interface SymbolFilesOptions {
   /** Symbols held across all files. */
@@ -20,13 +24,17 @@ type Entry = ElfSymbols | null;
 export class SymbolFiles {
   private readonly byIdentity = new Map<string, Entry>();
   private readonly byBuildId = new Map<string, ElfSymbols>();
+  private readonly loading = new Set<string>();
   private heldSymbols = 0;
-  /** The slowest file read so far (benchmarks: what a cold drain waits on). */
+  /** The slowest file read so far (benchmarks: what a load costs the worker). */
   slowestRead = { path: "", ms: 0, symbols: 0 };
+  /** Files whose symbols came from a separate debug file. */
+  debugFilesUsed = 0;
 
   constructor(
     private readonly options: SymbolFilesOptions,
     private readonly skips: SkipCounters,
+    private readonly loader: SymbolLoader,
   ) {}
 
   get symbols(): number {
@@ -37,15 +45,14 @@ export class SymbolFiles {
     return this.byIdentity.size;
   }
 
-  /** Symbols of the file at `path` (already prefixed with /proc/PID/root), or null when unreadable. */
   /**
-   * @param mayRead false: only what is cached; a file not read yet gives
-   *   undefined (its frames stay module+offset until a later drain reads it).
+   * Symbols of the file (request.path is already under /proc/PID/root), null
+   * when it has none readable, undefined while its load is under way.
    */
-  get(path: string, mayRead = true): ElfSymbols | null | undefined {
+  get(request: Omit<SymbolFileRequest, "maxSymbols">): ElfSymbols | null | undefined {
     let identity: string;
     try {
-      const stat = statSync(path, { bigint: true });
+      const stat = statSync(request.path, { bigint: true });
       identity = `${stat.dev}:${stat.ino}:${stat.mtimeNs}`;
     } catch {
       this.skips.add("elf_unreadable");
@@ -57,11 +64,34 @@ export class SymbolFiles {
       this.byIdentity.set(identity, cached);
       return cached;
     }
-    if (!mayRead) {
-      this.skips.add("symbols_deferred");
-      return undefined;
+    if (!this.loading.has(identity)) {
+      this.loading.add(identity);
+      this.loader.loadFile({ ...request, maxSymbols: this.options.maxSymbols }, (result) => {
+        this.loading.delete(identity);
+        for (const reason of result.skips) this.skips.add(reason);
+        if (!result.ok) {
+          this.skips.add(result.reason);
+          this.store(identity, null);
+          return;
+        }
+        if (result.ms > this.slowestRead.ms) {
+          this.slowestRead = {
+            path: request.path,
+            ms: result.ms,
+            symbols: result.symbols.symbols.starts.length,
+          };
+        }
+        if (result.debugFile !== "") this.debugFilesUsed++;
+        this.store(identity, result.symbols);
+      });
     }
-    const symbols = this.read(path);
+    const loaded = this.byIdentity.get(identity); // an inline loader has answered already
+    if (loaded !== undefined) return loaded;
+    this.skips.add("symbols_pending");
+    return undefined;
+  }
+
+  private store(identity: string, symbols: Entry): void {
     const shared =
       symbols !== null && symbols.buildId !== "" ? this.byBuildId.get(symbols.buildId) : undefined;
     const entry = shared ?? symbols;
@@ -71,26 +101,6 @@ export class SymbolFiles {
       this.heldSymbols += entry.symbols.starts.length;
     }
     this.evict();
-    return entry;
-  }
-
-  private read(path: string): ElfSymbols | null {
-    let source: ReturnType<typeof fileSource> | undefined;
-    const started = performance.now();
-    try {
-      source = fileSource(path);
-      const symbols = readElfSymbols(source, this.options.maxSymbols);
-      const ms = performance.now() - started;
-      if (ms > this.slowestRead.ms) this.slowestRead = { path, ms, symbols: symbols.symbols.starts.length };
-      if (symbols.symbols.starts.length === 0) this.skips.add("elf_no_symbols");
-      return symbols;
-    } catch (error) {
-      if (error instanceof ElfError) this.skips.add(`elf_${error.reason}`);
-      else this.skips.add("elf_unreadable");
-      return null;
-    } finally {
-      source?.close();
-    }
   }
 
   private evict(): void {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProcessNames } from "../metadata/process-names.js";
 import { CELL_BYTES, FLAG_IDLE, FLAG_KTHREAD } from "./drain-layout.js";
 import { type NativeProfilerLike, Profiler } from "./profiler.js";
+import { InlineSymbolLoader, type SymbolLoader } from "./symbol-loader.js";
 import { Symbolizer } from "./symbolizer.js";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -67,6 +68,91 @@ describe("Symbolizer", () => {
     const view = symbolizer.process(999_999);
     expect(symbolizer.userFrame(view, 0x401030n).name).toBe("[unknown]");
     expect(symbolizer.skips.get("maps_unreadable")).toBe(1);
+  });
+});
+
+describe("Symbolizer across drains", () => {
+  const CACHE_PID = 5151;
+  const stat = (startTime: number, comm = "hot-functions") =>
+    `${CACHE_PID} (${comm}) S 1 ${CACHE_PID} ${CACHE_PID} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${startTime} 0 0\n`;
+
+  beforeAll(() => {
+    place(`${CACHE_PID}/root/usr/local/bin/hot-functions`, fixture("hot-functions.elf"));
+  });
+
+  it("reads a process's maps once while its pid is the same process, and again when it is not", () => {
+    place(`${CACHE_PID}/maps`, fixture("proc-maps.txt"));
+    place(`${CACHE_PID}/stat`, Buffer.from(stat(4242)));
+    const symbolizer = new Symbolizer({ procRoot });
+    symbolizer.beginDrain();
+    const first = symbolizer.process(CACHE_PID);
+    expect(first.fresh).toBe(true);
+    expect(symbolizer.userFrame(first, 0x401030n).name).toBe("hot_spin");
+    // The maps file changes under it (it would only if the process mapped something new):
+    // the next drain neither reads it nor loses the names it has.
+    place(`${CACHE_PID}/maps`, Buffer.from(""));
+    symbolizer.beginDrain();
+    const second = symbolizer.process(CACHE_PID);
+    expect(second).toBe(first);
+    expect(second.fresh).toBe(false);
+    expect(symbolizer.userFrame(second, 0x401030n).name).toBe("hot_spin");
+    // exec (same start time, another command) or a reused pid (another start time): read anew.
+    place(`${CACHE_PID}/stat`, Buffer.from(stat(4242, "sh")));
+    symbolizer.beginDrain();
+    const execed = symbolizer.process(CACHE_PID);
+    expect(execed.fresh).toBe(true);
+    expect(symbolizer.userFrame(execed, 0x401030n).name).toBe("[unknown]");
+    place(`${CACHE_PID}/maps`, fixture("proc-maps.txt"));
+    place(`${CACHE_PID}/stat`, Buffer.from(stat(9999, "sh")));
+    symbolizer.beginDrain();
+    expect(symbolizer.userFrame(symbolizer.process(CACHE_PID), 0x401030n).name).toBe("hot_spin");
+  });
+
+  it("re-reads the maps for an address outside them, at most every third drain", () => {
+    place(`${CACHE_PID}/maps`, Buffer.from(""));
+    place(`${CACHE_PID}/stat`, Buffer.from(stat(777)));
+    const symbolizer = new Symbolizer({ procRoot });
+    symbolizer.beginDrain();
+    const view = symbolizer.process(CACHE_PID);
+    expect(symbolizer.userFrame(view, 0x401030n).name).toBe("[unknown]");
+    // The library is mapped now (dlopen); garbage addresses must not re-read maps every drain.
+    place(`${CACHE_PID}/maps`, fixture("proc-maps.txt"));
+    symbolizer.beginDrain();
+    expect(symbolizer.userFrame(symbolizer.process(CACHE_PID), 0x401030n).name).toBe("[unknown]");
+    symbolizer.beginDrain();
+    symbolizer.beginDrain();
+    expect(symbolizer.userFrame(symbolizer.process(CACHE_PID), 0x401030n).name).toBe("hot_spin");
+  });
+
+  it("never waits for a symbol file: a load not answered yet names the frame by offset, counted once per drain", () => {
+    place(`${CACHE_PID}/maps`, fixture("proc-maps.txt"));
+    place(`${CACHE_PID}/stat`, Buffer.from(stat(888)));
+    const answers: Array<() => void> = [];
+    const inline = new InlineSymbolLoader();
+    const slow: SymbolLoader = {
+      get pending() {
+        return answers.length;
+      },
+      loadFile: (request, done) => answers.push(() => inline.loadFile(request, done)),
+      loadKernel: (path, done) => inline.loadKernel(path, done),
+      close: () => {},
+    };
+    const symbolizer = new Symbolizer({ procRoot, loader: slow });
+    symbolizer.beginDrain();
+    const view = symbolizer.process(CACHE_PID);
+    expect(symbolizer.userFrame(view, 0x401030n)).toEqual({
+      name: "hot-functions+0x1030",
+      symbolized: false,
+    });
+    expect(symbolizer.userFrame(view, 0x401031n).symbolized).toBe(false);
+    expect(symbolizer.pendingLoads()).toBe(1);
+    expect(symbolizer.skips.get("symbols_pending")).toBe(1);
+    for (const answer of answers.splice(0)) answer();
+    symbolizer.beginDrain();
+    expect(symbolizer.userFrame(symbolizer.process(CACHE_PID), 0x401030n)).toEqual({
+      name: "hot_spin",
+      symbolized: true,
+    });
   });
 });
 
