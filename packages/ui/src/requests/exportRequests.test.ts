@@ -11,6 +11,11 @@ describe("requestsToCsv", () => {
   it("writes a header and one CRLF line per request", () => {
     expect(lines).toHaveLength(requests.length + 2);
     expect(lines[0]?.startsWith("id,time,protocol,side,client_service")).toBe(true);
+    // Each end's container, full id, beside its pod.
+    const header = lines[0]?.split(",") ?? [];
+    const serverContainer = lines[1]?.split(",")[header.indexOf("server_container_id")];
+    expect(header.indexOf("client_container_id")).toBe(header.indexOf("client_pod") + 1);
+    expect(serverContainer).toBe(`${"a".repeat(60)}1006`);
     expect(lines.at(-1)).toBe("");
   });
 
