@@ -298,6 +298,7 @@ try {
         kernel: tracer?.dropCounters() ?? finalKernelDrops,
         decoder: tracer?.decoderCounters() ?? finalDecoderCounters,
         pipeline: pipeline.counters(),
+        threadParents: pipeline.threadParents.counters,
         exporter: exporter.counters,
         backlog: exporter.backlog(),
         spool: exporter.spool?.counters,

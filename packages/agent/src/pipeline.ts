@@ -15,6 +15,7 @@ import { RecordRedactor } from "./records/record-redactor.js";
 import { DEFAULT_REDACTION_RULES, type RedactionRules } from "./records/redaction-rules.js";
 import type { RequestRecord } from "./records/request-record.js";
 import { isTlsConnectionFd, TLS_ATTRIBUTE } from "./tls/tls-connection.js";
+import { ThreadParents } from "./tracing/thread-parents.js";
 
 export interface PipelineOptions {
   tracker: ConnectionTrackerOptions;
@@ -97,6 +98,8 @@ export class Pipeline {
   };
 
   private readonly registry: ProtocolRegistry;
+  /** Parents of untraced calls read from the thread that made them (thread-per-request servers). */
+  readonly threadParents: ThreadParents;
   private redaction: RedactionRules;
   private redactor: RecordRedactor;
 
@@ -104,6 +107,7 @@ export class Pipeline {
     this.registry = new ProtocolRegistry(options.protocols);
     this.redaction = options.redaction ?? DEFAULT_REDACTION_RULES;
     this.redactor = new RecordRedactor(this.redaction);
+    this.threadParents = new ThreadParents((record) => options.onRecord(record));
     const classifyFirstBytes = (bytes: Buffer) => this.registry.classify(bytes)?.kind;
     this.tracker = new ConnectionTracker({ classifyFirstBytes, ...options.tracker }, (connection) =>
       this.onConnectionRemoved(connection),
@@ -147,6 +151,7 @@ export class Pipeline {
   /** Forgets connections idle for the tracker's timeout. */
   evictIdle(nowMonotonicNs: bigint): void {
     this.tracker.evictIdle(nowMonotonicNs);
+    this.threadParents.sweep(nowMonotonicNs);
   }
 
   /** Ends every connection (completing close-delimited responses). */
@@ -190,6 +195,8 @@ export class Pipeline {
     const connection = this.tracker.data(event);
     const state = this.protocolStateOf(connection, event);
     if (state.kind !== "parsing") return;
+    // Before the bytes are parsed: a record they complete may need to know who wrote its first byte.
+    this.threadParents.observe(connection, event.direction, event.pid, event.timestampNs);
     connection
       .stream(event.direction)
       .append(event.streamOffset, event.data, event.syscallLen, event.timestampNs);
@@ -271,7 +278,7 @@ export class Pipeline {
     const record = definition.toRecord(exchange, ends);
     this.resolver.addStatedNamespaces(record);
     if (isTlsConnectionFd(connection.id.fd)) record.attributes[TLS_ATTRIBUTE] = "true";
-    this.options.onRecord(this.redactor.apply(record));
+    this.threadParents.record(connection, this.redactor.apply(record));
   }
 
   private onConnectionRemoved(connection: Connection): void {
@@ -283,6 +290,7 @@ export class Pipeline {
       this.countMalformed(state);
       this.totals.unansweredRequests += state.parser.unansweredRequests + (state.parser.droppedRequests ?? 0);
     }
+    this.threadParents.forgetConnection(connection.key);
     for (const stream of [connection.egress, connection.ingress]) {
       this.totals.uncapturedBytes += stream.counters.lostBytes;
       this.totals.streamOverflowBytes += stream.counters.overflowBytes;

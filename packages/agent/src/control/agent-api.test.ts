@@ -11,6 +11,7 @@ const stats: AgentStats = {
   records: { emitted: 5, kept: 4, sampledOut: 1, exported: 4, dropped: 0 },
   sampling: { budgetPerSecond: 5000, uniformProbability: 1, traceProbability: 1 },
   metricSeries: { emitted: 6, sent: 6, dropped: 0 },
+  threadParents: { inferred: 0, multiplexedThreads: 0, released: 0 },
   exportBatches: { sent: 2, dropped: 0, rejected: 0 },
   backlog: {
     pendingBatches: 1,

@@ -6,6 +6,7 @@ import type { SpoolCounters } from "../export/batch-spool.js";
 import type { ExportBacklogState } from "../export/exporter-options.js";
 import type { MemoryState } from "../memory/memory-guard.js";
 import type { ProfilerStats } from "../profiler/profiler.js";
+import type { ThreadParentsCounters } from "../tracing/thread-parents.js";
 import type { CaptureStats } from "./capture-stats.js";
 
 export interface AgentStats {
@@ -19,6 +20,12 @@ export interface AgentStats {
   sampling: { budgetPerSecond: number; uniformProbability: number; traceProbability: number };
   /** Metric series: emitted by closed intervals, sent to the collector, dropped (queue bound or stop). */
   metricSeries: { emitted: number; sent: number; dropped: number };
+  /**
+   * Untraced calls given a parent from the thread that made them (thread-per-request
+   * servers), threads seen serving two requests at once (never inferred for), and
+   * calls released without one (timed out, over a bound, or answered by another thread).
+   */
+  threadParents: ThreadParentsCounters;
   /** dropped includes rejected: batches given up on for their content (the collector refused or could not decode them). */
   exportBatches: { sent: number; dropped: number; rejected: number };
   /** What the collector has not acknowledged yet: in memory (pending, in flight) and in the disk spool. */
@@ -220,6 +227,7 @@ export function renderPrometheus(stats: AgentStats): string {
 /** The agent's counters gathered from each part, named as /v1/stats and /metrics show them. */
 export interface AgentStatsSources {
   configVersion: number;
+  threadParents: ThreadParentsCounters;
   kernel: KernelDropCounters;
   decoder: { truncatedFrames: number; badSize: number; unknownType: number } | undefined;
   pipeline: {
@@ -278,6 +286,7 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
       uniformProbability: s.sampler.uniformProbability,
       traceProbability: s.sampler.traceProbability,
     },
+    threadParents: { ...s.threadParents },
     metricSeries: {
       emitted: s.metrics.seriesEmitted,
       sent: s.exporter.seriesSent,
