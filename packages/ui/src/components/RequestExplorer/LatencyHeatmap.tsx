@@ -19,7 +19,8 @@ import {
   selectionOf,
 } from "../../requests/latencyHeatmap";
 
-const MARGIN = { left: 70, right: 12, top: 8, bottom: 24 };
+// Right margin: half a "00:00" tick label, which sits on the plot's last minute.
+const MARGIN = { left: 70, right: 20, top: 8, bottom: 24 };
 const PLOT_HEIGHT = 190;
 const STRIP_HEIGHT = 44;
 const ERROR_LANE = 8;
