@@ -179,6 +179,13 @@ test("the fonts are bundled: text and ids use Inter and JetBrains Mono from the 
       const element = document.querySelector(selector);
       return element ? (getComputedStyle(element).fontFamily.split(",")[0]?.trim() ?? "") : "";
     };
+    const loadedFamilies = () => {
+      const families: string[] = [];
+      document.fonts.forEach((face) => {
+        if (face.status === "loaded") families.push(face.family);
+      });
+      return families;
+    };
     const sans = familyOf("body");
     const mono =
       getComputedStyle(document.documentElement).getPropertyValue("--font-mono").split(",")[0]?.trim() ?? "";
@@ -186,7 +193,7 @@ test("the fonts are bundled: text and ids use Inter and JetBrains Mono from the 
       sans,
       mono,
       // Loaded, not merely declared: the file arrived and decoded.
-      loadedFamilies: [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family),
+      loadedFamilies: loadedFamilies(),
     };
   });
   // next/font/local names each face after its export in app/fonts.ts.

@@ -31,3 +31,4 @@ export {
   templatePath,
   templateSegments,
 } from "./target-template.js";
+export { PARENT_INFERRED_ATTRIBUTE } from "./trace-attributes.js";

@@ -5,6 +5,7 @@
 // the request whose thread made it. A Node server doing the same on its one
 // event loop (the main thread) must get no inferred parent at all.
 import { spawn } from "node:child_process";
+import { PARENT_INFERRED_ATTRIBUTE } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   HTTP_SERVER_SCRIPT,
@@ -16,7 +17,6 @@ import {
   waitFor,
 } from "../capture/fixtures/kernel-processes.js";
 import { type KernelCapture, startKernelCapture } from "../protocols/testing/kernel-capture.js";
-import { PARENT_INFERRED_ATTRIBUTE } from "./thread-parents.js";
 
 requireRootInCi("thread-parents.kernel.test.ts");
 

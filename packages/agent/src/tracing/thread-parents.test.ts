@@ -1,7 +1,8 @@
+import { PARENT_INFERRED_ATTRIBUTE } from "@periscope/proto";
 import { describe, expect, it } from "vitest";
 import { Direction, Role } from "../capture/events.js";
 import type { RequestRecord } from "../records/request-record.js";
-import { PARENT_INFERRED_ATTRIBUTE, type ThreadConnection, ThreadParents } from "./thread-parents.js";
+import { type ThreadConnection, ThreadParents } from "./thread-parents.js";
 
 const PID = 4200;
 const served = (fd: number): ThreadConnection => ({ key: `${PID}:${fd}:1`, pid: PID, role: Role.Server });

@@ -25,11 +25,9 @@
 // if any, is known only then), at most holdTimeoutNs and maxHeldPerRequest of
 // them; what times out or does not fit goes out unchanged and is counted.
 import { randomBytes } from "node:crypto";
+import { PARENT_INFERRED_ATTRIBUTE } from "@periscope/proto";
 import { Direction, Role } from "../capture/events.js";
 import type { RequestRecord } from "../records/request-record.js";
-
-/** Attribute on a call whose parent was read from the thread that made it. */
-export const PARENT_INFERRED_ATTRIBUTE = "trace.parent_inferred";
 
 export interface ThreadParentsOptions {
   /** Threads with an open incoming request at most (and multiplexed threads remembered). */

@@ -1,4 +1,5 @@
 // Every request of one trace within a time range, as a span tree.
+import { PARENT_INFERRED_ATTRIBUTE } from "@periscope/proto";
 import type { Storage } from "../storage/storage.js";
 import { REQUEST_COLUMNS_SQL, type RequestRowOut, toRequestView } from "./request-view.js";
 import { TIME_RANGE_CONDITION, type TimeRange, timeRangeParams } from "./time-range.js";
@@ -17,7 +18,7 @@ export interface TraceView {
 
 // The bloom-filter skip index on trace_id makes this a needle lookup.
 const TRACE_SQL = `
-SELECT ${REQUEST_COLUMNS_SQL}
+SELECT ${REQUEST_COLUMNS_SQL}, attributes['${PARENT_INFERRED_ATTRIBUTE}'] AS parent_inferred
 FROM requests
 WHERE ${TIME_RANGE_CONDITION} AND trace_id = {trace_id:String}
 ORDER BY time
@@ -45,16 +46,20 @@ export async function traceTimeRange(storage: Storage, traceId: string): Promise
 }
 
 export async function queryTrace(storage: Storage, traceId: string, range: TimeRange): Promise<TraceView> {
-  const rows = await storage.select<RequestRowOut>(TRACE_SQL, {
+  const rows = await storage.select<RequestRowOut & { parent_inferred: string }>(TRACE_SQL, {
     ...timeRangeParams(range),
     trace_id: traceId,
     limit: MAX_TRACE_REQUESTS + 1,
   });
-  const requests = rows.slice(0, MAX_TRACE_REQUESTS).map(toRequestView);
+  const kept = rows.slice(0, MAX_TRACE_REQUESTS);
+  const requests = kept.map(toRequestView);
+  const parentFromThread = new Set(
+    requests.filter((_, i) => kept[i]?.parent_inferred === "thread").map((request) => request.id),
+  );
   return {
     traceId,
     requestCount: requests.length,
     truncated: rows.length > MAX_TRACE_REQUESTS,
-    spans: buildTraceTree(requests),
+    spans: buildTraceTree(requests, parentFromThread),
   };
 }

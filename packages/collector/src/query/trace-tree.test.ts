@@ -64,6 +64,34 @@ describe("buildTraceTree", () => {
     ]);
   });
 
+  it("says how each parent was known: propagated, read from the calling thread by the agent, or by timing here", () => {
+    const spans = buildTraceTree(
+      [
+        view("root", "r1", "", 0, 100, "user", "shop"),
+        // Propagated: the call declares its parent.
+        view("propagated", "p1", "r1", 10, 20, "shop", "cart"),
+        // Declared by the agent after reading the calling thread (its request id is in the set).
+        view("threaded", "t1", "r1", 40, 10, "shop", "db"),
+        // No parent declared: placed under the caller's enclosing span.
+        view("timed", "m1", "", 12, 5, "cart", "stock"),
+      ],
+      new Set(["threaded"]),
+    );
+    const by = new Map(spans.map((span) => [span.spanId, span]));
+    expect(by.get("p1")).toMatchObject({ parentSpanId: "r1", parentInferred: false, parentInferredBy: "" });
+    expect(by.get("t1")).toMatchObject({
+      parentSpanId: "r1",
+      parentInferred: true,
+      parentInferredBy: "thread",
+    });
+    expect(by.get("m1")).toMatchObject({
+      parentSpanId: "p1",
+      parentInferred: true,
+      parentInferredBy: "timing",
+    });
+    expect(by.get("r1")).toMatchObject({ parentInferred: false, parentInferredBy: "" });
+  });
+
   it("gives records without a span id a span each", () => {
     const spans = buildTraceTree([view("x", "", "", 0, 5, "a", "b"), view("y", "", "", 1, 2, "b", "c")]);
     expect(spans.map((s) => [s.spanId, s.depth])).toEqual([

@@ -5,7 +5,10 @@
 // parent_span_id when the record has it; agents that only see the incoming
 // traceparent leave it empty, so a span without a known parent is placed
 // under the smallest span that called into its client's service and encloses
-// it in time (marked parentInferred, since it is a reading of timing).
+// it in time (marked parentInferred, by "timing"). An agent that read a call's
+// parent from the thread that made it (thread-per-request servers; the agent's
+// tracing/thread-parents.ts) declares it and says so in an attribute: such a
+// parent is marked inferred too, by "thread".
 import type { RequestView } from "./request-view.js";
 import { spanIsError, spanName } from "./span-name.js";
 
@@ -13,6 +16,8 @@ export interface TraceSpan {
   spanId: string;
   parentSpanId: string;
   parentInferred: boolean;
+  /** How an inferred parent was chosen: from the calling thread (by the agent), or by timing (here); "" when declared. */
+  parentInferredBy: "thread" | "timing" | "";
   /** A parent was declared but is not in the trace (not kept, or not traced), and none could be inferred. */
   orphan: boolean;
   /** The called service (the server end). */
@@ -40,7 +45,9 @@ interface Draft {
   startNs: bigint;
   endNs: bigint;
   parent?: Draft;
-  parentInferred: boolean;
+  parentInferredBy: "thread" | "timing" | "";
+  /** The agent declared the parent after reading it from the calling thread. */
+  declaredFromThread: boolean;
   children: Draft[];
 }
 
@@ -52,7 +59,7 @@ function serverName(view: RequestView): string {
   return view.server.service || `${view.server.ip}:${view.server.port}`;
 }
 
-function draftsOf(requests: readonly RequestView[]): Draft[] {
+function draftsOf(requests: readonly RequestView[], parentFromThread: ReadonlySet<string>): Draft[] {
   const bySpan = new Map<string, RequestView[]>();
   for (const request of requests) {
     // A record without a span id is its own span, named by its request id.
@@ -72,7 +79,8 @@ function draftsOf(requests: readonly RequestView[]): Draft[] {
       observations,
       startNs,
       endNs: startNs + BigInt(Math.round(request.durationMs * 1_000_000)),
-      parentInferred: false,
+      parentInferredBy: "",
+      declaredFromThread: observations.some((o) => parentFromThread.has(o.id)),
       children: [],
     };
   });
@@ -107,8 +115,12 @@ function byStart(a: Draft, b: Draft): number {
 }
 
 /** Spans in depth-first order (parents before children, siblings by start time). */
-export function buildTraceTree(requests: readonly RequestView[]): TraceSpan[] {
-  const drafts = draftsOf(requests).sort(byStart);
+/** `parentFromThread`: ids of the requests whose declared parent an agent read from the calling thread. */
+export function buildTraceTree(
+  requests: readonly RequestView[],
+  parentFromThread: ReadonlySet<string> = new Set(),
+): TraceSpan[] {
+  const drafts = draftsOf(requests, parentFromThread).sort(byStart);
   const bySpanId = new Map(drafts.map((draft) => [draft.spanId, draft]));
   for (const draft of drafts) {
     const declared = bySpanId.get(draft.declaredParent);
@@ -116,7 +128,7 @@ export function buildTraceTree(requests: readonly RequestView[]): TraceSpan[] {
     // Malformed ids can point in circles; such a span stays a root.
     if (parent === undefined || createsCycle(draft, parent)) continue;
     draft.parent = parent;
-    draft.parentInferred = declared === undefined;
+    draft.parentInferredBy = declared === undefined ? "timing" : draft.declaredFromThread ? "thread" : "";
     parent.children.push(draft);
   }
   const ordered: TraceSpan[] = [];
@@ -125,7 +137,8 @@ export function buildTraceTree(requests: readonly RequestView[]): TraceSpan[] {
     ordered.push({
       spanId: draft.spanId,
       parentSpanId: draft.parent?.spanId ?? draft.declaredParent,
-      parentInferred: draft.parentInferred,
+      parentInferred: draft.parentInferredBy !== "",
+      parentInferredBy: draft.parentInferredBy,
       orphan: draft.parent === undefined && draft.declaredParent !== "",
       service: serverName(request),
       operation: spanName(request.protocol, request.operation, request.target),

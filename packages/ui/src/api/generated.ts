@@ -3124,8 +3124,13 @@ export interface paths {
                                 operation: string;
                                 /** @description the span names a parent that is not in the trace (not kept within the record budget, or not traced), and none could be inferred */
                                 orphan: boolean;
-                                /** @description the parent was not recorded and was chosen by caller service and enclosing time: a reading of timing, not of threads. On Node's single event loop (and other async servers) one thread serves many requests at once, so which incoming request an outgoing call belongs to cannot be read from the thread; propagate traceparent for exact parentage. Parents are never inferred from threads, for any server yet: a call that carries no traceparent is not part of any trace */
+                                /** @description the parent was not propagated but inferred; parentInferredBy says how. Propagate traceparent for exact parentage */
                                 parentInferred: boolean;
+                                /**
+                                 * @description thread: the agent saw the call written by the worker thread that was serving the parent request (thread-per-request servers: Java, Python and Ruby threaded servers); it gave an untraced request a trace of its own for that. Never on a process's main thread, where event loops run (Node, asyncio, nginx): one thread serves many requests there, and a timer's or a pool's call cannot be told from a request's; nor on a worker thread seen serving two requests at once (Netty, Vert.x). timing: the parent was not recorded and was chosen here by caller service and enclosing time. Empty when the parent was propagated
+                                 * @enum {string}
+                                 */
+                                parentInferredBy: "thread" | "timing" | "";
                                 parentSpanId: string;
                                 request: {
                                     agentId: string;
@@ -3374,6 +3379,7 @@ export const pathsApiV1TokensSelfGetResponses401ContentApplicationJsonErrorCodeV
 export const pathsApiV1TokensSelfGetResponses403ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/tokens/self"]["get"]["responses"]["403"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1TokensSelfGetResponses500ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/tokens/self"]["get"]["responses"]["500"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansObservationsSideValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["observations"]["side"]> = ["client", "server"];
+export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansParentInferredByValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["parentInferredBy"]> = ["thread", "timing", ""];
 export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansRequestSideValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["request"]["side"]> = ["client", "server"];
 export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["status"]> = ["unset", "error"];
 export const pathsApiV1TraceTraceIdGetResponses400ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["400"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];

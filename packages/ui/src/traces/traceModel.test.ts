@@ -7,7 +7,7 @@ const at = (offsetUs: number) => {
   return { timeUnixNano: ns.toString(), time: new Date(Number(ns / 1_000_000n)).toISOString() };
 };
 
-/** frontend → orders (10 ms) → postgres (4 ms, parent inferred), with a failed redis call. */
+/** frontend → orders (10 ms) → postgres (4 ms, parent inferred from the calling thread), with a failed redis call. */
 export const CHECKOUT_TRACE = {
   traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
   from: "2026-05-01T10:00:00.000Z",
@@ -37,6 +37,7 @@ export const CHECKOUT_TRACE = {
       spanId: "c",
       parentSpanId: "b",
       parentInferred: true,
+      parentInferredBy: "thread",
       depth: 2,
       childSpanIds: [],
       request: { ...CHECKOUT_SERVER, id: "rc", ...at(2000), durationMs: 4, protocol: "postgres" },
@@ -57,11 +58,11 @@ export const CHECKOUT_TRACE = {
 describe("parseTrace", () => {
   it("reads spans with their inferred-parent marks", () => {
     const trace = parseTrace(CHECKOUT_TRACE);
-    expect(trace?.spans.map((s) => `${s.spanId}:${s.parentInferred}`)).toEqual([
-      "a:false",
-      "b:false",
-      "c:true",
-      "d:false",
+    expect(trace?.spans.map((s) => `${s.spanId}:${s.parentInferred}:${s.parentInferredBy}`)).toEqual([
+      "a:false:",
+      "b:false:",
+      "c:true:thread",
+      "d:false:",
     ]);
     expect(trace?.spans[0]?.observations).toHaveLength(1);
   });

@@ -11,6 +11,8 @@ export interface TraceSpan {
   spanId: string;
   parentSpanId: string;
   parentInferred: boolean;
+  /** "thread": the agent read the parent from the calling thread; "timing": chosen by caller and enclosing time. */
+  parentInferredBy: "thread" | "timing" | "";
   depth: number;
   childSpanIds: string[];
   request: RequestView;
@@ -24,6 +26,10 @@ export interface TraceResponse {
   requestCount: number;
   truncated: boolean;
   spans: TraceSpan[];
+}
+
+function inferredBy(value: string): TraceSpan["parentInferredBy"] {
+  return value === "thread" || value === "timing" ? value : "";
 }
 
 export function parseTrace(body: unknown): TraceResponse | undefined {
@@ -42,6 +48,7 @@ export function parseTrace(body: unknown): TraceResponse | undefined {
         spanId: readString(o, "spanId"),
         parentSpanId: readString(o, "parentSpanId"),
         parentInferred: readBoolean(o, "parentInferred"),
+        parentInferredBy: inferredBy(readString(o, "parentInferredBy")),
         depth: readNumber(o, "depth"),
         childSpanIds: readArray(o, "childSpanIds").filter((id): id is string => typeof id === "string"),
         request,

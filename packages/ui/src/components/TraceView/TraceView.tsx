@@ -142,9 +142,14 @@ function SpanRow({
         {span.parentInferred ? (
           <span
             className="trace-view__inferred"
-            title="no parent span id was recorded; the parent was chosen by caller and enclosing time"
+            data-inferred-by={span.parentInferredBy}
+            title={
+              span.parentInferredBy === "thread"
+                ? "no trace context was propagated; the agent saw this call made by the thread that was serving its parent"
+                : "no parent span id was recorded; the parent was chosen by caller and enclosing time"
+            }
           >
-            inferred
+            {span.parentInferredBy === "thread" ? "inferred from thread" : "inferred"}
           </span>
         ) : null}
       </td>

@@ -20,6 +20,7 @@ const spanSchema = {
     "spanId",
     "parentSpanId",
     "parentInferred",
+    "parentInferredBy",
     "orphan",
     "service",
     "operation",
@@ -38,7 +39,13 @@ const spanSchema = {
     parentInferred: {
       type: "boolean",
       description:
-        "the parent was not recorded and was chosen by caller service and enclosing time: a reading of timing, not of threads. On Node's single event loop (and other async servers) one thread serves many requests at once, so which incoming request an outgoing call belongs to cannot be read from the thread; propagate traceparent for exact parentage. Parents are never inferred from threads, for any server yet: a call that carries no traceparent is not part of any trace",
+        "the parent was not propagated but inferred; parentInferredBy says how. Propagate traceparent for exact parentage",
+    },
+    parentInferredBy: {
+      type: "string",
+      enum: ["thread", "timing", ""],
+      description:
+        "thread: the agent saw the call written by the worker thread that was serving the parent request (thread-per-request servers: Java, Python and Ruby threaded servers); it gave an untraced request a trace of its own for that. Never on a process's main thread, where event loops run (Node, asyncio, nginx): one thread serves many requests there, and a timer's or a pool's call cannot be told from a request's; nor on a worker thread seen serving two requests at once (Netty, Vert.x). timing: the parent was not recorded and was chosen here by caller service and enclosing time. Empty when the parent was propagated",
     },
     orphan: {
       type: "boolean",

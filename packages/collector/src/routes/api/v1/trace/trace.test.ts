@@ -1,4 +1,5 @@
 // Trace by id over the embedded engine: a three-hop trace becomes a span tree.
+import { PARENT_INFERRED_ATTRIBUTE } from "@periscope/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CollectorUnderTest,
@@ -57,6 +58,19 @@ beforeAll(async () => {
       spanId: "c000000000000004",
       target: "/users/2",
     }),
+    // Its parent read by the agent from the orders thread that made the call (thread-per-request).
+    call({
+      side: "client",
+      timeNs: baseNs + 28n * ms,
+      durationMs: 3,
+      traceId,
+      spanId: "d000000000000005",
+      parentSpanId: "b000000000000002",
+      client: { ...orders, port: 54000 },
+      server: { service: "postgres", ip: "10.3.0.4", port: 5432 },
+      target: "/db",
+      attributes: { [PARENT_INFERRED_ATTRIBUTE]: "thread" },
+    }),
     call({ side: "client", timeNs: baseNs, durationMs: 1, traceId: "ffffffffffffffffffffffffffffffff" }),
     // Three days old: outside any default window, found through the trace index.
     call({
@@ -76,18 +90,19 @@ describe("GET /api/v1/trace/:traceId", () => {
   it("returns the trace's spans depth-first, both ends of a call as one span", async () => {
     const { status, body } = await t.get<Trace>(`/api/v1/trace/${traceId.toUpperCase()}`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ traceId, requestCount: 5, truncated: false });
-    expect(body.spans.map((s) => [s.depth, s.request.target, s.parentInferred])).toEqual([
-      [0, "/checkout", false],
-      [1, "/orders", false],
-      [2, "/users/1", true],
-      [2, "/users/2", true],
+    expect(body).toMatchObject({ traceId, requestCount: 6, truncated: false });
+    expect(body.spans.map((s) => [s.depth, s.request.target, s.parentInferred, s.parentInferredBy])).toEqual([
+      [0, "/checkout", false, ""],
+      [1, "/orders", false, ""],
+      [2, "/users/1", true, "timing"],
+      [2, "/users/2", true, "timing"],
+      [2, "/db", true, "thread"],
     ]);
     const root = body.spans[0];
     expect(root?.observations.map((o) => o.side)).toEqual(["client", "server"]);
     expect(root?.request.side).toBe("client");
     expect(root?.childSpanIds).toEqual(["b000000000000002"]);
-    expect(body.spans[1]?.childSpanIds).toEqual(["c000000000000003", "c000000000000004"]);
+    expect(body.spans[1]?.childSpanIds).toEqual(["c000000000000003", "c000000000000004", "d000000000000005"]);
   });
 
   it("finds an old trace by id alone through the trace index", async () => {
