@@ -63,7 +63,8 @@ function Container({ end, side }: { end: EndpointView; side: string }) {
   );
 }
 
-function Item({ term, children }: { term: string; children: React.ReactNode }) {
+/** One term and its value in the drawer's description lists. */
+export function Item({ term, children }: { term: string; children: React.ReactNode }) {
   return (
     <div className="request-detail__item">
       <dt>{term}</dt>

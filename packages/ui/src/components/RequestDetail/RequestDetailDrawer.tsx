@@ -14,7 +14,7 @@ import type { RequestDetailView } from "../../requests/requestTypes";
 import { useApiJson } from "../RequestExplorer/useApiJson";
 import { statusText, statusTone } from "../RequestTable/statusTone";
 import { ConnectionHealthPanel } from "./ConnectionHealthPanel";
-import { EndDetails } from "./EndDetails";
+import { EndDetails, Item } from "./EndDetails";
 import "./RequestDetailDrawer.css";
 
 export interface RequestDetailDrawerProps {
@@ -223,14 +223,5 @@ function Section({ title, children }: { title: string; children: React.ReactNode
       <h3>{title}</h3>
       {children}
     </section>
-  );
-}
-
-function Item({ term, children }: { term: string; children: React.ReactNode }) {
-  return (
-    <div className="request-detail__item">
-      <dt>{term}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }
