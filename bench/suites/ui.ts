@@ -7,7 +7,7 @@
 // performance.measure("periscope:map-apply") (useCytoscapeGraph.ts). Goals at 200 services: first
 // render ≤ 1 s, an update ≤ 50 ms; at 1,000: usable (grouped, hidden markers).
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,7 +20,7 @@ import {
   ingestServiceDefinition,
   type MetricSeries,
 } from "@periscope/proto";
-import { chromium, type Page } from "@playwright/test";
+import { type CDPSession, chromium, type Page } from "@playwright/test";
 import { spawnCollector } from "../lib/collector-process.js";
 import { writeResults } from "../lib/results.js";
 import { LARGE_CLUSTER, syntheticTopology, type TopologySize } from "../lib/synthetic-topology.js";
@@ -30,6 +30,14 @@ const UI_SERVER = fileURLToPath(
   new URL("../../packages/ui/.next/standalone/packages/ui/server.js", import.meta.url),
 );
 const UPDATES = Number(process.env.BENCH_UI_UPDATES ?? 5);
+/**
+ * Where to write Chromium CPU profiles (.cpuprofile, open in DevTools' Performance
+ * panel) of the first load and of the updates, when set. Profiling slows the page, so
+ * figures from such a run are not the bench's figures.
+ */
+const PROFILE_DIR = process.env.BENCH_UI_PROFILE;
+/** Which sizes to run ("200", "1000"; default both): one size is enough while profiling. */
+const SIZES = (process.env.BENCH_UI_SIZES ?? "200,1000").split(",");
 
 /** ~1,000 services, ~3,000 edges, 12 namespaces. */
 const HUGE_CLUSTER: TopologySize = {
@@ -127,6 +135,21 @@ async function nextApply(page: Page, afterMs: number, timeoutMs: number): Promis
   }
 }
 
+async function startProfile(page: Page): Promise<CDPSession> {
+  const session = await page.context().newCDPSession(page);
+  await session.send("Profiler.enable");
+  await session.send("Profiler.setSamplingInterval", { interval: 200 });
+  await session.send("Profiler.start");
+  return session;
+}
+
+async function saveProfile(session: CDPSession, name: string): Promise<void> {
+  if (PROFILE_DIR === undefined) return;
+  const { profile } = await session.send("Profiler.stop");
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  writeFileSync(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+}
+
 async function measure(label: string, size: TopologySize): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "periscope-bench-ui-"));
   const collector = await spawnCollector(dataDir);
@@ -150,8 +173,13 @@ async function measure(label: string, size: TopologySize): Promise<Record<string
     }
     ui = await startUi(collector.httpUrl);
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const profiler = PROFILE_DIR === undefined ? undefined : await startProfile(page);
     await page.goto(`${ui.url}/?range=15m`);
     const first = await nextApply(page, 0, 60_000);
+    if (profiler) {
+      await saveProfile(profiler, `${label.replace(/\W+/g, "-")}-first`);
+      await profiler.send("Profiler.start");
+    }
     // "N services · M calls · K hidden behind markers", as the map card says it.
     const meta = (await page.getByTestId("map-meta").textContent()) ?? "";
     const mapState = {
@@ -170,6 +198,7 @@ async function measure(label: string, size: TopologySize): Promise<Record<string
       );
       updateMs.push((await nextApply(page, sentAt, 60_000)).durationMs);
     }
+    if (profiler) await saveProfile(profiler, `${label.replace(/\W+/g, "-")}-updates`);
     updateMs.sort((a, b) => a - b);
     const figures = {
       services: new Set(edges.flatMap((e) => [e.client, e.server]).filter((s) => s !== "")).size,
@@ -191,6 +220,12 @@ async function measure(label: string, size: TopologySize): Promise<Record<string
   }
 }
 
-const medium = await measure("200 services", LARGE_CLUSTER);
-const large = await measure("1,000 services", HUGE_CLUSTER);
-writeResults("ui", { map_200: medium, map_1000: large, updates_per_size: UPDATES });
+const results: Record<string, Record<string, number>> = {};
+if (SIZES.includes("200")) results.map_200 = await measure("200 services", LARGE_CLUSTER);
+if (SIZES.includes("1000")) results.map_1000 = await measure("1,000 services", HUGE_CLUSTER);
+// A partial or profiled run prints its figures but leaves the results file alone.
+if (PROFILE_DIR === undefined && SIZES.includes("200") && SIZES.includes("1000")) {
+  writeResults("ui", { ...results, updates_per_size: UPDATES });
+} else {
+  console.log(JSON.stringify(results, null, 2));
+}

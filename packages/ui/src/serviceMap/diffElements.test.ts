@@ -51,23 +51,36 @@ describe("diffElements", () => {
     const diff = diffElements([], [edge("a", "b"), node("a"), node("b")]);
     expect(ids(diff.add)).toEqual(["a", "b", "a->b"]);
     expect(diff.update).toEqual([]);
+    expect(diff.refresh).toEqual([]);
     expect(diff.remove).toEqual([]);
   });
 
   it("identical snapshots produce an empty diff", () => {
     const snapshot = [node("a"), node("b"), edge("a", "b")];
     const copy = structuredClone(snapshot);
-    expect(diffElements(snapshot, copy)).toEqual({ add: [], update: [], remove: [] });
+    expect(diffElements(snapshot, copy)).toEqual({ add: [], update: [], refresh: [], remove: [] });
   });
 
-  it("changed counters are updates, not re-adds", () => {
+  it("changed counters are updates, not re-adds: restyled when drawn, refreshed when not", () => {
     const diff = diffElements(
       [node("a"), node("b"), edge("a", "b", 5)],
       [node("a"), node("b", 9), edge("a", "b", 6)],
     );
     expect(diff.add).toEqual([]);
-    expect(ids(diff.update)).toEqual(["b", "a->b"]);
-    expect(diff.update[1]?.data).toMatchObject({ requestCount: 6, label: "6 req" });
+    // The edge's label shows its count; the node's count is drawn nowhere.
+    expect(ids(diff.update)).toEqual(["a->b"]);
+    expect(diff.update[0]?.data).toMatchObject({ requestCount: 6, label: "6 req" });
+    expect(ids(diff.refresh)).toEqual(["b"]);
+    expect(diff.refresh[0]?.data).toMatchObject({ requestCount: 9 });
+  });
+
+  it("a change of tone, match or label is drawn even when the counts stay", () => {
+    const before = [node("a"), node("b"), edge("a", "b")];
+    const after = structuredClone(before);
+    (after[0] as NodeElement).data.tone = "bad";
+    (after[1] as NodeElement).data.match = "dimmed";
+    (after[2] as EdgeElement).data.label = "p99 3 ms";
+    expect(ids(diffElements(before, after).update)).toEqual(["a", "b", "a->b"]);
   });
 
   it("vanished elements are removed, edges before nodes", () => {
@@ -85,7 +98,7 @@ describe("diffElements", () => {
       [node("a", 2), node("c"), edge("a", "c")],
     );
     expect(ids(diff.add)).toEqual(["c", "a->c"]);
-    expect(ids(diff.update)).toEqual(["a"]);
+    expect(ids(diff.refresh)).toEqual(["a"]);
     expect(diff.remove).toEqual(["a->b", "b"]);
   });
 });

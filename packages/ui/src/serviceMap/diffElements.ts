@@ -1,10 +1,12 @@
-import type { GraphElement } from "./elements";
+import { DRAWN_FIELDS, type GraphElement } from "./elements";
 
 export interface ElementDiff {
   /** New elements, nodes before edges so that every edge's ends already exist. */
   add: GraphElement[];
-  /** Elements whose data changed; their positions are kept. */
+  /** Elements whose drawn data changed (DRAWN_FIELDS); their positions are kept. */
   update: GraphElement[];
+  /** Elements whose data changed only in fields nothing draws (figures for panels and tests). */
+  refresh: GraphElement[];
   /** Ids that vanished, edges before nodes. */
   remove: string[];
 }
@@ -15,16 +17,20 @@ export function diffElements(previous: readonly GraphElement[], next: readonly G
   const nextIds = new Set(next.map((element) => element.data.id));
   const add: GraphElement[] = [];
   const update: GraphElement[] = [];
+  const refresh: GraphElement[] = [];
   for (const element of next) {
     const before = previousById.get(element.data.id);
     if (!before || before.group !== element.group) add.push(element);
-    else if (!sameData(before.data, element.data)) update.push(element);
+    else if (!sameData(before.data, element.data)) {
+      (sameDrawnData(before.data, element.data) ? refresh : update).push(element);
+    }
   }
   const regrouped = add.filter((element) => previousById.has(element.data.id)).map((e) => e.data.id);
   const vanished = previous.filter((element) => !nextIds.has(element.data.id)).map((e) => e.data.id);
   return {
     add: nodesFirst(add),
     update,
+    refresh,
     remove: [...new Set([...edgesFirst(previous, vanished), ...regrouped])],
   };
 }
@@ -33,6 +39,13 @@ function sameData(a: object, b: object): boolean {
   const aEntries = Object.entries(a);
   if (aEntries.length !== Object.keys(b).length) return false;
   return aEntries.every(([key, value]) => Object.is(value, (b as Record<string, unknown>)[key]));
+}
+
+function sameDrawnData(a: object, b: object): boolean {
+  for (const key of DRAWN_FIELDS) {
+    if (!Object.is((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 function nodesFirst(elements: GraphElement[]): GraphElement[] {

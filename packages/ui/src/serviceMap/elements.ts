@@ -52,8 +52,46 @@ export type EdgeData = {
   memberCount: number;
   /** Map diff only: how the call changed between the two ranges. */
   diff?: "new" | "vanished" | "worse" | "better" | "mixed" | "unchanged";
+  /** A call the other way between the same two ends exists too: drawn curved so both show. */
+  twoWay?: boolean;
 };
 
 export type NodeElement = { group: "nodes"; data: NodeData };
 export type EdgeElement = { group: "edges"; data: EdgeData };
 export type GraphElement = NodeElement | EdgeElement;
+
+/**
+ * The data fields the canvas draws from (serviceMapStyle's selectors and mappers) or
+ * that move an element (ends, box). A change in any other field (request counts, rates,
+ * latencies) changes nothing on screen, so the map does not restyle for it.
+ */
+export const DRAWN_FIELDS: ReadonlySet<string> = new Set([
+  "id",
+  "source",
+  "target",
+  "parent",
+  "group",
+  "label",
+  "kind",
+  "tone",
+  "match",
+  "diff",
+  "twoWay",
+]);
+
+/**
+ * Sets `twoWay` on every edge: true where its reverse (same ends, other direction) is
+ * drawn too. Always set, since Cytoscape's data() merges and would keep a stale true.
+ */
+export function markTwoWayEdges(elements: GraphElement[]): GraphElement[] {
+  const pairs = new Set<string>();
+  for (const element of elements) {
+    if (element.group === "edges") pairs.add(`${element.data.source}\u0000${element.data.target}`);
+  }
+  for (const element of elements) {
+    if (element.group !== "edges") continue;
+    const { source, target } = element.data;
+    element.data.twoWay = source !== target && pairs.has(`${target}\u0000${source}`);
+  }
+  return elements;
+}

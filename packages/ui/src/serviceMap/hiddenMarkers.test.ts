@@ -29,6 +29,16 @@ describe("chooseVisible", () => {
     expect(choice.hiddenByGroup).toEqual(new Map([["y", ["d"]]]));
   });
 
+  it("a service already shown keeps its place until a hidden one is twice as busy", () => {
+    const shown = new Set(["a", "b"]);
+    // c and d (30 each) are busier than b (10 → 20 with its place) and take it…
+    expect([...chooseVisible(candidates, 2, none, none, shown).visible].sort()).toEqual(["a", "c"]);
+    // …but a rate that wobbles around b's does not: b at 16 vs c and d at 30 stays.
+    const wobble = candidates.map((c) => (c.id === "b" ? { ...c, traffic: 16 } : c));
+    expect([...chooseVisible(wobble, 2, none, none, shown).visible].sort()).toEqual(["a", "b"]);
+    expect([...chooseVisible(wobble, 2, none, none).visible].sort()).toEqual(["a", "c"]);
+  });
+
   it("under the budget everything is visible", () => {
     expect(chooseVisible(candidates, 5, none, none).hiddenByGroup.size).toBe(0);
   });

@@ -4,6 +4,14 @@
 
 export const MAX_VISIBLE_NODES = 300;
 
+/**
+ * A service already on the map keeps its place until a hidden one is this many times
+ * busier: without it, services near the cut swap places at every poll as their rates
+ * wobble, and each swap is nodes removed, placed and drawn again (make bench-ui, 1,000
+ * services: most of an update's time).
+ */
+export const SHOWN_STICKINESS = 2;
+
 export interface Candidate {
   id: string;
   group: string;
@@ -19,14 +27,16 @@ export interface VisibleChoice {
 
 /**
  * Keeps the `budget` busiest candidates visible (ties by id, so the choice is stable
- * across polls), plus every id in `alwaysShow` (find matches) and every member of an
- * expanded group; the others are hidden by group.
+ * across polls; those in `shownBefore` count SHOWN_STICKINESS times their traffic), plus
+ * every id in `alwaysShow` (find matches) and every member of an expanded group; the
+ * others are hidden by group.
  */
 export function chooseVisible(
   candidates: readonly Candidate[],
   budget: number,
   alwaysShow: ReadonlySet<string>,
   expandedGroups: ReadonlySet<string>,
+  shownBefore: ReadonlySet<string> = new Set(),
 ): VisibleChoice {
   const visible = new Set<string>();
   const hiddenByGroup = new Map<string, string[]>();
@@ -34,8 +44,10 @@ export function chooseVisible(
     for (const candidate of candidates) visible.add(candidate.id);
     return { visible, hiddenByGroup };
   }
+  const weight = (candidate: Candidate) =>
+    shownBefore.has(candidate.id) ? candidate.traffic * SHOWN_STICKINESS : candidate.traffic;
   const ranked = [...candidates].sort(
-    (a, b) => b.traffic - a.traffic || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) => weight(b) - weight(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   let shown = 0;
   for (const candidate of ranked) {

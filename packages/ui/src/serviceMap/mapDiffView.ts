@@ -3,7 +3,7 @@
 // vanished dashed) and labelled with the change, plus the range pairs to compare.
 import { formatLatency } from "../format/formatLatency";
 import type { Tone } from "./colorScale";
-import type { EdgeData, GraphElement, NodeData } from "./elements";
+import { type EdgeData, type GraphElement, markTwoWayEdges, type NodeData } from "./elements";
 import { boxId, groupKeyOf, groupLabel } from "./grouping";
 import type { ClassifiedEdge, DiffVerdict, MapDiff } from "./mapDiff";
 import { namespaceFromName } from "./mapModel";
@@ -101,7 +101,7 @@ export function buildDiffElements(diff: MapDiff, edges: readonly ClassifiedEdge[
     };
     return { group: "edges", data };
   });
-  return [...boxElements, ...nodes, ...edgeElements];
+  return [...boxElements, ...nodes, ...markTwoWayEdges(edgeElements)];
 }
 
 export type BaselinePreset = "previous" | "1d" | "7d";

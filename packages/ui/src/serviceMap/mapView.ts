@@ -3,7 +3,7 @@
 // every option is tested on fixtures; the component only applies the result as a diff.
 import { formatLatency } from "../format/formatLatency";
 import { type ColorMode, toneOf } from "./colorScale";
-import type { EdgeData, GraphElement, Match, NodeData } from "./elements";
+import { type EdgeData, type GraphElement, type Match, markTwoWayEdges, type NodeData } from "./elements";
 import { boxId, collapsedId, groupKeyOf, groupLabel, hiddenMarkerId } from "./grouping";
 import { type Candidate, chooseVisible, MAX_VISIBLE_NODES } from "./hiddenMarkers";
 import { type Expression, matchesExpression } from "./mapExpression";
@@ -21,12 +21,16 @@ export interface MapViewOptions {
   /** Group keys whose hidden marker was clicked open. */
   expanded: ReadonlySet<string>;
   maxVisibleNodes?: number;
+  /** Services the last view showed: they keep their place past the budget a while (hiddenMarkers.ts). */
+  shownBefore?: ReadonlySet<string> | undefined;
 }
 
 export interface MapView {
   elements: GraphElement[];
   /** Services behind "N hidden" markers. */
   hiddenCount: number;
+  /** Services with a place of their own (pass back as shownBefore for the next view). */
+  shown: ReadonlySet<string>;
   /** Nodes and edges the find expression matched (0 without one). */
   foundCount: number;
 }
@@ -69,7 +73,13 @@ export function buildMapView(map: FilteredMap, options: MapViewOptions): MapView
     traffic: traffic.get(node.id) ?? 0,
   }));
   const budget = Math.max(0, (options.maxVisibleNodes ?? MAX_VISIBLE_NODES) - collapsedGroups.size);
-  const { visible, hiddenByGroup } = chooseVisible(candidates, budget, foundNodes, options.expanded);
+  const { visible, hiddenByGroup } = chooseVisible(
+    candidates,
+    budget,
+    foundNodes,
+    options.expanded,
+    options.shownBefore,
+  );
 
   const representative = (node: ModelNode): string => {
     const key = groupKeyOf(node);
@@ -196,8 +206,9 @@ export function buildMapView(map: FilteredMap, options: MapViewOptions): MapView
   });
 
   return {
-    elements: [...boxElements, ...nodeElements, ...edgeElements],
+    elements: [...boxElements, ...nodeElements, ...markTwoWayEdges(edgeElements)],
     hiddenCount: [...hiddenByGroup.values()].reduce((sum, ids) => sum + ids.length, 0),
+    shown: visible,
     foundCount: find ? foundNodes.size + foundEdges.size : 0,
   };
 }

@@ -28,7 +28,9 @@ export function placeByGroup(
   for (const node of newNodes) {
     if (placed.has(node.id)) continue;
     groupOf.set(node.id, node.group);
-    byGroup.set(node.group, [...(byGroup.get(node.group) ?? []), node.id]);
+    const ids = byGroup.get(node.group);
+    if (ids) ids.push(node.id);
+    else byGroup.set(node.group, [node.id]);
   }
   const inGroup = (group: string) => (edge: EdgeEnds) =>
     groupOf.get(edge.source) === group && groupOf.get(edge.target) === group;
@@ -41,13 +43,21 @@ export function placeByGroup(
 
   // Groups already on the map grow in place, next to their own services.
   const fresh: string[] = [];
+  const placedByGroup = new Map<string, Point[]>();
+  for (const [id, point] of positions) {
+    const group = groupOf.get(id);
+    if (group === undefined || !byGroup.has(group)) continue;
+    const members = placedByGroup.get(group);
+    if (members) members.push(point);
+    else placedByGroup.set(group, [point]);
+  }
   for (const [group, ids] of byGroup) {
-    const members = [...positions].filter(([id]) => groupOf.get(id) === group && !ids.includes(id));
+    const members = placedByGroup.get(group) ?? [];
     if (members.length === 0) {
       fresh.push(group);
       continue;
     }
-    const box = bounds(members.map(([, p]) => p));
+    const box = bounds(members);
     const anchor = { x: box.maxX + spacing.x, y: box.minY };
     keep(placeNewNodes(positions, ids, edges.filter(inGroup(group)), spacing, anchor));
   }
@@ -97,13 +107,15 @@ export function placeByGroup(
   return result;
 }
 
-function bounds(points: readonly Point[]): { minX: number; maxX: number; minY: number; maxY: number } {
-  return {
-    minX: Math.min(...points.map((p) => p.x)),
-    maxX: Math.max(...points.map((p) => p.x)),
-    minY: Math.min(...points.map((p) => p.y)),
-    maxY: Math.max(...points.map((p) => p.y)),
-  };
+function bounds(points: Iterable<Point>): { minX: number; maxX: number; minY: number; maxY: number } {
+  const box = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+  for (const p of points) {
+    box.minX = Math.min(box.minX, p.x);
+    box.maxX = Math.max(box.maxX, p.x);
+    box.minY = Math.min(box.minY, p.y);
+    box.maxY = Math.max(box.maxY, p.y);
+  }
+  return box;
 }
 
 /** Hops from the nearest service nobody calls (breadth-first); nodes only on cycles count as 0. */
@@ -115,7 +127,9 @@ export function callDepths(edges: readonly EdgeEnds[]): Map<string, number> {
     ids.add(source);
     ids.add(target);
     if (source === target) continue;
-    callees.set(source, [...(callees.get(source) ?? []), target]);
+    const list = callees.get(source);
+    if (list) list.push(target);
+    else callees.set(source, [target]);
     called.add(target);
   }
   const depth = new Map<string, number>();

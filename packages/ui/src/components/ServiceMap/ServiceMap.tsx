@@ -64,20 +64,22 @@ export function ServiceMap() {
         : undefined,
     [model, hide, state.unhealthy],
   );
+  // The services the map showed last, so that a poll does not swap those near the cut.
+  const shownBefore = useRef<ReadonlySet<string> | undefined>(undefined);
   // biome-ignore lint/correctness/useExhaustiveDependencies: collapsedKey stands for state.collapsed by value
-  const view = useMemo(
-    () =>
-      filtered
-        ? buildMapView(filtered, {
-            labelMode: state.labels,
-            colorMode: state.color,
-            find: find.ok ? find.expression : undefined,
-            collapsed: new Set(state.collapsed),
-            expanded,
-          })
-        : undefined,
-    [filtered, state.labels, state.color, find, collapsedKey, expanded],
-  );
+  const view = useMemo(() => {
+    if (!filtered) return undefined;
+    const built = buildMapView(filtered, {
+      labelMode: state.labels,
+      colorMode: state.color,
+      find: find.ok ? find.expression : undefined,
+      collapsed: new Set(state.collapsed),
+      expanded,
+      shownBefore: shownBefore.current,
+    });
+    shownBefore.current = built.shown;
+    return built;
+  }, [filtered, state.labels, state.color, find, collapsedKey, expanded]);
   const groups = useMemo(
     () => [...new Set((model?.nodes ?? []).map((n) => groupKeyOf(n)).filter((k) => k !== ""))].sort(),
     [model],
