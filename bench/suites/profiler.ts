@@ -110,6 +110,8 @@ try {
   const warmUpMs = performance.now() - warmUpStart;
   const warmUpCpuMs = (selfCpuSeconds() - warmUpCpuStart) * 1000;
   const skipsBefore = profiler.symbolizer.skips.snapshot();
+  const loadsBefore = profiler.symbolizer.fileLoads();
+  let drainMsInWindow = 0;
   let maxDrainMs = 0;
   inWindow = true;
   const { result, costs } = await measureBpfPrograms(async () => {
@@ -120,6 +122,7 @@ try {
       if (profiler.counters.drains === drainsSeen) return;
       drainsSeen = profiler.counters.drains;
       maxDrainMs = Math.max(maxDrainMs, profiler.counters.lastDrainMs);
+      drainMsInWindow += profiler.counters.lastDrainMs;
     }, 200);
     await sleep(WINDOW_MS);
     clearInterval(drainWatch);
@@ -136,6 +139,7 @@ try {
   const runs = program.reduce((sum, cost) => sum + cost.runs, 0);
   const kernelNs = program.reduce((sum, cost) => sum + cost.totalNs, 0);
   const caches = profiler.symbolizer.cacheSizes();
+  const loadsAfter = profiler.symbolizer.fileLoads();
   const skipsAfter = profiler.symbolizer.skips.snapshot();
   const skippedInWindow = Object.fromEntries(
     Object.entries(skipsAfter)
@@ -159,6 +163,11 @@ try {
     samples: profiler.counters.samples,
     symbolizedShare: round3(profiler.symbolizedShare()),
     maxDrainMs: Math.round(maxDrainMs * 10) / 10,
+    // Where the minute's CPU went: drains on the event loop (wall time, so an upper bound on a
+    // loaded machine), and symbol files first seen in the minute, read on the worker thread.
+    drainMsInWindow: Math.round(drainMsInWindow),
+    symbolFilesReadInWindow: loadsAfter.count - loadsBefore.count,
+    symbolFileReadMsInWindow: Math.round(loadsAfter.ms - loadsBefore.ms),
     bpfRunsPerSecond: Math.round(runs / (WINDOW_MS / 1000)),
     bpfNsPerRun: runs === 0 ? 0 : Math.round(kernelNs / runs),
     bpfCpuPercentOfOneCore: round3((kernelNs / 1e9 / (WINDOW_MS / 1000)) * 100),

@@ -43,9 +43,15 @@ export function decodeCells(buffer: Buffer): ProfileCell[] {
   return cells;
 }
 
-/** Stack id → addresses, innermost first (kernel addresses need 64 bits: bigint). */
-export function decodeStacks(buffer: Buffer): Map<number, bigint[]> {
-  const stacks = new Map<number, bigint[]>();
+/** Where one stack's addresses lie in the drained buffer. */
+export interface StackSpan {
+  at: number;
+  depth: number;
+}
+
+/** Stack id → where its addresses are: decoded only for stacks not known already. */
+export function indexStacks(buffer: Buffer): Map<number, StackSpan> {
+  const stacks = new Map<number, StackSpan>();
   let at = 0;
   while (at + 8 <= buffer.length) {
     const id = buffer.readInt32LE(at);
@@ -53,10 +59,27 @@ export function decodeStacks(buffer: Buffer): Map<number, bigint[]> {
     at += 8;
     if (at + depth * 8 > buffer.length)
       throw new Error(`profile stack ${id}: ${depth} frames past the buffer's end`);
-    const addresses: bigint[] = [];
-    for (let i = 0; i < depth; i++) addresses.push(buffer.readBigUInt64LE(at + i * 8));
-    stacks.set(id, addresses);
+    stacks.set(id, { at, depth });
     at += depth * 8;
   }
+  return stacks;
+}
+
+/** A stack's addresses, innermost first (kernel addresses need 64 bits: bigint). */
+export function stackAddresses(buffer: Buffer, span: StackSpan): bigint[] {
+  const addresses: bigint[] = new Array(span.depth);
+  for (let i = 0; i < span.depth; i++) addresses[i] = buffer.readBigUInt64LE(span.at + i * 8);
+  return addresses;
+}
+
+/** The stack's bytes as a string: the same addresses give the same key in any drain. */
+export function stackKey(buffer: Buffer, span: StackSpan | undefined): string {
+  return span === undefined ? "" : buffer.toString("latin1", span.at, span.at + span.depth * 8);
+}
+
+/** Stack id → addresses, innermost first. */
+export function decodeStacks(buffer: Buffer): Map<number, bigint[]> {
+  const stacks = new Map<number, bigint[]>();
+  for (const [id, span] of indexStacks(buffer)) stacks.set(id, stackAddresses(buffer, span));
   return stacks;
 }

@@ -15,8 +15,15 @@ import {
 import { containerIdOfProcCgroup } from "../metadata/container-id.js";
 import { ProcessNames } from "../metadata/process-names.js";
 import type { NativeProfiler } from "../native/native.js";
-import { decodeCells, decodeStacks, FLAG_IDLE, FLAG_KTHREAD } from "./drain-layout.js";
-import { stackFrames, stackHash } from "./stack-frames.js";
+import {
+  decodeCells,
+  FLAG_IDLE,
+  FLAG_KTHREAD,
+  indexStacks,
+  stackAddresses,
+  stackKey,
+} from "./drain-layout.js";
+import { type StackFrames, stackFrames, stackHash } from "./stack-frames.js";
 import type { FrameName, ProcessView, Symbolizer } from "./symbolizer.js";
 
 /** Stacks the collector was sent, remembered this many at most… */
@@ -25,6 +32,7 @@ const MAX_SENT_STACKS = 50_000;
 const RESEND_STACK_AFTER_MS = 60 * 60 * 1000;
 const MAX_KERNEL_NAMES = 200_000;
 const MAX_KEPT_PROCESSES = 4096;
+const MAX_BUILT_STACKS = 50_000;
 
 export interface ProfilerCounters {
   drains: number;
@@ -86,6 +94,8 @@ export class Profiler {
   /** Names and container ids by pid, kept while the symbolizer knows the pid as the same process. */
   private readonly processNames = new ProcessNames();
   private readonly containerIds = new Map<number, string>();
+  /** Stacks built in earlier intervals whose names are settled, by process and raw addresses. */
+  private readonly builtStacks = new Map<string, StackFrames & { hash: bigint }>();
   private readonly timer: NodeJS.Timeout;
   private lastDrainAt: number;
   private lastOnRate = 0;
@@ -138,7 +148,12 @@ export class Profiler {
     this.counters.stacksMissing += drained.missingStacks;
     const cells = decodeCells(drained.cells);
     if (cells.length === 0) return undefined;
-    const stacks = decodeStacks(drained.stacks);
+    const stacks = indexStacks(drained.stacks);
+    // NO_STACK (-1) is in no map: undefined, as for a stack the kernel no longer held.
+    const addressesOf = (id: number) => {
+      const span = stacks.get(id);
+      return span === undefined ? undefined : stackAddresses(drained.stacks, span);
+    };
     this.symbolizer.beginDrain();
     const names = this.options.processNames?.() ?? this.processNames;
     const views = new Map<number, ProcessView>();
@@ -171,21 +186,34 @@ export class Profiler {
           this.containerIds.delete(cell.pid);
         }
       }
-      const seen = view;
-      const userFrame =
-        seen === undefined ? unknownFrame : (address: bigint) => this.symbolizer.userFrame(seen, address);
-      const built = stackFrames(
-        cell,
-        cell.userStackId >= 0 ? stacks.get(cell.userStackId) : undefined,
-        cell.kernelStackId >= 0 ? stacks.get(cell.kernelStackId) : undefined,
-        userFrame,
-        kernelFrame,
-      );
+      // The same stack of the same process as in an earlier interval: its frames and hash are
+      // known, unless a name could still change (JIT code, a file still loading).
+      const userKey = stackKey(drained.stacks, stacks.get(cell.userStackId));
+      const kernelKey = stackKey(drained.stacks, stacks.get(cell.kernelStackId));
+      const cacheKey = `${cell.pid}\0${view?.startTime ?? ""}\0${cell.flags}\0${userKey}\0${kernelKey}`;
+      let built = this.builtStacks.get(cacheKey);
+      if (built === undefined) {
+        const seen = view;
+        const userFrame =
+          seen === undefined ? unknownFrame : (address: bigint) => this.symbolizer.userFrame(seen, address);
+        const frames = stackFrames(
+          cell,
+          addressesOf(cell.userStackId),
+          addressesOf(cell.kernelStackId),
+          userFrame,
+          kernelFrame,
+        );
+        built = { ...frames, hash: stackHash(frames.frames) };
+        if (built.final && view?.startTime !== "") {
+          if (this.builtStacks.size >= MAX_BUILT_STACKS) this.builtStacks.clear();
+          this.builtStacks.set(cacheKey, built);
+        }
+      }
       this.counters.samples += cell.count;
       this.counters.frames += built.total * cell.count;
       this.counters.symbolizedFrames += built.symbolized * cell.count;
 
-      const hash = stackHash(built.frames);
+      const hash = built.hash;
       const sentAt = this.sent.get(hash);
       if ((sentAt === undefined || nowMs - sentAt > RESEND_STACK_AFTER_MS) && !newStacks.has(hash)) {
         newStacks.set(hash, built.frames);

@@ -32,6 +32,8 @@ export interface StackFrames {
   /** Frames resolved to a name (kernel symbol, ELF symbol, JIT name), and all real frames. */
   symbolized: number;
   total: number;
+  /** Every frame's name is settled (no JIT code, nothing still loading): the same addresses name it alike later. */
+  final: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export function stackFrames(
   const frames: string[] = [];
   let symbolized = 0;
   let total = 0;
+  let final = true;
   if (cell.flags & FLAG_IDLE) frames.push(IDLE_FRAME);
   else if (cell.flags & FLAG_KTHREAD) frames.push(KERNEL_THREAD_FRAME);
   else if (user === undefined || user.length === 0) frames.push(USER_STACK_LOST_FRAME);
@@ -58,6 +61,7 @@ export function stackFrames(
       frames.push(bounded(frame.name));
       total++;
       if (frame.symbolized) symbolized++;
+      if (frame.final !== true) final = false;
     }
   }
   if (kernel !== undefined) {
@@ -66,9 +70,10 @@ export function stackFrames(
       frames.push(bounded(frame.name) + KERNEL_SUFFIX);
       total++;
       if (frame.symbolized) symbolized++;
+      else final = false; // kallsyms still loading
     }
   }
-  return { frames, symbolized, total };
+  return { frames, symbolized, total, final };
 }
 
 /** First 8 bytes of SHA-1 over the frames joined by newlines (frame names hold no newline). */

@@ -30,6 +30,8 @@ export class SymbolFiles {
   slowestRead = { path: "", ms: 0, symbols: 0 };
   /** Files whose symbols came from a separate debug file. */
   debugFilesUsed = 0;
+  /** Loads answered, and the time the loader spent on them (on the agent: the worker thread's). */
+  loads = { count: 0, ms: 0 };
 
   constructor(
     private readonly options: SymbolFilesOptions,
@@ -68,6 +70,8 @@ export class SymbolFiles {
       this.loading.add(identity);
       this.loader.loadFile({ ...request, maxSymbols: this.options.maxSymbols }, (result) => {
         this.loading.delete(identity);
+        this.loads.count++;
+        this.loads.ms += result.ms;
         for (const reason of result.skips) this.skips.add(reason);
         if (!result.ok) {
           this.skips.add(result.reason);

@@ -41,18 +41,18 @@ describe("Symbolizer", () => {
     const symbolizer = new Symbolizer({ procRoot });
     symbolizer.beginDrain();
     const view = symbolizer.process(PID);
-    expect(symbolizer.userFrame(view, 0x401030n)).toEqual({ name: "hot_spin", symbolized: true });
+    expect(symbolizer.userFrame(view, 0x401030n)).toMatchObject({ name: "hot_spin", symbolized: true });
     expect(symbolizer.userFrame(view, 0x3ef0b0c4040n).name).toBe("JS:~spinHot file:///app/hot.js:3:17");
-    expect(symbolizer.userFrame(view, 0x7f3a1c000100n)).toEqual({
+    expect(symbolizer.userFrame(view, 0x7f3a1c000100n)).toMatchObject({
       name: "libc.so.6+0x28100",
       symbolized: false,
     });
-    expect(symbolizer.userFrame(view, 0x7f3a1c400010n)).toEqual({
+    expect(symbolizer.userFrame(view, 0x7f3a1c400010n)).toMatchObject({
       name: "lib with space.so+0x10",
       symbolized: false,
     });
-    expect(symbolizer.userFrame(view, 0x10n)).toEqual({ name: "[unknown]", symbolized: false });
-    expect(symbolizer.kernelFrame(0xffffffff81100210n)).toEqual({
+    expect(symbolizer.userFrame(view, 0x10n)).toMatchObject({ name: "[unknown]", symbolized: false });
+    expect(symbolizer.kernelFrame(0xffffffff81100210n)).toMatchObject({
       name: "__x64_sys_getpid",
       symbolized: true,
     });
@@ -140,7 +140,7 @@ describe("Symbolizer across drains", () => {
     const symbolizer = new Symbolizer({ procRoot, loader: slow });
     symbolizer.beginDrain();
     const view = symbolizer.process(CACHE_PID);
-    expect(symbolizer.userFrame(view, 0x401030n)).toEqual({
+    expect(symbolizer.userFrame(view, 0x401030n)).toMatchObject({
       name: "hot-functions+0x1030",
       symbolized: false,
     });
@@ -149,7 +149,7 @@ describe("Symbolizer across drains", () => {
     expect(symbolizer.skips.get("symbols_pending")).toBe(1);
     for (const answer of answers.splice(0)) answer();
     symbolizer.beginDrain();
-    expect(symbolizer.userFrame(symbolizer.process(CACHE_PID), 0x401030n)).toEqual({
+    expect(symbolizer.userFrame(symbolizer.process(CACHE_PID), 0x401030n)).toMatchObject({
       name: "hot_spin",
       symbolized: true,
     });
@@ -274,6 +274,58 @@ describe("Profiler.collect", () => {
     expect(next?.samples).toHaveLength(4);
     expect(profiler.symbolizedShare()).toBe(1);
     expect(profiler.stats()).toMatchObject({ rateHz: 97, samples: 36, symbolizedShare: 1, stacksSent: 4 });
+    profiler.stop();
+  });
+
+  it("builds a stack whose names are settled once, and a JIT or still-loading one every interval", () => {
+    const pid = 6161;
+    place(`${pid}/maps`, fixture("proc-maps.txt"));
+    place(
+      `${pid}/stat`,
+      Buffer.from(`${pid} (hot) S 1 ${pid} ${pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0 0\n`),
+    );
+    place(`${pid}/root/usr/local/bin/hot-functions`, fixture("hot-functions.elf"));
+    place(`${pid}/root/tmp/perf-${pid}.map`, fixture("node-perf.map"));
+    const symbolizer = new Symbolizer({ procRoot });
+    let asked = 0;
+    const userFrame = symbolizer.userFrame.bind(symbolizer);
+    symbolizer.userFrame = (view, address) => {
+      asked++;
+      return userFrame(view, address);
+    };
+    const profiler = new Profiler(native, symbolizer, {
+      intervalMs: 3_600_000,
+      deliver: () => {},
+      processNames: () => new ProcessNames(16, () => "hot"),
+      containerIdOf: () => "",
+    });
+    const cells = [
+      { tid: pid, pid, user: 1, kernel: 2, count: 4, comm: "hot", flags: 0 },
+      { tid: pid, pid, user: 3, kernel: -1, count: 1, comm: "hot", flags: 0 },
+    ];
+    const stacks = {
+      1: [0x401030n, 0x401055n, 0x401010n],
+      2: [0xffffffff81100210n],
+      3: [0x3ef0b0c4040n, 0x401055n, 0x401010n],
+    };
+    drains.push(drainOf(cells, stacks));
+    const first = profiler.collect();
+    expect(asked).toBe(6);
+    asked = 0;
+    // Next interval, the kernel numbers its stacks anew: the same addresses under other ids.
+    drains.push(
+      drainOf(
+        [
+          { ...(cells[0] as (typeof cells)[0]), user: 7, kernel: 8 },
+          { ...(cells[1] as (typeof cells)[0]), user: 9 },
+        ],
+        { 7: stacks[1], 8: stacks[2], 9: stacks[3] },
+      ),
+    );
+    const second = profiler.collect();
+    // Only the stack with JIT code (perf map names can change) is named again.
+    expect(asked).toBe(3);
+    expect(second?.samples.map((s) => s.stackHash)).toEqual(first?.samples.map((s) => s.stackHash));
     profiler.stop();
   });
 });

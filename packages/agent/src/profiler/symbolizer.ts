@@ -40,6 +40,8 @@ export interface FrameName {
   name: string;
   /** False when only a module+offset or [unknown] was found. */
   symbolized: boolean;
+  /** The address will keep this name while the process lives (a file-backed frame, its file read). */
+  final?: boolean;
 }
 
 /** One process as the symbolizer knows it, kept across drains while its pid is the same process. */
@@ -87,6 +89,11 @@ export class Symbolizer {
   /** The slowest symbol file read so far. */
   slowestFileRead(): { path: string; ms: number; symbols: number } {
     return this.files.slowestRead;
+  }
+
+  /** Symbol files read so far and the time spent reading them (off the event loop on the agent). */
+  fileLoads(): { count: number; ms: number } {
+    return { ...this.files.loads };
   }
 
   /** Symbol files and kallsyms asked for and not read yet. */
@@ -227,7 +234,8 @@ export class Symbolizer {
     }
     const vaddr = symbols === null ? undefined : fileOffsetToVaddr(symbols.segments, offset);
     const symbol = symbols === null || vaddr === undefined ? undefined : this.functionName(symbols, vaddr);
-    const name = symbol === undefined ? fallback : { name: symbol, symbolized: true };
+    const name: FrameName =
+      symbol === undefined ? { ...fallback, final: true } : { name: symbol, symbolized: true, final: true };
     if (view.names.size < (this.options.maxNamesPerProcess ?? 50_000)) view.names.set(at, name);
     return name;
   }
