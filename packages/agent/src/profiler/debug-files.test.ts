@@ -12,7 +12,7 @@ import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferSource, readElfSymbols, symbolNames } from "./elf-reader.js";
 import { loadSymbolFile } from "./symbol-file-loader.js";
-import { WorkerSymbolLoader } from "./symbol-loader.js";
+import { InlineSymbolLoader, type SymbolLoader, WorkerSymbolLoader } from "./symbol-loader.js";
 import { Symbolizer } from "./symbolizer.js";
 
 const PROGRAM = `
@@ -225,4 +225,38 @@ describe("debug files through /proc/PID/root", () => {
       symbolizer.close();
     }
   }, 30_000);
+
+  it("reads one build id's symbols once: the same library in another container is not read again", () => {
+    const results: string[] = [];
+    const inline = new InlineSymbolLoader();
+    const watching: SymbolLoader = {
+      pending: 0,
+      loadFile: (request, done) =>
+        inline.loadFile(request, (result) => {
+          results.push(String(result.ok));
+          done(result);
+        }),
+      loadKernel: (path, done) => inline.loadKernel(path, done),
+      close: () => {},
+    };
+    // Two copies (two inodes, as in two containers' images) of one build, with its debug file.
+    const id = readElfSymbols(bufferSource(readFileSync(built["with-build-id"] as string))).buildId;
+    for (const pid of [601, 602]) {
+      place(pid, "/usr/local/bin/prog", built["with-build-id"] as string);
+      place(
+        pid,
+        `/usr/lib/debug/.build-id/${id.slice(0, 2)}/${id.slice(2)}.debug`,
+        join(dir, "with-build-id.debug"),
+      );
+      processWith(pid, "/usr/local/bin/prog");
+    }
+    const symbolizer = new Symbolizer({ procRoot, loader: watching });
+    symbolizer.beginDrain();
+    const address = addressOf("with-build-id", "hidden_spin");
+    expect(symbolizer.userFrame(symbolizer.process(601), address).name).toBe("hidden_spin");
+    const held = symbolizer.cacheSizes().fileSymbols;
+    expect(symbolizer.userFrame(symbolizer.process(602), address).name).toBe("hidden_spin");
+    expect(results).toEqual(["true", "same-build"]);
+    expect(symbolizer.cacheSizes()).toMatchObject({ fileSymbols: held, files: 2 });
+  });
 });

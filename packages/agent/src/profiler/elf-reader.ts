@@ -118,7 +118,15 @@ interface Section {
   entsize: number;
 }
 
-export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfSymbols {
+interface ElfLayout {
+  buildId: string;
+  segments: LoadSegment[];
+  sections: Section[];
+  debugLink: { name: string; crc: number } | undefined;
+}
+
+/** Headers, PT_LOAD segments, sections, build id and debug link: a few small reads. */
+function readElfLayout(source: ByteSource): ElfLayout {
   if (source.size < 64) {
     if (source.size >= 4 && source.read(0, 4).toString("latin1") === "\x7fELF") {
       throw new ElfError("truncated", `ELF header cut at ${source.size} bytes`);
@@ -176,6 +184,17 @@ export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfS
     buildId = buildIdOf(source.read(section.offset, section.size)) || buildId;
     if (buildId !== "") break;
   }
+
+  return { buildId, segments, sections, debugLink };
+}
+
+/** The file's GNU build id ("" if none) without reading its symbols. */
+export function readElfBuildId(source: ByteSource): string {
+  return readElfLayout(source).buildId;
+}
+
+export function readElfSymbols(source: ByteSource, maxSymbols = 1_000_000): ElfSymbols {
+  const { buildId, segments, sections, debugLink } = readElfLayout(source);
 
   // Typed arrays and name offsets, not an object and a string per symbol: a
   // binary's 80k symbols took seconds on a loaded machine that way. Names

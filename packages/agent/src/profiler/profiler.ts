@@ -24,7 +24,7 @@ import {
   stackKey,
 } from "./drain-layout.js";
 import { type StackFrames, stackFrames, stackHash } from "./stack-frames.js";
-import type { FrameName, ProcessView, Symbolizer } from "./symbolizer.js";
+import { type FrameName, type ProcessView, type Symbolizer, viewVersion } from "./symbolizer.js";
 
 /** Stacks the collector was sent, remembered this many at most… */
 const MAX_SENT_STACKS = 50_000;
@@ -187,10 +187,10 @@ export class Profiler {
         }
       }
       // The same stack of the same process as in an earlier interval: its frames and hash are
-      // known, unless a name could still change (JIT code, a file still loading).
+      // known, while its maps and perf map are as they were and no file was still loading.
       const userKey = stackKey(drained.stacks, stacks.get(cell.userStackId));
       const kernelKey = stackKey(drained.stacks, stacks.get(cell.kernelStackId));
-      const cacheKey = `${cell.pid}\0${view?.startTime ?? ""}\0${cell.flags}\0${userKey}\0${kernelKey}`;
+      const cacheKey = `${cell.pid}\0${viewVersion(view)}\0${cell.flags}\0${userKey}\0${kernelKey}`;
       let built = this.builtStacks.get(cacheKey);
       if (built === undefined) {
         const seen = view;

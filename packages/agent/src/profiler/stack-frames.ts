@@ -32,7 +32,7 @@ export interface StackFrames {
   /** Frames resolved to a name (kernel symbol, ELF symbol, JIT name), and all real frames. */
   symbolized: number;
   total: number;
-  /** Every frame's name is settled (no JIT code, nothing still loading): the same addresses name it alike later. */
+  /** Every frame's name is settled (no file still loading, kallsyms read): the same addresses name it alike later. */
   final: boolean;
 }
 

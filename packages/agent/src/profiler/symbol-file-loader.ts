@@ -10,7 +10,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { crc32 } from "node:zlib";
-import { ElfError, type ElfSymbols, fileSource, readElfSymbols } from "./elf-reader.js";
+import { ElfError, type ElfSymbols, fileSource, readElfBuildId, readElfSymbols } from "./elf-reader.js";
 import { KernelSymbols } from "./kallsyms.js";
 import { SkipCounters, type SkipReason } from "./skip-counters.js";
 
@@ -22,11 +22,31 @@ export interface SymbolFileRequest {
   /** The file's path as the process sees it (its directory is where a debug link points); "" if unknown. */
   seenAs: string;
   maxSymbols: number;
+  /** False: read the symbols even when a file of the same build id was read before (its entry is gone). */
+  reuseBuildId?: boolean;
 }
 
 export type SymbolFileResult =
   | { ok: true; symbols: ElfSymbols; debugFile: string; ms: number; skips: SkipReason[] }
+  /** A file of this build id was read before: the same library in another container, say. */
+  | { ok: "same-build"; buildId: string; ms: number; skips: SkipReason[] }
   | { ok: false; reason: SkipReason; ms: number; skips: SkipReason[] };
+
+/** Build ids whose symbols a loader has returned (bounded; forgetting one costs a re-read). */
+export class BuildIdsRead {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly max = 10_000) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    if (this.ids.size >= this.max) this.ids.clear();
+    this.ids.add(id);
+  }
+}
 
 export interface KernelSymbolsResult {
   table: { starts: BigUint64Array; names: string };
@@ -130,15 +150,26 @@ function findDebugSymbols(
   return undefined;
 }
 
-export function loadSymbolFile(request: SymbolFileRequest): SymbolFileResult {
+export function loadSymbolFile(request: SymbolFileRequest, read?: BuildIdsRead): SymbolFileResult {
   const started = performance.now();
   const skips: SkipReason[] = [];
   let symbols: ElfSymbols;
   try {
-    symbols = readSymbols(request.path, request.maxSymbols);
+    const source = fileSource(request.path);
+    try {
+      // Headers and notes first (a few small reads): a build id read before needs nothing more.
+      const buildId = read !== undefined && request.reuseBuildId !== false ? readElfBuildId(source) : "";
+      if (buildId !== "" && read?.has(buildId)) {
+        return { ok: "same-build", buildId, ms: performance.now() - started, skips };
+      }
+      symbols = readElfSymbols(source, request.maxSymbols);
+    } finally {
+      source.close();
+    }
   } catch (error) {
     return { ok: false, reason: failureOf(error), ms: performance.now() - started, skips };
   }
+  if (symbols.buildId !== "") read?.add(symbols.buildId);
   let debugFile = "";
   if (!symbols.hasSymtab) {
     const debug = findDebugSymbols(request, symbols, skips);

@@ -68,31 +68,45 @@ export class SymbolFiles {
     }
     if (!this.loading.has(identity)) {
       this.loading.add(identity);
-      this.loader.loadFile({ ...request, maxSymbols: this.options.maxSymbols }, (result) => {
-        this.loading.delete(identity);
-        this.loads.count++;
-        this.loads.ms += result.ms;
-        for (const reason of result.skips) this.skips.add(reason);
-        if (!result.ok) {
-          this.skips.add(result.reason);
-          this.store(identity, null);
-          return;
-        }
-        if (result.ms > this.slowestRead.ms) {
-          this.slowestRead = {
-            path: request.path,
-            ms: result.ms,
-            symbols: result.symbols.symbols.starts.length,
-          };
-        }
-        if (result.debugFile !== "") this.debugFilesUsed++;
-        this.store(identity, result.symbols);
-      });
+      this.load(identity, { ...request, maxSymbols: this.options.maxSymbols });
     }
     const loaded = this.byIdentity.get(identity); // an inline loader has answered already
     if (loaded !== undefined) return loaded;
     this.skips.add("symbols_pending");
     return undefined;
+  }
+
+  private load(identity: string, request: SymbolFileRequest): void {
+    this.loader.loadFile(request, (result) => {
+      this.loads.count++;
+      this.loads.ms += result.ms;
+      for (const reason of result.skips) this.skips.add(reason);
+      if (result.ok === "same-build") {
+        const shared = this.byBuildId.get(result.buildId);
+        // Read before but evicted since: read it after all.
+        if (shared === undefined) this.load(identity, { ...request, reuseBuildId: false });
+        else {
+          this.loading.delete(identity);
+          this.store(identity, shared);
+        }
+        return;
+      }
+      this.loading.delete(identity);
+      if (!result.ok) {
+        this.skips.add(result.reason);
+        this.store(identity, null);
+        return;
+      }
+      if (result.ms > this.slowestRead.ms) {
+        this.slowestRead = {
+          path: request.path,
+          ms: result.ms,
+          symbols: result.symbols.symbols.starts.length,
+        };
+      }
+      if (result.debugFile !== "") this.debugFilesUsed++;
+      this.store(identity, result.symbols);
+    });
   }
 
   private store(identity: string, symbols: Entry): void {

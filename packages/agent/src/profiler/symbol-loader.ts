@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { SymbolTable } from "./elf-reader.js";
 import {
+  BuildIdsRead,
   type KernelSymbolsResult,
   loadKernelSymbols,
   loadSymbolFile,
@@ -34,9 +35,10 @@ export interface SymbolLoader {
 
 export class InlineSymbolLoader implements SymbolLoader {
   readonly pending = 0;
+  private readonly read = new BuildIdsRead();
 
   loadFile(request: SymbolFileRequest, done: (result: SymbolFileResult) => void): void {
-    done(loadSymbolFile(request));
+    done(loadSymbolFile(request, this.read));
   }
 
   loadKernel(path: string, done: (result: KernelSymbolsResult) => void): void {
@@ -55,7 +57,7 @@ function asBuffers(table: SymbolTable): SymbolTable {
 }
 
 function rewrapped(result: SymbolFileResult): SymbolFileResult {
-  return result.ok
+  return result.ok === true
     ? { ...result, symbols: { ...result.symbols, symbols: asBuffers(result.symbols.symbols) } }
     : result;
 }

@@ -3,15 +3,17 @@
 // (bench/results/profiler.json slowestFileReadMs), time the agent's event
 // loop, which drains the socket tracer, must never wait for.
 import { parentPort } from "node:worker_threads";
-import { loadKernelSymbols, loadSymbolFile } from "./symbol-file-loader.js";
+import { BuildIdsRead, loadKernelSymbols, loadSymbolFile } from "./symbol-file-loader.js";
 import type { WorkerReply, WorkerRequest } from "./symbol-loader.js";
+
+const read = new BuildIdsRead();
 
 parentPort?.on("message", (message: WorkerRequest) => {
   let reply: WorkerReply;
   try {
     reply =
       message.kind === "file"
-        ? { id: message.id, kind: "file", result: loadSymbolFile(message.request) }
+        ? { id: message.id, kind: "file", result: loadSymbolFile(message.request, read) }
         : { id: message.id, kind: "kernel", result: loadKernelSymbols(message.path) };
   } catch (error) {
     reply = {

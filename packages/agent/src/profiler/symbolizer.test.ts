@@ -1,6 +1,14 @@
 // The symbolizer and the profiling loop over a /proc-shaped directory built
 // from the named fixtures: no kernel needed.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -277,7 +285,7 @@ describe("Profiler.collect", () => {
     profiler.stop();
   });
 
-  it("builds a stack whose names are settled once, and a JIT or still-loading one every interval", () => {
+  it("builds a stack once while the process's maps, perf map and files are as they were", () => {
     const pid = 6161;
     place(`${pid}/maps`, fixture("proc-maps.txt"));
     place(
@@ -323,9 +331,20 @@ describe("Profiler.collect", () => {
       ),
     );
     const second = profiler.collect();
-    // Only the stack with JIT code (perf map names can change) is named again.
-    expect(asked).toBe(3);
+    // Nothing changed (maps, perf map, files): neither stack is named again.
+    expect(asked).toBe(0);
     expect(second?.samples.map((s) => s.stackHash)).toEqual(first?.samples.map((s) => s.stackHash));
+    // V8 logs new and moved code by appending to the perf map: the process's stacks are named again
+    // (file-backed frames from the names kept, JIT frames from the grown map).
+    appendFileSync(
+      join(procRoot, `${pid}/root/tmp/perf-${pid}.map`),
+      "\n3ef0b0c4040 40 JS:*moved file:///app/hot.js:9:1\n", // the fixture ends mid-line
+    );
+    drains.push(drainOf(cells, stacks));
+    const third = profiler.collect();
+    expect(asked).toBe(6);
+    const frames = new Map(third?.stacks.map((stack) => [stack.hash, stack.frames]));
+    expect([...frames.values()].flat()).toContain("JS:*moved file:///app/hot.js:9:1");
     profiler.stop();
   });
 });

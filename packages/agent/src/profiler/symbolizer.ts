@@ -40,7 +40,10 @@ export interface FrameName {
   name: string;
   /** False when only a module+offset or [unknown] was found. */
   symbolized: boolean;
-  /** The address will keep this name while the process lives (a file-backed frame, its file read). */
+  /**
+   * The name will not change while the process's maps and perf map stay as
+   * read (ProcessView.version): false while the file is still being read.
+   */
   final?: boolean;
 }
 
@@ -61,6 +64,16 @@ export interface ProcessView {
   /** Names of file-backed addresses (user space: below 2^53, so numbers), final once found. */
   names: Map<number, FrameName>;
   lastSeenDrain: number;
+}
+
+/**
+ * What a process's frame names depend on besides its files: the maps read and
+ * the perf map's length. The same stack under the same version names alike.
+ */
+export function viewVersion(view: ProcessView | undefined): string {
+  return view === undefined
+    ? ""
+    : `${view.startTime}/${view.mapsReadAtDrain}/${view.perfMap?.parsedBytes ?? 0}`;
 }
 
 /** A process not sampled for this many drains is forgotten (its pid may be reused meanwhile). */
@@ -199,7 +212,7 @@ export class Symbolizer {
     if (known !== undefined) return known;
     // JIT code moves (V8 re-logs it in the perf map): its names are looked up, never kept.
     const jit = view.perfMap?.lookup(at);
-    if (jit !== undefined) return { name: jit, symbolized: true };
+    if (jit !== undefined) return { name: jit, symbolized: true, final: true };
     let mapping = view.mappings === undefined ? undefined : findMapping(view.mappings, at);
     if (
       mapping === undefined &&
@@ -211,11 +224,11 @@ export class Symbolizer {
       view.mapsReadAtDrain = this.drain;
       mapping = view.mappings === undefined ? undefined : findMapping(view.mappings, at);
     }
-    if (mapping === undefined) return { name: "[unknown]", symbolized: false };
+    if (mapping === undefined) return { name: "[unknown]", symbolized: false, final: true };
     const offset = at - mapping.start + mapping.offset;
     const module = mapping.path === "" ? "[anon]" : basename(mapping.path.replace(/ \(deleted\)$/, ""));
     const fallback = { name: `${module}+0x${offset.toString(16)}`, symbolized: false };
-    if (!mapping.path.startsWith("/")) return fallback;
+    if (!mapping.path.startsWith("/")) return { ...fallback, final: true }; // anonymous: no file to read
     let symbols = view.files.get(mapping.path);
     if (symbols === undefined) {
       if (view.loading.get(mapping.path) === this.drain) return fallback;
