@@ -31,9 +31,17 @@ export const EDGE_FONT_SIZE = 12;
 export const MIN_ZOOMED_FONT_SIZE = 5;
 
 /** Box width from the label length ("width: label" is deprecated in Cytoscape 3.x). */
-function nodeWidth(node: NodeSingular): number {
-  const label = String(node.data("label") ?? "");
+export function nodeBoxWidth(label: string): number {
   return Math.max(84, Math.round(label.length * 8 + 30));
+}
+
+/** Box height by kind: collapsed namespaces are drawn taller. */
+export function nodeBoxHeight(kind: string): number {
+  return kind === "namespace" ? 40 : 34;
+}
+
+function nodeWidth(node: NodeSingular): number {
+  return nodeBoxWidth(String(node.data("label") ?? ""));
 }
 
 const TONES: Tone[] = ["good", "warn", "bad", "idle"];
@@ -49,7 +57,7 @@ export function serviceMapStyle(colors: MapColors = DEFAULT_MAP_COLORS): Stylesh
       style: {
         shape: "round-rectangle",
         width: nodeWidth,
-        height: 34,
+        height: nodeBoxHeight("service"),
         "background-color": colors.surface,
         "border-width": 2,
         label: "data(label)",
@@ -83,7 +91,12 @@ export function serviceMapStyle(colors: MapColors = DEFAULT_MAP_COLORS): Stylesh
     },
     {
       selector: 'node[kind = "namespace"]',
-      style: { "border-width": 4, "border-style": "double", height: 40, "font-size": 14 },
+      style: {
+        "border-width": 4,
+        "border-style": "double",
+        height: nodeBoxHeight("namespace"),
+        "font-size": 14,
+      },
     },
     {
       selector: 'node[kind = "hidden"]',

@@ -6,10 +6,16 @@ import { applyElementDiff } from "../../serviceMap/applyElementDiff";
 import { edgeLabelsDrawn, flushStaleLabels } from "../../serviceMap/deferredLabels";
 import { diffElements } from "../../serviceMap/diffElements";
 import type { GraphElement } from "../../serviceMap/elements";
+import { fitViewport, type NodeBox } from "../../serviceMap/fitViewport";
 import { placeByGroup } from "../../serviceMap/placeByGroup";
 import type { Point } from "../../serviceMap/placeNewNodes";
 import { POSITION_CACHE_KEY, parsePositions, serializePositions } from "../../serviceMap/positionCache";
-import { readMapColors, serviceMapStyle } from "../../serviceMap/serviceMapStyle";
+import {
+  nodeBoxHeight,
+  nodeBoxWidth,
+  readMapColors,
+  serviceMapStyle,
+} from "../../serviceMap/serviceMapStyle";
 
 export interface RenderedGraph {
   /** Ids of the nodes and edges Cytoscape currently holds, sorted. */
@@ -201,13 +207,26 @@ export function useCytoscapeGraph(
   return { ...rendered, relayout, fit };
 }
 
-/** A map of two nodes fitted to a wide panel would be drawn huge; cap the zoom. */
+/**
+ * Fits the map to the panel from node positions and box sizes (fitViewport.ts), without
+ * the per-element bounding boxes cy.fit() computes; a map of two nodes fitted to a wide
+ * panel would be drawn huge, so the zoom is capped.
+ */
 function fitWithoutZoomingIn(cy: Core): void {
-  cy.fit(undefined, FIT_PADDING);
-  if (cy.zoom() > MAX_FIT_ZOOM) {
-    cy.zoom(MAX_FIT_ZOOM);
-    cy.center();
+  const nodes: NodeBox[] = [];
+  for (const node of cy.nodes()) {
+    const data = node.data() as { label?: string; kind?: string };
+    if (data.kind === "group") continue;
+    const { x, y } = node.position();
+    nodes.push({
+      x,
+      y,
+      halfWidth: nodeBoxWidth(String(data.label ?? "")) / 2,
+      halfHeight: nodeBoxHeight(String(data.kind ?? "")) / 2,
+    });
   }
+  const viewport = fitViewport(nodes, cy.width(), cy.height(), FIT_PADDING, cy.minZoom(), MAX_FIT_ZOOM);
+  if (viewport) cy.viewport(viewport);
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
