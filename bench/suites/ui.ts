@@ -26,9 +26,10 @@ import { writeResults } from "../lib/results.js";
 import { LARGE_CLUSTER, syntheticTopology, type TopologySize } from "../lib/synthetic-topology.js";
 import { SERIES_INTERVAL_MS, topologySeries } from "../lib/topology-series.js";
 
-const UI_SERVER = fileURLToPath(
-  new URL("../../packages/ui/.next/standalone/packages/ui/server.js", import.meta.url),
-);
+/** The UI's standalone server; BENCH_UI_SERVER points at another build (to compare two). */
+const UI_SERVER =
+  process.env.BENCH_UI_SERVER ??
+  fileURLToPath(new URL("../../packages/ui/.next/standalone/packages/ui/server.js", import.meta.url));
 const UPDATES = Number(process.env.BENCH_UI_UPDATES ?? 5);
 /**
  * Where to write Chromium CPU profiles (.cpuprofile, open in DevTools' Performance
