@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProfileSamples } from "@periscope/proto";
+import { DEFAULT_PROFILE_INTERVAL_MS } from "../../packages/agent/src/profiler/profile-config.js";
 import { startProfiler } from "../../packages/agent/src/profiler/start-profiler.js";
 import { measureBpfPrograms } from "../lib/bpf-program-stats.js";
 import { writeResults } from "../lib/results.js";
@@ -23,7 +24,8 @@ const HZ = 97;
 const SYNTHETIC = new Set(["[idle]", "[kernel thread]", "[no frame pointers]", "[user stack lost]"]);
 const UNRESOLVED = /\+0x[0-9a-f]+$|^\[unknown\]$|^\[kernel 0x/;
 const WINDOW_MS = 60_000;
-const INTERVAL_MS = 10_000;
+// The agent's own drain interval unless told otherwise (an A/B of the interval).
+const INTERVAL_MS = Number(process.env.BENCH_PROFILE_INTERVAL_MS ?? DEFAULT_PROFILE_INTERVAL_MS);
 /** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
 const TICKS_PER_SECOND = 100;
 

@@ -5,8 +5,8 @@ import { defaultRuntimeConfig, parseRuntimeConfig } from "../control/runtime-con
 import { loadProfileConfig } from "./profile-config.js";
 
 describe("profiler settings", () => {
-  it("reads PERISCOPE_PROFILE_HZ and the interval, 97 Hz and 10 s by default, 0 meaning off", () => {
-    expect(loadProfileConfig({})).toEqual({ hz: 97, intervalMs: 10_000 });
+  it("reads PERISCOPE_PROFILE_HZ and the interval, 97 Hz and 15 s by default, 0 meaning off", () => {
+    expect(loadProfileConfig({})).toEqual({ hz: 97, intervalMs: 15_000 });
     expect(loadProfileConfig({ PERISCOPE_PROFILE_HZ: "0", PERISCOPE_PROFILE_INTERVAL_MS: "15000" })).toEqual({
       hz: 0,
       intervalMs: 15_000,
