@@ -3,6 +3,7 @@ import { PARENT_INFERRED_ATTRIBUTE } from "@periscope/proto";
 import type { Storage } from "../storage/storage.js";
 import { REQUEST_COLUMNS_SQL, type RequestRowOut, toRequestView } from "./request-view.js";
 import { TIME_RANGE_CONDITION, type TimeRange, timeRangeParams } from "./time-range.js";
+import { joinServerEnds } from "./trace-server-ends.js";
 import { buildTraceTree, type TraceSpan } from "./trace-tree.js";
 
 /** A trace is a page of spans, not a bulk export: beyond this the answer says it was cut. */
@@ -56,10 +57,14 @@ export async function queryTrace(storage: Storage, traceId: string, range: TimeR
   const parentFromThread = new Set(
     requests.filter((_, i) => kept[i]?.parent_inferred === "thread").map((request) => request.id),
   );
+  const serverEnds = await joinServerEnds(storage, requests);
   return {
     traceId,
     requestCount: requests.length,
     truncated: rows.length > MAX_TRACE_REQUESTS,
-    spans: buildTraceTree(requests, parentFromThread),
+    spans: buildTraceTree([...requests, ...serverEnds.views], {
+      parentFromThread,
+      joinedByConnection: serverEnds.ids,
+    }),
   };
 }

@@ -75,7 +75,7 @@ describe("buildTraceTree", () => {
         // No parent declared: placed under the caller's enclosing span.
         view("timed", "m1", "", 12, 5, "cart", "stock"),
       ],
-      new Set(["threaded"]),
+      { parentFromThread: new Set(["threaded"]) },
     );
     const by = new Map(spans.map((span) => [span.spanId, span]));
     expect(by.get("p1")).toMatchObject({ parentSpanId: "r1", parentInferred: false, parentInferredBy: "" });

@@ -18,6 +18,12 @@ export interface TraceSpan {
   parentInferred: boolean;
   /** How an inferred parent was chosen: from the calling thread (by the agent), or by timing (here); "" when declared. */
   parentInferredBy: "thread" | "timing" | "";
+  /**
+   * How the observations were joined: by their shared span id, or — when the
+   * server propagated nothing — the server's row found by connection and time
+   * (trace-server-ends.ts).
+   */
+  joinedBy: "span" | "connection";
   /** A parent was declared but is not in the trace (not kept, or not traced), and none could be inferred. */
   orphan: boolean;
   /** The called service (the server end). */
@@ -48,6 +54,7 @@ interface Draft {
   parentInferredBy: "thread" | "timing" | "";
   /** The agent declared the parent after reading it from the calling thread. */
   declaredFromThread: boolean;
+  joinedByConnection: boolean;
   children: Draft[];
 }
 
@@ -59,7 +66,15 @@ function serverName(view: RequestView): string {
   return view.server.service || `${view.server.ip}:${view.server.port}`;
 }
 
-function draftsOf(requests: readonly RequestView[], parentFromThread: ReadonlySet<string>): Draft[] {
+/** What the trace query learnt beside the rows: ids of requests whose parent an agent read from the calling thread, and of server rows joined by connection. */
+export interface TraceHints {
+  parentFromThread?: ReadonlySet<string>;
+  joinedByConnection?: ReadonlySet<string>;
+}
+
+function draftsOf(requests: readonly RequestView[], hints: TraceHints): Draft[] {
+  const parentFromThread = hints.parentFromThread ?? new Set<string>();
+  const joinedByConnection = hints.joinedByConnection ?? new Set<string>();
   const bySpan = new Map<string, RequestView[]>();
   for (const request of requests) {
     // A record without a span id is its own span, named by its request id.
@@ -81,6 +96,7 @@ function draftsOf(requests: readonly RequestView[], parentFromThread: ReadonlySe
       endNs: startNs + BigInt(Math.round(request.durationMs * 1_000_000)),
       parentInferredBy: "",
       declaredFromThread: observations.some((o) => parentFromThread.has(o.id)),
+      joinedByConnection: observations.some((o) => joinedByConnection.has(o.id)),
       children: [],
     };
   });
@@ -115,12 +131,8 @@ function byStart(a: Draft, b: Draft): number {
 }
 
 /** Spans in depth-first order (parents before children, siblings by start time). */
-/** `parentFromThread`: ids of the requests whose declared parent an agent read from the calling thread. */
-export function buildTraceTree(
-  requests: readonly RequestView[],
-  parentFromThread: ReadonlySet<string> = new Set(),
-): TraceSpan[] {
-  const drafts = draftsOf(requests, parentFromThread).sort(byStart);
+export function buildTraceTree(requests: readonly RequestView[], hints: TraceHints = {}): TraceSpan[] {
+  const drafts = draftsOf(requests, hints).sort(byStart);
   const bySpanId = new Map(drafts.map((draft) => [draft.spanId, draft]));
   for (const draft of drafts) {
     const declared = bySpanId.get(draft.declaredParent);
@@ -139,6 +151,7 @@ export function buildTraceTree(
       parentSpanId: draft.parent?.spanId ?? draft.declaredParent,
       parentInferred: draft.parentInferredBy !== "",
       parentInferredBy: draft.parentInferredBy,
+      joinedBy: draft.joinedByConnection ? "connection" : "span",
       orphan: draft.parent === undefined && draft.declaredParent !== "",
       service: serverName(request),
       operation: spanName(request.protocol, request.operation, request.target),

@@ -3066,6 +3066,11 @@ export interface paths {
                                 critical: boolean;
                                 depth: number;
                                 durationMs: number;
+                                /**
+                                 * @description how the call's observations were joined: by their shared span id, or (connection) the server's own row, traced without trace context, found by connection, protocol, operation, target and the nearest time within 5 s
+                                 * @enum {string}
+                                 */
+                                joinedBy: "span" | "connection";
                                 observations: {
                                     agentId: string;
                                     client: {
@@ -3378,6 +3383,7 @@ export const pathsApiV1TokensSelfGetResponses400ContentApplicationJsonErrorCodeV
 export const pathsApiV1TokensSelfGetResponses401ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/tokens/self"]["get"]["responses"]["401"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1TokensSelfGetResponses403ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/tokens/self"]["get"]["responses"]["403"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
 export const pathsApiV1TokensSelfGetResponses500ContentApplicationJsonErrorCodeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/tokens/self"]["get"]["responses"]["500"]["content"]["application/json"]["error"]["code"]> = ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "internal"];
+export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansJoinedByValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["joinedBy"]> = ["span", "connection"];
 export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansObservationsSideValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["observations"]["side"]> = ["client", "server"];
 export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansParentInferredByValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["parentInferredBy"]> = ["thread", "timing", ""];
 export const pathsApiV1TraceTraceIdGetResponses200ContentApplicationJsonSpansRequestSideValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/trace/{traceId}"]["get"]["responses"]["200"]["content"]["application/json"]["spans"]["request"]["side"]> = ["client", "server"];

@@ -38,6 +38,7 @@ export const CHECKOUT_TRACE = {
       parentSpanId: "b",
       parentInferred: true,
       parentInferredBy: "thread",
+      joinedBy: "connection",
       depth: 2,
       childSpanIds: [],
       request: { ...CHECKOUT_SERVER, id: "rc", ...at(2000), durationMs: 4, protocol: "postgres" },
@@ -58,12 +59,9 @@ export const CHECKOUT_TRACE = {
 describe("parseTrace", () => {
   it("reads spans with their inferred-parent marks", () => {
     const trace = parseTrace(CHECKOUT_TRACE);
-    expect(trace?.spans.map((s) => `${s.spanId}:${s.parentInferred}:${s.parentInferredBy}`)).toEqual([
-      "a:false:",
-      "b:false:",
-      "c:true:thread",
-      "d:false:",
-    ]);
+    expect(
+      trace?.spans.map((s) => `${s.spanId}:${s.parentInferred}:${s.parentInferredBy}:${s.joinedBy}`),
+    ).toEqual(["a:false::span", "b:false::span", "c:true:thread:connection", "d:false::span"]);
     expect(trace?.spans[0]?.observations).toHaveLength(1);
   });
 

@@ -13,6 +13,8 @@ export interface TraceSpan {
   parentInferred: boolean;
   /** "thread": the agent read the parent from the calling thread; "timing": chosen by caller and enclosing time. */
   parentInferredBy: "thread" | "timing" | "";
+  /** "connection": the server's own row had no trace context and was matched by connection and time. */
+  joinedBy: "span" | "connection";
   depth: number;
   childSpanIds: string[];
   request: RequestView;
@@ -49,6 +51,7 @@ export function parseTrace(body: unknown): TraceResponse | undefined {
         parentSpanId: readString(o, "parentSpanId"),
         parentInferred: readBoolean(o, "parentInferred"),
         parentInferredBy: inferredBy(readString(o, "parentInferredBy")),
+        joinedBy: readString(o, "joinedBy") === "connection" ? "connection" : "span",
         depth: readNumber(o, "depth"),
         childSpanIds: readArray(o, "childSpanIds").filter((id): id is string => typeof id === "string"),
         request,

@@ -152,6 +152,15 @@ function SpanRow({
             {span.parentInferredBy === "thread" ? "inferred from thread" : "inferred"}
           </span>
         ) : null}
+        {span.joinedBy === "connection" ? (
+          <span
+            className="trace-view__inferred"
+            data-testid="trace-span-joined-by-connection"
+            title="the server propagated no trace context: its own observation was matched to this call by connection and time"
+          >
+            server joined by connection
+          </span>
+        ) : null}
       </td>
       <td>
         <div className="waterfall__track">

@@ -21,6 +21,7 @@ const spanSchema = {
     "parentSpanId",
     "parentInferred",
     "parentInferredBy",
+    "joinedBy",
     "orphan",
     "service",
     "operation",
@@ -46,6 +47,12 @@ const spanSchema = {
       enum: ["thread", "timing", ""],
       description:
         "thread: the agent saw the call written by the worker thread that was serving the parent request (thread-per-request servers: Java, Python and Ruby threaded servers); it gave an untraced request a trace of its own for that. Never on a process's main thread, where event loops run (Node, asyncio, nginx): one thread serves many requests there, and a timer's or a pool's call cannot be told from a request's; nor on a worker thread seen serving two requests at once (Netty, Vert.x). timing: the parent was not recorded and was chosen here by caller service and enclosing time. Empty when the parent was propagated",
+    },
+    joinedBy: {
+      type: "string",
+      enum: ["span", "connection"],
+      description:
+        "how the call's observations were joined: by their shared span id, or (connection) the server's own row, traced without trace context, found by connection, protocol, operation, target and the nearest time within 5 s",
     },
     orphan: {
       type: "boolean",

@@ -71,6 +71,16 @@ beforeAll(async () => {
       target: "/db",
       attributes: { [PARENT_INFERRED_ATTRIBUTE]: "thread" },
     }),
+    // The users service propagated nothing: its own row of the /users/2 call has no trace
+    // context and is joined to the client's span by connection and time.
+    call({
+      side: "server",
+      timeNs: baseNs + 20n * ms + 300_000n,
+      durationMs: 4,
+      client: { ...orders, port: 53000 },
+      server: users,
+      target: "/users/2",
+    }),
     call({ side: "client", timeNs: baseNs, durationMs: 1, traceId: "ffffffffffffffffffffffffffffffff" }),
     // Three days old: outside any default window, found through the trace index.
     call({
@@ -103,6 +113,15 @@ describe("GET /api/v1/trace/:traceId", () => {
     expect(root?.request.side).toBe("client");
     expect(root?.childSpanIds).toEqual(["b000000000000002"]);
     expect(body.spans[1]?.childSpanIds).toEqual(["c000000000000003", "c000000000000004", "d000000000000005"]);
+    const users2 = body.spans.find((s) => s.spanId === "c000000000000004");
+    expect(users2?.joinedBy).toBe("connection");
+    expect(users2?.observations.map((o) => [o.side, o.durationMs])).toEqual([
+      ["client", 5],
+      ["server", 4],
+    ]);
+    // /users/1 had no server row on that connection at its time: its span stays the client's alone.
+    expect(body.spans.find((s) => s.spanId === "c000000000000003")).toMatchObject({ joinedBy: "span" });
+    expect(root?.joinedBy).toBe("span");
   });
 
   it("finds an old trace by id alone through the trace index", async () => {
