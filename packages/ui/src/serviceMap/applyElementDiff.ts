@@ -24,8 +24,8 @@ export function applyElementDiff(
   cy: Core,
   diff: ElementDiff,
   remembered: ReadonlyMap<string, Point> = new Map(),
-  /** false when the zoom hides edge labels: a change of label alone waits (deferredLabels.ts). */
-  edgeLabelsShown = true,
+  /** Whether an edge's label is drawn now (zoom, screen); a change of label alone waits when not (deferredLabels.ts). */
+  labelShown: (source: string, target: string) => boolean = () => true,
 ): ApplyOutcome {
   // Figures nothing draws go straight into each element's data object: data() would
   // restyle the element and, inside a namespace box, every element of the box, for a
@@ -41,10 +41,10 @@ export function applyElementDiff(
     for (const element of diff.update) {
       const live = cy.getElementById(element.data.id);
       if (
-        !edgeLabelsShown &&
         element.group === "edges" &&
         live.nonempty() &&
-        onlyLabelDiffers(live.data(), element.data)
+        onlyLabelDiffers(live.data(), element.data) &&
+        !labelShown(element.data.source, element.data.target)
       ) {
         Object.assign(live.data(), element.data);
         markLabelStale(cy, element.data.id);

@@ -1,7 +1,7 @@
 import cytoscape from "cytoscape";
 import { describe, expect, it } from "vitest";
 import { applyElementDiff } from "./applyElementDiff";
-import { edgeLabelsDrawn, flushStaleLabels } from "./deferredLabels";
+import { edgeLabelsDrawn, flushStaleLabels, nearExtent } from "./deferredLabels";
 import { diffElements } from "./diffElements";
 import type { EdgeElement, GraphElement, NodeElement } from "./elements";
 import { serviceMapStyle } from "./serviceMapStyle";
@@ -44,6 +44,9 @@ const edge = (label: string, rate: number, tone: EdgeElement["data"]["tone"] = "
   },
 });
 
+const hidden = () => false;
+const shown = () => true;
+
 type Parsed = { pstyle(name: string): { strValue: string } };
 
 function mapOf(elements: GraphElement[]) {
@@ -56,7 +59,7 @@ function mapOf(elements: GraphElement[]) {
   return { cy, drawnLabel };
 }
 
-describe("edge labels while zoomed out", () => {
+describe("edge labels not drawn now (zoomed out, off screen)", () => {
   it("are drawn from about zoom 0.21 at pixel ratio 1, and sooner on dense screens", () => {
     expect(edgeLabelsDrawn(0.1, 1)).toBe(false);
     expect(edgeLabelsDrawn(0.25, 1)).toBe(true);
@@ -67,7 +70,7 @@ describe("edge labels while zoomed out", () => {
     const before = [node("a"), node("b"), edge("1 req/s", 1)];
     const { cy, drawnLabel } = mapOf(before);
     const after = [node("a"), node("b"), edge("2 req/s", 2)];
-    applyElementDiff(cy, diffElements(before, after), new Map(), false);
+    applyElementDiff(cy, diffElements(before, after), new Map(), hidden);
     expect(cy.getElementById("a->b").data("label")).toBe("2 req/s");
     expect(cy.getElementById("a->b").data("rate")).toBe(2);
     expect(drawnLabel()).toBe("1 req/s");
@@ -76,14 +79,36 @@ describe("edge labels while zoomed out", () => {
     expect(flushStaleLabels(cy)).toBe(0);
   });
 
+  it("an off-screen label waits for a pan that brings it near the screen", () => {
+    const before = [node("a"), node("b"), edge("1 req/s", 1)];
+    const { cy, drawnLabel } = mapOf(before);
+    const after = [node("a"), node("b"), edge("2 req/s", 2)];
+    let onScreen = false;
+    applyElementDiff(cy, diffElements(before, after), new Map(), () => onScreen);
+    expect(drawnLabel()).toBe("1 req/s");
+    expect(flushStaleLabels(cy, () => onScreen)).toBe(0);
+    expect(drawnLabel()).toBe("1 req/s");
+    onScreen = true;
+    expect(flushStaleLabels(cy, () => onScreen)).toBe(1);
+    expect(drawnLabel()).toBe("2 req/s");
+  });
+
+  it("counts a label as near the screen within half a screen of its edge", () => {
+    const extent = { x1: 0, y1: 0, x2: 100, y2: 50 };
+    expect(nearExtent({ x: 50, y: 25 }, extent)).toBe(true);
+    expect(nearExtent({ x: 149, y: -24 }, extent)).toBe(true);
+    expect(nearExtent({ x: 151, y: 25 }, extent)).toBe(false);
+    expect(nearExtent({ x: 50, y: 76 }, extent)).toBe(false);
+  });
+
   it("a label that changes with its colour, or while labels show, is drawn at once", () => {
     const before = [node("a"), node("b"), edge("1 req/s", 1)];
     const { cy, drawnLabel } = mapOf(before);
     const recoloured = [node("a"), node("b"), edge("2 req/s", 2, "bad")];
-    applyElementDiff(cy, diffElements(before, recoloured), new Map(), false);
+    applyElementDiff(cy, diffElements(before, recoloured), new Map(), hidden);
     expect(drawnLabel()).toBe("2 req/s");
-    const shown = [node("a"), node("b"), edge("3 req/s", 3, "bad")];
-    applyElementDiff(cy, diffElements(recoloured, shown), new Map(), true);
+    const busier = [node("a"), node("b"), edge("3 req/s", 3, "bad")];
+    applyElementDiff(cy, diffElements(recoloured, busier), new Map(), shown);
     expect(drawnLabel()).toBe("3 req/s");
   });
 

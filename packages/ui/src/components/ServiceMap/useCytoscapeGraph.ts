@@ -3,7 +3,7 @@
 import cytoscape, { type Core } from "cytoscape";
 import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import { applyElementDiff } from "../../serviceMap/applyElementDiff";
-import { edgeLabelsDrawn, flushStaleLabels } from "../../serviceMap/deferredLabels";
+import { edgeLabelsDrawn, flushStaleLabels, nearExtent } from "../../serviceMap/deferredLabels";
 import { diffElements } from "../../serviceMap/diffElements";
 import type { GraphElement } from "../../serviceMap/elements";
 import { fitViewport, type NodeBox } from "../../serviceMap/fitViewport";
@@ -108,9 +108,16 @@ export function useCytoscapeGraph(
       graph.userMovedViewport = true;
     });
     cy.on("dragfree", "node", savePositions);
-    // Edge labels left undrawn while zoomed out are restyled once they become readable.
-    cy.on("zoom", () => {
-      if (edgeLabelsDrawn(cy.zoom(), pixelRatio)) flushStaleLabels(cy);
+    // Edge labels left undrawn (zoomed out, off screen) are restyled once a zoom or pan
+    // shows them, at most once a frame while the view moves.
+    let flushQueued = false;
+    cy.on("viewport", () => {
+      if (flushQueued) return;
+      flushQueued = true;
+      requestAnimationFrame(() => {
+        flushQueued = false;
+        if (!cy.destroyed()) flushStaleLabels(cy, labelShownNow(cy, pixelRatio));
+      });
     });
     cy.on("tap", "node", (event) => {
       const kind = event.target.data("kind");
@@ -145,7 +152,7 @@ export function useCytoscapeGraph(
       graph.cy,
       diff,
       graph.remembered,
-      edgeLabelsDrawn(graph.cy.zoom(), graph.pixelRatio),
+      labelShownNow(graph.cy, graph.pixelRatio),
     );
     // What one update costs the page, up to the frame that shows it: `make bench-ui` reads these.
     const changed = diff.add.length + diff.update.length + diff.refresh.length + diff.remove.length;
@@ -227,6 +234,20 @@ function fitWithoutZoomingIn(cy: Core): void {
   }
   const viewport = fitViewport(nodes, cy.width(), cy.height(), FIT_PADDING, cy.minZoom(), MAX_FIT_ZOOM);
   if (viewport) cy.viewport(viewport);
+}
+
+/** Whether an edge's label is drawn at the current zoom and view (at its ends' midpoint). */
+function labelShownNow(cy: Core, pixelRatio: number): (source: string, target: string) => boolean {
+  if (!edgeLabelsDrawn(cy.zoom(), pixelRatio)) return () => false;
+  const extent = cy.extent();
+  return (source, target) => {
+    const a = cy.getElementById(source);
+    const b = cy.getElementById(target);
+    if (a.empty() || b.empty()) return true;
+    const p = a.position();
+    const q = b.position();
+    return nearExtent({ x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 }, extent);
+  };
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
