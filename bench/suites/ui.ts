@@ -138,6 +138,32 @@ async function nextApply(page: Page, afterMs: number, timeoutMs: number): Promis
   }
 }
 
+/**
+ * Where the time before the first apply went, on the last load, in ms from
+ * navigation start: the document's arrival, its scripts' execution
+ * (DOMContentLoaded), and the map's own API call through the UI server.
+ */
+async function beforeFirstApply(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const navigation = performance.getEntriesByType("navigation")[0] as
+      | PerformanceNavigationTiming
+      | undefined;
+    const map = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((entry) =>
+      entry.name.includes("/api/v1/map"),
+    );
+    const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter(
+      (entry) => entry.initiatorType === "script",
+    );
+    return {
+      first_document_ms: Math.round(navigation?.responseEnd ?? Number.NaN),
+      first_scripts_loaded_ms: Math.round(Math.max(0, ...scripts.map((entry) => entry.responseEnd))),
+      first_dom_content_loaded_ms: Math.round(navigation?.domContentLoadedEventEnd ?? Number.NaN),
+      first_map_fetch_start_ms: Math.round(map?.startTime ?? Number.NaN),
+      first_map_fetch_end_ms: Math.round(map?.responseEnd ?? Number.NaN),
+    };
+  });
+}
+
 async function startProfile(page: Page): Promise<CDPSession> {
   const session = await page.context().newCDPSession(page);
   await session.send("Profiler.enable");
@@ -189,6 +215,7 @@ async function measure(label: string, size: TopologySize): Promise<Record<string
     await page.goto(`${ui.url}/?range=15m`);
     const first = await nextApply(page, 0, 60_000);
     loads.push(first);
+    const before = await beforeFirstApply(page);
     const median = (values: number[]) =>
       values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
     if (profiler) {
@@ -248,6 +275,7 @@ async function measure(label: string, size: TopologySize): Promise<Record<string
       update_zoomed_in_max_ms: Math.round(Math.max(...zoomedMs)),
       services_on_map: mapState.nodes,
       hidden_behind_markers: mapState.hidden,
+      ...before,
     };
     console.log(label, figures);
     return figures;
