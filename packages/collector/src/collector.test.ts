@@ -241,8 +241,8 @@ describe("GET /api/v1/requests", () => {
       protocol: "http",
       side: "client",
       // Host mode: no Kubernetes identity; the node of a process is its agent's host.
-      client: { ...frontend, namespace: "", workload: "", pod: "", node: "test-host" },
-      server: { ...backendA, namespace: "", workload: "", pod: "", node: "test-host" },
+      client: { ...frontend, containerId: "", namespace: "", workload: "", pod: "", node: "test-host" },
+      server: { ...backendA, containerId: "", namespace: "", workload: "", pod: "", node: "test-host" },
       operation: "GET",
       target: "/users/0",
       status: 200,

@@ -31,6 +31,9 @@ export interface ProfileSampleRow {
   service: string;
   pid: number;
   process: string;
+  /** The sampled process's container ("" outside one) and, in a cluster, its pod. */
+  container_id: string;
+  pod: string;
   stack_hash: string;
   samples: string;
 }
@@ -56,7 +59,7 @@ const ALLOWED_FUTURE_SKEW_NANOS = 3_600n * NANOS_PER_SECOND;
 /** The Kubernetes identity of a container id, when the collector knows one (kubernetes/identity.ts). */
 export type ContainerIdentity = (
   containerId: string,
-) => { namespace: string; displayName: string } | undefined;
+) => { namespace: string; displayName: string; pod: string } | undefined;
 
 export interface ProfileRows {
   stacks: ProfileStackRow[];
@@ -131,6 +134,8 @@ export function toProfileRows(
           identity !== undefined && identity.displayName !== "" ? identity.displayName : sample.service,
         pid: sample.pid,
         process: sample.process,
+        container_id: sample.containerId,
+        pod: identity?.pod ?? "",
         stack_hash: sample.stackHash.toString(),
         samples: sample.samples.toString(),
       });

@@ -65,13 +65,21 @@ describe("toProfileRows", () => {
     const profile = interval(startMs, [], [[HOT, 3]]);
     (profile.samples[0] as { containerId: string }).containerId = "c0ffee";
     const identify = (id: string) =>
-      id === "c0ffee" ? { namespace: "shop", displayName: "shop/checkout" } : undefined;
+      id === "c0ffee" ? { namespace: "shop", displayName: "shop/checkout", pod: "checkout-6f8d" } : undefined;
     const [row] = toProfileRows("node-1", [profile], Date.now(), identify).samples;
-    expect(row).toMatchObject({ namespace: "shop", service: "shop/checkout", process: "node:orders" });
+    expect(row).toMatchObject({
+      namespace: "shop",
+      service: "shop/checkout",
+      process: "node:orders",
+      container_id: "c0ffee",
+      pod: "checkout-6f8d",
+    });
     // Host mode (no metadata) keeps the agent's name.
     expect(toProfileRows("node-1", [profile]).samples[0]).toMatchObject({
       namespace: "",
       service: "node:orders",
+      container_id: "c0ffee",
+      pod: "",
     });
   });
 });

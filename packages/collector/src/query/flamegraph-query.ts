@@ -1,9 +1,10 @@
 // Flame graph for a scope over a range: sample counts per stack from
 // profile_samples, frames from profile_stacks (stored once per hash).
 //
-// A scope is any of service, process, pid, namespace and node (the agent that
-// sampled); splitBy puts synthetic root frames above the stacks ("[node] a",
-// "[namespace] shop", "[service] api", "[process] node 1234") so one graph
+// A scope is any of service, process, pid, namespace, pod, container and node
+// (the agent that sampled); splitBy puts synthetic root frames above the stacks
+// ("[node] a", "[namespace] shop", "[pod] api-7d9f", "[service] api",
+// "[process] node 1234") so one graph
 // splits a fleet by scope. A baseline range makes it a diff: both ranges'
 // samples on one tree (flame-tree.ts), each normalised by its own total.
 import type { QueryParams, Storage } from "../storage/storage.js";
@@ -16,11 +17,14 @@ export interface FlameGraphScope {
   pid?: number;
   process?: string;
   namespace?: string;
+  pod?: string;
+  /** The container id, whole (64 hex) or its first 12 characters as `docker ps` shows it. */
+  container?: string;
   /** The agent that took the samples: its node. */
   node?: string;
 }
 
-export const SPLIT_DIMENSIONS = ["node", "namespace", "service", "process"] as const;
+export const SPLIT_DIMENSIONS = ["node", "namespace", "pod", "service", "process"] as const;
 export type SplitDimension = (typeof SPLIT_DIMENSIONS)[number];
 
 export interface FlameGraphOptions {
@@ -37,6 +41,7 @@ const TIME_CONDITION =
 const SPLIT_COLUMNS: Record<SplitDimension, string> = {
   node: "agent_id",
   namespace: "namespace",
+  pod: "pod",
   service: "service",
   process: "concat(process, ' ', toString(pid))",
 };
@@ -58,6 +63,11 @@ function scopeConditions(scope: FlameGraphScope): { conditions: string[]; params
   text(scope.service, "service");
   text(scope.process, "process");
   text(scope.namespace, "namespace");
+  text(scope.pod, "pod");
+  if (scope.container !== undefined) {
+    conditions.push("startsWith(container_id, {container:String})");
+    params.container = scope.container;
+  }
   if (scope.node !== undefined) {
     conditions.push("agent_id = {node:String}");
     params.node = scope.node;

@@ -372,12 +372,15 @@ describe("GET /api/v1/flamegraph", () => {
       { stack_hash: "2", frames: ["main", "handle", "render"], last_seen: seen },
       { stack_hash: "3", frames: ["main", "gc"], last_seen: seen },
     ]);
+    // pid 100 runs in pod api-7d9f, pid 200 in api-5c2b (their containers' ids below).
     const sample = (stack: string, samples: number, pid = 100) => ({
       time: seen,
       agent_id: "agent-1",
       service: "api",
       pid,
       process: "node",
+      container_id: pid === 100 ? `aa11${"0".repeat(60)}` : `bb22${"0".repeat(60)}`,
+      pod: pid === 100 ? "api-7d9f" : "api-5c2b",
       stack_hash: stack,
       samples,
     });
@@ -412,7 +415,20 @@ describe("GET /api/v1/flamegraph", () => {
     expect(body.total).toBe(4);
     const bad = await get<{ error: { message: string } }>(`/api/v1/flamegraph?${range}`);
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toBe("a scope is required: service, process, pid, namespace or node");
+    expect(bad.body.error.message).toBe(
+      "a scope is required: service, process, pid, namespace, pod, container or node",
+    );
+  });
+
+  it("narrows to a pod, or to a container by its id or the id's first 12 digits", async () => {
+    expect((await get<FlameBody>(`/api/v1/flamegraph?pod=api-5c2b&${range}`)).body.total).toBe(4);
+    expect((await get<FlameBody>(`/api/v1/flamegraph?pod=api-7d9f&${range}`)).body.total).toBe(10);
+    const short = `aa11${"0".repeat(8)}`;
+    expect((await get<FlameBody>(`/api/v1/flamegraph?container=${short}&${range}`)).body.total).toBe(10);
+    const whole = `bb22${"0".repeat(60)}`;
+    expect((await get<FlameBody>(`/api/v1/flamegraph?container=${whole}&${range}`)).body.total).toBe(4);
+    // Not an id: refused, never read as a pattern.
+    expect((await get(`/api/v1/flamegraph?container=aa11%25&${range}`)).status).toBe(400);
   });
 
   const indented = (body: FlameBody & { baseline?: { values: number[]; total: number } }) =>
@@ -434,7 +450,15 @@ describe("GET /api/v1/flamegraph", () => {
       `/api/v1/flamegraph?service=api&splitBy=node,node&${range}`,
     );
     expect(twice.body.error.message).toBe("splitBy names a dimension twice");
-    expect((await get(`/api/v1/flamegraph?service=api&splitBy=pod&${range}`)).status).toBe(400);
+    expect((await get(`/api/v1/flamegraph?service=api&splitBy=container&${range}`)).status).toBe(400);
+  });
+
+  it("splits a service's graph by pod", async () => {
+    const { body } = await get<FlameBody>(`/api/v1/flamegraph?service=api&splitBy=pod&${range}`);
+    expect(indented(body).filter((line) => line.includes("[pod]"))).toEqual([
+      "  [pod] api-5c2b 4",
+      "  [pod] api-7d9f 10",
+    ]);
   });
 
   it("diffs against a baseline range on one tree, each range with its own total", async () => {

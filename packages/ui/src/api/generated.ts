@@ -742,6 +742,8 @@ export interface paths {
                     baselineFrom?: string;
                     /** @description a diff: the baseline range's end */
                     baselineTo?: string;
+                    /** @description the sampled process's container id: all 64 hex digits or the first 12 (as docker ps shows it) */
+                    container?: string;
                     /** @description epoch milliseconds or ISO-8601; default to − 15 min */
                     from?: string;
                     maxNodes?: number;
@@ -749,6 +751,7 @@ export interface paths {
                     /** @description the agent (node) that took the samples */
                     node?: string;
                     pid?: number;
+                    pod?: string;
                     process?: string;
                     service?: string;
                     /** @description synthetic root frames, outermost first, e.g. node,process: '[node] a' > '[process] node 1234' > stacks */

@@ -44,7 +44,7 @@ export interface FlameScope {
   /** The agent that took the samples (its id; the API's `node`). */
   node?: string;
   /** The collector's synthetic root frames, outermost first. */
-  splitBy?: readonly ("node" | "namespace" | "service" | "process")[];
+  splitBy?: readonly ("node" | "namespace" | "pod" | "service" | "process")[];
 }
 
 /** The flame graph API's query for a scope over instants. */

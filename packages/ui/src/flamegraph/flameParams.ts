@@ -12,10 +12,14 @@
 //   baseFrom/baseTo        the baseline's instants when diff=custom
 //   pid=4242               one process of the service
 //   node=<agent id>        the samples one agent (node) took
+//   split=pod|process      a chosen service's graph under one root frame per pod or process
 import { enumParam, numberParam, type ParamSchema, stringParam } from "../frame/viewParams";
 import type { Orientation } from "./layout";
 
 export const DIFF_BASELINES = ["off", "previous", "day", "week", "custom"] as const;
+/** What a chosen service's graph can be split by: the collector's synthetic root frames. */
+export const SERVICE_SPLITS = ["off", "pod", "process"] as const;
+export type ServiceSplit = (typeof SERVICE_SPLITS)[number];
 export type DiffBaseline = (typeof DIFF_BASELINES)[number];
 
 export interface FlameParams {
@@ -28,6 +32,7 @@ export interface FlameParams {
   baseTo: string;
   pid: number;
   node: string;
+  split: ServiceSplit;
 }
 
 export const FLAME_DEFAULTS: FlameParams = {
@@ -40,6 +45,7 @@ export const FLAME_DEFAULTS: FlameParams = {
   baseTo: "",
   pid: 0,
   node: "",
+  split: "off",
 };
 
 export const FLAME_SCHEMA: ParamSchema<FlameParams> = {
@@ -53,6 +59,7 @@ export const FLAME_SCHEMA: ParamSchema<FlameParams> = {
   // The collector's bounds for pid (flamegraph/schema.ts); 0 means "every process".
   pid: numberParam(0, 4_294_967_295),
   node: stringParam(512),
+  split: enumParam(SERVICE_SPLITS),
 };
 
 /** A focus path is folded-stack style, names joined by ";" (flamegraph.pl's format). */

@@ -29,6 +29,16 @@ describe("planFlameRequests", () => {
     ]);
   });
 
+  it("splits a chosen service's graph by pod or process with the collector's root frames", () => {
+    const byPod = planFlameRequests({ service: "shop/cart", pid: 0, split: "pod" }, undefined, range);
+    expect(byPod?.requests[0]?.url).toContain("service=shop%2Fcart&splitBy=pod");
+    const byProcess = planFlameRequests({ service: "shop/cart", pid: 0, split: "process" }, undefined, range);
+    expect(byProcess?.requests[0]?.url).toContain("splitBy=process");
+    expect(
+      planFlameRequests({ service: "shop/cart", pid: 0, split: "off" }, undefined, range)?.requests[0]?.url,
+    ).not.toContain("splitBy");
+  });
+
   it("asks once for a pid alone (the API accepts service or pid)", () => {
     expect(planFlameRequests({ service: undefined, pid: 7 }, undefined, range)?.requests[0]?.url).toContain(
       "pid=7",

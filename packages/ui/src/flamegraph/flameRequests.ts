@@ -52,6 +52,8 @@ export interface FlameSelection {
   namespace?: string | undefined;
   /** An agent id (the API's node scope). */
   node?: string | undefined;
+  /** A chosen service's graph split by pod or process (the collector's "[pod] …", "[process] …" frames). */
+  split?: "off" | "pod" | "process";
 }
 
 /**
@@ -72,7 +74,12 @@ export function planFlameRequests(
   const pid = selection.pid > 0 ? selection.pid : undefined;
   const { service, namespace, node } = selection;
   if (service !== undefined || pid !== undefined || node !== undefined) {
-    const splitBy = service === undefined && pid === undefined ? (["service"] as const) : [];
+    const splitBy =
+      service === undefined && pid === undefined
+        ? (["service"] as const)
+        : selection.split === "pod" || selection.split === "process"
+          ? [selection.split]
+          : [];
     return {
       requests: [{ scopes: [], url: flameGraphUrl({ service, pid, namespace, node, splitBy }, range) }],
       omitted: 0,

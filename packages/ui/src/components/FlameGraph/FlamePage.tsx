@@ -58,6 +58,7 @@ export function FlamePage() {
     pid: params.pid,
     namespace: frame.state.namespace,
     node: params.node || undefined,
+    split: params.split,
   };
   const plan = planFlameRequests(selection, services.value, current);
   const baseline =
@@ -117,6 +118,7 @@ export function FlamePage() {
         processes={service ? (processes.value ?? []) : []}
         agents={agents.value ?? []}
         node={params.node}
+        split={params.split}
         namespace={frame.state.namespace}
         service={frame.state.service}
         pid={params.pid}

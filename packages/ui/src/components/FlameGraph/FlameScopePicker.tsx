@@ -3,7 +3,12 @@
 // The page's selectors. Namespace and service are the frame's own filters (the
 // header's, when it shows them), so choosing one here carries to other pages.
 import { useEffect, useState } from "react";
-import { DIFF_BASELINES, type DiffBaseline, type FlameParams } from "../../flamegraph/flameParams";
+import {
+  DIFF_BASELINES,
+  type DiffBaseline,
+  type FlameParams,
+  type ServiceSplit,
+} from "../../flamegraph/flameParams";
 import type { AgentOption, ProcessOption, ServiceOption } from "../../flamegraph/flameRequests";
 
 const BASELINE_LABELS: Record<DiffBaseline, string> = {
@@ -22,6 +27,8 @@ export interface FlameScopePickerProps {
   /** Agents, one per node: the collector's node scope is the agent that took the samples. */
   agents: AgentOption[];
   node: string;
+  /** A chosen service's graph under one root frame per pod or process. */
+  split: ServiceSplit;
   namespace: string | undefined;
   service: string | undefined;
   pid: number;
@@ -96,6 +103,20 @@ export function FlameScopePicker(props: FlameScopePickerProps) {
           ) : null}
         </select>
       </label>
+      {props.service ? (
+        <label>
+          <span>Split by</span>
+          <select
+            value={props.split}
+            onChange={(event) => props.onView({ split: event.target.value as ServiceSplit })}
+            data-testid="flame-split"
+          >
+            <option value="off">Nothing</option>
+            <option value="pod">Pod</option>
+            <option value="process">Process</option>
+          </select>
+        </label>
+      ) : null}
       <label>
         <span>Process id</span>
         <input

@@ -16,11 +16,13 @@ export const flameGraphRoutes: FastifyPluginAsync<RouteDependencies> = async (ap
       pid: query.pid,
       process: given(query.process),
       namespace: given(query.namespace),
+      pod: given(query.pod),
+      container: given(query.container),
       node: given(query.node),
     };
     // A fleet-wide flame graph would read every sample in the range; a scope is required.
     if (Object.values(scope).every((value) => value === undefined)) {
-      throw badRequest("a scope is required: service, process, pid, namespace or node");
+      throw badRequest("a scope is required: service, process, pid, namespace, pod, container or node");
     }
     if ((query.baselineFrom === undefined) !== (query.baselineTo === undefined)) {
       throw badRequest("a diff needs both baselineFrom and baselineTo");

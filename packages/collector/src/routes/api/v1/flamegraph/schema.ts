@@ -7,6 +7,8 @@ export interface FlameGraphQuery {
   pid?: number;
   process?: string;
   namespace?: string;
+  pod?: string;
+  container?: string;
   node?: string;
   splitBy?: string;
   baselineFrom?: string;
@@ -30,10 +32,17 @@ export const flameGraphSchema = {
       pid: { type: "integer", minimum: 1, maximum: 4_294_967_295 },
       process: name,
       namespace: name,
+      pod: name,
+      container: {
+        type: "string",
+        pattern: "^[0-9a-f]{12,64}$",
+        description:
+          "the sampled process's container id: all 64 hex digits or the first 12 (as docker ps shows it)",
+      },
       node: { ...name, description: "the agent (node) that took the samples" },
       splitBy: {
         type: "string",
-        pattern: "^((node|namespace|service|process)(,(node|namespace|service|process))*)?$",
+        pattern: "^((node|namespace|pod|service|process)(,(node|namespace|pod|service|process))*)?$",
         description:
           "synthetic root frames, outermost first, e.g. node,process: '[node] a' > '[process] node 1234' > stacks",
       },
