@@ -43,6 +43,7 @@ import { runPreflight } from "./preflight/preflight.js";
 import { loadProfileConfig, type ProfileConfig } from "./profiler/profile-config.js";
 import type { Profiler } from "./profiler/profiler.js";
 import { startProfiler } from "./profiler/start-profiler.js";
+import { traceParentRejections } from "./protocols/http1/trace-context.js";
 import { MonotonicClock } from "./records/monotonic-clock.js";
 import { toProtoRecord } from "./records/to-proto.js";
 import { RecordSampler } from "./sampling/record-sampler.js";
@@ -299,6 +300,7 @@ try {
         decoder: tracer?.decoderCounters() ?? finalDecoderCounters,
         pipeline: pipeline.counters(),
         threadParents: pipeline.threadParents.counters,
+        traceContextRejected: traceParentRejections,
         exporter: exporter.counters,
         backlog: exporter.backlog(),
         spool: exporter.spool?.counters,

@@ -12,6 +12,7 @@ const stats: AgentStats = {
   sampling: { budgetPerSecond: 5000, uniformProbability: 1, traceProbability: 1 },
   metricSeries: { emitted: 6, sent: 6, dropped: 0 },
   threadParents: { inferred: 0, multiplexedThreads: 0, released: 0 },
+  traceContextRejected: { malformed: 0, bad_version: 0, zero_id: 0 },
   exportBatches: { sent: 2, dropped: 0, rejected: 0 },
   backlog: {
     pendingBatches: 1,

@@ -6,6 +6,7 @@ import type { SpoolCounters } from "../export/batch-spool.js";
 import type { ExportBacklogState } from "../export/exporter-options.js";
 import type { MemoryState } from "../memory/memory-guard.js";
 import type { ProfilerStats } from "../profiler/profiler.js";
+import type { TraceParentRejection } from "../protocols/http1/trace-context.js";
 import type { ThreadParentsCounters } from "../tracing/thread-parents.js";
 import type { CaptureStats } from "./capture-stats.js";
 
@@ -26,6 +27,8 @@ export interface AgentStats {
    * calls released without one (timed out, over a bound, or answered by another thread).
    */
   threadParents: ThreadParentsCounters;
+  /** `traceparent` values present but not used (malformed, version ff or 00 with extra fields, an all-zero id). */
+  traceContextRejected: Record<TraceParentRejection, number>;
   /** dropped includes rejected: batches given up on for their content (the collector refused or could not decode them). */
   exportBatches: { sent: number; dropped: number; rejected: number };
   /** What the collector has not acknowledged yet: in memory (pending, in flight) and in the disk spool. */
@@ -228,6 +231,7 @@ export function renderPrometheus(stats: AgentStats): string {
 export interface AgentStatsSources {
   configVersion: number;
   threadParents: ThreadParentsCounters;
+  traceContextRejected: Record<TraceParentRejection, number>;
   kernel: KernelDropCounters;
   decoder: { truncatedFrames: number; badSize: number; unknownType: number } | undefined;
   pipeline: {
@@ -287,6 +291,7 @@ export function buildAgentStats(s: AgentStatsSources): AgentStats {
       traceProbability: s.sampler.traceProbability,
     },
     threadParents: { ...s.threadParents },
+    traceContextRejected: { ...s.traceContextRejected },
     metricSeries: {
       emitted: s.metrics.seriesEmitted,
       sent: s.exporter.seriesSent,

@@ -3,7 +3,7 @@ import { StreamBuffer } from "../../connections/stream-buffer.js";
 import { ConnectionParserRunner } from "../connection-parser-runner.js";
 import type { ParserCounters } from "../stream-driver.js";
 import { Http1Parser, type HttpExchange } from "./http1-parser.js";
-import { parseTraceParent } from "./trace-context.js";
+import { parseTraceParent, traceParentRejections } from "./trace-context.js";
 
 function harness() {
   const counters: ParserCounters = { parseErrors: 0, streamGaps: 0 };
@@ -138,11 +138,21 @@ describe("parseTraceParent", () => {
     });
   });
 
-  it("rejects all-zero ids, version ff, upper-case hex and extra fields on version 00", () => {
+  it("rejects all-zero ids, version ff, upper-case hex, a short id and extra fields on version 00, counting each by reason", () => {
+    const before = { ...traceParentRejections };
     expect(parseTraceParent("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).toBeUndefined();
+    expect(parseTraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01")).toBeUndefined();
     expect(parseTraceParent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")).toBeUndefined();
     expect(parseTraceParent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")).toBeUndefined();
+    expect(parseTraceParent("00-4bf92f3577b34da6a3ce929d0e0e47-00f067aa0ba902b7-01")).toBeUndefined();
     expect(parseTraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x")).toBeUndefined();
     expect(parseTraceParent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x")).toBeDefined();
+    // No header is not a rejection.
+    expect(parseTraceParent(undefined)).toBeUndefined();
+    expect({
+      malformed: traceParentRejections.malformed - before.malformed,
+      bad_version: traceParentRejections.bad_version - before.bad_version,
+      zero_id: traceParentRejections.zero_id - before.zero_id,
+    }).toEqual({ malformed: 2, bad_version: 2, zero_id: 2 });
   });
 });
