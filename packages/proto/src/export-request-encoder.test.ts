@@ -29,15 +29,20 @@ import {
   RequestRecordSchema,
 } from "./gen/periscope/agent/v1/ingest_pb.js";
 
-const text = fc.oneof(
-  fc.constant(""),
-  fc.string({ unit: "grapheme-ascii", maxLength: 20 }),
-  // Every code point but lone surrogates (which no encoder keeps).
-  fc.string({ unit: "binary", maxLength: 60 }),
-  // Past one length byte and past the encoder's short-string path.
-  fc.string({ unit: "grapheme-ascii", minLength: 100, maxLength: 400 }),
-  fc.string({ unit: "binary", minLength: 43, maxLength: 300 }),
-);
+// protobuf-es reads strings with TextDecoder, which drops a leading U+FEFF (a
+// byte-order mark): its reading, not the wire's. The reference comparisons below
+// leave such strings out; the fast decoder keeps them (tested on its own).
+const text = fc
+  .oneof(
+    fc.constant(""),
+    fc.string({ unit: "grapheme-ascii", maxLength: 20 }),
+    // Every code point but lone surrogates (which no encoder keeps).
+    fc.string({ unit: "binary", maxLength: 60 }),
+    // Past one length byte and past the encoder's short-string path.
+    fc.string({ unit: "grapheme-ascii", minLength: 100, maxLength: 400 }),
+    fc.string({ unit: "binary", minLength: 43, maxLength: 300 }),
+  )
+  .filter((value) => !value.startsWith("\uFEFF"));
 const uint64 = fc.oneof(
   fc.constantFrom(0n, 1n, 127n, 128n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 64n - 1n),
   fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
@@ -269,6 +274,11 @@ describe("encodeExportRequest", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("keeps a leading byte-order mark in a string, as the wire has it", () => {
+    const request = create(ExportRequestSchema, { agentId: "\uFEFFnode-1", batchSeq: 1n });
+    expect(decodeExportRequest(encodeExportRequest(request)).agentId).toBe("\uFEFFnode-1");
   });
 
   it("refuses a negative uint64 as toBinary does, instead of writing bytes no decoder reads", () => {
