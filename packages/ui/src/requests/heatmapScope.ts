@@ -5,7 +5,7 @@
 // step; the rest narrow the list, not the heatmap, and the explorer says so.
 import { asObject, readArray, readNumber, readString } from "../api/jsonFields";
 import type { GetResponse } from "../api/types";
-import type { RequestFilters } from "./requestFilters";
+import { REQUEST_API_FILTERS, type RequestFilters } from "./requestFilters";
 
 export type HeatmapBody = GetResponse<"/api/v1/heatmap">;
 type HeatmapColumnBody = HeatmapBody["columns"][number];
@@ -36,17 +36,8 @@ export function heatmapStepSeconds(rangeMs: number): number {
   return STEPS_SECONDS.find((step) => step >= wanted) ?? 86_400;
 }
 
-const LIST_ONLY_FILTERS = [
-  "protocol",
-  "operation",
-  "target",
-  "status",
-  "error",
-  "traceId",
-  "workload",
-  "pod",
-  "node",
-] as const;
+// The peer narrows the heatmap to an edge; every other list filter the metric series cannot apply.
+const LIST_ONLY_FILTERS = REQUEST_API_FILTERS.filter((key) => key !== "peer");
 
 export function heatmapQueries(
   frame: { from: Date; to: Date; namespace?: string; service?: string },

@@ -126,6 +126,20 @@ export interface FrameFilters {
   service: string | undefined;
 }
 
+/** The text filters GET /api/v1/requests takes as they are named here (the frame's and the durations apart). */
+export const REQUEST_API_FILTERS = [
+  "protocol",
+  "peer",
+  "operation",
+  "target",
+  "status",
+  "error",
+  "traceId",
+  "workload",
+  "pod",
+  "node",
+] as const;
+
 /**
  * The query string for GET /api/v1/requests: the frame, the filters, and a heatmap
  * selection's time window (clamped to the frame) and duration bounds.
@@ -141,19 +155,7 @@ export function requestsApiParams(
   const out = new URLSearchParams({ from: String(from), to: String(Math.max(to, from + 1)) });
   if (frame.namespace) out.set("namespace", frame.namespace);
   if (frame.service) out.set("service", frame.service);
-  const keys = [
-    "protocol",
-    "peer",
-    "operation",
-    "target",
-    "status",
-    "error",
-    "traceId",
-    "workload",
-    "pod",
-    "node",
-  ] as const;
-  for (const key of keys) if (filters[key] !== "") out.set(key, filters[key]);
+  for (const key of REQUEST_API_FILTERS) if (filters[key] !== "") out.set(key, filters[key]);
   if (filters.minDurationMs !== "") out.set("minDurationMs", filters.minDurationMs);
   if (filters.maxDurationMs !== "") out.set("maxDurationMs", filters.maxDurationMs);
   if (filters.observations !== "one") out.set("observations", filters.observations);
